@@ -1,0 +1,194 @@
+"""The rule API: the one import path for built-in and plugin rules alike.
+
+A rule is a value: its identity (code, name, default severity, the kinds it
+applies to, whether it needs the whole repository), its options with a JSON
+Schema, its documentation, and one or two check functions::
+
+    from governance_lint.api import Severity, document_rule
+
+    @document_rule(code="ACME001", name="activity-has-inputs",
+                   severity=Severity.WARNING, kinds=["Process", "Practice"],
+                   summary="every activity names its inputs")
+    def activity_has_inputs(doc, ctx):
+        '''...documentation with an "Example (fails)" and "Use instead (passes)"...'''
+        for i, activity in enumerate(ctx.items(doc.spec, "activities")):
+            if not activity.get("inputs"):
+                ctx.report(("spec", "activities", i), f"activity '{activity.get('id')}' names no inputs")
+
+``document_rule`` checks one document at a time; ``repository_rule`` checks
+the repository index (``ctx.index``) once and reports at the sites it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .index import Entity, RepositoryIndex, Site
+from .model import Diagnostic, Document, NodePath, Severity
+
+__all__ = [
+    "Context",
+    "Diagnostic",
+    "Document",
+    "DocumentContext",
+    "Entity",
+    "RepositoryContext",
+    "RepositoryIndex",
+    "Rule",
+    "RuleError",
+    "Severity",
+    "Site",
+    "document_rule",
+    "repository_rule",
+]
+
+CODE_RE = re.compile(r"^[A-Z]{2,6}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+DocumentCheck = Callable[[Document, "DocumentContext"], None]
+RepositoryCheck = Callable[[RepositoryIndex, "RepositoryContext"], None]
+
+
+class RuleError(Exception):
+    """A rule definition is malformed (raised at load time, never while checking)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A governance rule: identity, options, documentation and checks."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str = ""
+    kinds: frozenset[str] | None = None  # None: every governance kind
+    repo: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema of each option
+    check: DocumentCheck | None = None
+    check_repository: RepositoryCheck | None = None
+    source: str = "builtin"
+
+    def applies_to(self, kind: str | None) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: schema["default"] for name, schema in self.options.items() if "default" in schema}
+
+    def options_schema(self) -> dict[str, Any]:
+        return {"type": "object", "properties": dict(self.options), "additionalProperties": False}
+
+    def validate(self) -> None:
+        """Raise RuleError when the identity is malformed."""
+        where = f"rule {self.code!r} from {self.source}"
+        if not CODE_RE.match(self.code):
+            raise RuleError(f"{where}: code must match {CODE_RE.pattern}")
+        if self.code.startswith("GOV") and self.source != "builtin":
+            raise RuleError(f"{where}: the GOV prefix is reserved for built-in rules")
+        if not NAME_RE.match(self.name):
+            raise RuleError(f"{where}: name {self.name!r} must be lower-case words joined by '-'")
+        if not isinstance(self.severity, Severity):
+            raise RuleError(f"{where}: severity must be error, warning or info")
+        if self.check is None and self.check_repository is None:
+            raise RuleError(f"{where}: it has no check")
+        if not self.summary:
+            raise RuleError(f"{where}: it has no summary")
+
+
+def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
+    def wrap(fn: Callable[..., None]) -> Rule:
+        doc = identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
+        severity = identity.pop("severity")
+        kinds = identity.pop("kinds", None)
+        return Rule(
+            severity=Severity.parse(severity) if isinstance(severity, str) else severity,
+            kinds=frozenset(kinds) if kinds is not None else None,
+            doc=_dedent(doc or ""),
+            repo=repo,
+            check=None if repo else fn,
+            check_repository=fn if repo else None,
+            **identity,
+        )
+
+    return wrap
+
+
+def document_rule(*, code: str, name: str, severity: Severity | str, summary: str,
+                  kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
+                  doc: str | None = None, source: str = "builtin") -> Callable[[DocumentCheck], Rule]:
+    """Define a rule that checks one document at a time."""
+    return _rule_decorator(False, code=code, name=name, severity=severity, summary=summary,
+                           kinds=kinds, options=dict(options or {}), doc=doc, source=source)
+
+
+def repository_rule(*, code: str, name: str, severity: Severity | str, summary: str,
+                    kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
+                    doc: str | None = None, source: str = "builtin") -> Callable[[RepositoryCheck], Rule]:
+    """Define a rule that checks the repository index once per run."""
+    return _rule_decorator(True, code=code, name=name, severity=severity, summary=summary,
+                           kinds=kinds, options=dict(options or {}), doc=doc, source=source)
+
+
+def _dedent(text: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(text)
+
+
+@dataclass
+class Context:
+    """What every check receives besides its subject."""
+
+    rule: Rule
+    severity: Severity
+    options: Mapping[str, Any]
+    today: _dt.date
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    @staticmethod
+    def items(mapping: Any, key: str) -> list[Any]:
+        """``mapping[key]`` when it is a list, else an empty list (data may be invalid)."""
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        return value if isinstance(value, list) else []
+
+    @staticmethod
+    def mapping(mapping: Any, key: str) -> dict[str, Any]:
+        """``mapping[key]`` when it is a mapping, else an empty one."""
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    def _add(self, path: str, line: int, column: int, message: str,
+             entity: str | None, node: str | None) -> None:
+        self.findings.append(
+            Diagnostic(path=path, line=line, column=column, code=self.rule.code, name=self.rule.name,
+                       severity=self.severity, message=message, entity=entity, node=node)
+        )
+
+    def report_at(self, doc: Document, path: NodePath, message: str, *, key: bool = False) -> None:
+        """Report a finding at a node of ``doc``; its position is found for you."""
+        pos = doc.position(path, key=key)
+        self._add(doc.path, pos.line, pos.column, message, doc.entity, doc.node_name(path))
+
+
+@dataclass
+class DocumentContext(Context):
+    document: Document | None = None
+
+    def report(self, path: NodePath, message: str, *, key: bool = False) -> None:
+        """Report a finding at ``path`` of the document being checked."""
+        assert self.document is not None
+        self.report_at(self.document, path, message, key=key)
+
+
+@dataclass
+class RepositoryContext(Context):
+    index: RepositoryIndex = field(default_factory=RepositoryIndex)
+
+    def report(self, site: Site, message: str) -> None:
+        """Report a finding at a site taken from the index."""
+        self._add(site.path, site.line, site.column, message, site.entity, site.node)

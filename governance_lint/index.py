@@ -1,0 +1,254 @@
+"""The repository: every entity by kind and id, with the facts repo rules need.
+
+Each file is reduced to compact, JSON-able facts (entities, references, terms,
+interfaces, each with its site) right after it is loaded, so the index of a
+large repository stays small, can be cached per file, and never holds parse
+trees.  Rules that need a whole document can ask ``RepositoryIndex.document``,
+which loads it on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import REFERENCE_RE, Document, NodePath, term_slug
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Site:
+    """Where a fact was stated: file, position, entity and node name."""
+
+    path: str
+    line: int
+    column: int
+    entity: str | None = None
+    node: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def to_list(self) -> list[Any]:
+        return [self.path, self.line, self.column, self.entity, self.node]
+
+    @classmethod
+    def from_list(cls, raw: list[Any]) -> Site:
+        return cls(*raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner."""
+
+    target: str
+    kind: str
+    id: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A term defined (``term`` + ``definition``) in a Glossary or a process."""
+
+    term: str
+    slug: str
+    definition: str | None
+    glossary: bool
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceItem:
+    item: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    """``interfaces[]`` of a process: what it sends to and receives from ``process``."""
+
+    process: str
+    sends: tuple[InterfaceItem, ...]
+    receives: tuple[InterfaceItem, ...]
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One governance document, reduced to what repository rules need."""
+
+    kind: str
+    id: str
+    key: str
+    name: str | None
+    site: Site  # at metadata.id
+    document: int  # index of the document in its file
+    active: bool = True
+    references: tuple[Reference, ...] = ()
+    terms: tuple[Term, ...] = ()
+    interfaces: tuple[Interface, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.site.path
+
+
+def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
+    pos = doc.position(path, key=key)
+    return Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(path))
+
+
+def _walk_strings(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
+    stack: list[tuple[NodePath, Any]] = [(path, data)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, str):
+            yield here, node
+        elif isinstance(node, dict):
+            stack.extend((here + (k,), v) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(node))))
+
+
+def extract_entity(doc: Document) -> Entity | None:
+    """The facts of one governance document (None if it has no kind and id)."""
+    kind, ident = doc.kind, doc.id
+    if not kind or not ident or not doc.is_governance:
+        return None
+    spec = doc.spec
+    metadata = doc.data.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+
+    references = []
+    for path, text in _walk_strings(spec, ("spec",)):
+        match = REFERENCE_RE.match(text)
+        if match:
+            references.append(Reference(text, match.group(1), match.group(2), _site(doc, path)))
+
+    terms: list[Term] = []
+    term_list = spec.get("terms")
+    if isinstance(term_list, list):
+        for i, entry in enumerate(term_list):
+            if isinstance(entry, dict) and isinstance(entry.get("term"), str):
+                definition = entry.get("definition")
+                terms.append(
+                    Term(
+                        term=entry["term"],
+                        slug=term_slug(entry["term"]),
+                        definition=definition if isinstance(definition, str) else None,
+                        glossary=kind == "Glossary",
+                        site=_site(doc, ("spec", "terms", i, "term")),
+                    )
+                )
+
+    interfaces: list[Interface] = []
+    iface_list = spec.get("interfaces")
+    if isinstance(iface_list, list):
+        for i, entry in enumerate(iface_list):
+            if not isinstance(entry, dict) or not isinstance(entry.get("process"), str):
+                continue
+            items = {}
+            for direction in ("sends", "receives"):
+                values = entry.get(direction)
+                items[direction] = tuple(
+                    InterfaceItem(v, _site(doc, ("spec", "interfaces", i, direction, j)))
+                    for j, v in enumerate(values if isinstance(values, list) else [])
+                    if isinstance(v, str)
+                )
+            interfaces.append(
+                Interface(entry["process"], items["sends"], items["receives"],
+                          _site(doc, ("spec", "interfaces", i)))
+            )
+
+    return Entity(
+        kind=kind,
+        id=ident,
+        key=f"{kind.lower()}:{ident}",
+        name=name if isinstance(name, str) else None,
+        site=_site(doc, ("metadata", "id")),
+        document=doc.index,
+        active=spec.get("active") is not False,
+        references=tuple(references),
+        terms=tuple(terms),
+        interfaces=tuple(interfaces),
+    )
+
+
+# -- JSON round trip (for the cache and worker processes) -------------------
+
+def entity_to_json(entity: Entity) -> list[Any]:
+    return [
+        entity.kind, entity.id, entity.name, entity.site.to_list(), entity.document, entity.active,
+        [[r.target, r.site.to_list()] for r in entity.references],
+        [[t.term, t.definition, t.glossary, t.site.to_list()] for t in entity.terms],
+        [[i.process, [[x.item, x.site.to_list()] for x in i.sends],
+          [[x.item, x.site.to_list()] for x in i.receives], i.site.to_list()] for i in entity.interfaces],
+    ]
+
+
+def entity_from_json(raw: list[Any]) -> Entity:
+    kind, ident, name, site, document, active, refs, terms, ifaces = raw
+    references = []
+    for target, rsite in refs:
+        match = REFERENCE_RE.match(target)
+        if match:
+            references.append(Reference(target, match.group(1), match.group(2), Site.from_list(rsite)))
+    return Entity(
+        kind=kind, id=ident, key=f"{kind.lower()}:{ident}", name=name, site=Site.from_list(site),
+        document=document, active=active, references=tuple(references),
+        terms=tuple(Term(t, term_slug(t), d, g, Site.from_list(s)) for t, d, g, s in terms),
+        interfaces=tuple(
+            Interface(p, tuple(InterfaceItem(x, Site.from_list(s)) for x, s in sends),
+                      tuple(InterfaceItem(x, Site.from_list(s)) for x, s in recv), Site.from_list(s0))
+            for p, sends, recv, s0 in ifaces
+        ),
+    )
+
+
+@dataclass
+class RepositoryIndex:
+    """Every entity of the repository, in path order, looked up by reference."""
+
+    entities: list[Entity] = field(default_factory=list)
+    loader: Callable[[str], tuple[Document, ...]] | None = field(default=None, repr=False)
+    _by_key: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity],
+              loader: Callable[[str], tuple[Document, ...]] | None = None) -> RepositoryIndex:
+        ordered = sorted(entities, key=lambda e: (e.site.path, e.document, e.site.line, e.site.column))
+        index = cls(ordered, loader)
+        for entity in ordered:
+            index._by_key.setdefault(entity.key, []).append(entity)
+        return index
+
+    def resolve(self, reference: str) -> Entity | None:
+        """The entity a ``KIND:ID`` reference names (the first if several share it)."""
+        found = self._by_key.get(reference)
+        return found[0] if found else None
+
+    def definitions(self, key: str) -> list[Entity]:
+        """Every entity with this key, in path order (several only when ids clash)."""
+        return self._by_key.get(key, [])
+
+    def of_kind(self, *kinds: str) -> Iterator[Entity]:
+        return (e for e in self.entities if e.kind in kinds)
+
+    def references(self) -> Iterator[Reference]:
+        for entity in self.entities:
+            yield from entity.references
+
+    def terms(self) -> list[Term]:
+        """Every defined term: Glossary terms first, then by path order."""
+        found = [t for e in self.entities for t in e.terms]
+        return sorted(found, key=lambda t: (not t.glossary, t.site.path, t.site.line, t.site.column))
+
+    def document(self, entity: Entity) -> Document | None:
+        """Load the whole document of an entity (parses its file on demand)."""
+        if self.loader is None:
+            return None
+        for doc in self.loader(entity.path):
+            if doc.index == entity.document:
+                return doc
+        return None

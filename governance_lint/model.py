@@ -1,0 +1,204 @@
+"""Value types shared by every stage: positions, documents, diagnostics, limits.
+
+Nothing here knows about YAML libraries, schemas or rules; the loader builds
+these values and every later stage only reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Union
+
+API_PREFIX = "govlint/"
+API_VERSION = "govlint/v1"
+KINDS = ("Process", "Practice", "Service", "Person", "Team", "Policy", "Glossary", "Rule")
+REFERENCE_KINDS = ("person", "team", "process", "practice", "service", "policy", "term")
+REFERENCE_RE = re.compile(r"^(person|team|process|practice|service|policy|term):(.+)$")
+SLUG_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+#: A path into a document's data: mapping keys and list indexes.
+NodePath = tuple[Union[str, int], ...]
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``>=`` means "at least as bad"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in a file (columns count characters)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds the loader enforces; every breach is a finding naming the limit."""
+
+    max_file_bytes: int = 1_048_576
+    max_depth: int = 64
+    max_alias_nodes: int = 100_000
+
+
+class Locator(Protocol):
+    """Finds where a node of one document sits in its file."""
+
+    def locate(self, path: NodePath, key: bool) -> Position: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One YAML document of a file: plain data plus a way to find positions.
+
+    ``data`` holds only dict (str keys), list, str, int, float, bool and None,
+    resolved with the YAML 1.2 core schema.
+    """
+
+    path: str
+    index: int
+    data: Any
+    start: Position
+    locator: Locator = field(repr=False, compare=False)
+
+    @property
+    def is_governance(self) -> bool:
+        api = self.data.get("apiVersion") if isinstance(self.data, dict) else None
+        return isinstance(api, str) and api.startswith(API_PREFIX)
+
+    @property
+    def kind(self) -> str | None:
+        kind = self.data.get("kind") if isinstance(self.data, dict) else None
+        return kind if isinstance(kind, str) else None
+
+    @property
+    def id(self) -> str | None:
+        metadata = self.data.get("metadata") if isinstance(self.data, dict) else None
+        ident = metadata.get("id") if isinstance(metadata, dict) else None
+        return ident if isinstance(ident, str) else None
+
+    @property
+    def entity(self) -> str | None:
+        """The document's reference, e.g. ``process:incident-management``."""
+        kind, ident = self.kind, self.id
+        return f"{kind.lower()}:{ident}" if kind and ident else None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.data.get("spec") if isinstance(self.data, dict) else None
+        return spec if isinstance(spec, dict) else {}
+
+    def position(self, path: NodePath, *, key: bool = False) -> Position:
+        """Where the node at ``path`` is.
+
+        A scalar mapping value is found at the scalar; a collection value at
+        the key that holds it; a list item at its first line.  With
+        ``key=True`` a mapping entry is always found at its key.  A path that
+        does not exist is found at the nearest existing ancestor, at the key
+        holding it ("the key that holds the mapping it is missing from").
+        """
+        return self.locator.locate(tuple(path), key)
+
+    def node_name(self, path: NodePath) -> str:
+        """A stable name for a node: list items that carry an ``id`` are named by it.
+
+        ``("spec", "activities", 0, "raci")`` becomes ``spec/activities/identify/raci``,
+        so the name survives reordering and edits elsewhere in the file.
+        """
+        parts: list[str] = []
+        node: Any = self.data
+        for step in path:
+            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+                item = node[step]
+                ident = item.get("id") if isinstance(item, dict) else None
+                parts.append(ident if isinstance(ident, str) and ident else str(step))
+                node = item
+            else:
+                parts.append(str(step))
+                node = node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
+        return "/".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the loader found wrong with a file or one of its documents."""
+
+    code: str  # GOV001 (not loadable YAML) or GOV002 (a value no schema can hold)
+    message: str
+    position: Position
+    document: int | None = None  # index of the document, when one is known
+    node: NodePath = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One finding, complete when built: nothing stamps fields onto it later."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    entity: str | None = None
+    node: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "entity": self.entity,
+            "node": self.node,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Diagnostic:
+        return cls(
+            path=raw["path"],
+            line=raw["line"],
+            column=raw["column"],
+            code=raw["code"],
+            name=raw["name"],
+            severity=Severity.parse(raw["severity"]),
+            message=raw["message"],
+            entity=raw.get("entity"),
+            node=raw.get("node"),
+        )
+
+
+def term_slug(term: str) -> str:
+    """"Service Request" -> "service-request" (lower case, other runs become ``-``)."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def plural_label(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
