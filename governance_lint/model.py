@@ -202,3 +202,16 @@ def term_slug(term: str) -> str:
 
 def plural_label(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts for the summary line and the JSON ``summary`` object."""
+
+    files: int = 0
+    documents: int = 0
+    skipped: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    files_with_findings: int = 0

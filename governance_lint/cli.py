@@ -1,0 +1,202 @@
+"""Click commands only: parse options, build a run, call it, exit.
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage,
+configuration or internal error.  Bad input never shows a traceback;
+``--verbose`` or ``GOVLINT_DEBUG=1`` shows one for bug reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+
+EXIT_ERROR = 2
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"govlint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _debug() -> bool:
+    return os.environ.get("GOVLINT_DEBUG", "") not in ("", "0")
+
+
+class _Group(click.Group):
+    """Turns every unexpected exception into one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .api import RuleError
+        from .config import ConfigError
+        from .engine import UsageError
+
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, UsageError, RuleError, FileNotFoundError) as exc:
+            _fail(str(exc))
+        except BrokenPipeError:
+            # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("govlint: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if _debug() or ctx.meta.get("govlint.verbose"):
+                traceback.print_exc()
+            where = getattr(exc, "govlint_path", None)
+            click.echo(
+                f"govlint: internal error{f' on {where}' if where else ''}: {type(exc).__name__}: {exc} "
+                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="govlint")
+def main() -> None:
+    """Lint process-governance files (ITIL processes, practices, owners, policies, terms) kept in git."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format [default: text; github when GITHUB_ACTIONS=true].")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: comma-separated codes, names or code prefixes (GOV2).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or the config's].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for review rules (ISO).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record today's findings in this baseline file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for per-file work [default: all cores].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
+          today: dt.date | None, baseline: Path | None, write_baseline: Path | None, jobs: int | None,
+          no_cache: bool, quiet: bool, verbose: bool) -> None:
+    """Lint governance files and folders (default: the whole repository).
+
+    Files named here are reported on; the whole repository is loaded as
+    context, so repository-wide rules work on a single changed file.
+    """
+    from .model import Severity
+    from .runner import CheckSettings, default_format, use_color
+    from .runner import check as run_check
+
+    ctx.meta["govlint.verbose"] = verbose
+    settings = CheckSettings(
+        paths=paths,
+        format=fmt or default_format(),
+        output=output,
+        select=_split(select) or None,
+        ignore=_split(ignore),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        config=config_path,
+        today=today,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        jobs=jobs,
+        use_cache=not no_cache,
+        quiet=quiet,
+        verbose=verbose,
+        color=use_color(sys.stdout),
+    )
+    sys.exit(run_check(settings, sys.stdout, sys.stderr))
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Config whose plugins to include.")
+def rules_command(fmt: str, config_path: Path | None) -> None:
+    """List every rule: code, name, default severity and summary."""
+    from .runner import build_registry, resolve_config
+
+    registry = build_registry(resolve_config(config_path, Path.cwd()))
+    if fmt == "json":
+        rows = [{"code": r.code, "name": r.name, "severity": r.severity.label, "repo": r.repo,
+                 "summary": r.summary, "source": r.source} for r in registry]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for rule in registry:
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.label:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Config whose plugins to include.")
+def explain(rule: str, config_path: Path | None) -> None:
+    """Show a rule's documentation, with a failing and a passing example."""
+    from .runner import build_registry, resolve_config
+
+    registry = build_registry(resolve_config(config_path, Path.cwd()))
+    found = registry.lookup(rule)
+    if found is None:
+        _fail(registry.unknown_message(rule))
+    repo = " (needs the whole repository)" if found.repo else ""
+    click.echo(f"{found.code} {found.name} — default severity {found.severity.label}{repo}\n")
+    click.echo(found.summary[:1].upper() + found.summary[1:] + ".\n")
+    click.echo(found.doc)
+    if found.options:
+        click.echo("\nOptions schema:\n" + json.dumps(found.options_schema(), indent=2))
+
+
+@main.command()
+@click.argument("kind", required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a kind (for editors); without KIND, list the kinds."""
+    from .schema import SchemaSet
+
+    schemas = SchemaSet.load()
+    if kind is None:
+        for name in schemas.kinds():
+            click.echo(name)
+        return
+    match = next((k for k in schemas.kinds() if k.lower() == kind.lower()), None)
+    if match is None:
+        _fail(f"unknown kind {kind!r} (one of {', '.join(schemas.kinds())})")
+    click.echo(schemas.text(match))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

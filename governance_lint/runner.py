@@ -1,0 +1,125 @@
+"""One ``govlint check`` run, from frozen settings to an exit code.
+
+The CLI builds ``CheckSettings`` and calls ``check``; everything testable
+lives here and below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .config import Config, find_config, load_config
+from .discovery import FileSet, discover
+from .engine import FileAnalyser, RunResult, Selection, analyse_serially, make_plan, run
+from .model import Severity
+from .registry import Registry, builtin_registry, load_entry_points
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    paths: tuple[Path, ...] = ()
+    format: str = "text"
+    output: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    config: Path | None = None
+    today: dt.date | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    jobs: int | None = None
+    use_cache: bool = True
+    quiet: bool = False
+    verbose: bool = False
+    color: bool = False
+    cwd: Path | None = None
+
+
+def resolve_config(settings_config: Path | None, cwd: Path) -> Config:
+    path = settings_config if settings_config is not None else find_config(cwd)
+    return load_config(path, cwd)
+
+
+def build_registry(config: Config) -> Registry:
+    """Built-in rules, installed plugin packages, then the config's local plugins."""
+    registry = builtin_registry()
+    load_entry_points(registry)
+    if config.plugins:
+        from .plugins import load_local_plugins
+
+        load_local_plugins(registry, config)
+    return registry
+
+
+def analyser(settings: CheckSettings, config: Config) -> FileAnalyser:
+    """How per-file work is done: serially here; cached and parallel where available."""
+    try:
+        from .parallel import make_analyser
+    except ImportError:
+        return analyse_serially
+    return make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
+
+
+def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    cwd = settings.cwd or Path.cwd()
+    config = resolve_config(settings.config, cwd)
+    registry = build_registry(config)
+    today = settings.today or config.today or dt.date.today()
+    plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
+    files = discover(config, settings.paths, cwd)
+    for name in files.missing:
+        raise FileNotFoundError(f"{name}: no such file or directory")
+    for name in files.outside:
+        raise FileNotFoundError(f"{name}: is outside the repository root {config.root}")
+    filters = []
+    try:
+        from .suppress import make_filters
+    except ImportError:
+        pass
+    else:
+        filters = make_filters(settings, config, registry, plan)
+    result = run(files, plan, config, analyser(settings, config), filters)
+    for crash in result.crashes:
+        print(f"govlint: error: {crash}", file=stderr)
+    if settings.write_baseline is not None:
+        from .suppress import write_baseline
+
+        write_baseline(settings.write_baseline, result)
+    _report(settings, config, files, result, stdout)
+    if result.crashes:
+        return EXIT_ERROR
+    fail_on = settings.fail_on or config.fail_on
+    return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
+
+
+def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO) -> None:
+    from .reporters import Report, render
+
+    diagnostics = result.diagnostics
+    if settings.quiet:
+        fail_on = settings.fail_on or config.fail_on
+        diagnostics = [d for d in diagnostics if d.severity >= fail_on]
+    report = Report(diagnostics=diagnostics, summary=result.summary, rules=result.rules,
+                    tool_version=__version__, root=str(files.root))
+    if settings.output is None:
+        render(settings.format, report, stdout, color=settings.color and settings.format == "text")
+        return
+    tmp = settings.output.with_name(settings.output.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as stream:
+        render(settings.format, report, stream, color=False)
+    os.replace(tmp, settings.output)
+
+
+def use_color(stream: TextIO) -> bool:
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
