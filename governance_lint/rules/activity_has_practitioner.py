@@ -1,0 +1,68 @@
+"""
+## What it checks
+Every activity of a Process or Practice has at least one Responsible in its
+RACI line (`raci.responsible`), and each Responsible is a person or a team
+(`person:<id>` or `team:<id>`). A Responsible that names nobody is reported
+by unresolved-reference instead.
+
+## Why it matters
+An activity is work; the Responsible are the practitioners who do it. An
+activity with no practitioner is work nobody carries out.
+
+## Example (fails)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  activities:
+    - id: identify
+      raci:
+        accountable: person:windy
+```
+
+## Use instead (passes)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  activities:
+    - id: identify
+      raci:
+        responsible: [team:service-desk]
+        accountable: person:windy
+```
+
+## Options
+None.
+"""
+
+from governance_lint.api import Document, DocumentContext, Severity, document_rule
+
+REASON = "every activity is carried out by at least one practitioner (a person or a team)"
+
+
+@document_rule(code="GOV201", name="activity-has-practitioner", severity=Severity.ERROR,
+               kinds=["Process", "Practice"],
+               summary="an activity has no Responsible, or a Responsible that is not a person or team")
+def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
+    for i, activity in enumerate(ctx.items(doc.spec, "activities")):
+        if not isinstance(activity, dict):
+            continue
+        name = activity.get("id") if isinstance(activity.get("id"), str) else f"#{i + 1}"
+        here = ("spec", "activities", i, "raci", "responsible")
+        responsible = ctx.mapping(activity, "raci").get("responsible")
+        if isinstance(responsible, str):
+            responsible = [responsible]
+        if not responsible or not isinstance(responsible, list):
+            ctx.report(here, f"activity '{name}' has no Responsible; {REASON}")
+            continue
+        for j, who in enumerate(responsible):
+            if not (isinstance(who, str) and who.startswith(("person:", "team:"))):
+                ctx.report(here + (j,), f"Responsible {who!r} of activity '{name}' is not a person or a team; "
+                                        f"{REASON}")

@@ -1,0 +1,82 @@
+"""
+## What it checks
+Two documents of one kind share an id, anywhere in the repository; or two
+activities, KPIs or CSFs of one process share an id. The later definition
+(path order, then position) is reported and names the first.
+
+## Why it matters
+References name things by id: with two `person:windy`, a reference means
+whichever one a reader happens to find. Ids must be unique per kind.
+
+## Example (fails)
+```yaml
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: windy, name: Windy}
+spec: {email: windy@example.org}
+---
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: windy, name: Windy Smith}
+spec: {email: wsmith@example.org}
+```
+
+## Use instead (passes)
+```yaml
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: windy, name: Windy}
+spec: {email: windy@example.org}
+---
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: windy-smith, name: Windy Smith}
+spec: {email: wsmith@example.org}
+```
+
+## Options
+None.
+"""
+
+from governance_lint.api import (
+    Document, DocumentContext, RepositoryContext, RepositoryIndex, Rule, Severity,
+)
+
+_ITEM_LISTS = ("activities", "kpis", "csfs")
+
+
+def _check_items(doc: Document, ctx: DocumentContext) -> None:
+    for field in _ITEM_LISTS:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(ctx.items(doc.spec, field)):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                first = doc.position(("spec", field, seen[ident], "id"))
+                ctx.report(("spec", field, i, "id"),
+                           f"{field} id {ident!r} is used twice in {doc.entity} (first at line {first.line}); "
+                           "ids are unique within a process")
+            else:
+                seen[ident] = i
+
+
+def _check_ids(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    seen: dict[str, str] = {}
+    for entity in index.entities:
+        first = seen.setdefault(entity.key, str(entity.site))
+        if first != str(entity.site):
+            ctx.report(entity.site, f"{entity.kind} id {entity.id!r} is already defined at {first}; "
+                                    "ids are unique per kind")
+
+
+duplicate_id = Rule(
+    code="GOV004",
+    name="duplicate-id",
+    severity=Severity.ERROR,
+    summary="two documents of one kind share an id (or two activities, KPIs or CSFs of one process)",
+    doc=__doc__ or "",
+    repo=True,
+    check=_check_items,
+    check_repository=_check_ids,
+)

@@ -1,0 +1,59 @@
+"""
+## What it checks
+A Process, Practice or Service has exactly one owner, and that owner is a
+person (`owner: person:<id>`): not missing, not a list of several, not a team.
+
+## Why it matters
+The owner is *accountable* for the process: defines it, improves it, answers
+for it. Accountability shared between two people, or given to a team, is
+accountability nobody holds. However many managers a process has, it has
+exactly one owner.
+
+## Example (fails)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: [person:mrs-davis, person:windy]
+```
+
+## Use instead (passes)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+```
+
+## Options
+None.
+"""
+
+from governance_lint.api import Document, DocumentContext, Severity, document_rule
+
+REASON = "a {kind} has exactly one accountable owner"
+
+
+@document_rule(code="GOV101", name="single-owner", severity=Severity.ERROR,
+               kinds=["Process", "Practice", "Service"],
+               summary="a Process, Practice or Service has no owner, several owners, or a non-person owner")
+def single_owner(doc: Document, ctx: DocumentContext) -> None:
+    kind = (doc.kind or "process").lower()
+    what = f"{kind} {doc.id!r}" if doc.id else kind
+    reason = REASON.format(kind=kind)
+    owner = doc.spec.get("owner")
+    if isinstance(owner, list):
+        owners = [o for o in owner if o not in (None, "")]
+        if len(owners) > 1:
+            names = ", ".join(str(o) for o in owners)
+            ctx.report(("spec", "owner"), f"{what} has {len(owners)} owners ({names}); {reason}")
+            return
+        owner = owners[0] if owners else None
+    if owner is None or owner == "":
+        ctx.report(("spec", "owner"), f"{what} has no owner; {reason}")
+    elif isinstance(owner, str) and not owner.startswith("person:"):
+        ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")
