@@ -1,0 +1,112 @@
+"""What every reporter shares: the report it is given, safe message text, the summary line.
+
+Reporters receive plain values only (diagnostics, a summary, the rules that
+ran), so a new format is one small module beside these.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from ..api import Rule
+from ..model import Diagnostic, Summary, plural_label
+
+#: Longest message text a human-facing format prints, ellipsis included.
+MAX_MESSAGE = 500
+ELLIPSIS = "…"
+
+# Characters a terminal or a code viewer would act on instead of showing:
+# C0 controls, DEL, C1 controls (U+009B is CSI on many terminals), the Unicode
+# bidi controls behind "Trojan Source" (U+061C, U+200E/F, U+202A-E, U+2066-9)
+# and the Unicode line and paragraph separators, which editors treat as line ends.
+_OTHER_UNSAFE = r"\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+UNSAFE_RE = re.compile(rf"[\x00-\x1f{_OTHER_UNSAFE}]")
+_UNSAFE_BUT_NEWLINES_RE = re.compile(rf"[\x00-\x09\x0b\x0c\x0e-\x1f{_OTHER_UNSAFE}]")
+_UNSAFE_BEYOND_ASCII_RE = re.compile(f"[{_OTHER_UNSAFE}]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a reporter may show about one run."""
+
+    diagnostics: Sequence[Diagnostic]  # sorted by path, line, column, code
+    summary: Summary
+    rules: Sequence[Rule]  # the rules that ran
+    tool_version: str
+    root: str  # absolute repository root; paths in diagnostics are relative to it
+
+
+def escape_char(char: str) -> str:
+    """``\\x1b``, ``\\u202e`` or ``\\n``: a visible, inert spelling of one unsafe character."""
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(text: str, *, limit: int | None = MAX_MESSAGE, keep_newlines: bool = False) -> str:
+    """``text`` with every unsafe character escaped, cut to ``limit`` characters with ``…``.
+
+    With ``keep_newlines`` the line feed and carriage return are left for the
+    caller to encode (GitHub workflow commands spell them ``%0A`` and ``%0D``).
+    The cut never splits an escape, so what is shown is never half a sequence.
+    """
+    pattern = _UNSAFE_BUT_NEWLINES_RE if keep_newlines else UNSAFE_RE
+    # The common case (short, printable) costs one regex scan and no copy.
+    if (limit is None or len(text) <= limit) and not pattern.search(text):
+        return text
+    if limit is None:
+        return pattern.sub(lambda m: escape_char(m.group()), text)
+    pieces: list[str] = []
+    used = 0
+    # Every character shows as at least one, so limit + 1 of them always reach the cut.
+    source = text[: limit + 1]
+    for i, char in enumerate(source):
+        piece = escape_char(char) if pattern.match(char) else char
+        rest_fits = i == len(text) - 1  # the last character needs no room for the ellipsis
+        if used + len(piece) > (limit if rest_fits else limit - len(ELLIPSIS)):
+            pieces.append(ELLIPSIS)
+            return "".join(pieces)
+        pieces.append(piece)
+        used += len(piece)
+    return "".join(pieces)
+
+
+def summary_line(summary: Summary) -> str:
+    """``3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)``.
+
+    Severities with no finding are left out, as is ``0 skipped``; a clean run
+    reads ``no problems in 14 files (41 documents)``.
+    """
+    counts = [
+        plural_label(count, word)
+        for count, word in ((summary.errors, "error"), (summary.warnings, "warning"), (summary.infos, "info"))
+        if count
+    ]
+    details = plural_label(summary.documents, "document")
+    if summary.skipped:
+        details += f", {summary.skipped} skipped"
+    files = plural_label(summary.files, "file")
+    if not counts:
+        return f"no problems in {files} ({details})"
+    return f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
+
+
+def write_json(value: object, stream: TextIO) -> None:
+    """Write ``value`` as indented JSON, streaming, with every unsafe character as ``\\uXXXX``.
+
+    ``json`` escapes C0 controls itself but, with ``ensure_ascii=False``, not
+    DEL, C1 or bidi controls; escaping them too keeps the parsed value the same
+    while making the raw file safe to ``cat`` or open in an editor.
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    for chunk in encoder.iterencode(value):
+        # json has escaped C0 controls already, and outside strings it writes only
+        # ASCII, so every match here is inside a string and \uXXXX is valid there.
+        stream.write(_UNSAFE_BEYOND_ASCII_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk))
+    stream.write("\n")

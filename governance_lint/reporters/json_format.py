@@ -1,0 +1,31 @@
+"""The JSON format of SPEC §5: ``{"version": 1, "summary": {...}, "diagnostics": [...]}``."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from ..model import Summary
+from .base import Report, write_json
+
+VERSION = 1
+
+
+def summary_dict(summary: Summary) -> dict[str, int]:
+    # Exactly the keys SPEC §5 promises; files_with_findings is for the text line only.
+    return {
+        "files": summary.files,
+        "documents": summary.documents,
+        "skipped": summary.skipped,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "infos": summary.infos,
+    }
+
+
+def render(report: Report, stream: TextIO) -> None:
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "summary": summary_dict(report.summary),
+        "diagnostics": [diagnostic.to_dict() for diagnostic in report.diagnostics],
+    }
+    write_json(document, stream)
