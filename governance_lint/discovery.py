@@ -90,8 +90,10 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     root = config.root
     listed = git_ls_files(root) if (root / ".git").exists() or _inside_git(root) else None
     candidates = listed if listed is not None else _walk(root)
+    own_config = relative(root, config.path) if config.path else None
     included = {
-        p for p in candidates if matches(p, config.include) and not matches(p, config.exclude)
+        p for p in candidates
+        if p != own_config and matches(p, config.include) and not matches(p, config.exclude)
     }
     if not named:
         return FileSet(root, tuple(sorted(included)), frozenset(included))
