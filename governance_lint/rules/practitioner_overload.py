@@ -1,0 +1,132 @@
+"""
+## What it checks
+No person or team is Responsible (`raci.responsible`) for more than
+`max-activities` activities across all the Processes and Practices of the
+repository. Each overloaded person or team is reported once, at its own
+Person or Team document, with the count and the processes involved. A
+Responsible with no Person or Team document is left to unresolved-reference.
+
+## Why it matters
+Practitioner load across activities shows bottlenecks: when one team carries
+out most of the work of several processes, every one of those processes
+slows down, or stops, when that team is busy or away.
+
+## Example (fails)
+```yaml
+apiVersion: govlint/v1
+kind: Team
+metadata: {id: service-desk, name: Service Desk}
+spec: {members: [person:windy]}
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  activities:
+    - {id: identify, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: log, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: categorize, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: prioritize, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: investigate, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: resolve, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: close, raci: {responsible: [team:service-desk], accountable: person:windy}}
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: service-request-management}
+spec:
+  purpose: Fulfil service requests from users.
+  owner: person:mrs-davis
+  activities:
+    - {id: receive, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: approve, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: fulfil, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: verify, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: notify, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: close, raci: {responsible: [team:service-desk], accountable: person:windy}}
+```
+
+## Use instead (passes)
+```yaml
+apiVersion: govlint/v1
+kind: Team
+metadata: {id: service-desk, name: Service Desk}
+spec: {members: [person:windy]}
+---
+apiVersion: govlint/v1
+kind: Team
+metadata: {id: fulfilment, name: Fulfilment}
+spec: {members: [person:ann]}
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  activities:
+    - {id: identify, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: log, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: categorize, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: prioritize, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: investigate, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: resolve, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: close, raci: {responsible: [team:service-desk], accountable: person:windy}}
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: service-request-management}
+spec:
+  purpose: Fulfil service requests from users.
+  owner: person:mrs-davis
+  activities:
+    - {id: receive, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: approve, raci: {responsible: [team:fulfilment], accountable: person:windy}}
+    - {id: fulfil, raci: {responsible: [team:fulfilment], accountable: person:windy}}
+    - {id: verify, raci: {responsible: [team:fulfilment], accountable: person:windy}}
+    - {id: notify, raci: {responsible: [team:service-desk], accountable: person:windy}}
+    - {id: close, raci: {responsible: [team:service-desk], accountable: person:windy}}
+```
+
+## Options
+- `max-activities` (integer, at least 1, default 12): the most activities one
+  person or team may be Responsible for before it is reported.
+
+```yaml
+rules:
+  practitioner-overload: {options: {max-activities: 8}}
+```
+"""
+
+import re
+
+from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+
+# A Responsible as the index names it: the activity (by id) and, for a list, the item.
+_RESPONSIBLE_NODE = re.compile(r"^spec/activities/(?P<activity>.+)/raci/responsible(/\d+)?$")
+
+
+@repository_rule(code="GOV205", name="practitioner-overload", severity=Severity.WARNING,
+                 kinds=["Process", "Practice", "Person", "Team"],
+                 options={"max-activities": {"type": "integer", "minimum": 1, "default": 12}},
+                 summary="a person or team is Responsible for more than max-activities activities")
+def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    limit = ctx.options["max-activities"]
+    # practitioner -> process -> its activities (a set: one activity naming a team twice counts once)
+    load: dict[str, dict[str, set[str]]] = {}
+    for entity in index.of_kind("Process", "Practice"):
+        for ref in entity.references:
+            responsible = _RESPONSIBLE_NODE.match(ref.site.node or "")
+            if responsible and ref.kind in ("person", "team"):
+                load.setdefault(ref.target, {}).setdefault(entity.key, set()).add(responsible["activity"])
+    for practitioner, processes in load.items():
+        count = sum(len(acts) for acts in processes.values())
+        document = index.resolve(practitioner)
+        if count <= limit or document is None:
+            continue
+        where = ", ".join(f"{key} ({len(acts)})" for key, acts in processes.items())
+        ctx.report(document.site, f"{practitioner} is Responsible for {count} activities, more than "
+                                  f"max-activities {limit}, across {len(processes)} processes: {where}; "
+                                  "one overloaded practitioner is a bottleneck for every process it works in")
