@@ -1,0 +1,107 @@
+"""
+## What it checks
+Both sides of an interface between two processes (or practices) describe
+the same hand-over. When A's interface with B `sends` X, B's interface with
+A must list X under `receives`; when A `receives` Y from B, B must list Y
+under `sends`. The entry without its counterpart is reported, and the
+message names the other process's file and line. An interface with a
+process that does not exist is left to unresolved-reference.
+
+## Why it matters
+Practitioners make sure the inputs, outputs and interfaces of their
+activities are correct. A hand-over only one side knows about is work that
+falls between two processes: the incident record that Problem Management
+never picks up.
+
+## Example (fails)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  interfaces:
+    - process: process:problem-management
+      sends: [incident-record]
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: problem-management}
+spec:
+  purpose: Find and remove the causes of incidents.
+  owner: person:ken
+  interfaces:
+    - process: process:incident-management
+      sends: [known-error]
+```
+
+## Use instead (passes)
+```yaml
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: incident-management}
+spec:
+  purpose: Restore normal service operation as quickly as possible.
+  owner: person:mrs-davis
+  interfaces:
+    - process: process:problem-management
+      sends: [incident-record]
+      receives: [known-error]
+---
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: problem-management}
+spec:
+  purpose: Find and remove the causes of incidents.
+  owner: person:ken
+  interfaces:
+    - process: process:incident-management
+      sends: [known-error]
+      receives: [incident-record]
+```
+
+## Options
+None.
+"""
+
+from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, Site, repository_rule
+from governance_lint.index import Interface
+
+REASON = "both sides of an interface describe the same hand-over"
+PARTNER_KINDS = ("Process", "Practice")
+
+
+def _towards(partner: Entity, entity: Entity) -> tuple[set[str], set[str], Site]:
+    """What ``partner`` says it sends to and receives from ``entity``, and where it says so."""
+    sends: set[str] = set()
+    receives: set[str] = set()
+    facing = [i for i in partner.interfaces if i.process == entity.key]
+    for interface in facing:
+        sends.update(x.item for x in interface.sends)
+        receives.update(x.item for x in interface.receives)
+    return sends, receives, facing[0].site if facing else partner.site
+
+
+def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    partner = index.resolve(interface.process)
+    if partner is None or partner.kind not in PARTNER_KINDS:
+        return  # names nothing, or not a process: unresolved-reference and the schema say so
+    partner_sends, partner_receives, where = _towards(partner, entity)
+    for sent in interface.sends:
+        if sent.item not in partner_receives:
+            ctx.report(sent.site, f"{entity.key} sends {sent.item!r} to {partner.key}, but {partner.key} "
+                                  f"does not receive it from {entity.key} (see {where}); {REASON}")
+    for received in interface.receives:
+        if received.item not in partner_sends:
+            ctx.report(received.site, f"{entity.key} receives {received.item!r} from {partner.key}, "
+                                      f"but {partner.key} does not send it to {entity.key} (see {where}); "
+                                      f"{REASON}")
+
+
+@repository_rule(code="GOV601", name="interface-symmetric", severity=Severity.WARNING,
+                 summary="A sends X to B but B does not say it receives X from A (or the mirror case)")
+def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    for entity in index.of_kind(*PARTNER_KINDS):
+        for interface in entity.interfaces:
+            _check(entity, interface, index, ctx)
