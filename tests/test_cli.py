@@ -60,7 +60,7 @@ def test_findings_exit_1_with_position_and_name(repo: Path) -> None:
 
 def test_json_format(repo: Path) -> None:
     (repo / "incident.yaml").write_text(TWO_OWNERS)
-    code, out, _ = invoke("check", "--format", "json", "--select", "GOV1")
+    code, out, _ = invoke("check", "--format", "json", "--select", "GOV101")
     assert code == 1
     report = json.loads(out)
     assert report["version"] == 1
@@ -77,7 +77,7 @@ def test_named_file_is_reported_with_repository_as_context(repo: Path) -> None:
     )
     code, out, _ = invoke("check", "team.yaml", "--select", "GOV005")
     assert code == 1
-    assert out.splitlines()[0].startswith("team.yaml:4:52: error GOV005 person:ghost")
+    assert out.splitlines()[0].startswith("team.yaml:4:60: error GOV005 person:ghost")
     assert "in 1 of 1 file" in out.splitlines()[-1]
 
 
