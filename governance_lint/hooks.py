@@ -1,0 +1,94 @@
+"""The pre-commit hook manifest (``.pre-commit-hooks.yaml``), generated from the rule registry.
+
+One hook ``govlint`` runs every rule; one hook per built-in rule
+(``govlint-single-owner``, ...) runs that rule alone.  Every entry ends with
+``--`` so that a staged file named ``-h.yaml`` is read as a path, never as an
+option; pre-commit puts a hook's ``args`` after the entry too, so options for
+the hooks belong in ``.govlint.yaml``, which the hooks read as usual.
+
+``python scripts/generate_hooks.py`` rewrites the file; ``--check`` (and a
+test) fails when it no longer matches the registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import Rule
+from .registry import builtin_registry
+
+MANIFEST_NAME = ".pre-commit-hooks.yaml"
+HEADER = (
+    "# pre-commit hooks of govlint: `govlint` runs every rule, `govlint-<rule name>` one rule.\n"
+    "# Generated from the rule registry by scripts/generate_hooks.py; do not edit by hand.\n"
+    "# Hook `args` are read as file names (entries end with `--`): configure govlint in .govlint.yaml.\n"
+)
+
+
+@dataclass(frozen=True)
+class Hook:
+    id: str
+    name: str
+    description: str
+    entry: str
+
+
+def hooks(rules: Iterable[Rule]) -> list[Hook]:
+    """The hook for all rules, then one per rule in code order."""
+    result = [Hook(id="govlint", name="govlint", entry="govlint check --",
+                   description="Lint process-governance files with every govlint rule")]
+    for rule in sorted(rules, key=lambda r: r.code):
+        result.append(Hook(id=f"govlint-{rule.name}", name=f"govlint {rule.code} {rule.name}",
+                           entry=f"govlint check --select {rule.code} --",
+                           description=f"{rule.code}: {rule.summary}"))
+    return result
+
+
+def _quoted(text: str) -> str:
+    # Double-quoted YAML scalar: only the backslash and the quote need escaping.
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render(hook_list: Sequence[Hook]) -> str:
+    """The manifest as YAML text, in a fixed layout so that regenerating it is a no-op."""
+    blocks = [HEADER]
+    for hook in hook_list:
+        blocks.append(
+            f"- id: {hook.id}\n"
+            f"  name: {_quoted(hook.name)}\n"
+            f"  description: {_quoted(hook.description)}\n"
+            f"  entry: {hook.entry}\n"
+            "  language: python\n"
+            "  types: [yaml]\n"
+            # The whole repository is loaded as context once, so one process sees every staged file.
+            "  require_serial: true\n"
+        )
+    return "\n".join(blocks)
+
+
+def manifest_text() -> str:
+    """The manifest of the built-in rules (plugins add no hooks: they are not installed with govlint)."""
+    return render(hooks(builtin_registry()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=f"Write {MANIFEST_NAME} from the rule registry.")
+    parser.add_argument("--check", action="store_true", help="fail if the file is out of date; write nothing")
+    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent.parent / MANIFEST_NAME)
+    args = parser.parse_args(argv)
+    text = manifest_text()
+    current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
+    if current == text:
+        return 0
+    if args.check:
+        print(f"{args.output} is out of date; run: python scripts/generate_hooks.py", file=sys.stderr)
+        return 1
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.output)
+    print(f"wrote {args.output}")
+    return 0
