@@ -1,0 +1,195 @@
+"""This project's hooks under the real pre-commit, in a throw-away governance repository.
+
+pre-commit installs the hook repository into a virtualenv (pip-installs this
+project), so the hook repository is a committed snapshot of this working
+tree, made once per session and installed once into a session-wide
+PRE_COMMIT_HOME.  ``try-repo`` always installs afresh, so it runs once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "examples" / "clean"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                                reason="needs git and a git checkout of govlint")
+
+NEW_PROCESS = """\
+apiVersion: govlint/v1
+kind: Process
+metadata: {{id: {id}, name: Access Management, lastReviewed: 2026-06-30}}
+spec:
+  purpose: Grant authorised users the right to use a service.
+  owner: {owner}
+"""
+
+
+def git_env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    # Plain text output whatever CI runs us, and no user or system git config (hooksPath, signing).
+    env.pop("GITHUB_ACTIONS", None)
+    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test",
+               GIT_COMMITTER_EMAIL="test@example.org", GIT_CONFIG_NOSYSTEM="1",
+               GIT_CONFIG_GLOBAL=str(tmp / "gitconfig"), PRE_COMMIT_COLOR="never", NO_COLOR="1")
+    (tmp / "gitconfig").touch()
+    return env
+
+
+def sh(*args: str, cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(args, check=False, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=300)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit")
+
+
+@pytest.fixture(scope="session")
+def env(session_dir: Path) -> dict[str, str]:
+    return git_env(session_dir) | {"PRE_COMMIT_HOME": str(session_dir / "pre-commit-home")}
+
+
+@pytest.fixture(scope="session")
+def hook_repo(session_dir: Path, env: dict[str, str]) -> tuple[Path, str]:
+    """A committed copy of this working tree (tracked and untracked, not ignored), and its commit."""
+    snapshot = session_dir / "govlint"
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout.decode().split("\0")
+    for rel in listed:
+        source = ROOT / rel
+        if rel and not rel.startswith("tests/") and source.is_file() and not source.is_symlink():
+            (snapshot / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / rel)
+    sh("git", "init", "-q", cwd=snapshot, env=env)
+    sh("git", "add", "-A", cwd=snapshot, env=env)
+    sh("git", "commit", "-q", "-m", "snapshot", cwd=snapshot, env=env)
+    rev = sh("git", "rev-parse", "HEAD", cwd=snapshot, env=env).stdout.strip()
+    return snapshot, rev
+
+
+@pytest.fixture
+def governance(tmp_path: Path, env: dict[str, str]) -> Iterator[Path]:
+    """A git repository holding the clean example, committed."""
+    repo = tmp_path / "governance-repo"
+    shutil.copytree(CLEAN, repo)
+    sh("git", "init", "-q", cwd=repo, env=env)
+    sh("git", "add", "-A", cwd=repo, env=env)
+    sh("git", "commit", "-q", "-m", "governance", cwd=repo, env=env)
+    yield repo
+
+
+@pytest.fixture
+def with_hooks(governance: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> Path:
+    """The governance repository with this project's `govlint` hook installed as a git pre-commit hook."""
+    url, rev = hook_repo
+    (governance / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {url}\n    rev: {rev}\n    hooks:\n      - id: govlint\n", encoding="utf-8")
+    sh(sys.executable, "-m", "pre_commit", "install", cwd=governance, env=env)
+    sh("git", "add", ".pre-commit-config.yaml", cwd=governance, env=env)
+    sh("git", "commit", "-q", "-m", "pre-commit", "--no-verify", cwd=governance, env=env)
+    return governance
+
+
+def give_two_owners(repo: Path, rel: str) -> int:
+    """Make the process in ``rel`` name two owners; the 1-based line of its `owner:` key."""
+    path = repo / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if re.match(r"  owner: person:", line))
+    lines[index] = lines[index].rstrip("\n") + ", person:windy]\n"
+    lines[index] = lines[index].replace("owner: ", "owner: [", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    return index + 1
+
+
+def commit(repo: Path, env: dict[str, str], *paths: str) -> subprocess.CompletedProcess[str]:
+    sh("git", "add", "--", *paths, cwd=repo, env=env)
+    return sh("git", "commit", "-m", "change", cwd=repo, env=env, check=False)
+
+
+def test_try_repo_runs_one_rule_hook_on_the_named_files(governance: Path, hook_repo: tuple[Path, str],
+                                                        env: dict[str, str]) -> None:
+    url, rev = hook_repo
+    rel = "governance/processes/problem-management.yaml"
+
+    passing = sh(sys.executable, "-m", "pre_commit", "try-repo", str(url), "govlint-single-owner",
+                 "--ref", rev, "--files", rel, cwd=governance, env=env, check=False)
+    assert passing.returncode == 0, passing.stdout
+    assert re.search(r"govlint GOV101 single-owner\.+Passed", passing.stdout), passing.stdout
+
+    line = give_two_owners(governance, rel)
+    failing = sh(sys.executable, "-m", "pre_commit", "try-repo", str(url), "govlint-single-owner",
+                 "--ref", rev, "--files", rel, cwd=governance, env=env, check=False)
+    assert failing.returncode == 1, failing.stdout
+    assert re.search(r"govlint GOV101 single-owner\.+Failed", failing.stdout)
+    found = re.findall(r"^(\S+):(\d+):(\d+): error (GOV\d+) ", failing.stdout, re.MULTILINE)
+    assert found == [(rel, str(line), "3", "GOV101")]  # only the selected rule runs
+
+
+def test_a_clean_commit_passes(with_hooks: Path, env: dict[str, str]) -> None:
+    rel = "governance/processes/incident-management.yaml"
+    path = with_hooks / rel
+    path.write_text(path.read_text(encoding="utf-8") + "# reviewed with the service desk\n", encoding="utf-8")
+
+    done = commit(with_hooks, env, rel)
+
+    assert done.returncode == 0, done.stdout
+    assert re.search(r"^govlint\.+Passed$", done.stdout, re.MULTILINE), done.stdout
+
+
+def test_a_process_with_two_owners_fails_the_commit_at_its_owner(with_hooks: Path, env: dict[str, str]) -> None:
+    rel = "governance/processes/problem-management.yaml"
+    line = give_two_owners(with_hooks, rel)
+    head = sh("git", "rev-parse", "HEAD", cwd=with_hooks, env=env).stdout
+
+    done = commit(with_hooks, env, rel)
+
+    assert done.returncode == 1, done.stdout
+    assert re.search(r"^govlint\.+Failed$", done.stdout, re.MULTILINE)
+    assert f"{rel}:{line}:3: error GOV101 " in done.stdout
+    assert sh("git", "rev-parse", "HEAD", cwd=with_hooks, env=env).stdout == head  # nothing committed
+
+
+def test_a_staged_file_named_like_an_option_is_checked(with_hooks: Path, env: dict[str, str]) -> None:
+    text = NEW_PROCESS.format(id="access-management", owner="[person:mrs-davis, person:windy]")
+    (with_hooks / "-h.yaml").write_text(text, encoding="utf-8")
+
+    done = commit(with_hooks, env, "-h.yaml")
+
+    assert done.returncode == 1, done.stdout
+    assert "-h.yaml:6:3: error GOV101 " in done.stdout
+    assert "Usage:" not in done.stdout
+
+
+def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Path, env: dict[str, str]) -> None:
+    # The new process names people defined only in people/*.yaml, which this commit does not touch.
+    rel = "governance/processes/access-management.yaml"
+    (with_hooks / rel).write_text(NEW_PROCESS.format(id="access-management", owner="person:mrs-davis"),
+                                  encoding="utf-8")
+    assert "mrs-davis" not in sh("git", "diff", "--cached", cwd=with_hooks, env=env).stdout
+
+    done = commit(with_hooks, env, rel)
+
+    assert done.returncode == 0, done.stdout
+    assert "GOV005" not in done.stdout
+    assert "GOV101" not in done.stdout
+    # And a name defined nowhere is found, so the repository rules did run on the staged file.
+    path = with_hooks / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("person:mrs-davis", "person:nobody"),
+                    encoding="utf-8")
+    unresolved = commit(with_hooks, env, rel)
+    assert unresolved.returncode == 1, unresolved.stdout
+    assert f"{rel}:6:10: error GOV005 " in unresolved.stdout
