@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -196,6 +197,28 @@ def schema(kind: str | None) -> None:
     if match is None:
         _fail(f"unknown kind {kind!r} (one of {', '.join(schemas.kinds())})")
     click.echo(schemas.text(match))
+
+
+@main.command()
+@click.argument("directory", required=False, default=".",
+                type=click.Path(path_type=Path, file_okay=False))
+def init(directory: Path) -> None:
+    """Start a governance repository in DIRECTORY (default: here).
+
+    Writes .govlint.yaml, .pre-commit-config.yaml and a starter process with
+    its people, teams, policies and glossary that passes `govlint check`.
+    Never overwrites: if any of these files exists, nothing is written.
+    """
+    from .init import InitError, init_repository
+
+    try:
+        written = init_repository(directory, dt.date.today())
+    except InitError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"created {path}")
+    where = "" if directory == Path(".") else f"cd {shlex.quote(str(directory))} && "
+    click.echo(f"next: {where}govlint check")
 
 
 if __name__ == "__main__":  # pragma: no cover
