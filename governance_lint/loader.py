@@ -1,0 +1,763 @@
+"""Bytes -> YAML node trees with line/column -> :class:`Document` values.
+
+libyaml (PyYAML's C binding) does the parsing because it is the fastest
+parser that keeps positions.  Everything around it exists because libyaml is
+a YAML 1.1 parser that trusts its input:
+
+* values are resolved here with the YAML 1.2 core schema (``yes`` and
+  ``012`` stay what 1.2 says), never by PyYAML's 1.1 resolver;
+* tags are never constructed; duplicate keys, non-string keys and values no
+  schema can hold become problems;
+* bytes are checked before libyaml sees them (UTF-8 only, no control
+  characters), nesting depth is bounded before libyaml's recursive C
+  composer can overflow the stack, and alias expansion is counted, never
+  performed;
+* a few invalid inputs libyaml accepts are closed by cheap post-checks that
+  run only when a cheap trigger fires.
+
+:func:`load` never raises: whatever goes wrong becomes a :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import Document, Limits, LoadResult, NodePath, Position, Problem
+
+__all__ = ["DEFAULT_LIMITS", "load"]
+
+SYNTAX = "GOV001"
+VALUE = "GOV002"
+
+# Above this upper bound on nesting, libyaml's own event stream is used to
+# measure depth before its recursive composer runs (it segfaults at ~40k
+# levels and its scanner is quadratic in flow depth).
+_SAFE_DEPTH_BOUND = 2000
+
+# --- scalar resolution: the YAML 1.2 core schema ---------------------------------
+
+_STD = "tag:yaml.org,2002:"
+_TAG_STR, _TAG_INT, _TAG_FLOAT = _STD + "str", _STD + "int", _STD + "float"
+_TAG_BOOL, _TAG_NULL, _TAG_MAP, _TAG_SEQ = _STD + "bool", _STD + "null", _STD + "map", _STD + "seq"
+_SCALAR_TAGS = frozenset((_TAG_STR, _TAG_INT, _TAG_FLOAT, _TAG_BOOL, _TAG_NULL))
+_PYTHON_TAG_PREFIX = _STD + "python/"
+
+# Plain scalars whose value is fixed by a lookup (empty is null).
+_WORDS: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True,
+    "false": False, "False": False, "FALSE": False,
+}
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+_NUMBER_START = "0123456789+-."
+_DECIMAL_RE = re.compile(r"[-+]?[0-9]+")
+_OCTAL_RE = re.compile(r"0o[0-7]+")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_NONFINITE_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_INT_MIN, _INT_END = -(2**63), 2**64
+_MAX_INT_DIGITS = {10: 20, 8: 22, 16: 16}  # more significant digits than this is out of range
+
+
+class _Unresolved:
+    """Marker: a text the core schema reads as a number it cannot hold."""
+
+
+def _core_number(text: str) -> Any:
+    """A plain scalar starting like a number: its int/float value, the text, or a problem message.
+
+    Returns the value, or ``(text, message)`` when the text is a number no
+    schema can hold (it is then kept as its source string).
+    """
+    if _DECIMAL_RE.fullmatch(text):
+        return _bounded_int(text, text.lstrip("+-"), 10)
+    if _OCTAL_RE.fullmatch(text):
+        return _bounded_int(text, text[2:], 8)
+    if _HEX_RE.fullmatch(text):
+        return _bounded_int(text, text[2:], 16)
+    if _FLOAT_RE.fullmatch(text):
+        number = float(text)
+        return number if math.isfinite(number) else (text, "not a finite number")
+    if _NONFINITE_RE.fullmatch(text):
+        return (text, "not a finite number")
+    return text
+
+
+def _bounded_int(text: str, digits: str, base: int) -> Any:
+    # Never hand int() thousands of digits: it is quadratic and Python refuses > 4300.
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > _MAX_INT_DIGITS[base]:
+        return (text, "integer too large")
+    value = -int(significant, base) if text[0] == "-" else int(significant, base)
+    return value if _INT_MIN <= value < _INT_END else (text, "integer too large")
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
+# --- bytes checks ----------------------------------------------------------------
+
+_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# What libyaml's reader refuses, found here so the finding has a line and column:
+# C0 controls but TAB/LF/CR, DEL, C1 controls but NEL, U+FFFE and U+FFFF.
+_FORBIDDEN_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
+# Bytes that can never start a forbidden sequence; deleting them leaves nothing
+# in a clean file, which is much faster than running the regex everywhere.
+_HARMLESS_BYTES = bytes(b for b in range(256) if b not in b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                        b"\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\xc2\xef")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _position_after(prefix: str) -> Position:
+    """The position of the character following ``prefix`` (libyaml's notion of lines)."""
+    line, start = 1, 0
+    for match in _BREAK_RE.finditer(prefix):
+        line, start = line + 1, match.end()
+    return Position(line, len(prefix) - start + 1)
+
+
+def _wide_encoding(content: bytes) -> str | None:
+    """UTF-16/32 by byte-order mark or by the NUL pattern YAML's encoding detection uses."""
+    head = content[:4]
+    if head in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        return "UTF-32"
+    if head[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return "UTF-16"
+    if len(head) >= 4 and head[:3] == b"\x00\x00\x00" or len(head) == 4 and head[1:] == b"\x00\x00\x00":
+        return "UTF-32"
+    if len(head) >= 2 and (head[0] == 0) != (head[1] == 0):
+        return "UTF-16"
+    return None
+
+
+# --- the libyaml binding ------------------------------------------------------------
+
+_PLAIN = "?"  # sentinel tag: a plain scalar without a tag, resolved here (core schema)
+_OTHER = "!"  # sentinel tag: quoted/block scalars and untagged collections
+
+
+class _NodeLoader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml composing nodes only; tags are left as sentinels, never resolved by regex."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return _PLAIN if kind is ScalarNode and implicit[0] else _OTHER
+
+
+class _Refusal(Exception):
+    """The whole file is refused with one GOV001 problem."""
+
+    def __init__(self, message: str, line0: int, column0: int) -> None:
+        super().__init__(message)
+        self.problem = Problem(SYNTAX, message, Position(line0 + 1, column0 + 1))
+
+
+def _depth_message(limits: Limits) -> str:
+    return f"nesting is deeper than {limits.max_depth} levels (limit max-depth)"
+
+
+def _syntax_error(exc: yaml.YAMLError) -> Problem:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if problem:
+        message = f"{problem} ({context})" if context else str(problem)
+    else:
+        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+    position = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
+    return Problem(SYNTAX, message, position)
+
+
+def _depth_bound(content: bytes) -> int:
+    """A cheap upper bound on nesting: flow brackets (2 levels each, for implicit
+    single-pair mappings) plus block levels (at most 2 per column of indentation)."""
+    longest = max(map(len, content.split(b"\n")))
+    return 2 * (content.count(b"[") + content.count(b"{")) + 2 * longest + 2
+
+
+def _audit_events(content: bytes, limits: Limits) -> None:
+    """Measure depth and alias expansion on libyaml's event stream, raising :class:`_Refusal`.
+
+    The event parser keeps its stack on the heap and its look-ahead is capped
+    at 1024 characters, so stopping at the first breach keeps this linear even
+    for a megabyte of ``[``.  Aliases are counted by the size of what they
+    name, never expanded.
+    """
+    loader = _NodeLoader(content)
+    try:
+        # Per open collection: [anchor, expanded node count, height below].
+        frames: list[list[Any]] = []
+        anchors: dict[str, tuple[int, int]] = {}
+        open_anchors: set[str] = set()
+        expanded = 0
+        while loader.check_event():
+            event = loader.get_event()
+            cls = type(event)
+            if cls is yaml.ScalarEvent:
+                if frames:
+                    frames[-1][1] += 1
+                if event.anchor:
+                    anchors[event.anchor] = (1, 0)
+            elif cls is yaml.SequenceStartEvent or cls is yaml.MappingStartEvent:
+                if len(frames) >= limits.max_depth:
+                    mark = event.start_mark
+                    raise _Refusal(_depth_message(limits), mark.line, mark.column)
+                frames.append([event.anchor, 0, 0])
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+            elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
+                anchor, count, height = frames.pop()
+                size, height = count + 1, height + 1
+                if anchor:
+                    anchors[anchor] = (size, height)
+                    open_anchors.discard(anchor)
+                if frames:
+                    frames[-1][1] += size
+                    frames[-1][2] = max(frames[-1][2], height)
+            elif cls is yaml.AliasEvent:
+                mark = event.start_mark
+                if event.anchor in open_anchors:
+                    raise _Refusal(
+                        f"alias '*{event.anchor}' refers to a node that contains it", mark.line, mark.column
+                    )
+                size, height = anchors.get(event.anchor, (1, 0))
+                expanded += size
+                if expanded > limits.max_alias_nodes:
+                    raise _Refusal(
+                        f"aliases expand to more than {limits.max_alias_nodes} nodes (limit max-alias-nodes)",
+                        mark.line,
+                        mark.column,
+                    )
+                if len(frames) + height > limits.max_depth:
+                    raise _Refusal(_depth_message(limits), mark.line, mark.column)
+                if frames:
+                    frames[-1][1] += size
+                    frames[-1][2] = max(frames[-1][2], height)
+            elif cls is yaml.DocumentStartEvent:
+                anchors.clear()
+                open_anchors.clear()
+                expanded = 0
+    finally:
+        loader.dispose()
+
+
+# --- positions ------------------------------------------------------------------------
+
+
+def _start(node: Node) -> Position:
+    mark = node.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _NodeLocator:
+    """Finds positions by walking one document's node tree (kept alive for that)."""
+
+    __slots__ = ("_root",)
+
+    def __init__(self, root: Node) -> None:
+        self._root = root
+
+    def locate(self, path: NodePath, key: bool) -> Position:
+        node = self._root
+        holder = _start(node)  # where the nearest existing ancestor is reported
+        found = holder
+        for step in path:
+            child: Node | None = None
+            if type(node) is MappingNode and isinstance(step, str):
+                for key_node, value_node in node.value:
+                    if type(key_node) is ScalarNode and key_node.value == step:
+                        holder = _start(key_node)
+                        child = value_node
+                        break
+                if child is None:
+                    return holder
+                found = holder if key or type(child) is not ScalarNode else _start(child)
+            elif type(node) is SequenceNode and type(step) is int and 0 <= step < len(node.value):
+                child = node.value[step]
+                holder = found = _start(child)
+            else:
+                return holder
+            node = child
+        return found
+
+
+# --- the loader ------------------------------------------------------------------------
+
+_PendingProblem = tuple[str, str, Node, NodePath, bool]  # code, message, node, path, governance-only
+
+_HASH_AFTER_TEXT_RE = re.compile(r"[^ \t\r\n\x85\u2028\u2029]#")
+_BLANK_WITH_SPACE_RE = re.compile(rb"(?:^|[\r\n]) +(?:[\r\n]|$)")
+_BLOCK_HEADER_RE = re.compile(r"(?:[!&][^ \t]*[ \t]+)*[|>]([0-9+-]*)")
+_QUOTED = ("'", '"')
+# A standalone "!" (the non-specific tag) somewhere: libyaml reports "! 12" as an
+# untagged plain scalar, so such files check the source before resolving.
+_NONSPECIFIC_RE = re.compile(r"(?:^|[ \t\[{,])!(?=[ \t\r\n,\]}]|$)", re.MULTILINE)
+_PROPERTIES_RE = re.compile(r"(?:[!&][^ \t\r\n]*[ \t]+)*")
+
+
+def _hash_after_text(text: str) -> bool:
+    """Whether some ``#`` follows a non-blank character (few ``#`` per file: a find loop wins)."""
+    index = text.find("#", 1)
+    while index > 0:
+        if text[index - 1] not in " \t\r\n\x85\u2028\u2029":
+            return True
+        index = text.find("#", index + 1)
+    return False
+
+
+class _FileLoader:
+    """State for loading one file; lives for one :func:`load` call."""
+
+    def __init__(self, path: str, content: bytes, text: str, limits: Limits) -> None:
+        self.path = path
+        self.content = content
+        self.text = text
+        self.limits = limits
+        self._lines: list[str] | None = None
+        self.shared = False  # some collection node is reached twice: aliases
+        self.syntax: list[tuple[int, int, str]] = []  # (line0, column0, message) libyaml let through
+        self.pending: list[_PendingProblem] = []
+        # Multi-line flow collections / quoted scalars under a block parent, and
+        # block scalars, checked after the walk (see _check_continuations).
+        self.continuations: list[tuple[Node, Node]] = []
+        self.block_scalars: list[tuple[Node, Node | None, Node | None]] = []
+        self.check_block_scalars = (b" \n" in content or b" \r" in content or content.endswith(b" ")) and (
+            _BLANK_WITH_SPACE_RE.search(content) is not None
+        )
+        self.nonspecific = "!" in text and _NONSPECIFIC_RE.search(text) is not None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            # Control characters are refused earlier, so splitlines() breaks exactly
+            # where libyaml counts lines (LF, CR, CRLF, NEL, LS, PS).
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    # -- the walk -------------------------------------------------------------------
+
+    def build(self, root: Node) -> Any:
+        """Plain data for a document's node tree, iteratively (no recursion on depth)."""
+        if type(root) is ScalarNode:
+            return self._scalar(root, (), None)
+        limit = self.limits.max_depth
+        memo: dict[int, Any] = {}
+        data: Any = {} if type(root) is MappingNode else []
+        memo[id(root)] = data
+        stack: list[tuple[Node, Any, NodePath, int]] = [(root, data, (), 1)]
+        words = _WORDS
+        nonspecific = self.nonspecific
+        while stack:
+            node, out, path, depth = stack.pop()
+            if node.tag != _OTHER:
+                self._collection_tag(node, path)
+            block = not node.flow_style
+            is_map = type(node) is MappingNode
+            items = node.value if is_map else enumerate(node.value)
+            key: str | int | None
+            for key_node, value_node in items:
+                if is_map:
+                    key = self._key(key_node, path)
+                    if key is None:
+                        continue
+                    if key in out:
+                        self._duplicate(node, key_node, key, path)
+                        continue
+                else:
+                    key = key_node  # the index
+                cls = type(value_node)
+                if cls is ScalarNode:
+                    tag = value_node.tag
+                    if tag == _PLAIN:
+                        text = value_node.value
+                        value = words.get(text, _Unresolved)
+                        if nonspecific and self._tagged_nonspecific(value_node):
+                            value = text
+                        elif value is _Unresolved:
+                            value = text
+                            if text[0] in _NUMBER_START:
+                                value = self._plain_number(value_node, path + (key,))
+                    elif tag == _OTHER:
+                        value = value_node.value
+                        style = value_node.style
+                        if style in _QUOTED:
+                            if block and value_node.start_mark.line != value_node.end_mark.line:
+                                self.continuations.append((value_node, node))
+                        elif self.check_block_scalars:
+                            self.block_scalars.append((value_node, node, key_node if is_map else None))
+                    else:
+                        value = self._scalar(value_node, path + (key,), node)
+                else:
+                    value = memo.get(id(value_node))
+                    if value is None:
+                        value = {} if cls is MappingNode else []
+                        memo[id(value_node)] = value
+                        if depth >= limit:
+                            mark = value_node.start_mark
+                            raise _Refusal(_depth_message(self.limits), mark.line, mark.column)
+                        if block and value_node.flow_style and (
+                            value_node.start_mark.line != value_node.end_mark.line
+                        ):
+                            self.continuations.append((value_node, node))
+                        stack.append((value_node, value, path + (key,), depth + 1))
+                    else:
+                        self.shared = True
+                if is_map:
+                    out[key] = value
+                else:
+                    out.append(value)
+        return data
+
+    def _key(self, key_node: Node, path: NodePath) -> str | None:
+        """A mapping key as a string (its source text when the core schema says otherwise)."""
+        if type(key_node) is not ScalarNode:
+            self.pending.append((VALUE, "mapping keys must be strings", key_node, path, True))
+            return None
+        text: str = key_node.value
+        if key_node.tag == _PLAIN and not (self.nonspecific and self._tagged_nonspecific(key_node)):
+            value = _WORDS.get(text, _Unresolved)
+            if value is _Unresolved and text[0] in _NUMBER_START:
+                value = self._plain_number(key_node, path + (text,))
+        elif key_node.tag == _OTHER:
+            return text
+        else:
+            value = self._scalar(key_node, path + (text,), None)
+        if not isinstance(value, str) and value is not _Unresolved:
+            self.pending.append((VALUE, "mapping keys must be strings", key_node, path + (text,), True))
+        return text
+
+    def _tagged_nonspecific(self, node: Node) -> bool:
+        """Whether a plain scalar carries the "!" tag (it is then a string)."""
+        mark = node.start_mark
+        line = self.lines[mark.line]
+        properties = _PROPERTIES_RE.match(line, mark.column)
+        return properties is not None and "!" in properties.group().split()
+
+    def _duplicate(self, mapping: Node, key_node: Node, key: str, path: NodePath) -> None:
+        first = next(
+            k for k, _ in mapping.value if type(k) is ScalarNode and k.value == key
+        )
+        self.pending.append(
+            (SYNTAX, f"duplicate key '{key}' (first at line {first.start_mark.line + 1})", key_node,
+             path + (key,), False)
+        )
+
+    def _plain_number(self, node: Node, path: NodePath) -> Any:
+        text: str = node.value
+        value = _core_number(text)
+        if type(value) is tuple:
+            self.pending.append((VALUE, value[1], node, path, True))
+            return text
+        if value is text and text[0] == "-" and (len(text) == 1 or text[1] in " \t"):
+            # libyaml lets "-" through as a plain scalar in flow context ([-]).
+            mark = node.start_mark
+            self.syntax.append((mark.line, mark.column, "a plain scalar cannot start with '-' followed by a space or its end"))
+        return value
+
+    def _scalar(self, node: Node, path: NodePath, parent: Node | None) -> Any:
+        """A scalar outside the walk's fast path: the root, keys, explicit tags."""
+        tag, text = node.tag, node.value
+        if tag == _PLAIN:
+            if self.nonspecific and self._tagged_nonspecific(node):
+                return text
+            value = _WORDS.get(text, _Unresolved)
+            if value is _Unresolved:
+                return self._plain_number(node, path) if text[:1] and text[0] in _NUMBER_START else text
+            return value
+        if tag == _OTHER:
+            if node.style in ("|", ">") and self.check_block_scalars:
+                self.block_scalars.append((node, parent, None))
+            return text
+        if tag == _TAG_STR:
+            return text
+        if tag == _TAG_NULL:
+            if text in _NULL_WORDS:
+                return None
+        elif tag == _TAG_BOOL:
+            value = _WORDS.get(text)
+            if isinstance(value, bool):
+                return value
+        elif tag == _TAG_INT:
+            value = _core_number(text) if text[:1] and text[0] in _NUMBER_START else text
+            if type(value) is tuple:
+                self.pending.append((VALUE, value[1], node, path, True))
+                return text
+            if type(value) is int:
+                return value
+        elif tag == _TAG_FLOAT:
+            value = _core_number(text) if text[:1] and text[0] in _NUMBER_START else text
+            if type(value) is tuple:
+                self.pending.append((VALUE, value[1], node, path, True))
+                return text
+            if type(value) in (int, float):
+                return float(value)
+        else:
+            self._unsupported_tag(node, path)
+            return text
+        self.pending.append((VALUE, f"'{text}' is not a valid {_tag_name(tag)} value", node, path, True))
+        return text
+
+    def _collection_tag(self, node: Node, path: NodePath) -> None:
+        tag = node.tag
+        expected = _TAG_MAP if type(node) is MappingNode else _TAG_SEQ
+        if tag == expected:
+            return
+        if tag in (_TAG_MAP, _TAG_SEQ) or tag in _SCALAR_TAGS:
+            self.pending.append((VALUE, f"tag '{_tag_name(tag)}' does not fit this node", node, path, True))
+        else:
+            self._unsupported_tag(node, path)
+
+    def _unsupported_tag(self, node: Node, path: NodePath) -> None:
+        message = f"unsupported tag '{_tag_name(node.tag)}'; govlint never constructs tagged values"
+        # Python tags are refused everywhere: they are the classic code-execution vector.
+        self.pending.append((SYNTAX, message, node, path, not node.tag.startswith(_PYTHON_TAG_PREFIX)))
+
+    # -- post-checks for invalid YAML that libyaml accepts ----------------------------
+
+    def check_syntax(self, roots: list[Node]) -> None:
+        """Run the cheap post-checks whose trigger fires; findings go to ``self.syntax``."""
+        text = self.text
+        hashes = _hash_after_text(text)
+        directives = text.startswith("%") or "\n%" in text or "\r%" in text
+        if hashes or directives:
+            spans = self._scalar_spans(roots)
+            if hashes:
+                self._check_comments(spans)
+            if directives:
+                self._check_directives(spans)
+        if self.continuations:
+            self._check_continuations()
+        if self.block_scalars:
+            self._check_block_scalars()
+
+    def _scalar_spans(self, roots: list[Node]) -> list[tuple[int, int, int, int]]:
+        """Every scalar's extent (0-based, end exclusive); a block scalar's header line is left out."""
+        spans = []
+        seen: set[int] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            cls = type(node)
+            if cls is ScalarNode:
+                start, end = node.start_mark, node.end_mark
+                if node.style in ("|", ">"):
+                    spans.append((start.line + 1, 0, end.line, end.column))
+                else:
+                    spans.append((start.line, start.column, end.line, end.column))
+            elif id(node) not in seen:
+                seen.add(id(node))
+                if cls is MappingNode:
+                    for key_node, value_node in node.value:
+                        stack.append(key_node)
+                        stack.append(value_node)
+                else:
+                    stack.extend(node.value)
+        spans.sort()
+        return spans
+
+    @staticmethod
+    def _covering(spans: list[tuple[int, int, int, int]], starts: list[tuple[int, int]], line: int, column: int
+                  ) -> tuple[int, int, int, int] | None:
+        """The scalar span holding a point, if any."""
+        # Spans never overlap, so only the last span starting at or before the point can hold it.
+        index = bisect.bisect_right(starts, (line, column)) - 1
+        if index < 0:
+            return None
+        span = spans[index]
+        return span if (line, column) < (span[2], span[3]) else None
+
+    def _check_comments(self, spans: list[tuple[int, int, int, int]]) -> None:
+        """A comment must follow whitespace: libyaml accepts ``"value"# comment``."""
+        starts = [(s[0], s[1]) for s in spans]
+        for number, line in enumerate(self.lines):
+            if "#" not in line or not _HASH_AFTER_TEXT_RE.search(line):
+                continue
+            column = line.find("#")
+            while column >= 0:
+                if self._covering(spans, starts, number, column) is None:
+                    if column == 0 or line[column - 1] in " \t":
+                        break  # a real comment: the rest of the line is its text
+                    self.syntax.append((number, column, "comment must be separated from content by whitespace"))
+                    break
+                column = line.find("#", column + 1)
+
+    def _check_directives(self, spans: list[tuple[int, int, int, int]]) -> None:
+        """A directive may only come before a document: at the start or after ``...``."""
+        starts = [(s[0], s[1]) for s in spans]
+        document_open = False
+        for number, line in enumerate(self.lines):
+            span = self._covering(spans, starts, number, 0)
+            if span is not None and span[0] < number:
+                continue  # inside a multi-line scalar
+            content = line.lstrip(" \t")
+            if not content or content.startswith("#"):
+                continue
+            if line.startswith("%"):
+                if document_open:
+                    self.syntax.append((number, 0, "directive inside a document; end the document with '...' first"))
+                    return
+            elif line.startswith("...") and line[3:4] in ("", " ", "\t"):
+                document_open = False
+            else:
+                document_open = True
+
+    def _block_indent_below(self, parent: Node) -> int:
+        """A lower bound on a block collection's indentation (never more than the truth)."""
+        first = parent.value[0][0] if type(parent) is MappingNode else parent.value[0]
+        line = self.lines[first.start_mark.line]
+        column: int = parent.start_mark.column
+        return min(column, len(line) - len(line.lstrip(" ")))
+
+    def _check_continuations(self) -> None:
+        """Continuation lines of a flow collection or quoted scalar inside a block
+        collection must be indented more than that collection (libyaml does not check)."""
+        lines = self.lines
+        for node, parent in self.continuations:
+            indent = self._block_indent_below(parent)
+            is_flow = type(node) is not ScalarNode
+            for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+                line = lines[number]
+                content = line.lstrip(" ")
+                if not content.strip() or len(line) - len(content) > indent:
+                    continue
+                # A closing bracket at the parent's indentation is accepted by every
+                # common parser and used in real files; comments may sit anywhere.
+                if is_flow and content[0] in "]}#":
+                    continue
+                self.syntax.append(
+                    (number, len(line) - len(content), "continuation line is not indented enough")
+                )
+                break
+
+    def _check_block_scalars(self) -> None:
+        """Leading empty lines of a block scalar may not hold more spaces than its first content line."""
+        lines = self.lines
+        for node, parent, key_node in self.block_scalars:
+            if node.style not in ("|", ">"):
+                continue
+            start = node.start_mark
+            header = _BLOCK_HEADER_RE.match(lines[start.line], start.column)
+            if header is None or any(ch.isdigit() for ch in header.group(1)):
+                continue  # explicit indentation: nothing is auto-detected
+            # An upper bound on the parent's indentation: a content line must be deeper.
+            if parent is None:
+                parent_indent = -1
+            elif key_node is not None:
+                parent_indent = key_node.start_mark.column
+            else:
+                before = lines[start.line][: start.column].rstrip(" \t")
+                if not before.endswith("-"):
+                    continue
+                parent_indent = len(before) - 1
+            widest, widest_line = -1, -1
+            for number in range(start.line + 1, len(lines)):
+                line = lines[number]
+                if line.strip(" ") == "":
+                    if len(line) > widest:
+                        widest, widest_line = len(line), number
+                    continue
+                indent = len(line) - len(line.lstrip(" "))
+                if indent > parent_indent and widest > indent:
+                    self.syntax.append(
+                        (widest_line, indent, "leading empty line of a block scalar is indented more than its content")
+                    )
+                break
+
+    # -- results -------------------------------------------------------------------------
+
+    def document_problems(self, index: int, governance: bool, start: int) -> list[Problem]:
+        problems = []
+        for code, message, node, path, governance_only in self.pending[start:]:
+            if governance_only and not governance:
+                continue
+            problems.append(Problem(code, message, _start(node), index, path))
+        return problems
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def load(path: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
+    """Load one file's documents; never raises (an internal failure is a GOV001 problem)."""
+    try:
+        return _load(path, content, limits)
+    except _Refusal as refusal:
+        return LoadResult((), (refusal.problem,))
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raise", whatever the input
+        message = f"internal loader error: {type(exc).__name__}: {exc}"
+        return LoadResult((), (Problem(SYNTAX, message[:500], Position(1, 1)),))
+
+
+def _refuse(message: str, position: Position) -> LoadResult:
+    return LoadResult((), (Problem(SYNTAX, message, position),))
+
+
+def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
+    if len(content) > limits.max_file_bytes:
+        return _refuse(
+            f"file is larger than {limits.max_file_bytes} bytes (limit max-file-bytes)", Position(1, 1)
+        )
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM):]  # line 1 column 1 is the character after it
+    else:
+        wide = _wide_encoding(content)
+        if wide is not None:
+            return _refuse(f"file is {wide} encoded; govlint reads UTF-8 only", Position(1, 1))
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = content[exc.start]
+        position = _position_after(content[: exc.start].decode("utf-8"))
+        return _refuse(f"invalid UTF-8 (byte 0x{bad:02x}); govlint reads UTF-8 only", position)
+    forbidden = _FORBIDDEN_RE.search(content) if content.translate(None, _HARMLESS_BYTES) else None
+    if forbidden is not None:
+        char = forbidden.group().decode("utf-8")
+        position = _position_after(content[: forbidden.start()].decode("utf-8"))
+        return _refuse(f"control character U+{ord(char):04X} is not allowed in YAML", position)
+
+    audited = False
+    if _depth_bound(content) > _SAFE_DEPTH_BOUND:
+        # Possibly deep: let libyaml's non-recursive event parser measure it first.
+        try:
+            _audit_events(content, limits)
+        except yaml.YAMLError as exc:
+            return LoadResult((), (_syntax_error(exc),))
+        audited = True
+
+    roots: list[Node] = []
+    loader = _NodeLoader(content)
+    try:
+        while loader.check_node():
+            roots.append(loader.get_node())
+    except yaml.YAMLError as exc:
+        return LoadResult((), (_syntax_error(exc),))
+    finally:
+        loader.dispose()
+
+    state = _FileLoader(path, content, text, limits)
+    built: list[tuple[Any, int]] = []
+    for root in roots:
+        mark = len(state.pending)
+        built.append((state.build(root), mark))
+    if state.shared and not audited:
+        # Aliases to collections: count what they would expand to (and find cycles).
+        _audit_events(content, limits)
+    state.check_syntax(roots)
+    if state.syntax:
+        line0, column0, message = min(state.syntax)
+        return _refuse(message, Position(line0 + 1, column0 + 1))
+
+    documents = []
+    problems: list[Problem] = []
+    for index, (root, (data, mark)) in enumerate(zip(roots, built)):
+        document = Document(path, index, data, _start(root), _NodeLocator(root))
+        problems.extend(state.document_problems(index, document.is_governance, mark))
+        documents.append(document)
+    problems.sort(key=lambda problem: (problem.position, problem.code))
+    return LoadResult(tuple(documents), tuple(problems))
