@@ -72,7 +72,7 @@ def review_date(value: Any) -> dt.date | None:
                kinds=["Process", "Practice", "Policy"],
                options={"cycle-days": {"type": "integer", "minimum": 1, "default": 365,
                                        "description": "Days a review stays current."}},
-               summary="metadata.lastReviewed is missing or older than cycle-days before today")
+               summary="a Process, Practice or Policy was never reviewed, or not within cycle-days")
 def review_overdue(doc: Document, ctx: DocumentContext) -> None:
     what = subject(doc)
     cycle = int(ctx.options.get("cycle-days", 365))
