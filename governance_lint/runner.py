@@ -42,9 +42,21 @@ class CheckSettings:
     cwd: Path | None = None
 
 
-def resolve_config(settings_config: Path | None, cwd: Path) -> Config:
-    path = settings_config if settings_config is not None else find_config(cwd)
-    return load_config(path, cwd)
+def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
+    """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
+
+    Searching from the named paths (their common folder) makes
+    ``govlint check examples/failing`` use the config that governs those files,
+    as ruff and eslint do; with no paths named it is the current folder.
+    """
+    if settings_config is not None:
+        return load_config(settings_config, cwd)
+    found = None
+    if paths:
+        absolute = [os.path.abspath(cwd / p) for p in paths]
+        common = Path(os.path.commonpath(absolute))
+        found = find_config(common if common.is_dir() else common.parent)
+    return load_config(found or find_config(cwd), cwd)
 
 
 def build_registry(config: Config) -> Registry:
@@ -69,7 +81,7 @@ def analyser(settings: CheckSettings, config: Config) -> FileAnalyser:
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd)
+    config = resolve_config(settings.config, cwd, settings.paths)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)

@@ -151,3 +151,17 @@ def test_installed_executable_as_subprocess(repo: Path) -> None:
     assert [d["code"] for d in json.loads(done.stdout)["diagnostics"]] == ["GOV101"]
     version = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)
     assert version.returncode == 0 and "govlint" in version.stdout
+
+
+def test_config_is_found_from_the_named_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`govlint check sub` uses sub's config (root = sub), not the current folder's context."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / ".govlint.yaml").write_text("include: ['**/*.yaml']\n")
+    (sub / "people.yaml").write_text(PERSON)
+    # Outside sub, a second person with the same id would be GOV004 if it were context.
+    (tmp_path / "other.yaml").write_text(PERSON)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = invoke("check", "sub", "--select", "GOV004", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"]["files"] == 1
