@@ -181,12 +181,19 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
     if not errors:
         return
     error = errors[0]
-    where = ".".join(str(p) for p in error.instance_path)
+    path_steps = list(error.instance_path)
+    if type(error.kind).__name__.endswith("AnyOf") and isinstance(error.instance, dict):
+        # `rules: {GOV101: {severty: …}}`: say what is wrong inside the mapping, not "matches no anyOf"
+        inner = list(jsonschema_rs.validator_for(_schema_at(path_steps)).iter_errors(error.instance))
+        if inner:
+            error = inner[0]
+            path_steps += list(error.instance_path)
+    where = ".".join(str(p) for p in path_steps)
     kind = type(error.kind).__name__
     if kind.endswith("AdditionalProperties"):
         unexpected = list(getattr(error.kind, "unexpected", []) or [])
         key = unexpected[0] if unexpected else "?"
-        allowed = _allowed_keys(list(error.instance_path))
+        allowed = _allowed_keys(path_steps)
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         full = f"{where}.{key}" if where else str(key)
         raise ConfigError(
@@ -194,17 +201,25 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
             + (f" (known keys: {', '.join(allowed)})" if allowed and not hint else "")
         )
     value = error.instance
-    raise ConfigError(f"{path}: key {where or '(top)'!r}: invalid value {value!r}: {_short(error.message)}")
+    message = _short(error.message)
+    if kind.endswith("AnyOf"):  # only a rule setting has several forms
+        message = "expected off, on, error, warning, info, or a mapping with severity and options"
+    raise ConfigError(f"{path}: key {where or '(top)'!r}: invalid value {value!r}: {message}")
 
 
-def _allowed_keys(instance_path: list[Any]) -> list[str]:
+def _schema_at(instance_path: list[Any]) -> dict[str, Any]:
+    """The config schema of the mapping at ``instance_path`` (the mapping form of an ``anyOf``)."""
     schema: dict[str, Any] = CONFIG_SCHEMA
     for step in instance_path:
         props = schema.get("properties", {})
         schema = props.get(step) or schema.get("additionalProperties") or {}
         if "anyOf" in schema:
             schema = next((s for s in schema["anyOf"] if s.get("type") == "object"), schema)
-    return sorted(schema.get("properties", {}))
+    return schema
+
+
+def _allowed_keys(instance_path: list[Any]) -> list[str]:
+    return sorted(_schema_at(instance_path).get("properties", {}))
 
 
 def _short(message: str) -> str:
