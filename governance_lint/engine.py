@@ -22,6 +22,7 @@ from .discovery import FileSet, matches, read_file
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
 from .registry import Registry
+from .suppress import collect_suppressions
 
 LOADER_RULE = "GOV001"
 SCHEMA_RULE = "GOV002"
@@ -116,6 +117,7 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
         result.diagnostics.extend([diag] if diag else [])
         return result
     loaded = load(path, content, plan.limits)
+    result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"
     docs = [d for d in loaded.documents if d.data is not None]
     by_index = {d.index: d for d in docs}
     for problem in loaded.problems:

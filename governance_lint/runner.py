@@ -96,14 +96,16 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     except ImportError:
         pass
     else:
-        filters = make_filters(settings, config, registry, plan)
+        filters = make_filters(settings, config, registry, plan, files.reported)
     result = run(files, plan, config, analyser(settings, config), filters)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:
         from .suppress import write_baseline
 
-        write_baseline(settings.write_baseline, result)
+        count = write_baseline(cwd / settings.write_baseline, result)
+        if not settings.quiet:
+            print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
     _report(settings, config, files, result, stdout)
     if result.crashes:
         return EXIT_ERROR
