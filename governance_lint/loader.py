@@ -332,6 +332,11 @@ class _FileLoader:
         )
         self.nonspecific = "!" in text and _NONSPECIFIC_RE.search(text) is not None
 
+    def line(self, number: int) -> str:
+        """Line ``number`` (0-based); empty past the end, where libyaml puts end-of-stream nodes."""
+        lines = self.lines
+        return lines[number] if number < len(lines) else ""
+
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
@@ -435,7 +440,7 @@ class _FileLoader:
     def _tagged_nonspecific(self, node: Node) -> bool:
         """Whether a plain scalar carries the "!" tag (it is then a string)."""
         mark = node.start_mark
-        line = self.lines[mark.line]
+        line = self.line(mark.line)
         properties = _PROPERTIES_RE.match(line, mark.column)
         return properties is not None and "!" in properties.group().split()
 
@@ -610,7 +615,7 @@ class _FileLoader:
     def _block_indent_below(self, parent: Node) -> int:
         """A lower bound on a block collection's indentation (never more than the truth)."""
         first = parent.value[0][0] if type(parent) is MappingNode else parent.value[0]
-        line = self.lines[first.start_mark.line]
+        line = self.line(first.start_mark.line)
         column: int = parent.start_mark.column
         return min(column, len(line) - len(line.lstrip(" ")))
 
@@ -642,7 +647,7 @@ class _FileLoader:
             if node.style not in ("|", ">"):
                 continue
             start = node.start_mark
-            header = _BLOCK_HEADER_RE.match(lines[start.line], start.column)
+            header = _BLOCK_HEADER_RE.match(self.line(start.line), start.column)
             if header is None or any(ch.isdigit() for ch in header.group(1)):
                 continue  # explicit indentation: nothing is auto-detected
             # An upper bound on the parent's indentation: a content line must be deeper.
@@ -651,7 +656,7 @@ class _FileLoader:
             elif key_node is not None:
                 parent_indent = key_node.start_mark.column
             else:
-                before = lines[start.line][: start.column].rstrip(" \t")
+                before = self.line(start.line)[: start.column].rstrip(" \t")
                 if not before.endswith("-"):
                     continue
                 parent_indent = len(before) - 1

@@ -406,6 +406,8 @@ def test_documents_before_a_syntax_error_are_not_returned() -> None:
         b"*a",
         b"%TAG ! tag:x,2000:\n--- !y 1\n",
         b"- !<tag:yaml.org,2002:python/none> x\n",
+        b"!\n? a\n?",  # nodes at the very end of the stream (found by fuzzing)
+        b"---\n! a:%TAG !m! !my-\n--- # x\n",
     ],
     ids=short_id,
 )
