@@ -43,6 +43,7 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
+from governance_lint.rules._activities import activities, entries
 
 REASON = "every activity is carried out by at least one practitioner (a person or a team)"
 
@@ -51,18 +52,13 @@ REASON = "every activity is carried out by at least one practitioner (a person o
                kinds=["Process", "Practice"],
                summary="an activity has no Responsible, or a Responsible that is not a person or team")
 def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
-    for i, activity in enumerate(ctx.items(doc.spec, "activities")):
-        if not isinstance(activity, dict):
-            continue
-        name = activity.get("id") if isinstance(activity.get("id"), str) else f"#{i + 1}"
-        here = ("spec", "activities", i, "raci", "responsible")
-        responsible = ctx.mapping(activity, "raci").get("responsible")
-        if isinstance(responsible, str):
-            responsible = [responsible]
-        if not responsible or not isinstance(responsible, list):
-            ctx.report(here, f"activity '{name}' has no Responsible; {REASON}")
-            continue
-        for j, who in enumerate(responsible):
+    for where, name, activity in activities(doc, ctx):
+        here = where + ("raci",)
+        raci = ctx.mapping(activity, "raci")
+        named = [(path, who) for path, who in entries(raci, "responsible") if who not in (None, "")]
+        if not named:
+            ctx.report(here + ("responsible",), f"activity '{name}' has no Responsible; {REASON}")
+        for path, who in named:
             if not (isinstance(who, str) and who.startswith(("person:", "team:"))):
-                ctx.report(here + (j,), f"Responsible {who!r} of activity '{name}' is not a person or a team; "
+                ctx.report(here + path, f"Responsible {who!r} of activity '{name}' is not a person or a team; "
                                         f"{REASON}")

@@ -36,6 +36,7 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
+from governance_lint.rules._subject import subject
 
 
 @document_rule(code="GOV103", name="has-manager", severity=Severity.WARNING,
@@ -46,7 +47,6 @@ def has_manager(doc: Document, ctx: DocumentContext) -> None:
     # Any other shape (a lone string, a mapping) names someone: the schema reports the shape.
     if managers is None or managers == [] or managers == "":
         kind = (doc.kind or "process").lower()
-        what = f"{kind} {doc.id!r}" if doc.id else kind
         ctx.report(("spec", "managers"),
-                   f"{what} names no manager; a manager runs the {kind} day to day and reports to its owner "
+                   f"{subject(doc)} names no manager; a manager runs the {kind} day to day and reports to its owner "
                    "(the owner may be the manager too)", key=managers is None)

@@ -34,6 +34,7 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
+from governance_lint.rules._subject import subject
 
 REASON = "a {kind} has exactly one accountable owner"
 
@@ -43,7 +44,7 @@ REASON = "a {kind} has exactly one accountable owner"
                summary="a Process, Practice or Service has no owner, several owners, or a non-person owner")
 def single_owner(doc: Document, ctx: DocumentContext) -> None:
     kind = (doc.kind or "process").lower()
-    what = f"{kind} {doc.id!r}" if doc.id else kind
+    what = subject(doc)
     reason = REASON.format(kind=kind)
     owner = doc.spec.get("owner")
     if isinstance(owner, list):
