@@ -78,8 +78,10 @@ def relative(root: Path, path: Path) -> str | None:
 def _walk(root: Path) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(root):  # never follows symlinked folders
-        dirs[:] = sorted(d for d in dirs if d not in (".git", ".hg", ".svn"))
-        for name in files:
+        # A link to a folder is kept as a file, as git lists it, so read_file reports it.
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = sorted(d for d in dirs if d not in (".git", ".hg", ".svn") and d not in links)
+        for name in (*files, *links):
             rel = relative(root, Path(folder) / name)
             if rel is not None:
                 found.append(rel)
