@@ -55,7 +55,10 @@ class _Group(click.Group):
         from .engine import UsageError
 
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
         except (ConfigError, UsageError, RuleError, FileNotFoundError) as exc:
             _fail(str(exc))
         except BrokenPipeError:
@@ -63,12 +66,18 @@ class _Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:
+            # The system said no (a full disk, an unwritable output): one line, not an internal error.
+            if _debug() or ctx.meta.get("govlint.verbose"):
+                traceback.print_exc()
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             click.echo("govlint: interrupted", err=True)
             sys.exit(130)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the one handler at the top
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             where = getattr(exc, "govlint_path", None)
