@@ -676,9 +676,10 @@ class _FileLoader:
 
     # -- results -------------------------------------------------------------------------
 
-    def document_problems(self, index: int, governance: bool, start: int) -> list[Problem]:
+    def document_problems(self, index: int, governance: bool, start: int, end: int) -> list[Problem]:
+        """The problems found while building document ``index``: ``pending[start:end]``."""
         problems = []
-        for code, message, node, path, governance_only in self.pending[start:]:
+        for code, message, node, path, governance_only in self.pending[start:end]:
             if governance_only and not governance:
                 continue
             problems.append(Problem(code, message, _start(node), index, path))
@@ -746,10 +747,11 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
         loader.dispose()
 
     state = _FileLoader(path, content, text, limits)
-    built: list[tuple[Any, int]] = []
+    built: list[tuple[Any, int, int]] = []  # data, and the slice of pending problems it added
     for root in roots:
         mark = len(state.pending)
-        built.append((state.build(root), mark))
+        data = state.build(root)
+        built.append((data, mark, len(state.pending)))
     if state.shared and not audited:
         # Aliases to collections: count what they would expand to (and find cycles).
         _audit_events(content, limits)
@@ -760,9 +762,9 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
 
     documents = []
     problems: list[Problem] = []
-    for index, (root, (data, mark)) in enumerate(zip(roots, built)):
+    for index, (root, (data, start, end)) in enumerate(zip(roots, built)):
         document = Document(path, index, data, _start(root), _NodeLocator(root))
-        problems.extend(state.document_problems(index, document.is_governance, mark))
+        problems.extend(state.document_problems(index, document.is_governance, start, end))
         documents.append(document)
     problems.sort(key=lambda problem: (problem.position, problem.code))
     return LoadResult(tuple(documents), tuple(problems))
