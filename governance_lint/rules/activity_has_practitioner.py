@@ -57,7 +57,7 @@ def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
         raci = ctx.mapping(activity, "raci")
         named = [(path, who) for path, who in entries(raci, "responsible") if who not in (None, "")]
         if not named:
-            ctx.report(here + ("responsible",), f"activity '{name}' has no Responsible; {REASON}")
+            ctx.report(here + ("responsible",), f"activity '{name}' has no Responsible; {REASON}", key=True)
         for path, who in named:
             if not (isinstance(who, str) and who.startswith(("person:", "team:"))):
                 ctx.report(here + path, f"Responsible {who!r} of activity '{name}' is not a person or a team; "

@@ -55,6 +55,6 @@ def single_owner(doc: Document, ctx: DocumentContext) -> None:
             return
         owner = owners[0] if owners else None
     if owner is None or owner == "":
-        ctx.report(("spec", "owner"), f"{what} has no owner; {reason}")
-    elif isinstance(owner, str) and not owner.startswith("person:"):
+        ctx.report(("spec", "owner"), f"{what} has no owner; {reason}", key=True)
+    elif not (isinstance(owner, str) and owner.startswith("person:")):
         ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")
