@@ -38,6 +38,7 @@ None.
 """
 
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.model import SLUG_RE
 
 KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process",
               "practice": "Practice", "service": "Service"}
@@ -47,5 +48,6 @@ KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process",
                  summary="a person:/team:/process:/practice:/service: reference names nothing")
 def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for ref in index.references():
-        if ref.kind in KIND_NAMES and index.resolve(ref.target) is None:
+        # "person:Mrs Davis" is not a reference but text (or a malformed one: the schema's finding).
+        if ref.kind in KIND_NAMES and SLUG_RE.match(ref.id) and index.resolve(ref.target) is None:
             ctx.report(ref.site, f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository")
