@@ -143,7 +143,8 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
         for field in kind.unexpected:
             yield path + (field,), f"unknown field '{field}' in {where}{suffix}", True
     elif name == "required":
-        yield path, f"'{where}' is missing required field '{kind.property}'", False
+        subject = f"'{where}'" if path else where
+        yield path, f"{subject} is missing required field '{kind.property}'", False
     elif name in ("oneOf", "anyOf"):
         branches = [list(b) for b in kind.context]
         best = min(branches, key=lambda errors: _branch_score(errors, path)) if branches else []

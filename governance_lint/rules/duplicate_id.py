@@ -42,11 +42,11 @@ from governance_lint.api import (
     Document, DocumentContext, RepositoryContext, RepositoryIndex, Rule, Severity,
 )
 
-_ITEM_LISTS = ("activities", "kpis", "csfs")
+_ITEM_LISTS = {"activities": "activity", "kpis": "KPI", "csfs": "CSF"}
 
 
 def _check_items(doc: Document, ctx: DocumentContext) -> None:
-    for field in _ITEM_LISTS:
+    for field, noun in _ITEM_LISTS.items():
         seen: dict[str, int] = {}
         for i, item in enumerate(ctx.items(doc.spec, field)):
             ident = item.get("id") if isinstance(item, dict) else None
@@ -55,7 +55,7 @@ def _check_items(doc: Document, ctx: DocumentContext) -> None:
             if ident in seen:
                 first = doc.position(("spec", field, seen[ident], "id"))
                 ctx.report(("spec", field, i, "id"),
-                           f"{field} id {ident!r} is used twice in {doc.entity} (first at line {first.line}); "
+                           f"{noun} id {ident!r} is used twice in {doc.entity} (first at line {first.line}); "
                            "ids are unique within a process")
             else:
                 seen[ident] = i

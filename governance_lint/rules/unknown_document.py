@@ -48,7 +48,8 @@ def envelope_problem(doc: Document) -> str | None:
     """Why a document of a governance file is not a supported governance document."""
     data = doc.data
     if not isinstance(data, dict):
-        return (f"document is a {type(data).__name__}, not a governance document; "
+        shape = "a list" if isinstance(data, list) else "a single value"
+        return (f"document is {shape}, not a mapping; "
                 "a file holding governance documents holds only those")
     api = data.get("apiVersion")
     if api is None:
@@ -61,7 +62,7 @@ def envelope_problem(doc: Document) -> str | None:
     if kind is None:
         return "document has no kind (one of " + ", ".join(KINDS) + ")"
     if kind not in KINDS:
-        hint = difflib.get_close_matches(str(kind), KINDS, n=1)
+        hint = difflib.get_close_matches(kind, KINDS, n=1) if isinstance(kind, str) else []
         return f"kind {kind!r} is not supported" + (f"; did you mean {hint[0]!r}?" if hint else
                                                        " (one of " + ", ".join(KINDS) + ")")
     return None
