@@ -241,6 +241,11 @@ class RunResult:
 FileAnalyser = Callable[[FileSet, Plan], list[FileResult]]
 
 
+def _report_order(d: Diagnostic) -> tuple[Any, ...]:
+    # entity and node may be None: two findings equal up to them must still sort, not raise.
+    return (d.path, d.line, d.column, d.code, d.name, d.severity, d.message, d.entity or "", d.node or "")
+
+
 def analyse_serially(files: FileSet, plan: Plan) -> list[FileResult]:
     return [check_file(rel, read_file(files.root, rel, plan.limits.max_file_bytes), plan)
             for rel in files.context]
@@ -273,7 +278,7 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
     diagnostics = _apply_per_file(diagnostics, config, plan)
     for keep in filters:
         diagnostics = keep(diagnostics, results)
-    diagnostics = sorted(set(diagnostics))
+    diagnostics = sorted(set(diagnostics), key=_report_order)
     reported = [r for r in results if r.path in files.reported]
     summary = Summary(
         files=len(reported),
