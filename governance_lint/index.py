@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from .model import REFERENCE_RE, Document, NodePath, term_slug
+from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, term_slug
+
+_REFERENCE_KINDS = frozenset(REFERENCE_KINDS)
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Site:
+# Site, Reference and InterfaceItem are named tuples, not dataclasses: a large
+# repository holds about a hundred of each per process file, and a cached run
+# rebuilds them all; a tuple is built three times faster.
+class Site(NamedTuple):
     """Where a fact was stated: file, position, entity and node name."""
 
     path: str
@@ -30,15 +34,14 @@ class Site:
         return f"{self.path}:{self.line}"
 
     def to_list(self) -> list[Any]:
-        return [self.path, self.line, self.column, self.entity, self.node]
+        return list(self)
 
     @classmethod
     def from_list(cls, raw: list[Any]) -> Site:
         return cls(*raw)
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner."""
 
     target: str
@@ -58,8 +61,7 @@ class Term:
     site: Site
 
 
-@dataclass(frozen=True, slots=True)
-class InterfaceItem:
+class InterfaceItem(NamedTuple):
     item: str
     site: Site
 
@@ -99,16 +101,25 @@ def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
     return Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(path))
 
 
-def _walk_strings(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
-    stack: list[tuple[NodePath, Any]] = [(path, data)]
+def _walk_strings(data: Any, path: NodePath, name: str) -> Iterator[tuple[NodePath, str, str]]:
+    """Every string under ``data``, with its path and node name (as ``Document.node_name`` gives it).
+
+    Names are built on the way down, so a large spec costs one walk, not one
+    walk from the root per string.
+    """
+    stack: list[tuple[NodePath, str, Any]] = [(path, name, data)]
     while stack:
-        here, node = stack.pop()
-        if isinstance(node, str):
-            yield here, node
-        elif isinstance(node, dict):
-            stack.extend((here + (k,), v) for k, v in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(node))))
+        here, named, node = stack.pop()
+        if type(node) is str:
+            yield here, named, node
+        elif type(node) is dict:
+            stack.extend((here + (k,), f"{named}/{k}", v) for k, v in reversed(node.items()))
+        elif type(node) is list:
+            for i in range(len(node) - 1, -1, -1):
+                item = node[i]
+                ident = item.get("id") if type(item) is dict else None
+                step = ident if isinstance(ident, str) and ident else str(i)
+                stack.append((here + (i,), f"{named}/{step}", item))
 
 
 def extract_entity(doc: Document) -> Entity | None:
@@ -121,10 +132,13 @@ def extract_entity(doc: Document) -> Entity | None:
     name = metadata.get("name") if isinstance(metadata, dict) else None
 
     references = []
-    for path, text in _walk_strings(spec, ("spec",)):
+    entity, file_path, locate = doc.entity, doc.path, doc.position
+    for path, node, text in _walk_strings(spec, ("spec",), "spec"):
         match = REFERENCE_RE.match(text)
         if match:
-            references.append(Reference(text, match.group(1), match.group(2), _site(doc, path)))
+            pos = locate(path)
+            site = Site(file_path, pos.line, pos.column, entity, node)
+            references.append(Reference(text, match.group(1), match.group(2), site))
 
     terms: list[Term] = []
     term_list = spec.get("terms")
@@ -176,31 +190,64 @@ def extract_entity(doc: Document) -> Entity | None:
 
 
 # -- JSON round trip (for the cache and worker processes) -------------------
+#
+# A site in the entity's own file and document is written as [line, column,
+# node]; only a site elsewhere carries its path and entity.  That keeps the
+# cache of a large repository small and quick to read back.
+
+def _site_json(site: Site, path: str, entity: str) -> list[Any]:
+    if site.path == path and site.entity == entity:
+        return [site.line, site.column, site.node]
+    return list(site)
+
+
+_new_site = tuple.__new__  # Site's fields, in order, without the argument handling
+
+
+def _site_from(raw: list[Any], path: str, entity: str) -> Site:
+    if len(raw) == 3:
+        return _new_site(Site, (path, raw[0], raw[1], entity, raw[2]))
+    return Site(*raw)
+
+
+def _split_reference(target: str) -> tuple[str, str] | None:
+    """``REFERENCE_RE``'s two groups, by ``partition`` when the target is one line (the usual case)."""
+    if "\n" not in target:
+        kind, _, ident = target.partition(":")
+        return (kind, ident) if kind in _REFERENCE_KINDS and ident else None
+    match = REFERENCE_RE.match(target)
+    return (match.group(1), match.group(2)) if match else None
+
 
 def entity_to_json(entity: Entity) -> list[Any]:
+    path, key = entity.site.path, entity.key
     return [
-        entity.kind, entity.id, entity.name, entity.site.to_list(), entity.document, entity.active,
-        [[r.target, r.site.to_list()] for r in entity.references],
-        [[t.term, t.definition, t.glossary, t.site.to_list()] for t in entity.terms],
-        [[i.process, [[x.item, x.site.to_list()] for x in i.sends],
-          [[x.item, x.site.to_list()] for x in i.receives], i.site.to_list()] for i in entity.interfaces],
+        entity.kind, entity.id, entity.name, list(entity.site), entity.document, entity.active,
+        [[r.target, _site_json(r.site, path, key)] for r in entity.references],
+        [[t.term, t.definition, t.glossary, _site_json(t.site, path, key)] for t in entity.terms],
+        [[i.process, [[x.item, _site_json(x.site, path, key)] for x in i.sends],
+          [[x.item, _site_json(x.site, path, key)] for x in i.receives], _site_json(i.site, path, key)]
+         for i in entity.interfaces],
     ]
 
 
 def entity_from_json(raw: list[Any]) -> Entity:
     kind, ident, name, site, document, active, refs, terms, ifaces = raw
+    own = Site(*site)
+    path, key = own.path, f"{kind.lower()}:{ident}"
     references = []
     for target, rsite in refs:
-        match = REFERENCE_RE.match(target)
-        if match:
-            references.append(Reference(target, match.group(1), match.group(2), Site.from_list(rsite)))
+        split = _split_reference(target)
+        if split is not None:
+            references.append(Reference(target, split[0], split[1], _site_from(rsite, path, key)))
     return Entity(
-        kind=kind, id=ident, key=f"{kind.lower()}:{ident}", name=name, site=Site.from_list(site),
+        kind=kind, id=ident, key=key, name=name, site=own,
         document=document, active=active, references=tuple(references),
-        terms=tuple(Term(t, term_slug(t), d, g, Site.from_list(s)) for t, d, g, s in terms),
+        terms=tuple(Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms),
         interfaces=tuple(
-            Interface(p, tuple(InterfaceItem(x, Site.from_list(s)) for x, s in sends),
-                      tuple(InterfaceItem(x, Site.from_list(s)) for x, s in recv), Site.from_list(s0))
+            Interface(p, tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
+                      tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
+                      _site_from(s0, path, key))
             for p, sends, recv, s0 in ifaces
         ),
     )

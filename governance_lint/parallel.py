@@ -1,0 +1,191 @@
+"""Per-file work at repository scale: cached results for unchanged files, all cores for the rest.
+
+``make_analyser`` returns the ``analyse(files, plan)`` step ``engine.run``
+calls.  Files whose bytes hash to a cached entry reuse their result; the
+others are checked in this process or, when there are enough of them to pay
+for the start-up (``pool_threshold``), by a fork pool whose workers read the
+files themselves and send back small JSON-able results.  Results come back in
+file order, so the output is byte-identical to a serial run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import CacheStats, ResultCache, content_key, run_digest
+from .config import Config
+from .discovery import FileSet, read_file
+from .engine import FileResult, Plan, check_file
+
+POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
+CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
+
+Checked = tuple[str | None, dict[str, Any]]  # sha256 of the bytes read (None: unreadable), result JSON
+
+
+class WorkerCrash(RuntimeError):
+    """A worker process died (a signal, the OOM killer) while checking some files."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        first, last = paths[0], paths[-1]
+        where = first if first == last else f"{first} … {last}"
+        super().__init__(f"a worker process died while checking {where}; run with --jobs 1 to find the file")
+        self.govlint_path = first
+
+
+@dataclass
+class Analyser:
+    """``analyse(files, plan)`` with a content cache and a process pool."""
+
+    config: Config
+    jobs: int = 1
+    use_cache: bool = True
+    pool_threshold: int = POOL_THRESHOLD
+    stats: CacheStats = field(default_factory=CacheStats)
+
+    def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
+        with _bulk_phase():
+            return self._analyse(files, plan)
+
+    def _analyse(self, files: FileSet, plan: Plan) -> list[FileResult]:
+        cache = ResultCache(files.root, run_digest(plan, self.config)) if self.use_cache else None
+        if cache is not None:
+            cache.load()
+            self.stats = cache.stats
+        results: list[FileResult | None] = [None] * len(files.context)
+        todo: list[int] = []
+        for i, rel in enumerate(files.context):
+            cached = self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
+            if cached is None:
+                todo.append(i)
+            else:
+                results[i] = cached
+        self.stats.misses = len(todo)
+        rels = [files.context[i] for i in todo]
+        if len(rels) >= max(self.pool_threshold, 2) and self.jobs > 1 and _can_fork():
+            checked = _in_pool(files.root, rels, plan, self.jobs)
+            fresh = ((key, FileResult.from_json(raw), raw) for key, raw in checked)
+        else:
+            fresh = (_check_here(files.root, rel, plan, cache is not None) for rel in rels)
+        for i, (key, result, raw) in zip(todo, fresh, strict=True):
+            results[i] = result
+            if cache is not None and key is not None:
+                cache.store(result.path, key, raw)
+        if cache is not None:
+            cache.keep_only(set(files.context))
+            cache.save()
+        return results  # type: ignore[return-value]  # every slot is filled above
+
+    def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> FileResult | None:
+        content = read_file(root, rel, plan.limits.max_file_bytes)
+        if not isinstance(content, bytes):
+            return None
+        raw = cache.lookup(rel, content_key(content))
+        if raw is None:
+            return None
+        try:
+            result = FileResult.from_json(raw)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None  # a damaged entry: check the file again
+        self.stats.hits += 1
+        return result
+
+
+def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
+                  pool_threshold: int = POOL_THRESHOLD) -> Analyser:
+    """The analyser ``runner.check`` uses: ``jobs`` defaults to every core."""
+    if config is None:
+        raise ValueError("make_analyser needs the run's config (its root names the cache folder)")
+    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold)
+
+
+@contextlib.contextmanager
+def _bulk_phase() -> Iterator[None]:
+    """No cyclic GC while results pile up: they are long-lived and acyclic (it doubled load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # later collections in this run need not scan the results again
+        if enabled:
+            gc.enable()
+
+
+def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, FileResult]:
+    content = read_file(root, rel, plan.limits.max_file_bytes)
+    key = content_key(content) if isinstance(content, bytes) else None
+    return key, check_file(rel, content, plan)
+
+
+def _check_here(root: Path, rel: str, plan: Plan, for_cache: bool) -> tuple[str | None, FileResult, Any]:
+    key, result = _read_and_check(root, rel, plan)
+    return key, result, result.to_json() if for_cache and key is not None else None
+
+
+# -- the pool -------------------------------------------------------------------------
+
+_WORK: tuple[Path, Plan] | None = None  # set before forking: workers inherit it, nothing is pickled
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _check_chunk(rels: list[str]) -> list[Checked]:
+    assert _WORK is not None, "worker started without a plan"
+    root, plan = _WORK
+    out = []
+    for rel in rels:
+        key, result = _read_and_check(root, rel, plan)
+        out.append((key, result.to_json()))
+    return out
+
+
+def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
+    low, high = CHUNK_RANGE
+    size = max(low, min(high, len(rels) // (jobs * 4) or 1))
+    return [rels[i:i + size] for i in range(0, len(rels), size)]
+
+
+def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Iterator[Checked]:
+    """Check ``rels`` in worker processes; results in the order of ``rels``."""
+    global _WORK
+    chunks = _chunks(rels, jobs)
+    _WORK = (root, plan)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start)
+    done = 0
+    try:
+        for checked in pool.map(_check_chunk, chunks):
+            yield from checked
+            done += 1
+    except BrokenProcessPool:
+        raise WorkerCrash(chunks[min(done, len(chunks) - 1)]) from None
+    except (Exception, KeyboardInterrupt):
+        _stop(pool)
+        raise
+    finally:
+        _WORK = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers at once (Ctrl-C, or an error in one chunk): nothing is waited for."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
