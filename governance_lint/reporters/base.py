@@ -6,6 +6,7 @@ ran), so a new format is one small module beside these.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -105,8 +106,10 @@ def write_json(value: object, stream: TextIO) -> None:
     while making the raw file safe to ``cat`` or open in an editor.
     """
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
-    for chunk in encoder.iterencode(value):
+    chunks = encoder.iterencode(value)
+    # Thousands of tiny chunks per write: one write and one scan per chunk is most of the time.
+    while batch := "".join(itertools.islice(chunks, 65536)):
         # json has escaped C0 controls already, and outside strings it writes only
         # ASCII, so every match here is inside a string and \uXXXX is valid there.
-        stream.write(_UNSAFE_BEYOND_ASCII_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk))
+        stream.write(_UNSAFE_BEYOND_ASCII_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", batch))
     stream.write("\n")
