@@ -255,13 +255,39 @@ def _start(node: Node) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+# Mappings with more keys than this get a key index on their first lookup, so
+# thousands of findings in one mapping do not each scan all of its keys.
+_INDEXED_MAPPING = 32
+
+
+def _first_keys(mapping: Node) -> dict[str, tuple[Node, Node]]:
+    """A mapping's scalar keys, each to its first (key, value) pair."""
+    index: dict[str, tuple[Node, Node]] = {}
+    for key_node, value_node in mapping.value:
+        if type(key_node) is ScalarNode:
+            index.setdefault(key_node.value, (key_node, value_node))
+    return index
+
+
 class _NodeLocator:
     """Finds positions by walking one document's node tree (kept alive for that)."""
 
-    __slots__ = ("_root",)
+    __slots__ = ("_root", "_indexes")
 
     def __init__(self, root: Node) -> None:
         self._root = root
+        self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    def _pair(self, mapping: Node, key: str) -> tuple[Node, Node] | None:
+        if len(mapping.value) <= _INDEXED_MAPPING:
+            for key_node, value_node in mapping.value:
+                if type(key_node) is ScalarNode and key_node.value == key:
+                    return key_node, value_node
+            return None
+        index = self._indexes.get(id(mapping))
+        if index is None:
+            index = self._indexes[id(mapping)] = _first_keys(mapping)
+        return index.get(key)
 
     def locate(self, path: NodePath, key: bool) -> Position:
         node = self._root
@@ -270,13 +296,11 @@ class _NodeLocator:
         for step in path:
             child: Node | None = None
             if type(node) is MappingNode and isinstance(step, str):
-                for key_node, value_node in node.value:
-                    if type(key_node) is ScalarNode and key_node.value == step:
-                        holder = _start(key_node)
-                        child = value_node
-                        break
-                if child is None:
+                pair = self._pair(node, step)
+                if pair is None:
                     return holder
+                holder = _start(pair[0])
+                child = pair[1]
                 found = holder if key or type(child) is not ScalarNode else _start(child)
             elif type(node) is SequenceNode and type(step) is int and 0 <= step < len(node.value):
                 child = node.value[step]
@@ -323,6 +347,7 @@ class _FileLoader:
         self.shared = False  # some collection node is reached twice: aliases
         self.syntax: list[tuple[int, int, str]] = []  # (line0, column0, message) libyaml let through
         self.pending: list[_PendingProblem] = []
+        self.first_keys: dict[int, dict[str, tuple[Node, Node]]] = {}  # per mapping with duplicates
         # Multi-line flow collections / quoted scalars under a block parent, and
         # block scalars, checked after the walk (see _check_continuations).
         self.continuations: list[tuple[Node, Node]] = []
@@ -445,9 +470,11 @@ class _FileLoader:
         return properties is not None and "!" in properties.group().split()
 
     def _duplicate(self, mapping: Node, key_node: Node, key: str, path: NodePath) -> None:
-        first = next(
-            k for k, _ in mapping.value if type(k) is ScalarNode and k.value == key
-        )
+        # One index per mapping with duplicates: a scan per duplicate is quadratic.
+        index = self.first_keys.get(id(mapping))
+        if index is None:
+            index = self.first_keys[id(mapping)] = _first_keys(mapping)
+        first = index[key][0]
         self.pending.append(
             (SYNTAX, f"duplicate key '{key}' (first at line {first.start_mark.line + 1})", key_node,
              path + (key,), False)
