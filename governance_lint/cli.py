@@ -54,6 +54,8 @@ class _Group(click.Group):
         from .config import ConfigError
         from .engine import UsageError
 
+        if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
         try:
             try:
                 return super().invoke(ctx)
