@@ -1,0 +1,506 @@
+"""Hostile inputs, built at run time, and a way to run the installed ``govlint`` on them.
+
+FIFOs, symbolic links and permissions cannot live in git, so every hazard is
+a function that writes its files into an empty repository folder and says
+what govlint must answer: the findings ``(path, code, line, column)``, a
+fragment of the message, the exit code.  ``tests/test_hostile.py`` asserts
+them; ``scripts/measure_hostile.py`` times them.
+
+Expected positions are computed from the hazard's own text (``at``), never
+copied from govlint's output.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+MEMORY_CAP = 1536 * 1024 * 1024  # address space of each govlint run: 1.5 GiB
+CONFIG = "fail-on: error\n"  # the repository root is the config's folder
+
+Finding = tuple[str, str, int, int]  # path, code, line, column
+
+
+def govlint_command() -> list[str]:
+    """The installed console script beside this interpreter (what CI and pre-commit run)."""
+    script = Path(sys.executable).with_name("govlint")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "governance_lint"]
+
+
+@dataclass(frozen=True)
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_kib: int  # the child's own peak resident set (wait4)
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
+                env: dict[str, str] | None = None, shell: bool = False) -> Run:
+    """Run ``govlint ARGS`` (or a shell line) in ``cwd`` under the memory cap; kill it at ``timeout``.
+
+    ``os.wait4`` reaps the child so its own peak RSS is known, not the
+    maximum over every child this process ever had.
+    """
+    out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
+    command: str | list[str] = " ".join(args) if shell else [*govlint_command(), *args]
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, shell=shell,
+            env=env or govlint_env(cwd.parent),
+            preexec_fn=_cap_memory,  # noqa: PLW1509 - safe: the tests start no threads
+        )
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                child.returncode = -9
+                raise TimeoutError(f"govlint {' '.join(args)} ran longer than {timeout} s")
+            time.sleep(0.002)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
+    stdout = out_path.read_bytes().decode("utf-8", "replace")
+    stderr = err_path.read_bytes().decode("utf-8", "replace")
+    out_path.unlink()
+    err_path.unlink()
+    return Run(child.returncode, stdout, stderr, seconds, usage.ru_maxrss)
+
+
+def govlint_env(scratch: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GOVLINT_DEBUG", "FORCE_COLOR")}
+    env.update(NO_COLOR="1", GOVLINT_CACHE_DIR=str(scratch / "cache"))
+    return env
+
+
+def at(text: str | bytes, needle: str | bytes, nth: int = 0) -> tuple[int, int]:
+    """1-based line and column (in characters) of the ``nth`` occurrence of ``needle``."""
+    index = -1
+    for _ in range(nth + 1):
+        index = text.index(needle, index + 1)  # type: ignore[arg-type]
+    before = text[:index]
+    if isinstance(before, bytes):
+        before = before.decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """One hostile input: what to build, what to run, what govlint must say."""
+
+    name: str
+    build: Callable[[Path], Expected]
+    args: tuple[str, ...] = ("check", "--select", "GOV0", "--format", "json")
+    seconds: float = 5.0  # generous bound on the whole run, start-up included
+    peak_mib: int | None = None  # bound on the run's peak RSS where the hazard is about memory
+
+
+@dataclass
+class Expected:
+    findings: list[Finding]
+    exit_code: int
+    message: str = ""  # a fragment of every message in the file of the first expected finding
+    paths: tuple[str, ...] = ()  # named after `--`; empty: the whole repository
+    absent: tuple[str, ...] = ()  # text that must appear nowhere in the output
+
+
+# --- documents -----------------------------------------------------------------------
+
+PERSON = """\
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: ann, name: Ann}
+spec: {email: ann@example.org, active: true}
+"""
+PERSON_SPEC = PERSON.splitlines(keepends=True)[-1]
+
+
+def policy(statement: str = "All incidents must be logged.", reviewed: str = "2026-09-01") -> str:
+    return (
+        "apiVersion: govlint/v1\n"
+        "kind: Policy\n"
+        "metadata:\n"
+        "  id: all-incidents-logged\n"
+        f"  lastReviewed: {reviewed}\n"
+        "spec:\n"
+        f"  statement: {statement}\n"
+        "  category: process\n"
+    )
+
+
+def _write(root: Path, name: str, content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (root / name).write_bytes(data)
+
+
+def _one(name: str, content: str | bytes, needle: str | bytes, code: str, message: str,
+         nth: int = 0) -> Callable[[Path], Expected]:
+    """A single file with one finding at ``needle``."""
+
+    def build(root: Path) -> Expected:
+        _write(root, name, content)
+        line, column = at(content, needle, nth)
+        return Expected([(name, code, line, column)], 1, message)
+
+    return build
+
+
+def _clean(name: str, content: str | bytes) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        _write(root, name, content)
+        return Expected([], 0)
+
+    return build
+
+
+# --- aliases -------------------------------------------------------------------------
+
+
+def laughs(levels: int = 9, fan: int = 9, indent: str = "") -> tuple[str, str]:
+    """A billion-laughs block and the alias (text) at which expansion passes 100,000 nodes."""
+    lines = [f"{indent}l0: &l0 [{', '.join(['lol'] * fan)}]"]
+    size, total, breach = fan + 1, 0, ""
+    for level in range(1, levels):
+        aliases = []
+        for index in range(fan):
+            total += size
+            token = f"*l{level - 1}"
+            aliases.append(token)
+            if total > 100_000 and not breach:
+                breach = f"{indent}l{level}: &l{level} [" + ", ".join(aliases)
+        lines.append(f"{indent}l{level}: &l{level} [{', '.join(aliases)}]")
+        size = fan * size + 1
+    return "\n".join(lines) + "\n", breach
+
+
+def _bomb(governance: bool) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        block, breach = laughs(indent="    " if governance else "")
+        text = PERSON.replace(PERSON_SPEC, "spec:\n  labels:\n   lol:\n") + block if governance else block
+        _write(root, "bomb.yaml", text)
+        # The finding points at the alias that crosses the limit: the last one of the breach prefix.
+        line, column = at(text, breach)[0], breach.rindex("*") + 1
+        return Expected([("bomb.yaml", "GOV001", line, column)], 1, "max-alias-nodes")
+
+    return build
+
+
+# --- nesting ---------------------------------------------------------------------------
+
+
+def _brackets(count: int) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        text = "x: " + "[" * count + "\n"
+        _write(root, "brackets.yaml", text)
+        # The mapping is level 1, so the 64th bracket opens level 65.
+        return Expected([("brackets.yaml", "GOV001", 1, 4 + 63)], 1, "max-depth")
+
+    return build
+
+
+def _flow_depth(depth: int) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        text = "[" * depth + "]" * depth + "\n"
+        _write(root, "deep.yaml", text)
+        if depth <= 64:
+            return Expected([], 0)
+        return Expected([("deep.yaml", "GOV001", 1, 65)], 1, "max-depth")
+
+    return build
+
+
+def _indented_mappings(levels: int) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        text = "".join(" " * level + "a:\n" for level in range(levels))
+        _write(root, "indented.yaml", text)
+        if len(text) > 1_048_576:
+            return Expected([("indented.yaml", "GOV001", 1, 1)], 1, "max-file-bytes")
+        return Expected([("indented.yaml", "GOV001", 65, 65)], 1, "max-depth")
+
+    return build
+
+
+def _dash_sequences(root: Path) -> Expected:
+    text = "- " * 10_000 + "x\n"
+    _write(root, "dashes.yaml", text)
+    return Expected([("dashes.yaml", "GOV001", 1, 1 + 2 * 64)], 1, "max-depth")
+
+
+def _configured_depth(root: Path) -> Expected:
+    _write(root, ".govlint.yaml", CONFIG + "limits: {max-depth: 8}\n")
+    text = "a: {b: {c: {d: {e: {f: {g: {h: {i: 1}}}}}}}}\n"
+    _write(root, "nine.yaml", text)
+    return Expected([("nine.yaml", "GOV001", *at(text, "{i"))], 1, "deeper than 8 levels")
+
+
+# --- size -----------------------------------------------------------------------------
+
+
+def _huge_scalar(root: Path) -> Expected:
+    with open(root / "scalar.yaml", "wb") as stream:
+        stream.write(b"a: ")
+        chunk = b"x" * (1 << 20)
+        stream.writelines(chunk for _ in range(50))
+        stream.write(b"\n")
+    return Expected([("scalar.yaml", "GOV001", 1, 1)], 1, "max-file-bytes")
+
+
+def _many_keys(governance: bool) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        head = PERSON.replace(PERSON_SPEC, "spec:\n") if governance else ""
+        indent = "  " if governance else ""
+        lines, size, number = [head], len(head), 0
+        while size < 1_000_000:
+            lines.append(f"{indent}k{number:x}: 1\n")
+            size += len(lines[-1])
+            number += 1
+        text = "".join(lines)
+        _write(root, "keys.yaml", text)
+        if not governance:
+            return Expected([], 0)
+        # Every key is an unknown field of the Person spec: one finding at each.
+        first = head.count("\n") + 1
+        return Expected([("keys.yaml", "GOV002", first + n, 3) for n in range(number)], 1, "unknown field")
+
+    return build
+
+
+def _late_duplicates(root: Path) -> Expected:
+    """Half a megabyte of distinct keys, then the last of them again and again."""
+    keys = [f"k{number:x}" for number in range(60_000)]
+    text = "".join(f"{key}: 1\n" for key in keys) + f"{keys[-1]}: 2\n" * 40_000
+    _write(root, "dups.yaml", text)
+    first_duplicate = at(text, f"{keys[-1]}: 2")
+    return Expected([("dups.yaml", "GOV001", *first_duplicate)]
+                    + [("dups.yaml", "GOV001", first_duplicate[0] + i, 1) for i in range(1, 40_000)], 1,
+                    "duplicate key")
+
+
+# --- values ---------------------------------------------------------------------------
+
+BIG_NUMBER = "9" * 5000
+
+
+def _huge_integer(root: Path) -> Expected:
+    text = policy(statement=BIG_NUMBER)
+    _write(root, "policy.yaml", text)
+    plain = f"count: {BIG_NUMBER}\nhex: 0x{'f' * 5000}\n"
+    _write(root, "plain.yaml", plain)  # not a governance file: read, skipped, no crash
+    return Expected([("policy.yaml", "GOV002", *at(text, BIG_NUMBER))], 1, "integer too large")
+
+
+def _non_finite(root: Path) -> Expected:
+    # Two documents: each problem belongs to its own document, reported once.
+    text = PERSON.replace("name: Ann", "name: .inf") + "---\n" + policy(statement=".nan")
+    _write(root, "floats.yaml", text)
+    found = [("floats.yaml", "GOV002", *at(text, value)) for value in (".nan", ".inf")]
+    return Expected(found, 1, "not a finite number")
+
+
+def _impossible_date(root: Path) -> Expected:
+    text = policy(reviewed="2023-02-30")
+    _write(root, "policy.yaml", text)
+    return Expected([("policy.yaml", "GOV002", *at(text, "2023-02-30"))], 1, "2023-02-30")
+
+
+def _python_tag(root: Path) -> Expected:
+    marker = root.parent / "pwned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\n"
+    _write(root, "tag.yaml", text)
+    return Expected([("tag.yaml", "GOV001", *at(text, "!!python"))], 1, "never constructs")
+
+
+def _custom_tag(root: Path) -> Expected:
+    text = PERSON.replace("name: Ann", "name: !secret Ann")
+    _write(root, "tag.yaml", text)
+    return Expected([("tag.yaml", "GOV001", *at(text, "!secret"))], 1, "unsupported tag '!secret'")
+
+
+def _non_string_keys(root: Path) -> Expected:
+    text = PERSON.replace("name: Ann}", "name: Ann, labels: {[1, 2]: x, 3: y, ? {a: b} : c}}")
+    _write(root, "keys.yaml", text)
+    return Expected([("keys.yaml", "GOV002", *at(text, needle)) for needle in ("[1, 2]", "3: y", "{a: b}")],
+                    1, "keys must be strings")
+
+
+def _duplicate_key(root: Path) -> Expected:
+    text = PERSON + "metadata: {id: bob}\n"
+    _write(root, "dup.yaml", text)
+    return Expected([("dup.yaml", "GOV001", *at(text, "metadata", 1))], 1, "duplicate key 'metadata'")
+
+
+# --- bytes ----------------------------------------------------------------------------
+
+
+def _utf16(root: Path) -> Expected:
+    _write(root, "utf16.yaml", PERSON.encode("utf-16"))  # with its byte-order mark
+    return Expected([("utf16.yaml", "GOV001", 1, 1)], 1, "UTF-16")
+
+
+def _invalid_utf8(root: Path) -> Expected:
+    data = PERSON.replace("Ann}", "An\udcffn}").encode("utf-8", "surrogateescape")
+    _write(root, "latin.yaml", data)
+    return Expected([("latin.yaml", "GOV001", *at(data, b"\xff"))], 1, "invalid UTF-8")
+
+
+def _control(char: str) -> Callable[[Path], Expected]:
+    text = PERSON.replace("Ann}", f"A{char}nn}}")
+    return _one("control.yaml", text, char, "GOV001", f"U+{ord(char):04X}")
+
+
+def _bom(root: Path) -> Expected:
+    text = PERSON.replace("active: true", "active: maybe")
+    _write(root, "bom.yaml", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return Expected([("bom.yaml", "GOV002", *at(text, "maybe"))], 1)  # columns as if no BOM
+
+
+def _crlf(root: Path) -> Expected:
+    text = PERSON.replace("active: true", "active: maybe") + "---\n" + policy(reviewed="2023-02-30")
+    _write(root, "crlf.yaml", text.replace("\n", "\r\n"))
+    return Expected([("crlf.yaml", "GOV002", *at(text, value)) for value in ("maybe", "2023-02-30")], 1)
+
+
+def _multi_document(root: Path) -> Expected:
+    bob = PERSON.replace("ann", "bob").replace("true", "maybe")
+    text = PERSON + "---\n# a note\n" + bob + "...\n---\n{}\n"
+    _write(root, "multi.yaml", text)
+    # A file holding governance documents holds only those: the third is GOV003 at its first line.
+    found = [("multi.yaml", "GOV002", *at(text, "maybe")), ("multi.yaml", "GOV003", *at(text, "{}"))]
+    return Expected(found, 1)
+
+
+# --- files ----------------------------------------------------------------------------
+
+BYSTANDER = PERSON.replace("active: true", "active: maybe")  # a normal file with one finding
+
+
+def _with_bystander(make: Callable[[Path], str], message: str, *, named: bool) -> Callable[[Path], Expected]:
+    """The hazard (``make`` returns its name) beside an ordinary file: both are reported."""
+
+    def build(root: Path) -> Expected:
+        _write(root, "people.yaml", BYSTANDER)
+        name = make(root)
+        paths = (name, "people.yaml") if named else ()
+        findings = [(name, "GOV001", 1, 1), ("people.yaml", "GOV002", *at(BYSTANDER, "maybe"))]
+        return Expected(findings, 1, message, paths=paths, absent=("root:x:0:0",))
+
+    return build
+
+
+def _fifo(root: Path) -> str:
+    os.mkfifo(root / "x.yaml")
+    return "x.yaml"
+
+
+def _link(name: str, target: str) -> Callable[[Path], str]:
+    def make(root: Path) -> str:
+        os.symlink(target, root / name)
+        return name
+
+    return make
+
+
+def _directory_link(root: Path) -> str:
+    (root / "folder").mkdir()
+    os.symlink("folder", root / "folder.yaml")
+    return "folder.yaml"
+
+
+def _directory_named_yaml(root: Path) -> Expected:
+    """A folder named ``dir.yaml`` is a folder: walked, its files checked, never opened as a file."""
+    (root / "dir.yaml").mkdir()
+    _write(root / "dir.yaml", "inside.yaml", BYSTANDER)
+    inside = ("dir.yaml/inside.yaml", "GOV002", *at(BYSTANDER, "maybe"))
+    return Expected([inside], 1)
+
+
+def _dash_names(root: Path) -> Expected:
+    _write(root, "-c.yaml", BYSTANDER)
+    _write(root, "-h.yaml", PERSON.replace("ann", "bob"))
+    return Expected([("-c.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1, paths=("-c.yaml", "-h.yaml"))
+
+
+def _dash_only(root: Path) -> Expected:
+    _write(root, "-h.yaml", BYSTANDER)
+    return Expected([("-h.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1, paths=("-h.yaml",))
+
+
+def _empty_and_comments(root: Path) -> Expected:
+    _write(root, "empty.yaml", "")
+    _write(root, "comments.yaml", "# nothing here yet\n   # still nothing\n")
+    _write(root, "blank.yaml", "\n\n   \n")
+    return Expected([], 0)
+
+
+# Non-regular files are reported "in well under a second": this bound includes
+# interpreter start-up (about 0.15 s here) and leaves room for a slow CI runner.
+FILE_SECONDS = 2.0
+BIG_FILE_MIB = 100  # 50 MB inputs: the run stays far below their size plus the interpreter
+
+
+
+def _file_hazard(name: str, make: Callable[[Path], str], message: str, *, named: bool = False) -> Hazard:
+    return Hazard(f"{name} (named)" if named else name, _with_bystander(make, message, named=named),
+                  seconds=FILE_SECONDS)
+
+
+HAZARDS: tuple[Hazard, ...] = (
+    Hazard("alias bomb (governance document)", _bomb(governance=True)),
+    Hazard("alias bomb (plain YAML)", _bomb(governance=False)),
+    Hazard("alias cycle", _one("cycle.yaml", "a: &a [1, *a]\n", "*a", "GOV001", "contains it")),
+    Hazard("100,000 nested [", _brackets(100_000)),
+    Hazard("64 nested [ (at the limit)", _flow_depth(64)),
+    Hazard("65 nested [ (over the limit)", _flow_depth(65)),
+    Hazard("1,400 nested block mappings (indentation, < 1 MiB)", _indented_mappings(1_400)),
+    Hazard("10,000 nested block mappings (indentation, 50 MB)", _indented_mappings(10_000),
+           peak_mib=BIG_FILE_MIB),
+    Hazard("10,000 nested block sequences (- - - …)", _dash_sequences),
+    Hazard("configured max-depth: 8", _configured_depth),
+    Hazard("50 MB scalar", _huge_scalar, peak_mib=BIG_FILE_MIB),
+    Hazard("1 MB of distinct keys (plain YAML)", _many_keys(governance=False)),
+    Hazard("1 MB of distinct keys (governance spec)", _many_keys(governance=True)),
+    Hazard("40,000 duplicates of the last of 60,000 keys", _late_duplicates),
+    Hazard("5,000-digit integers", _huge_integer),
+    Hazard(".nan and .inf", _non_finite),
+    Hazard("impossible date 2023-02-30", _impossible_date),
+    Hazard("!!python/object/apply:os.system tag", _python_tag),
+    Hazard("custom tag !secret", _custom_tag),
+    Hazard("non-string keys", _non_string_keys),
+    Hazard("duplicate key", _duplicate_key),
+    Hazard("UTF-16 with BOM", _utf16),
+    Hazard("invalid UTF-8", _invalid_utf8),
+    Hazard("NUL byte", _control("\x00")),
+    Hazard("C0 control (BEL)", _control("\x07")),
+    Hazard("raw ESC", _control("\x1b")),
+    Hazard("UTF-8 BOM + valid content", _bom),
+    Hazard("CRLF line ends", _crlf),
+    Hazard("empty, blank and comment-only files", _empty_and_comments),
+    Hazard("multi-document file", _multi_document),
+    _file_hazard("FIFO x.yaml", _fifo, "a FIFO"),
+    _file_hazard("FIFO x.yaml", _fifo, "a FIFO", named=True),
+    _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository"),
+    _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository",
+                 named=True),
+    _file_hazard("link to /etc/passwd", _link("passwd.yaml", "/etc/passwd"), "outside the repository"),
+    _file_hazard("dangling link", _link("dangling.yaml", "nowhere.yaml"), "leads to nothing"),
+    _file_hazard("link loop", _link("loop.yaml", "loop.yaml"), "a loop"),
+    _file_hazard("link named folder.yaml to a folder", _directory_link, "is a directory"),
+    Hazard("folder named dir.yaml", _directory_named_yaml),
+    Hazard("-c.yaml and -h.yaml after --", _dash_names),
+    Hazard("-h.yaml as the only argument after --", _dash_only),
+)
