@@ -13,10 +13,9 @@ copied from govlint's output.
 from __future__ import annotations
 
 import os
-import resource
+import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,47 +38,48 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
-    peak_rss_kib: int  # the child's own peak resident set (wait4)
+    peak_rss_kib: int  # govlint's own peak resident set (wait4)
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+# Started as `python -S -c LAUNCHER CAP REPORT COMMAND...`: forks COMMAND under the memory cap
+# and writes "exit-code seconds peak-rss-kib" to REPORT.  A forked child's peak RSS starts at its
+# parent's (the pages it inherits), so the parent must be this small process, not the test run.
+LAUNCHER = """
+import os, resource, sys, time
+cap, report, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    os.execvp(command[0], command)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(report, "w") as stream:
+    stream.write(f"{code} {time.perf_counter() - started} {usage.ru_maxrss}")
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
 
 def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
                 env: dict[str, str] | None = None, shell: bool = False) -> Run:
-    """Run ``govlint ARGS`` (or a shell line) in ``cwd`` under the memory cap; kill it at ``timeout``.
-
-    ``os.wait4`` reaps the child so its own peak RSS is known, not the
-    maximum over every child this process ever had.
-    """
-    out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
-    command: str | list[str] = " ".join(args) if shell else [*govlint_command(), *args]
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(
-            command, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, shell=shell,
-            env=env or govlint_env(cwd.parent),
-            preexec_fn=_cap_memory,  # noqa: PLW1509 - safe: the tests start no threads
-        )
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
-                child.returncode = -9
-                raise TimeoutError(f"govlint {' '.join(args)} ran longer than {timeout} s")
-            time.sleep(0.002)
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
-    stdout = out_path.read_bytes().decode("utf-8", "replace")
-    stderr = err_path.read_bytes().decode("utf-8", "replace")
-    out_path.unlink()
-    err_path.unlink()
-    return Run(child.returncode, stdout, stderr, seconds, usage.ru_maxrss)
+    """Run ``govlint ARGS`` (or a shell line) in ``cwd`` under the memory cap; kill it at ``timeout``."""
+    report = cwd.parent / f".{cwd.name}.run"
+    command = ["/bin/sh", "-c", " ".join(args)] if shell else [*govlint_command(), *args]
+    launcher = subprocess.Popen(
+        [sys.executable, "-S", "-c", LAUNCHER, str(MEMORY_CAP), str(report), *command],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        env=env or govlint_env(cwd.parent), start_new_session=True,
+    )
+    try:
+        stdout, stderr = launcher.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(launcher.pid, signal.SIGKILL)
+        launcher.communicate()
+        raise TimeoutError(f"govlint {' '.join(args)} ran longer than {timeout} s") from None
+    code, seconds, peak = report.read_text(encoding="utf-8").split()
+    report.unlink()
+    return Run(int(code), stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
+               float(seconds), int(peak))
 
 
 def govlint_env(scratch: Path) -> dict[str, str]:
