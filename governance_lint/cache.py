@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -31,10 +32,13 @@ from typing import Any
 from .config import Config
 from .engine import Plan
 
-CACHE_FORMAT = "govlint-cache/1"
+CACHE_FORMAT = "govlint-cache/4"
 KEEP_RUNS = 4  # cache files kept per repository (other configs, rule sets, days)
 
-Entry = tuple[str, dict[str, Any]]  # sha256 of the bytes, FileResult.to_json()
+Entry = tuple[str, dict[str, Any], list[int] | None]  # sha256 of the bytes, FileResult.to_json(), signature
+# A change to at most this many entries, or this share of them, is saved as a delta file.
+DELTA_MIN, DELTA_SHARE = 64, 20
+RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime: re-read it
 
 
 @dataclass
@@ -43,6 +47,7 @@ class CacheStats:
 
     hits: int = 0
     misses: int = 0
+    unread: int = 0  # hits known unchanged by their signature, without reading the file
     written: bool = False
     ignored: str | None = None  # why an existing cache file was not used
 
@@ -63,6 +68,17 @@ def repository_folder(root: Path) -> Path:
 
 def content_key(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def file_signature(root: Path, rel: str) -> list[int] | None:
+    """Size, times and inode of a regular file (not a link): what git's index trusts to skip reading."""
+    try:
+        info = os.lstat(os.path.join(root, rel))
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def schema_digest() -> str:
@@ -135,11 +151,21 @@ class ResultCache:
         self.entries: dict[str, Any] = {}  # path -> Entry, as read: untrusted until looked up
         self.stats = CacheStats()
         self._changed = False
+        self._written_ns = 0  # when the cache file was written: signatures newer than that are racy
+        self._base: list[int] | None = None  # size and mtime of the cache file read, which a delta extends
+        # Entries changed since the cache file was written (None: a file gone). A small change is
+        # saved as a small delta file beside the cache, not by rewriting all of it.
+        self._delta: dict[str, Any] = {}
+
+    @property
+    def _delta_path(self) -> Path:
+        return self.folder / f"{self.digest[:40]}.delta.json"
 
     def load(self) -> None:
-        """Read the cache file; anything unexpected leaves the cache empty (a cold run)."""
+        """Read the cache file and its delta; anything unexpected leaves the cache empty (a cold run)."""
         try:
             with open(self.path, "rb") as stream:
+                info = os.fstat(stream.fileno())
                 raw = json.loads(stream.read())
         except FileNotFoundError:
             return
@@ -151,17 +177,59 @@ class ResultCache:
             self.stats.ignored = "not a cache of this run"
             return
         self.entries = raw["files"]
+        self._written_ns = info.st_mtime_ns
+        self._base = [info.st_size, info.st_mtime_ns]
+        self._load_delta()
 
-    def lookup(self, rel: str, key: str) -> dict[str, Any] | None:
-        """The cached result of ``rel`` if its bytes still hash to ``key`` (a well-formed entry only)."""
+    def _load_delta(self) -> None:
+        try:
+            with open(self._delta_path, "rb") as stream:
+                raw = json.loads(stream.read())
+        except (OSError, ValueError, RecursionError):
+            return
+        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("base") == self._base
+                and isinstance(raw.get("files"), dict)):
+            return  # a delta of another cache file: the entries it changed are simply checked again
+        for rel, entry in raw["files"].items():
+            if entry is None:
+                self.entries.pop(rel, None)
+            else:
+                self.entries[rel] = entry
+        self._delta = dict(raw["files"])
+
+    def _entry(self, rel: str) -> Entry | None:
         entry: Any = self.entries.get(rel)
-        if type(entry) not in (list, tuple) or len(entry) != 2:
+        if type(entry) not in (list, tuple) or len(entry) != 3:
             return None
-        sha, result = entry
-        return result if sha == key and type(result) is dict and result.get("path") == rel else None
+        sha, result, signature = entry
+        if type(result) is not dict or result.get("path") != rel:
+            return None
+        return sha, result, signature
 
-    def store(self, rel: str, key: str, result: dict[str, Any]) -> None:
-        self.entries[rel] = (key, result)
+    def unchanged(self, rel: str, signature: list[int] | None) -> tuple[str, dict[str, Any]] | None:
+        """The cached result of ``rel`` when its signature is the one recorded with it, and not racy.
+
+        As git's index does: a file whose size, times and inode are those seen
+        when its bytes were hashed still has those bytes, unless it changed in
+        the same clock tick as the cache was written — such an entry is re-read.
+        """
+        entry = self._entry(rel)
+        if entry is None or signature is None or entry[2] != signature:
+            return None
+        return (entry[0], entry[1]) if signature[1] < self._written_ns - RACY_NS else None
+
+    def lookup(self, rel: str, key: str,
+               signature: list[int] | None = None) -> tuple[str, dict[str, Any]] | None:
+        """The cached result of ``rel`` if its bytes still hash to ``key`` (a well-formed entry only)."""
+        entry = self._entry(rel)
+        if entry is None or entry[0] != key:
+            return None
+        if signature != entry[2]:
+            self.store(rel, key, entry[1], signature)  # same bytes, touched: remember the new signature
+        return key, entry[1]
+
+    def store(self, rel: str, key: str, result: dict[str, Any], signature: list[int] | None = None) -> None:
+        self.entries[rel] = self._delta[rel] = (key, result, signature)
         self._changed = True
 
     def keep_only(self, paths: set[str]) -> None:
@@ -169,7 +237,8 @@ class ResultCache:
         gone = [rel for rel in self.entries if rel not in paths]
         for rel in gone:
             del self.entries[rel]
-        self._changed = self._changed or bool(gone)
+            self._delta[rel] = None
+            self._changed = True
 
     def save(self) -> None:
         """Write atomically when something changed; a failure to write only costs the next run time."""
@@ -177,26 +246,61 @@ class ResultCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            try:
-                # dumps, not dump: only the one-shot encoder is the C one
-                text = json.dumps({"format": CACHE_FORMAT, "run": self.digest, "files": self.entries},
-                                  separators=(",", ":"))
-                with os.fdopen(fd, "w", encoding="ascii") as stream:
-                    stream.write(text)
-                os.replace(tmp, self.path)
-            except BaseException:
-                _unlink(Path(tmp))
-                raise
+            if self._base is not None and len(self._delta) <= max(DELTA_MIN, len(self.entries) // DELTA_SHARE):
+                _write_atomically(self._delta_path, {"format": CACHE_FORMAT, "base": self._base, "files": self._delta})
+            else:
+                _write_atomically(self.path, {"format": CACHE_FORMAT, "run": self.digest, "files": self.entries})
+                _unlink(self._delta_path)
             self.stats.written = True
             self._prune()
         except (OSError, ValueError):
             pass
 
+    # -- the repository rules' findings of an unchanged repository ---------------------------
+
+    @property
+    def _memo_path(self) -> Path:
+        return self.folder / f"{self.digest[:40]}.repository.json"
+
+    def recall(self, key: str) -> list[dict[str, Any]] | None:
+        """The repository findings remembered for ``key`` (every file's path and bytes), if any."""
+        try:
+            with open(self._memo_path, "rb") as stream:
+                raw = json.loads(stream.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("key") == key
+                and isinstance(raw.get("findings"), list)):
+            return None
+        return raw["findings"]
+
+    def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self._memo_path, {"format": CACHE_FORMAT, "key": key, "findings": findings})
+        except (OSError, ValueError):
+            pass
+
     def _prune(self) -> None:
         runs = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
+        runs = [r for r in runs if r.name.count(".") == 1]  # not the .repository and .delta files
         for old in runs[KEEP_RUNS:]:
             _unlink(old)
+            _unlink(old.with_name(old.stem + ".repository.json"))
+            _unlink(old.with_name(old.stem + ".delta.json"))
+
+
+def _write_atomically(path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        # dumps, not dump: only the one-shot encoder is the C one
+        text = json.dumps(data, separators=(",", ":"))
+        with os.fdopen(fd, "w", encoding="ascii") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(Path(tmp))
+        raise
 
 
 def _mtime(path: Path) -> float:

@@ -14,12 +14,12 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from .api import DocumentContext, RepositoryContext, Rule
 from .config import Config
 from .discovery import FileSet, matches, read_file
-from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .index import ENTITY_FIELDS, Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
 from .registry import Registry
 from .suppress import collect_suppressions
@@ -66,9 +66,19 @@ class FileResult:
     documents: int = 0
     skipped: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
+    # The facts, or (read back from JSON) their JSON form, decoded when first asked for: a run
+    # whose repository findings are remembered never needs them.
+    _entities: list[Entity] | list[list[Any]] = field(default_factory=list, repr=False)
+    _decoded: bool = field(default=True, repr=False)
+
+    @property
+    def entities(self) -> list[Entity]:
+        if not self._decoded:
+            self._entities = [entity_from_json(e) for e in self._entities]  # type: ignore[arg-type]
+            self._decoded = True
+        return self._entities  # type: ignore[return-value]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,21 +86,26 @@ class FileResult:
             "documents": self.documents,
             "skipped": self.skipped,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "entities": [entity_to_json(e) for e in self.entities],
+            "entities": self._entities if not self._decoded else [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
         }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FileResult:
+        entities = raw["entities"]
+        # The shape is checked now (a damaged entry must fail here, where the caller re-checks the file).
+        if type(entities) is not list or not all(type(e) is list and len(e) == ENTITY_FIELDS for e in entities):
+            raise ValueError("malformed entities")
         return cls(
             path=raw["path"],
             documents=raw["documents"],
             skipped=raw["skipped"],
             diagnostics=[Diagnostic.from_dict(d) for d in raw["diagnostics"]],
-            entities=[entity_from_json(e) for e in raw["entities"]],
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
+            _entities=entities,
+            _decoded=not entities,
         )
 
 
@@ -251,29 +266,31 @@ def analyse_serially(files: FileSet, plan: Plan) -> list[FileResult]:
             for rel in files.context]
 
 
+@runtime_checkable
+class RepositoryMemo(Protocol):
+    """Remembers the repository rules' findings of a whole repository whose files did not change."""
+
+    def recall(self) -> list[Diagnostic] | None: ...
+
+    def remember(self, findings: list[Diagnostic]) -> None: ...
+
+
 def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = analyse_serially,
-        filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = ()) -> RunResult:
+        filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
+        memo: RepositoryMemo | None = None) -> RunResult:
     results = analyse(files, plan)
     crashes = [c for r in results for c in r.crashes]
-
-    def load_documents(rel: str) -> tuple[Document, ...]:
-        from .loader import load
-
-        content = read_file(files.root, rel, plan.limits.max_file_bytes)
-        return () if isinstance(content, Problem) else load(rel, content, plan.limits).documents
-
-    index = RepositoryIndex.build((e for r in results for e in r.entities), load_documents)
     diagnostics = [d for r in results if r.path in files.reported for d in r.diagnostics]
-    for active in plan.rules:
-        rule = active.rule
-        if rule.check_repository is None:
-            continue
-        ctx = RepositoryContext(rule, active.severity, active.options, plan.today, index=index)
-        try:
-            rule.check_repository(index, ctx)
-        except Exception as exc:
-            crashes.append(_crash(rule, "the repository", exc))
-        diagnostics.extend(d for d in ctx.findings if d.path in files.reported)
+    remembered = memo.recall() if memo is not None else None
+    if remembered is not None:
+        diagnostics.extend(d for d in remembered if d.path in files.reported)
+    else:
+        found, repo_crashes = _check_repository(files, plan, results)
+        crashes.extend(repo_crashes)
+        diagnostics.extend(d for d in found if d.path in files.reported)
+        # Only a run over the whole repository found everything; one that skipped work did not.
+        if memo is not None and not repo_crashes and files.reported.issuperset(files.context):
+            memo.remember(found)
     diagnostics = _drop_schema_duplicates(diagnostics)
     diagnostics = _apply_per_file(diagnostics, config, plan)
     for keep in filters:
@@ -290,6 +307,32 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
         files_with_findings=len({d.path for d in diagnostics}),
     )
     return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
+
+
+def _check_repository(files: FileSet, plan: Plan,
+                      results: list[FileResult]) -> tuple[list[Diagnostic], list[str]]:
+    """The repository rules over the index of every file's facts: their findings and crashes."""
+
+    def load_documents(rel: str) -> tuple[Document, ...]:
+        from .loader import load
+
+        content = read_file(files.root, rel, plan.limits.max_file_bytes)
+        return () if isinstance(content, Problem) else load(rel, content, plan.limits).documents
+
+    index = RepositoryIndex.build((e for r in results for e in r.entities), load_documents, files.reported)
+    found: list[Diagnostic] = []
+    crashes: list[str] = []
+    for active in plan.rules:
+        rule = active.rule
+        if rule.check_repository is None:
+            continue
+        ctx = RepositoryContext(rule, active.severity, active.options, plan.today, index=index)
+        try:
+            rule.check_repository(index, ctx)
+        except Exception as exc:
+            crashes.append(_crash(rule, "the repository", exc))
+        found.extend(ctx.findings)
+    return found, crashes
 
 
 def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,6 +9,9 @@ which loads it on demand.
 
 from __future__ import annotations
 
+import json
+import re
+
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -16,6 +19,8 @@ from typing import Any, NamedTuple
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, term_slug
 
 _REFERENCE_KINDS = frozenset(REFERENCE_KINDS)
+# A Responsible as node names give it: the activity (by id) and, for a list, the item.
+_RESPONSIBLE_NODE = re.compile(r"^spec/activities/(.+)/raci/responsible(?:/\d+)?$")
 
 
 # Site, Reference and InterfaceItem are named tuples, not dataclasses: a large
@@ -87,13 +92,36 @@ class Entity:
     site: Site  # at metadata.id
     document: int  # index of the document in its file
     active: bool = True
-    references: tuple[Reference, ...] = ()
     terms: tuple[Term, ...] = ()
-    interfaces: tuple[Interface, ...] = ()
+    #: (activity name, practitioner reference) for each Responsible of each activity, once per activity
+    responsible: tuple[tuple[str, str], ...] = ()
+    # References and interfaces, or (read from the cache) their packed JSON text, unpacked when first
+    # asked for: a pre-commit run reads every file's facts but needs those of a few files only.
+    _references: tuple[Reference, ...] | str = field(default=(), repr=False, compare=False)
+    _interfaces: tuple[Interface, ...] | str = field(default=(), repr=False, compare=False)
 
     @property
     def path(self) -> str:
         return self.site.path
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Every ``KIND:ID`` string of the document's spec, in document order."""
+        return _unpacked(self, "_references", _unpack_references)  # type: ignore[no-any-return]
+
+    @property
+    def interfaces(self) -> tuple[Interface, ...]:
+        """``spec.interfaces``: what this process sends to and receives from others."""
+        return _unpacked(self, "_interfaces", _unpack_interfaces)  # type: ignore[no-any-return]
+
+
+def _unpacked(entity: Entity, field_name: str, unpack: Callable[[str, str, str], Any]) -> Any:
+    """A lazily unpacked field of ``entity``: unpacked once, then kept."""
+    value = getattr(entity, field_name)
+    if isinstance(value, str):
+        value = unpack(value, entity.site.path, entity.key)
+        object.__setattr__(entity, field_name, value)
+    return value
 
 
 def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
@@ -132,6 +160,7 @@ def extract_entity(doc: Document) -> Entity | None:
     name = metadata.get("name") if isinstance(metadata, dict) else None
 
     references = []
+    responsible: dict[tuple[str, str], None] = {}  # ordered set
     entity, file_path, locate = doc.entity, doc.path, doc.position
     for path, node, text in _walk_strings(spec, ("spec",), "spec"):
         match = REFERENCE_RE.match(text)
@@ -139,6 +168,9 @@ def extract_entity(doc: Document) -> Entity | None:
             pos = locate(path)
             site = Site(file_path, pos.line, pos.column, entity, node)
             references.append(Reference(text, match.group(1), match.group(2), site))
+            held = _RESPONSIBLE_NODE.match(node)
+            if held and match.group(1) in ("person", "team"):
+                responsible[(held.group(1), text)] = None
 
     terms: list[Term] = []
     term_list = spec.get("terms")
@@ -183,9 +215,10 @@ def extract_entity(doc: Document) -> Entity | None:
         site=_site(doc, ("metadata", "id")),
         document=doc.index,
         active=spec.get("active") is not False,
-        references=tuple(references),
         terms=tuple(terms),
-        interfaces=tuple(interfaces),
+        responsible=tuple(responsible),
+        _references=tuple(references),
+        _interfaces=tuple(interfaces),
     )
 
 
@@ -219,37 +252,69 @@ def _split_reference(target: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
+def _pack_references(entity: Entity) -> str:
+    refs = entity._references
+    if isinstance(refs, str):
+        return refs
+    return json.dumps([[r.target, r.site.line, r.site.column, r.site.node] for r in refs],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _unpack_references(packed: str, path: str, entity: str) -> tuple[Reference, ...]:
+    references = []
+    for target, line, column, node in json.loads(packed):
+        split = _split_reference(target)
+        if split is not None:
+            references.append(Reference(target, split[0], split[1],
+                                        _new_site(Site, (path, line, column, entity, node))))
+    return tuple(references)
+
+
+ENTITY_FIELDS = 10  # items in an entity's JSON form
+
+
+def _pack_interfaces(entity: Entity) -> str:
+    if isinstance(entity._interfaces, str):
+        return entity._interfaces
+    path, key = entity.site.path, entity.key
+    return json.dumps(
+        [[i.process, [[x.item, _site_json(x.site, path, key)] for x in i.sends],
+          [[x.item, _site_json(x.site, path, key)] for x in i.receives], _site_json(i.site, path, key)]
+         for i in entity.interfaces], ensure_ascii=False, separators=(",", ":"))
+
+
+def _unpack_interfaces(packed: str, path: str, key: str) -> tuple[Interface, ...]:
+    return tuple(
+        Interface(p, tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
+                  tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
+                  _site_from(s0, path, key))
+        for p, sends, recv, s0 in json.loads(packed)
+    )
+
+
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
     return [
         entity.kind, entity.id, entity.name, list(entity.site), entity.document, entity.active,
-        [[r.target, _site_json(r.site, path, key)] for r in entity.references],
+        _pack_references(entity),
         [[t.term, t.definition, t.glossary, _site_json(t.site, path, key)] for t in entity.terms],
-        [[i.process, [[x.item, _site_json(x.site, path, key)] for x in i.sends],
-          [[x.item, _site_json(x.site, path, key)] for x in i.receives], _site_json(i.site, path, key)]
-         for i in entity.interfaces],
+        _pack_interfaces(entity),
+        [list(pair) for pair in entity.responsible],
     ]
 
 
 def entity_from_json(raw: list[Any]) -> Entity:
-    kind, ident, name, site, document, active, refs, terms, ifaces = raw
+    kind, ident, name, site, document, active, refs, terms, ifaces, responsible = raw
+    if not isinstance(refs, str) or not isinstance(ifaces, str):
+        raise ValueError("references and interfaces are packed as JSON text")
     own = Site(*site)
     path, key = own.path, f"{kind.lower()}:{ident}"
-    references = []
-    for target, rsite in refs:
-        split = _split_reference(target)
-        if split is not None:
-            references.append(Reference(target, split[0], split[1], _site_from(rsite, path, key)))
     return Entity(
-        kind=kind, id=ident, key=key, name=name, site=own,
-        document=document, active=active, references=tuple(references),
-        terms=tuple(Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms),
-        interfaces=tuple(
-            Interface(p, tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
-                      tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
-                      _site_from(s0, path, key))
-            for p, sends, recv, s0 in ifaces
-        ),
+        kind=kind, id=ident, key=key, name=name, site=own, document=document, active=active,
+        terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
+        responsible=tuple([(activity, target) for activity, target in responsible]),
+        _references=refs,
+        _interfaces=ifaces,
     )
 
 
@@ -259,13 +324,16 @@ class RepositoryIndex:
 
     entities: list[Entity] = field(default_factory=list)
     loader: Callable[[str], tuple[Document, ...]] | None = field(default=None, repr=False)
+    #: files whose findings are shown (None: every file); findings elsewhere are dropped
+    reported: frozenset[str] | None = None
     _by_key: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity],
-              loader: Callable[[str], tuple[Document, ...]] | None = None) -> RepositoryIndex:
+              loader: Callable[[str], tuple[Document, ...]] | None = None,
+              reported: frozenset[str] | None = None) -> RepositoryIndex:
         ordered = sorted(entities, key=lambda e: (e.site.path, e.document, e.site.line, e.site.column))
-        index = cls(ordered, loader)
+        index = cls(ordered, loader, reported)
         for entity in ordered:
             index._by_key.setdefault(entity.key, []).append(entity)
         return index
@@ -282,9 +350,15 @@ class RepositoryIndex:
     def of_kind(self, *kinds: str) -> Iterator[Entity]:
         return (e for e in self.entities if e.kind in kinds)
 
-    def references(self) -> Iterator[Reference]:
+    def is_reported(self, entity: Entity) -> bool:
+        """Whether findings in this entity's file are shown: a rule may skip the others' work."""
+        return self.reported is None or entity.site.path in self.reported
+
+    def references(self, *, reported_only: bool = False) -> Iterator[Reference]:
+        """Every reference of the repository, or only those in reported files (where findings can go)."""
         for entity in self.entities:
-            yield from entity.references
+            if not reported_only or self.is_reported(entity):
+                yield from entity.references
 
     def terms(self) -> list[Term]:
         """Every defined term: Glossary terms first, then by path order."""

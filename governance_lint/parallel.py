@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -22,15 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheStats, ResultCache, content_key, run_digest
+from .cache import CacheStats, ResultCache, content_key, file_signature, run_digest
 from .config import Config
 from .discovery import FileSet, read_file
 from .engine import FileResult, Plan, check_file
+from .model import Diagnostic
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
 
-Checked = tuple[str | None, dict[str, Any]]  # sha256 of the bytes read (None: unreadable), result JSON
+# sha256 of the bytes read (None: unreadable), the file's signature taken before reading, result JSON
+Checked = tuple[str | None, list[int] | None, dict[str, Any]]
 
 
 class WorkerCrash(RuntimeError):
@@ -52,6 +55,8 @@ class Analyser:
     use_cache: bool = True
     pool_threshold: int = POOL_THRESHOLD
     stats: CacheStats = field(default_factory=CacheStats)
+    _cache: ResultCache | None = field(default=None, repr=False)
+    _repository_key: str | None = field(default=None, repr=False)
 
     def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
         with _bulk_phase():
@@ -63,42 +68,73 @@ class Analyser:
             cache.load()
             self.stats = cache.stats
         results: list[FileResult | None] = [None] * len(files.context)
+        keys: list[str | None] = [None] * len(files.context)
         todo: list[int] = []
         for i, rel in enumerate(files.context):
             cached = self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
             if cached is None:
                 todo.append(i)
             else:
-                results[i] = cached
+                keys[i], results[i] = cached
         self.stats.misses = len(todo)
         rels = [files.context[i] for i in todo]
         if len(rels) >= max(self.pool_threshold, 2) and self.jobs > 1 and _can_fork():
             checked = _in_pool(files.root, rels, plan, self.jobs)
-            fresh = ((key, FileResult.from_json(raw), raw) for key, raw in checked)
+            fresh = ((key, signature, FileResult.from_json(raw), raw) for key, signature, raw in checked)
         else:
             fresh = (_check_here(files.root, rel, plan, cache is not None) for rel in rels)
-        for i, (key, result, raw) in zip(todo, fresh, strict=True):
-            results[i] = result
+        for i, (key, signature, result, raw) in zip(todo, fresh, strict=True):
+            keys[i], results[i] = key, result
             if cache is not None and key is not None:
-                cache.store(result.path, key, raw)
+                cache.store(result.path, key, raw, signature)
         if cache is not None:
             cache.keep_only(set(files.context))
             cache.save()
+            self._cache = cache
+            self._repository_key = _repository_key(cache.digest, files.context, keys)
         return results  # type: ignore[return-value]  # every slot is filled above
 
-    def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> FileResult | None:
-        content = read_file(root, rel, plan.limits.max_file_bytes)
-        if not isinstance(content, bytes):
+    # The repository rules' findings, remembered for a repository whose every file is unchanged.
+    def recall(self) -> list[Diagnostic] | None:
+        if self._cache is None or self._repository_key is None:
             return None
-        raw = cache.lookup(rel, content_key(content))
-        if raw is None:
+        raw = self._cache.recall(self._repository_key)
+        try:
+            return None if raw is None else [Diagnostic.from_dict(d) for d in raw]
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+    def remember(self, findings: list[Diagnostic]) -> None:
+        if self._cache is not None and self._repository_key is not None:
+            self._cache.remember(self._repository_key, [d.to_dict() for d in findings])
+
+    def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> tuple[str, FileResult] | None:
+        signature = file_signature(root, rel)
+        found = cache.unchanged(rel, signature)
+        if found is not None:
+            self.stats.unread += 1
+        else:  # not known unchanged by its signature: hash its bytes
+            content = read_file(root, rel, plan.limits.max_file_bytes)
+            if not isinstance(content, bytes):
+                return None
+            found = cache.lookup(rel, content_key(content), signature)
+        if found is None:
+            return None
+        key, raw = found
         try:
             result = FileResult.from_json(raw)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # a damaged entry: check the file again
         self.stats.hits += 1
-        return result
+        return key, result
+
+
+def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None]) -> str | None:
+    """Names the whole repository's content: every file's path and bytes (None if one was unreadable)."""
+    if any(key is None for key in keys):
+        return None
+    text = "\n".join(f"{path}\0{key}" for path, key in zip(paths, keys, strict=True))
+    return hashlib.sha256(f"{digest}\n{text}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
@@ -122,15 +158,17 @@ def _bulk_phase() -> Iterator[None]:
             gc.enable()
 
 
-def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, FileResult]:
+def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, list[int] | None, FileResult]:
+    signature = file_signature(root, rel)  # before reading: a change while reading makes it stale, not wrong
     content = read_file(root, rel, plan.limits.max_file_bytes)
     key = content_key(content) if isinstance(content, bytes) else None
-    return key, check_file(rel, content, plan)
+    return key, signature, check_file(rel, content, plan)
 
 
-def _check_here(root: Path, rel: str, plan: Plan, for_cache: bool) -> tuple[str | None, FileResult, Any]:
-    key, result = _read_and_check(root, rel, plan)
-    return key, result, result.to_json() if for_cache and key is not None else None
+def _check_here(root: Path, rel: str, plan: Plan,
+                for_cache: bool) -> tuple[str | None, list[int] | None, FileResult, Any]:
+    key, signature, result = _read_and_check(root, rel, plan)
+    return key, signature, result, result.to_json() if for_cache and key is not None else None
 
 
 # -- the pool -------------------------------------------------------------------------
@@ -151,8 +189,8 @@ def _check_chunk(rels: list[str]) -> list[Checked]:
     root, plan = _WORK
     out = []
     for rel in rels:
-        key, result = _read_and_check(root, rel, plan)
-        out.append((key, result.to_json()))
+        key, signature, result = _read_and_check(root, rel, plan)
+        out.append((key, signature, result.to_json()))
     return out
 
 

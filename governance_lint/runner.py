@@ -15,7 +15,7 @@ from typing import TextIO
 from . import __version__
 from .config import Config, find_config, load_config
 from .discovery import FileSet, discover
-from .engine import FileAnalyser, RunResult, Selection, analyse_serially, make_plan, run
+from .engine import FileAnalyser, RepositoryMemo, RunResult, Selection, analyse_serially, make_plan, run
 from .model import Severity
 from .registry import Registry, builtin_registry, load_entry_points
 
@@ -97,7 +97,9 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         pass
     else:
         filters = make_filters(settings, config, registry, plan, files.reported)
-    result = run(files, plan, config, analyser(settings, config), filters)
+    analyse = analyser(settings, config)
+    memo = analyse if isinstance(analyse, RepositoryMemo) else None
+    result = run(files, plan, config, analyse, filters, memo)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:

@@ -47,7 +47,7 @@ def check(root: Path, use_cache: bool = True) -> tuple[RunResult, CacheStats]:
     config = resolve_config(None, root)
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
     analyser = make_analyser(jobs=1, use_cache=use_cache, config=config)
-    result = run(discover(config, (), root), plan, config, analyser)
+    result = run(discover(config, (), root), plan, config, analyser, memo=analyser)
     return result, analyser.stats
 
 
@@ -60,7 +60,13 @@ def total(root: Path) -> int:
 
 
 def cache_files() -> list[Path]:
-    return sorted(cache.cache_home().rglob("*.json"))
+    """The cache files proper (not their delta and repository-findings companions)."""
+    return sorted(p for p in cache.cache_home().rglob("*.json") if p.name.count(".") == 1)
+
+
+def companion(suffix: str) -> Path:
+    (found,) = cache.cache_home().rglob(f"*{suffix}")
+    return found
 
 
 def test_a_second_run_reuses_every_file(repo: Path) -> None:
@@ -126,8 +132,8 @@ def test_an_upgraded_govlint_invalidates_every_file(repo: Path, monkeypatch: pyt
 
 
 def _damage_entries(raw: dict) -> str:  # type: ignore[type-arg]
-    for rel, (key, _) in raw["files"].items():
-        raw["files"][rel] = [key, {"path": rel}]
+    for rel, (key, _, signature) in raw["files"].items():
+        raw["files"][rel] = [key, {"path": rel}, signature]
     return json.dumps(raw)
 
 
@@ -177,3 +183,82 @@ def test_the_cache_lives_outside_the_repository(tmp_path: Path, monkeypatch: pyt
     assert cache.cache_home() == tmp_path / "mine"
     one, other = cache.repository_folder(tmp_path / "a"), cache.repository_folder(tmp_path / "b")
     assert one.parent == other.parent == tmp_path / "mine" and one != other
+
+
+def _age(paths: list[Path], seconds: int) -> None:
+    import os
+    import time
+
+    then = time.time() - seconds
+    for path in paths:
+        os.utime(path, (then, then))
+
+
+def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Path) -> None:
+    files = sorted((repo / "governance").rglob("*.yaml"))
+    _age(files, 3600)
+    check(repo)                               # cold: records each file's signature
+    _, warm = check(repo)
+    assert (warm.hits, warm.unread, warm.misses) == (total(repo), total(repo), 0)
+    # Same size, same old mtime, new bytes: the inode's change time still gives it away.
+    edited = repo / generate.process_path(1)
+    text = edited.read_text()
+    edited.write_text(text.replace("purpose: ", "purpoze: ", 1))
+    _age([edited], 3600)
+    result, after = check(repo)
+    assert (after.hits, after.unread, after.misses) == (total(repo) - 1, total(repo) - 1, 1)
+    assert {(d.code, d.path) for d in result.diagnostics} == {("GOV002", generate.process_path(1))}
+
+
+def test_a_file_touched_right_after_the_cache_was_written_is_read_again(repo: Path) -> None:
+    check(repo)                               # files written just now: racily clean, so hashed
+    _, warm = check(repo)
+    assert (warm.hits, warm.unread, warm.misses) == (total(repo), 0, 0)
+
+
+def test_a_small_change_is_saved_as_a_delta_beside_the_cache(repo: Path) -> None:
+    check(repo)
+    (base,) = cache_files()
+    before = base.read_bytes()
+    edited = repo / generate.process_path(3)
+    edited.write_text(edited.read_text() + "# edited\n")
+    _, stats = check(repo)
+    assert stats.misses == 1 and stats.written
+    assert base.read_bytes() == before                       # the large file was not rewritten
+    delta = base.with_name(base.stem + ".delta.json")
+    assert generate.process_path(3) in json.loads(delta.read_text())["files"]
+    _, again = check(repo)
+    assert (again.hits, again.misses, again.written) == (total(repo), 0, False)
+
+
+@pytest.mark.parametrize("damage", ["{not json", json.dumps({"format": cache.CACHE_FORMAT, "base": [1, 2],
+                                                             "files": {}})])
+def test_a_damaged_or_foreign_delta_only_costs_the_files_it_held(repo: Path, damage: str) -> None:
+    check(repo)
+    edited = repo / generate.process_path(3)
+    edited.write_text(edited.read_text() + "# edited\n")
+    check(repo)
+    delta = companion(".delta.json")
+    delta.write_text(damage)
+    result, stats = check(repo)
+    assert (stats.hits, stats.misses) == (total(repo) - 1, 1)  # the edited file is checked again
+    assert findings(result) == []
+
+
+def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> None:
+    edited = repo / generate.process_path(0)
+    edited.write_text(edited.read_text().replace("owner: person:", "owner: person:nobody-", 1))
+    cold, _ = check(repo)
+    assert "GOV005" in {d.code for d in cold.diagnostics}
+    memo = companion(".repository.json")
+    warm, _ = check(repo)
+    assert findings(warm) == findings(cold)
+    # The remembered findings are what is reported: prove it by changing them behind govlint's back.
+    raw = json.loads(memo.read_text())
+    raw["findings"] = []
+    memo.write_text(json.dumps(raw))
+    assert "GOV005" not in {d.code for d in check(repo)[0].diagnostics}
+    # Any file changing makes the repository rules run again.
+    other = repo / generate.process_path(1)
+    other.write_text(other.read_text() + "# edited\n")
+    assert findings(check(repo)[0]) == findings(cold)

@@ -83,6 +83,8 @@ def role_of(node: str | None) -> str | None:
                  summary="a role (owner, manager, administrator, RACI) is held by an inactive Person")
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for entity in index.of_kind("Process", "Practice", "Service", "Policy"):
+        if not index.is_reported(entity):
+            continue  # its findings would not be shown
         for ref in entity.references:
             if ref.kind != "person":
                 continue

@@ -100,13 +100,7 @@ rules:
 ```
 """
 
-import re
-
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
-
-# A Responsible as the index names it: the activity (by id) and, for a list, the item.
-_RESPONSIBLE_NODE = re.compile(r"^spec/activities/(?P<activity>.+)/raci/responsible(/\d+)?$")
-
 
 @repository_rule(code="GOV205", name="practitioner-overload", severity=Severity.WARNING,
                  kinds=["Process", "Practice", "Person", "Team"],
@@ -114,13 +108,16 @@ _RESPONSIBLE_NODE = re.compile(r"^spec/activities/(?P<activity>.+)/raci/responsi
                  summary="a person or team is Responsible for more than max-activities activities")
 def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     limit = ctx.options["max-activities"]
+    # Findings are at the practitioner's own document: count only for those that will be shown.
+    shown = {e.key for e in index.of_kind("Person", "Team") if index.is_reported(e)}
+    if not shown:
+        return
     # practitioner -> process -> its activities (a set: one activity naming a team twice counts once)
     load: dict[str, dict[str, set[str]]] = {}
     for entity in index.of_kind("Process", "Practice"):
-        for ref in entity.references:
-            responsible = _RESPONSIBLE_NODE.match(ref.site.node or "")
-            if responsible and ref.kind in ("person", "team"):
-                load.setdefault(ref.target, {}).setdefault(entity.key, set()).add(responsible["activity"])
+        for activity, practitioner in entity.responsible:
+            if practitioner in shown:
+                load.setdefault(practitioner, {}).setdefault(entity.key, set()).add(activity)
     for practitioner, processes in load.items():
         count = sum(len(acts) for acts in processes.values())
         document = index.resolve(practitioner)
