@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -129,27 +129,6 @@ def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
     return Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(path))
 
 
-def _walk_strings(data: Any, path: NodePath, name: str) -> Iterator[tuple[NodePath, str, str]]:
-    """Every string under ``data``, with its path and node name (as ``Document.node_name`` gives it).
-
-    Names are built on the way down, so a large spec costs one walk, not one
-    walk from the root per string.
-    """
-    stack: list[tuple[NodePath, str, Any]] = [(path, name, data)]
-    while stack:
-        here, named, node = stack.pop()
-        if type(node) is str:
-            yield here, named, node
-        elif type(node) is dict:
-            stack.extend((here + (k,), f"{named}/{k}", v) for k, v in reversed(node.items()))
-        elif type(node) is list:
-            for i in range(len(node) - 1, -1, -1):
-                item = node[i]
-                ident = item.get("id") if type(item) is dict else None
-                step = ident if isinstance(ident, str) and ident else str(i)
-                stack.append((here + (i,), f"{named}/{step}", item))
-
-
 def extract_entity(doc: Document) -> Entity | None:
     """The facts of one governance document (None if it has no kind and id)."""
     kind, ident = doc.kind, doc.id
@@ -161,11 +140,14 @@ def extract_entity(doc: Document) -> Entity | None:
 
     references = []
     responsible: dict[tuple[str, str], None] = {}  # ordered set
-    entity, file_path, locate = doc.entity, doc.path, doc.position
-    for path, node, text in _walk_strings(spec, ("spec",), "spec"):
+    entity, file_path = doc.entity, doc.path
+    found = doc.references
+    if found is None:
+        found = tuple((path, text, pos) for path, _, text, pos in doc.strings(("spec",), REFERENCE_RE))
+    for path, text, pos in found:
         match = REFERENCE_RE.match(text)
-        if match:
-            pos = locate(path)
+        if match and path[:1] == ("spec",):
+            node = doc.node_name(path)
             site = Site(file_path, pos.line, pos.column, entity, node)
             references.append(Reference(text, match.group(1), match.group(2), site))
             held = _RESPONSIBLE_NODE.match(node)
@@ -292,6 +274,17 @@ def _unpack_interfaces(packed: str, path: str, key: str) -> tuple[Interface, ...
     )
 
 
+def _filtered(packed: str, entity: Entity, kinds: Collection[str] | None,
+              unless: Callable[[str], bool] | None) -> Iterator[Reference]:
+    path, key = entity.site.path, entity.key
+    for target, line, column, node in json.loads(packed):
+        split = _split_reference(target)
+        if split is None or (kinds is not None and split[0] not in kinds):
+            continue
+        if unless is None or not unless(target):
+            yield Reference(target, split[0], split[1], _new_site(Site, (path, line, column, key, node)))
+
+
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
     return [
@@ -354,11 +347,28 @@ class RepositoryIndex:
         """Whether findings in this entity's file are shown: a rule may skip the others' work."""
         return self.reported is None or entity.site.path in self.reported
 
-    def references(self, *, reported_only: bool = False) -> Iterator[Reference]:
-        """Every reference of the repository, or only those in reported files (where findings can go)."""
+    def defines(self, reference: str) -> bool:
+        """Whether some entity has this ``KIND:ID`` key."""
+        return reference in self._by_key
+
+    def references(self, *, reported_only: bool = False, kinds: Collection[str] | None = None,
+                   unless: Callable[[str], bool] | None = None) -> Iterator[Reference]:
+        """The references of the repository: only those in reported files (where findings can go),
+        of some kinds, or whose target ``unless`` does not accept, when asked.
+
+        Filtering here is what keeps a large repository fast: references still
+        packed (read from the cache) are only unpacked when they pass.
+        """
         for entity in self.entities:
-            if not reported_only or self.is_reported(entity):
-                yield from entity.references
+            if reported_only and not self.is_reported(entity):
+                continue
+            packed = entity._references
+            if isinstance(packed, str) and (kinds is not None or unless is not None):
+                yield from _filtered(packed, entity, kinds, unless)
+                continue
+            for ref in entity.references:
+                if (kinds is None or ref.kind in kinds) and (unless is None or not unless(ref.target)):
+                    yield ref
 
     def terms(self) -> list[Term]:
         """Every defined term: Glossary terms first, then by path order."""

@@ -23,12 +23,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import Document, Limits, LoadResult, NodePath, Position, Problem
+from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem
 
 __all__ = ["DEFAULT_LIMITS", "load"]
 
@@ -289,6 +290,66 @@ class _NodeLocator:
             index = self._indexes[id(mapping)] = _first_keys(mapping)
         return index.get(key)
 
+    def strings(self, data: Any, path: NodePath, name: str,
+                pattern: re.Pattern[str] | None = None) -> Iterator[tuple[NodePath, str, str, Position]]:
+        """Every string under ``path`` (whose data is ``data``) that ``pattern`` matches, if one is
+        given: its path, node name and position.
+
+        Data and nodes are walked in step, once (finding each string's position
+        from the root costs a walk per string), and a string's path and name
+        are only built when it is yielded.
+        """
+        node = self._node(path)
+        if node is None:
+            return
+        # (parent entry, step, name of the step, data, node): paths are rebuilt from the parents
+        stack: list[tuple[Any, Any, str, Any, Node]] = [(None, None, "", data, node)]
+        while stack:
+            entry = stack.pop()
+            _, _, _, value, node = entry
+            kind = type(value)
+            if kind is str:
+                if pattern is None or pattern.match(value):
+                    steps, names = [], []
+                    link = entry
+                    while link[0] is not None:
+                        steps.append(link[1])
+                        names.append(link[2])
+                        link = link[0]
+                    here = path + tuple(reversed(steps))
+                    named = "/".join([name, *reversed(names)]) if names else name
+                    yield here, named, value, _start(node)
+            elif kind is dict and type(node) is MappingNode:
+                if len(node.value) == len(value):  # no duplicate or dropped keys: data follows the nodes
+                    for (_, child), (k, v) in zip(reversed(node.value), reversed(value.items())):
+                        stack.append((entry, k, k, v, child))
+                    continue
+                pairs = _first_keys(node)
+                for k in reversed(list(value)):
+                    pair = pairs.get(k)
+                    if pair is not None:
+                        stack.append((entry, k, k, value[k], pair[1]))
+            elif kind is list and type(node) is SequenceNode and len(node.value) == len(value):
+                items = node.value
+                for i in range(len(value) - 1, -1, -1):
+                    item = value[i]
+                    ident = item.get("id") if type(item) is dict else None
+                    stack.append((entry, i, ident if isinstance(ident, str) and ident else str(i), item, items[i]))
+
+    def _node(self, path: NodePath) -> Node | None:
+        node: Node = self._root
+        for step in path:
+            if type(node) is MappingNode and isinstance(step, str):
+                pair = self._pair(node, step)
+                if pair is None:
+                    return None
+                node = pair[1]
+            elif type(node) is SequenceNode and type(step) is int and 0 <= step < len(node.value):
+                node = node.value[step]
+            else:
+                return None
+        return node
+
     def locate(self, path: NodePath, key: bool) -> Position:
         node = self._root
         holder = _start(node)  # where the nearest existing ancestor is reported
@@ -335,6 +396,16 @@ def _hash_after_text(text: str) -> bool:
     return False
 
 
+ReferenceSites = tuple[tuple[NodePath, str, Position], ...]
+
+
+def _reference_sites(found: list[tuple[NodePath, str, Node]]) -> ReferenceSites:
+    """In document order: the walk meets nested collections after their parents' scalars."""
+    sites = [(path, text, _start(node)) for path, text, node in found]
+    sites.sort(key=lambda site: site[2])
+    return tuple(sites)
+
+
 class _FileLoader:
     """State for loading one file; lives for one :func:`load` call."""
 
@@ -345,6 +416,9 @@ class _FileLoader:
         self.limits = limits
         self._lines: list[str] | None = None
         self.shared = False  # some collection node is reached twice: aliases
+        # Strings of the form KIND:ID met by the walk of the current document (path, text, node):
+        # the repository index needs their positions, and the walk is already there.
+        self.references: list[tuple[NodePath, str, Node]] = []
         self.syntax: list[tuple[int, int, str]] = []  # (line0, column0, message) libyaml let through
         self.pending: list[_PendingProblem] = []
         self.first_keys: dict[int, dict[str, tuple[Node, Node]]] = {}  # per mapping with duplicates
@@ -377,6 +451,7 @@ class _FileLoader:
         if type(root) is ScalarNode:
             return self._scalar(root, (), None)
         limit = self.limits.max_depth
+        self.references = []
         memo: dict[int, Any] = {}
         data: Any = {} if type(root) is MappingNode else []
         memo[id(root)] = data
@@ -423,6 +498,8 @@ class _FileLoader:
                             self.block_scalars.append((value_node, node, key_node if is_map else None))
                     else:
                         value = self._scalar(value_node, path + (key,), node)
+                    if type(value) is str and ":" in value and REFERENCE_RE.match(value):
+                        self.references.append((path + (key,), value, value_node))
                 else:
                     value = memo.get(id(value_node))
                     if value is None:
@@ -774,11 +851,16 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
         loader.dispose()
 
     state = _FileLoader(path, content, text, limits)
-    built: list[tuple[Any, int, int]] = []  # data, and the slice of pending problems it added
+    # data, the slice of pending problems it added, and its references (None: aliases share nodes,
+    # so one node stands at several paths and the index walks the data instead)
+    built: list[tuple[Any, int, int, ReferenceSites | None]] = []
     for root in roots:
         mark = len(state.pending)
+        shared_before, state.shared = state.shared, False
         data = state.build(root)
-        built.append((data, mark, len(state.pending)))
+        references = None if state.shared else _reference_sites(state.references)
+        state.shared = state.shared or shared_before
+        built.append((data, mark, len(state.pending), references))
     if state.shared and not audited:
         # Aliases to collections: count what they would expand to (and find cycles).
         _audit_events(content, limits)
@@ -789,8 +871,8 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
 
     documents = []
     problems: list[Problem] = []
-    for index, (root, (data, start, end)) in enumerate(zip(roots, built)):
-        document = Document(path, index, data, _start(root), _NodeLocator(root))
+    for index, (root, (data, start, end, references)) in enumerate(zip(roots, built)):
+        document = Document(path, index, data, _start(root), _NodeLocator(root), references)
         problems.extend(state.document_problems(index, document.is_governance, start, end))
         documents.append(document)
     problems.sort(key=lambda problem: (problem.position, problem.code))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any, Protocol, Union
 
 API_PREFIX = "govlint/"
@@ -77,6 +78,10 @@ class Document:
     data: Any
     start: Position
     locator: Locator = field(repr=False, compare=False)
+    #: Every ``KIND:ID`` string (path, text, position) in document order, when the loader
+    #: collected them; None: ask ``strings(path, REFERENCE_RE)``.
+    references: tuple[tuple[NodePath, str, Position], ...] | None = field(default=None, repr=False,
+                                                                            compare=False)
 
     @property
     def is_governance(self) -> bool:
@@ -116,6 +121,22 @@ class Document:
         """
         return self.locator.locate(tuple(path), key)
 
+    def strings(self, path: NodePath,
+                pattern: re.Pattern[str] | None = None) -> Iterator[tuple[NodePath, str, str, Position]]:
+        """Every string under ``path`` (that ``pattern`` matches, if given): its path, node name (see
+        ``node_name``) and position, in one walk."""
+        data: Any = self.data
+        for step in path:
+            data = data.get(step) if isinstance(data, dict) and isinstance(step, str) else (
+                data[step] if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data) else None)
+        walk = getattr(self.locator, "strings", None)
+        if walk is not None:
+            yield from walk(data, tuple(path), self.node_name(path), pattern)
+            return
+        for here, text in _strings_of(data, tuple(path)):  # a locator without its own walk
+            if pattern is None or pattern.match(text):
+                yield here, self.node_name(here), text, self.position(here)
+
     def node_name(self, path: NodePath) -> str:
         """A stable name for a node: list items that carry an ``id`` are named by it.
 
@@ -134,6 +155,18 @@ class Document:
                 parts.append(str(step))
                 node = node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
         return "/".join(parts)
+
+
+def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
+    stack: list[tuple[NodePath, Any]] = [(path, data)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, str):
+            yield here, node
+        elif isinstance(node, dict):
+            stack.extend((here + (k,), v) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(node))))
 
 
 @dataclass(frozen=True, slots=True)

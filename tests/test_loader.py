@@ -414,3 +414,68 @@ def test_documents_before_a_syntax_error_are_not_returned() -> None:
 def test_hostile_inputs_never_raise(content: bytes) -> None:
     result = load("f.yaml", content)
     assert all(p.code in ("GOV001", "GOV002") for p in result.problems)
+
+
+def _strings_the_slow_way(doc, path):  # type: ignore[no-untyped-def]
+    from governance_lint.model import _strings_of
+
+    data = doc.data
+    for step in path:
+        data = data[step]
+    return [(here, doc.node_name(here), text, doc.position(here)) for here, text in _strings_of(data, path)]
+
+
+def test_strings_walk_matches_position_lookups_on_every_example_document() -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    checked = 0
+    for path in sorted(examples.rglob("*.yaml")):
+        for doc in load(path.name, path.read_bytes()).documents:
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("spec"), dict):
+                assert list(doc.strings(("spec",))) == _strings_the_slow_way(doc, ("spec",))
+                checked += 1
+    assert checked > 40
+
+
+def test_strings_walk_follows_the_first_of_duplicate_keys_and_aliases() -> None:
+    text = "spec:\n  a: &x [person:one]\n  b: *x\n  a: person:two\n"
+    (doc,) = load("t.yaml", text.encode()).documents
+    found = [(name, value, (pos.line, pos.column)) for _, name, value, pos in doc.strings(("spec",))]
+    assert found == [("spec/a/0", "person:one", (2, 10)), ("spec/b/0", "person:one", (2, 10))]
+
+
+def test_strings_walk_with_a_pattern_yields_only_matches() -> None:
+    import re
+
+    text = "spec:\n  owner: person:a\n  purpose: text\n  steps:\n    - id: one\n      who: [team:b, plain]\n"
+    (doc,) = load("t.yaml", text.encode()).documents
+    found = [(path, name, value, (pos.line, pos.column))
+             for path, name, value, pos in doc.strings(("spec",), re.compile(r"(person|team):"))]
+    assert found == [
+        (("spec", "owner"), "spec/owner", "person:a", (2, 10)),
+        (("spec", "steps", 0, "who", 0), "spec/steps/one/who/0", "team:b", (6, 13)),
+    ]
+
+
+def test_references_collected_by_the_loader_are_those_of_the_strings_walk() -> None:
+    from pathlib import Path
+
+    from governance_lint.model import REFERENCE_RE
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    checked = 0
+    for path in sorted(examples.rglob("*.yaml")):
+        for doc in load(path.name, path.read_bytes()).documents:
+            if doc.references is None:
+                continue
+            walked = [(p, t, pos) for p, _, t, pos in doc.strings((), REFERENCE_RE)]
+            assert list(doc.references) == walked
+            checked += bool(walked)
+    assert checked > 30
+
+
+def test_references_are_left_to_the_walk_when_aliases_share_nodes() -> None:
+    text = "spec:\n  a: &x [person:one]\n  b: *x\n"
+    (doc,) = load("t.yaml", text.encode()).documents
+    assert doc.references is None

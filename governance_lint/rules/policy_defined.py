@@ -46,8 +46,8 @@ from governance_lint.model import SLUG_RE
 @repository_rule(code="GOV301", name="policy-defined", severity=Severity.ERROR,
                  summary="a policy: reference names no Policy")
 def policy_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for ref in index.references(reported_only=True):
+    for ref in index.references(reported_only=True, kinds=("policy",), unless=index.defines):
         # "policy: all incidents are logged" is a statement, not a reference.
-        if ref.kind == "policy" and SLUG_RE.match(ref.id) and index.resolve(ref.target) is None:
+        if SLUG_RE.match(ref.id):
             ctx.report(ref.site, f"{ref.target} is referenced but no Policy defines it; "
                                  "a process is governed only by policies that exist")

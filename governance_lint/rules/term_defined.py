@@ -85,7 +85,8 @@ def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     local: dict[str, Term] = {}
     for term in index.terms():  # Glossary first, then path order: the first of a slug wins
         (glossary if term.glossary else local).setdefault(term.slug, term)
-    for ref in index.references(reported_only=True):
-        if ref.kind == "term" and ref.id not in glossary:
+    for ref in index.references(reported_only=True, kinds=("term",),
+                                unless=lambda target: target.partition(":")[2] in glossary):
+        if ref.id not in glossary:
             hint = _hint(ref.id, glossary, local)
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")
