@@ -15,9 +15,11 @@ from typing import TextIO
 from . import __version__
 from .config import Config, find_config, load_config
 from .discovery import FileSet, discover
-from .engine import FileAnalyser, RepositoryMemo, RunResult, Selection, analyse_serially, make_plan, run
+from .engine import RunResult, Selection, make_plan, run
 from .model import Severity
+from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
+from .suppress import make_filters, write_baseline
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -70,15 +72,6 @@ def build_registry(config: Config) -> Registry:
     return registry
 
 
-def analyser(settings: CheckSettings, config: Config) -> FileAnalyser:
-    """How per-file work is done: serially here; cached and parallel where available."""
-    try:
-        from .parallel import make_analyser
-    except ImportError:
-        return analyse_serially
-    return make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
-
-
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     cwd = settings.cwd or Path.cwd()
     config = resolve_config(settings.config, cwd, settings.paths)
@@ -90,21 +83,14 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         raise FileNotFoundError(f"{name}: no such file or directory")
     for name in files.outside:
         raise FileNotFoundError(f"{name}: is outside the repository root {config.root}")
-    filters = []
-    try:
-        from .suppress import make_filters
-    except ImportError:
-        pass
-    else:
-        filters = make_filters(settings, config, registry, plan, files.reported)
-    analyse = analyser(settings, config)
-    memo = analyse if isinstance(analyse, RepositoryMemo) else None
-    result = run(files, plan, config, analyse, filters, memo)
+    filters = make_filters(settings, config, registry, plan, files.reported)
+    # Per-file work cached by content and spread over the cores; it also remembers the
+    # repository rules' findings of an unchanged repository.
+    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
+    result = run(files, plan, config, analyse, filters, memo=analyse)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:
-        from .suppress import write_baseline
-
         count = write_baseline(cwd / settings.write_baseline, result)
         if not settings.quiet:
             print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
