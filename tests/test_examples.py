@@ -55,16 +55,7 @@ def test_failing_example_has_exactly_the_expected_findings(monkeypatch: pytest.M
     assert exit_code == 1
 
 
-# A stale suppression (GOV006) is still to be added to the failing example; strict, so that the
-# marker goes as soon as it is there.
-PENDING = {"GOV006": "the failing example holds no stale suppression yet"}
-
-
-@pytest.mark.parametrize(
-    "code",
-    [pytest.param(rule.code, marks=pytest.mark.xfail(strict=True, reason=PENDING[rule.code]))
-     if rule.code in PENDING else rule.code for rule in builtin_registry()],
-)
+@pytest.mark.parametrize("code", [rule.code for rule in builtin_registry()])
 def test_failing_example_shows_every_rule(code: str) -> None:
     shown = {shown_code for *_, shown_code in expected(EXAMPLES / "failing" / "expected.txt")}
     assert code in shown
