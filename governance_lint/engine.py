@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from .api import DocumentContext, RepositoryContext, Rule
 from .config import Config
 from .discovery import FileSet, matches, read_file
-from .index import ENTITY_FIELDS, Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .index import ENTITY_FIELDS, DamagedFacts, Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
 from .registry import Registry
 from .suppress import collect_suppressions
@@ -76,7 +76,10 @@ class FileResult:
     @property
     def entities(self) -> list[Entity]:
         if not self._decoded:
-            self._entities = [entity_from_json(e) for e in self._entities]  # type: ignore[arg-type]
+            try:
+                self._entities = [entity_from_json(e) for e in self._entities]  # type: ignore[arg-type]
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+                raise DamagedFacts(f"{self.path}: {type(exc).__name__}: {exc}") from exc
             self._decoded = True
         return self._entities  # type: ignore[return-value]
 
@@ -329,6 +332,8 @@ def _check_repository(files: FileSet, plan: Plan,
         ctx = RepositoryContext(rule, active.severity, active.options, plan.today, index=index)
         try:
             rule.check_repository(index, ctx)
+        except DamagedFacts:
+            raise  # not the rule's fault: the run starts again without the cache
         except Exception as exc:
             crashes.append(_crash(rule, "the repository", exc))
         found.extend(ctx.findings)

@@ -115,11 +115,18 @@ class Entity:
         return _unpacked(self, "_interfaces", _unpack_interfaces)  # type: ignore[no-any-return]
 
 
+class DamagedFacts(Exception):
+    """Facts read back from the result cache do not decode: the cache is damaged."""
+
+
 def _unpacked(entity: Entity, field_name: str, unpack: Callable[[str, str, str], Any]) -> Any:
     """A lazily unpacked field of ``entity``: unpacked once, then kept."""
     value = getattr(entity, field_name)
     if isinstance(value, str):
-        value = unpack(value, entity.site.path, entity.key)
+        try:
+            value = unpack(value, entity.site.path, entity.key)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise DamagedFacts(f"{entity.site.path}: {type(exc).__name__}: {exc}") from exc
         object.__setattr__(entity, field_name, value)
     return value
 
@@ -277,7 +284,11 @@ def _unpack_interfaces(packed: str, path: str, key: str) -> tuple[Interface, ...
 def _filtered(packed: str, entity: Entity, kinds: Collection[str] | None,
               unless: Callable[[str], bool] | None) -> Iterator[Reference]:
     path, key = entity.site.path, entity.key
-    for target, line, column, node in json.loads(packed):
+    try:
+        found = [(target, line, column, node) for target, line, column, node in json.loads(packed)]
+    except (ValueError, TypeError) as exc:
+        raise DamagedFacts(f"{path}: {type(exc).__name__}: {exc}") from exc
+    for target, line, column, node in found:
         split = _split_reference(target)
         if split is None or (kinds is not None and split[0] not in kinds):
             continue

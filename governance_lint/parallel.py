@@ -54,6 +54,7 @@ class Analyser:
     jobs: int = 1
     use_cache: bool = True
     pool_threshold: int = POOL_THRESHOLD
+    reuse: bool = True  # False: check every file again and replace the cache (found damaged)
     stats: CacheStats = field(default_factory=CacheStats)
     _cache: ResultCache | None = field(default=None, repr=False)
     _repository_key: str | None = field(default=None, repr=False)
@@ -64,7 +65,7 @@ class Analyser:
 
     def _analyse(self, files: FileSet, plan: Plan) -> list[FileResult]:
         cache = ResultCache(files.root, run_digest(plan, self.config)) if self.use_cache else None
-        if cache is not None:
+        if cache is not None and self.reuse:
             cache.load()
             self.stats = cache.stats
         results: list[FileResult | None] = [None] * len(files.context)
@@ -138,11 +139,11 @@ def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None
 
 
 def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
-                  pool_threshold: int = POOL_THRESHOLD) -> Analyser:
+                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True) -> Analyser:
     """The analyser ``runner.check`` uses: ``jobs`` defaults to every core."""
     if config is None:
         raise ValueError("make_analyser needs the run's config (its root names the cache folder)")
-    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold)
+    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold, reuse)
 
 
 @contextlib.contextmanager

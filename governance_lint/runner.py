@@ -16,6 +16,7 @@ from . import __version__
 from .config import Config, find_config, load_config
 from .discovery import FileSet, discover
 from .engine import RunResult, Selection, make_plan, run
+from .index import DamagedFacts
 from .model import Severity
 from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
@@ -87,7 +88,12 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     # Per-file work cached by content and spread over the cores; it also remembers the
     # repository rules' findings of an unchanged repository.
     analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
-    result = run(files, plan, config, analyse, filters, memo=analyse)
+    try:
+        result = run(files, plan, config, analyse, filters, memo=analyse)
+    except DamagedFacts:
+        # The cache held facts that do not decode: never trust it, check every file and replace it.
+        analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=False)
+        result = run(files, plan, config, analyse, filters, memo=analyse)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:

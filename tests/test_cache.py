@@ -262,3 +262,28 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
     other = repo / generate.process_path(1)
     other.write_text(other.read_text() + "# edited\n")
     assert findings(check(repo)[0]) == findings(cold)
+
+
+def test_damaged_facts_inside_a_valid_cache_mean_a_cold_run_and_a_new_cache(repo: Path) -> None:
+    def cli() -> tuple[int, str]:
+        outcome = CliRunner().invoke(main, ["check", "--config", str(repo / ".govlint.yaml"), "--format", "json",
+                                            "--today", generate.TODAY.isoformat()], catch_exceptions=False)
+        return outcome.exit_code, outcome.stdout
+
+    edited = repo / generate.process_path(0)
+    edited.write_text(edited.read_text().replace("owner: person:", "owner: person:nobody-", 1))
+    cold = cli()
+    assert cold[0] == 1
+    (base,) = cache_files()
+    raw = json.loads(base.read_text())
+    damaged = 0
+    for _, result, _ in raw["files"].values():
+        for entity in result["entities"]:
+            entity[6] = "[[not json"  # the packed references
+            damaged += 1
+    base.write_text(json.dumps(raw))
+    other = repo / generate.process_path(1)  # so that the repository findings are not simply recalled
+    other.write_text(other.read_text() + "# edited\n")
+    assert damaged and cli() == cold
+    assert "[[not json" not in base.read_text()  # replaced by a good cache
+    assert cli() == cold
