@@ -82,9 +82,9 @@ class _Group(click.Group):
         except Exception as exc:  # noqa: BLE001 - the one handler at the top
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
-            where = getattr(exc, "govlint_path", None)
+            origin = getattr(exc, "govlint_path", None)
             click.echo(
-                f"govlint: internal error{f' on {where}' if where else ''}: {type(exc).__name__}: {exc} "
+                f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
                 "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)",
                 err=True,
             )

@@ -76,7 +76,7 @@ def relative(root: Path, path: Path) -> str | None:
 
 
 def _walk(root: Path) -> list[str]:
-    found = []
+    found: list[str] = []
     top = os.path.abspath(root)
     for folder, dirs, files in os.walk(top):  # never follows symlinked folders
         # A link to a folder is kept as a file, as git lists it, so read_file reports it.

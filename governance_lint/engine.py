@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from .api import DocumentContext, RepositoryContext, Rule
-from .config import Config
+from .config import Config, RuleSetting
 from .discovery import FileSet, matches, read_file
-from .index import ENTITY_FIELDS, DamagedFacts, Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .index import (
+    ENTITY_FIELDS,
+    DamagedFacts,
+    Entity,
+    RepositoryIndex,
+    entity_from_json,
+    entity_to_json,
+    extract_entity,
+)
 from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
 from .registry import Registry
 from .suppress import collect_suppressions
@@ -211,12 +219,12 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
     if selection.select is not None:
         chosen = codes_of(selection.select, "--select")
     chosen -= codes_of(selection.ignore, "--ignore")
-    settings: dict[str, Any] = {}
-    for selector, setting in config.rules.items():
+    settings: dict[str, RuleSetting] = {}
+    for selector, configured in config.rules.items():
         rule = registry.lookup(selector)
         if rule is None:
             raise UsageError(f"{config.label}: rules: {registry.unknown_message(selector)}")
-        settings[rule.code] = setting
+        settings[rule.code] = configured
     active = []
     for rule in registry:
         setting = settings.get(rule.code)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple

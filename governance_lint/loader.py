@@ -321,7 +321,7 @@ class _NodeLocator:
                     yield here, named, value, _start(node)
             elif kind is dict and type(node) is MappingNode:
                 if len(node.value) == len(value):  # no duplicate or dropped keys: data follows the nodes
-                    for (_, child), (k, v) in zip(reversed(node.value), reversed(value.items())):
+                    for (_, child), (k, v) in zip(reversed(node.value), reversed(value.items()), strict=True):
                         stack.append((entry, k, k, v, child))
                     continue
                 pairs = _first_keys(node)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol, Union
 
 API_PREFIX = "govlint/"
@@ -20,7 +20,7 @@ REFERENCE_RE = re.compile(r"^(person|team|process|practice|service|policy|term):
 SLUG_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 #: A path into a document's data: mapping keys and list indexes.
-NodePath = tuple[Union[str, int], ...]
+NodePath = tuple[str | int, ...]
 
 
 class Severity(enum.IntEnum):

@@ -39,7 +39,12 @@ None.
 """
 
 from governance_lint.api import (
-    Document, DocumentContext, RepositoryContext, RepositoryIndex, Rule, Severity,
+    Document,
+    DocumentContext,
+    RepositoryContext,
+    RepositoryIndex,
+    Rule,
+    Severity,
 )
 
 _ITEM_LISTS = {"activities": "activity", "kpis": "KPI", "csfs": "CSF"}

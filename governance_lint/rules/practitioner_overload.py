@@ -102,6 +102,7 @@ rules:
 
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
 
+
 @repository_rule(code="GOV205", name="practitioner-overload", severity=Severity.WARNING,
                  kinds=["Process", "Practice", "Person", "Team"],
                  options={"max-activities": {"type": "integer", "minimum": 1, "default": 12}},
