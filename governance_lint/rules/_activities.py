@@ -32,6 +32,11 @@ def entries(mapping: dict[str, Any], key: str) -> Iterator[tuple[NodePath, Any]]
         yield (key,), value
 
 
+def holders(raci: dict[str, Any], role: str) -> list[tuple[NodePath, Any]]:
+    """Who a RACI ``role`` names, with their paths within ``raci``: empty and null entries name nobody."""
+    return [(path, who) for path, who in entries(raci, role) if who not in (None, "")]
+
+
 def same_text(text: str) -> str:
     """Case and spacing do not make two names different ("Service  desk" is "Service Desk")."""
     return " ".join(text.split()).casefold()

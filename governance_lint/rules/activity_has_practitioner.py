@@ -43,7 +43,7 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
-from governance_lint.rules._activities import activities, entries
+from governance_lint.rules._activities import activities, holders
 
 REASON = "every activity is carried out by at least one practitioner (a person or a team)"
 
@@ -55,7 +55,7 @@ def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
     for where, name, activity in activities(doc, ctx):
         here = where + ("raci",)
         raci = ctx.mapping(activity, "raci")
-        named = [(path, who) for path, who in entries(raci, "responsible") if who not in (None, "")]
+        named = holders(raci, "responsible")
         if not named:
             ctx.report(here + ("responsible",), f"activity '{name}' has no Responsible; {REASON}", key=True)
         for path, who in named:

@@ -44,7 +44,7 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
-from governance_lint.rules._activities import activities, entries
+from governance_lint.rules._activities import activities, holders
 
 REASON = "each activity has exactly one person accountable for it"
 
@@ -56,7 +56,7 @@ def single_accountable(doc: Document, ctx: DocumentContext) -> None:
     for where, name, activity in activities(doc, ctx):
         raci = ctx.mapping(activity, "raci")
         here = where + ("raci", "accountable")
-        named = [(path, who) for path, who in entries(raci, "accountable") if who not in (None, "")]
+        named = holders(raci, "accountable")
         if not named:
             ctx.report(here, f"activity '{name}' has no Accountable; {REASON}", key=True)
         elif len(named) > 1:
