@@ -22,6 +22,7 @@ the repository index (``ctx.index``) once and reports at the sites it holds.
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -111,7 +112,7 @@ def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None
         return Rule(
             severity=Severity.parse(severity) if isinstance(severity, str) else severity,
             kinds=frozenset(kinds) if kinds is not None else None,
-            doc=_dedent(doc or ""),
+            doc=doc or "",
             repo=repo,
             check=None if repo else fn,
             check_repository=fn if repo else None,
@@ -138,8 +139,6 @@ def repository_rule(*, code: str, name: str, severity: Severity | str, summary: 
 
 
 def _dedent(text: str) -> str:
-    import inspect
-
     return inspect.cleandoc(text)
 
 

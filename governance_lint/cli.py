@@ -21,7 +21,7 @@ import click
 from . import __version__
 
 EXIT_ERROR = 2
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github")  # reporters.FORMATS, without importing the reporters
 
 
 def _fail(message: str) -> NoReturn:

@@ -51,10 +51,6 @@ class Plan:
     limits: Limits
     today: dt.date
 
-    @property
-    def codes(self) -> frozenset[str]:
-        return frozenset(a.rule.code for a in self.rules)
-
     def active(self, code: str) -> ActiveRule | None:
         return next((a for a in self.rules if a.rule.code == code), None)
 
@@ -215,10 +211,9 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
             found.update(expanded)
         return found
 
-    chosen = {r.code for r in registry}
-    if selection.select is not None:
-        chosen = codes_of(selection.select, "--select")
-    chosen -= codes_of(selection.ignore, "--ignore")
+    selected = codes_of(selection.select, "--select") if selection.select is not None else None
+    chosen = (selected if selected is not None else {r.code for r in registry}) - codes_of(selection.ignore,
+                                                                                          "--ignore")
     settings: dict[str, RuleSetting] = {}
     for selector, configured in config.rules.items():
         rule = registry.lookup(selector)
@@ -228,9 +223,9 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
     active = []
     for rule in registry:
         setting = settings.get(rule.code)
-        if setting is not None and not setting.enabled:
-            if selection.select is None or rule.code not in codes_of(selection.select, "--select"):
-                continue
+        # A rule turned off in the config runs only when --select names it.
+        if setting is not None and not setting.enabled and (selected is None or rule.code not in selected):
+            continue
         if rule.code not in chosen:
             continue
         options = {**rule.defaults(), **(setting.options if setting else {})}

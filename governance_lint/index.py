@@ -37,13 +37,6 @@ class Site(NamedTuple):
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
 
-    def to_list(self) -> list[Any]:
-        return list(self)
-
-    @classmethod
-    def from_list(cls, raw: list[Any]) -> Site:
-        return cls(*raw)
-
 
 class Reference(NamedTuple):
     """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner."""

@@ -10,7 +10,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 API_PREFIX = "govlint/"
 API_VERSION = "govlint/v1"

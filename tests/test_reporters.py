@@ -383,3 +383,9 @@ def test_every_format_ends_with_a_newline(fmt: str) -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         rendered("xml")
+
+
+def test_the_cli_offers_every_format_the_reporters_have() -> None:
+    from governance_lint import cli, reporters
+
+    assert cli.FORMATS == reporters.FORMATS
