@@ -298,7 +298,7 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
         if memo is not None and not repo_crashes and files.reported.issuperset(files.context):
             memo.remember(found)
     diagnostics = _drop_schema_duplicates(diagnostics)
-    diagnostics = _apply_per_file(diagnostics, config, plan)
+    diagnostics = _apply_per_file(diagnostics, config)
     for keep in filters:
         diagnostics = keep(diagnostics, results)
     diagnostics = sorted(set(diagnostics), key=_report_order)
@@ -360,23 +360,23 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return kept
 
 
-def _apply_per_file(diagnostics: list[Diagnostic], config: Config, plan: Plan) -> list[Diagnostic]:
+def _apply_per_file(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
     if not config.per_file:
         return diagnostics
-    kept = []
-    for d in diagnostics:
-        ok = True
-        for pattern, entry in config.per_file.items():
-            if not matches(d.path, [pattern]):
-                continue
-            if any(_selects(s, d) for s in entry.get("ignore", ())):
-                ok = False
-            if entry.get("select") and not any(_selects(s, d) for s in entry["select"]):
-                ok = False
-        if ok:
-            kept.append(d)
-    return kept
+    return [d for d in diagnostics if rule_applies(config, d.path, d.code, d.name)]
 
 
-def _selects(selector: str, diagnostic: Diagnostic) -> bool:
-    return (selector.lower() == diagnostic.name or diagnostic.code.startswith(selector.upper()))
+def rule_applies(config: Config, path: str, code: str, name: str) -> bool:
+    """Whether the config's ``per-file`` entries let this rule report in this file."""
+    for pattern, entry in config.per_file.items():
+        if not matches(path, [pattern]):
+            continue
+        if any(_selects(s, code, name) for s in entry.get("ignore", ())):
+            return False
+        if entry.get("select") and not any(_selects(s, code, name) for s in entry["select"]):
+            return False
+    return True
+
+
+def _selects(selector: str, code: str, name: str) -> bool:
+    return selector.lower() == name or code.startswith(selector.upper())

@@ -239,13 +239,10 @@ class _Judge:
 
     def ran(self, path: str, code: str) -> bool:
         """The rule ran on this file: selected, and not turned off for it by ``per-file``."""
-        from .engine import _apply_per_file
+        from .engine import rule_applies
 
         active = self.plan.active(code)
-        if active is None:
-            return False
-        probe = Diagnostic(path, 1, 1, code, active.rule.name, active.severity, "")
-        return bool(_apply_per_file([probe], self.config, self.plan))
+        return active is not None and rule_applies(self.config, path, code, active.rule.name)
 
     def finding(self, path: str, line: int, column: int, message: str,
                 entity: str | None = None, node: str | None = None) -> Diagnostic:
