@@ -189,7 +189,28 @@ def _audit_events(content: bytes, limits: Limits) -> None:
     at 1024 characters, so stopping at the first breach keeps this linear even
     for a megabyte of ``[``.  Aliases are counted by the size of what they
     name, never expanded.
+
+    Newer libyaml releases (0.2.6, bundled with PyYAML 6.0.3+) refuse nesting
+    beyond their own cap while scanning ahead, before the events that would
+    cross govlint's limit are seen.  Such a refusal is re-measured on the text
+    before the point libyaml stopped at, so the finding names ``max-depth`` at
+    the same place whichever libyaml is bundled.
     """
+    try:
+        _audit_event_stream(content, limits)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is None or "nesting depth" not in str(getattr(exc, "problem", "")):
+            raise
+        prefix = content.decode("utf-8")[: mark.index].encode("utf-8")
+        try:
+            _audit_event_stream(prefix, limits)
+        except yaml.YAMLError:
+            pass
+        raise _Refusal(_depth_message(limits), mark.line, mark.column) from None
+
+
+def _audit_event_stream(content: bytes, limits: Limits) -> None:
     loader = _NodeLoader(content)
     try:
         # Per open collection: [anchor, expanded node count, height below].

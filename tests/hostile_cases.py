@@ -106,7 +106,7 @@ class Hazard:
     name: str
     build: Callable[[Path], Expected]
     args: tuple[str, ...] = ("check", "--select", "GOV0", "--format", "json")
-    seconds: float = 5.0  # generous bound on the whole run, start-up included
+    seconds: float = 5.0  # what the run is expected to take; tests time out (a hang) at 10x
     peak_mib: int | None = None  # bound on the run's peak RSS where the hazard is about memory
 
 

