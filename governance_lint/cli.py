@@ -129,8 +129,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
           no_cache: bool, quiet: bool, verbose: bool) -> None:
     """Lint governance files and folders (default: the whole repository).
 
-    Files named here are reported on; the whole repository is loaded as
-    context, so repository-wide rules work on a single changed file.
+    Files named here pass through the config's include and exclude globs, and
+    only governance files (those that mention govlint/) are checked: other
+    YAML is skipped.  Findings are reported in the named files; the whole
+    repository is loaded as context, so repository-wide rules work on a single
+    changed file.
     """
     from .model import Severity
     from .runner import CheckSettings, default_format, use_color
