@@ -130,23 +130,22 @@ def git_files(root: Path) -> list[str]:
     """The files under ``root`` as git sees them, relative to ``root``.
 
     Tracked files (those of checked-out submodules included) and untracked
-    files git does not ignore; skip-worktree entries (a sparse checkout) are
-    left out.  Files deleted from the work tree are still listed here: the
-    caller drops what is not on disk.
+    files git does not ignore.  Left out: skip-worktree entries (a sparse
+    checkout), files deleted from the work tree but not yet staged, and the
+    folders of submodules that are not checked out.  (Untracked files inside
+    a submodule are not listed: git lists them only from inside it.)
     """
-    tracked = _git(root, "ls-files", "-z", "-t", "--cached", "--recurse-submodules", "--", ".")
+    tracked = _git(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", ".")
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
-    names = {entry[2:] for entry in tracked.split("\0") if entry and not entry.startswith("S ")}
+    deleted = set(_git(root, "ls-files", "-z", "--deleted", "--", ".").split("\0"))
+    names = set()
+    for entry in tracked.split("\0"):
+        # "<tag> <mode> <object> <stage>\t<name>": tag S is skip-worktree, mode 160000 a submodule
+        meta, _, name = entry.partition("\t")
+        if name and not meta.startswith("S ") and meta[2:8] != "160000" and name not in deleted:
+            names.add(name)
     names.update(name for name in untracked.split("\0") if name)
     return sorted(names)
-
-
-def _on_disk(root: Path, rel: str) -> bool:
-    """A file or link at ``rel`` (not a deleted entry, not a submodule's folder)."""
-    try:
-        return not stat.S_ISDIR(os.lstat(os.path.join(root, rel)).st_mode)
-    except OSError:
-        return False
 
 
 def selected(config: Config, rel: str) -> bool:
@@ -162,13 +161,10 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     does), so a hook handed every staged YAML file checks only governance files.
     """
     root = config.root
-    in_git = git_root(root) is not None
-    candidates = git_files(root) if in_git else _walk(root)
+    candidates = git_files(root) if git_root(root) is not None else _walk(root)
     _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
     included = {p for p in candidates if p != own_config and selected(config, p)}
-    if in_git:
-        included = {p for p in included if _on_disk(root, p)}
     if not named:
         return FileSet(root, tuple(sorted(included)), frozenset(included))
     reported: set[str] = set()

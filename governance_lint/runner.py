@@ -159,7 +159,7 @@ def _tell_skipped(settings: CheckSettings, files: FileSet, result: RunResult, cw
     shown = [r for r in result.files if r.path in files.reported]
     if settings.verbose:
         for name in files.passed_over:
-            print(f"govlint: skipped {name}: outside the include/exclude globs of the config", file=stderr)
+            print(f"govlint: skipped {name}: not among the files the config includes", file=stderr)
         for r in shown:
             if r.skipped:
                 print(f"govlint: skipped {shown_path(r.path, files.root, cwd)}: not a governance file "
