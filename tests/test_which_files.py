@@ -274,3 +274,16 @@ def test_files_inside_a_submodule_are_included(tmp_path: Path) -> None:
     done = run_govlint("check", "--format", "json", cwd=repo)
 
     assert (done.returncode, where(done)) == (1, [("shared/policies/broken.yaml", "GOV001", 5, 20)])
+
+
+def test_a_submodule_not_checked_out_is_neither_a_file_nor_a_finding(tmp_path: Path) -> None:
+    inner = make_repo(tmp_path / "shared-policies", {"policies/broken.yaml": BROKEN}, commit=True)
+    repo = make_repo(tmp_path / "repo", {".govlint.yaml": 'include: ["**"]\n', "people.yaml": PERSON}, commit=True)
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "shared.yaml")
+    git(repo, "commit", "-q", "-m", "submodule")
+    git(repo, "submodule", "deinit", "-q", "-f", "shared.yaml")  # its folder stays, empty
+    assert (repo / "shared.yaml").is_dir()
+
+    done = run_govlint("check", "--format", "json", cwd=repo)
+
+    assert (done.returncode, where(done), report(done)["summary"]["files"]) == (0, [], 2)
