@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from .api import DocumentContext, RepositoryContext, Rule
 from .config import Config, RuleSetting
-from .discovery import FileSet, matches, read_file
+from .discovery import FileSet, matches, mentions_governance, read_file
 from .index import (
     ENTITY_FIELDS,
     DamagedFacts,
@@ -34,6 +34,7 @@ from .suppress import collect_suppressions
 
 LOADER_RULE = "GOV001"
 SCHEMA_RULE = "GOV002"
+UNKNOWN_DOCUMENT_RULE = "GOV003"
 
 
 @dataclass(frozen=True)
@@ -130,30 +131,41 @@ def problem_diagnostic(path: str, problem: Problem, plan: Plan,
 
 
 def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
-    """Load one file and run every per-document check on it."""
+    """Load one file and run every per-document check on it.
+
+    Only governance files are govlint's business: a file that never mentions
+    ``govlint/`` is skipped unparsed, whatever it holds (a Helm template, a
+    manifest with a duplicate key), unless a document in it is governance gone
+    wrong (GOV003).  ``skipped`` is 1 for a skipped file.
+    """
     from .loader import load
+    from .rules.unknown_document import might_be_governance
 
     result = FileResult(path)
     if isinstance(content, Problem):
         diag = problem_diagnostic(path, content, plan)
         result.diagnostics.extend([diag] if diag else [])
         return result
+    mentions = mentions_governance(content)
+    if not mentions and not might_be_governance(content):
+        return _skip(result)
     loaded = load(path, content, plan.limits)
     result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"
     docs = [d for d in loaded.documents if d.data is not None]
     by_index = {d.index: d for d in docs}
+    governance_file = any(d.is_governance for d in docs)
     for problem in loaded.problems:
-        doc = by_index.get(problem.document) if problem.document is not None else None
-        diag = problem_diagnostic(path, problem, plan, doc)
-        if diag:
-            result.diagnostics.append(diag)
+        # A file that mentions govlint/ and cannot be loaded is GOV001 (SPEC §4); other YAML's
+        # troubles are not govlint's business.
+        if governance_file or (mentions and problem.code == LOADER_RULE):
+            doc = by_index.get(problem.document) if problem.document is not None else None
+            diag = problem_diagnostic(path, problem, plan, doc)
+            result.diagnostics.extend([diag] if diag else [])
+    if not governance_file:
+        return _near_misses(result, docs, plan)
     if any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
         return result  # the file as a whole is not YAML: nothing more to say
-    governance_file = any(d.is_governance for d in docs)
     result.documents = len(docs)
-    if not governance_file:
-        result.skipped = len(docs)
-        return result
     for doc in docs:
         envelope_ok = doc.is_governance and _supported(doc)
         for active in plan.rules:
@@ -172,6 +184,29 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
             entity = extract_entity(doc)
             if entity is not None:
                 result.entities.append(entity)
+    return result
+
+
+def _skip(result: FileResult) -> FileResult:
+    result.skipped, result.suppressions = 1, []
+    return result
+
+
+def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileResult:
+    """A file with no governance document: GOV003 on each document that looks like one gone wrong.
+
+    It is skipped when there is none and nothing else was found in it.
+    """
+    from .rules.unknown_document import near_miss
+
+    found = [(doc, message) for doc in docs if (message := near_miss(doc))]
+    if not found and not result.diagnostics:
+        return _skip(result)
+    result.documents = len(docs)
+    for doc, message in found:
+        diag = problem_diagnostic(result.path, Problem(UNKNOWN_DOCUMENT_RULE, message, doc.start, doc.index),
+                                  plan, doc)
+        result.diagnostics.extend([diag] if diag else [])
     return result
 
 

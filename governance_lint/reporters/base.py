@@ -39,7 +39,7 @@ class Report:
     summary: Summary
     rules: Sequence[Rule]  # the rules that ran
     tool_version: str
-    root: str  # absolute repository root; paths in diagnostics are relative to it
+    root: str  # absolute folder the diagnostics' paths are relative to (SPEC §4, Paths in output)
 
 
 def escape_char(char: str) -> str:
