@@ -248,3 +248,9 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     files_with_findings: int = 0
+    #: unresolved-reference findings not reported while a governance file fails to load
+    held_back: int = 0
+    #: the file to fix first when findings are held back (the one that could define most of them)
+    fix_first: str | None = None
+    #: findings the baseline hid
+    baseline_hidden: int = 0
