@@ -6,9 +6,10 @@ these values and every later stage only reads them.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -231,6 +232,29 @@ class Diagnostic:
 def term_slug(term: str) -> str:
     """"Service Request" -> "service-request" (lower case, other runs become ``-``)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def reference_form(kind: str, text: str) -> str | None:
+    """``person:mrs-davis`` for ``Mrs. Davis`` (or ``person:Mrs Davis``): a name written as a reference."""
+    prefix, colon, rest = text.partition(":")
+    slug = term_slug(rest if colon and prefix.lower() == kind else text)
+    return f"{kind}:{slug}" if SLUG_RE.match(slug) else None
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.7) -> str | None:
+    """The candidate most like ``word``, ignoring case (``Owner`` -> ``owner``), if one is close enough."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(candidate.lower(), candidate)
+    if word.lower() in by_lower:
+        return by_lower[word.lower()]
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
+    return by_lower[close[0]] if close else None
+
+
+def did_you_mean(suggestion: str | None) -> str:
+    """`` (did you mean X?)``, or nothing; one wording everywhere, so a baseline's subject can leave it out."""
+    return f" (did you mean {suggestion}?)" if suggestion else ""
 
 
 def plural_label(count: int, word: str) -> str:

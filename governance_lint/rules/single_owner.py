@@ -34,7 +34,8 @@ None.
 """
 
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
-from governance_lint.rules._subject import subject
+from governance_lint.model import REFERENCE_RE, reference_form
+from governance_lint.rules._subject import owners, subject
 
 REASON = "a {kind} has exactly one accountable owner"
 
@@ -46,15 +47,20 @@ def single_owner(doc: Document, ctx: DocumentContext) -> None:
     kind = (doc.kind or "process").lower()
     what = subject(doc)
     reason = REASON.format(kind=kind)
-    owner = doc.spec.get("owner")
-    if isinstance(owner, list):
-        owners = [o for o in owner if o not in (None, "")]
-        if len(owners) > 1:
-            names = ", ".join(str(o) for o in owners)
-            ctx.report(("spec", "owner"), f"{what} has {len(owners)} owners ({names}); {reason}")
-            return
-        owner = owners[0] if owners else None
-    if owner is None or owner == "":
+    found = owners(doc)
+    if len(found) > 1:
+        names = ", ".join(str(o) for o in found)
+        ctx.report(("spec", "owner"), f"{what} has {len(found)} owners ({names}); {reason}")
+        return
+    if not found:
         ctx.report(("spec", "owner"), f"{what} has no owner; {reason}", key=True)
-    elif not (isinstance(owner, str) and owner.startswith("person:")):
+        return
+    owner = found[0]
+    if isinstance(owner, str) and owner.startswith("person:"):
+        return
+    reference = reference_form("person", owner) if isinstance(owner, str) and not REFERENCE_RE.match(owner) else None
+    if reference:  # a name, not a reference: say how to write it
+        ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, a name, not a reference to a person; "
+                                      f"write {reference}")
+    else:
         ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")

@@ -39,15 +39,17 @@ None.
 
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
 from governance_lint.model import SLUG_RE
+from governance_lint.rules._suggest import KIND_NAMES, Suggestions
 
-KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process",
-              "practice": "Practice", "service": "Service"}
+KINDS = ("person", "team", "process", "practice", "service")
 
 
 @repository_rule(code="GOV005", name="unresolved-reference", severity=Severity.ERROR,
                  summary="a person:/team:/process:/practice:/service: reference names nothing")
 def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for ref in index.references(reported_only=True, kinds=KIND_NAMES, unless=index.defines):
+    suggestions = Suggestions(index)
+    for ref in index.references(reported_only=True, kinds=KINDS, unless=index.defines):
         # "person:Mrs Davis" is not a reference but text (or a malformed one: the schema's finding).
         if SLUG_RE.match(ref.id):
-            ctx.report(ref.site, f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository")
+            ctx.report(ref.site, f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository"
+                                 f"{suggestions.hint(ref)}")

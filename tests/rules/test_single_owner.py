@@ -54,6 +54,9 @@ def test_kinds(text: str, expected: list[tuple[str, int, int]]) -> None:
                                           "exactly one accountable owner"], id="several"),
     pytest.param("team:service-desk", ["'team:service-desk', not a person"], id="team"),
     pytest.param("''", ["has no owner"], id="none"),
+    pytest.param("Mrs. Davis", ["'Mrs. Davis', a name, not a reference to a person; write person:mrs-davis"],
+                 id="a-name-gets-its-reference-form"),
+    pytest.param("mrs-davis", ["write person:mrs-davis"], id="an-id-without-its-kind"),
 ])
 def test_message_gives_the_governance_reason(owner: str, words: list[str]) -> None:
     (found,) = lint(HEAD + f"  owner: {owner}\n", select=["single-owner"])

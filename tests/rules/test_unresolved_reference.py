@@ -57,3 +57,17 @@ def test_message_names_the_reference_and_kind() -> None:
     (found,) = lint({"p.yaml": PROCESS + "  interfaces:\n    - process: process:problem-management\n",
                      "people.yaml": PEOPLE}, select=["unresolved-reference"])
     assert "process:problem-management names no Process" in found.message
+
+
+@pytest.mark.parametrize(("spec", "position", "hint"), [
+    pytest.param("  administrator: person:windi\n", (7, 18), "(did you mean person:windy?)", id="person"),
+    pytest.param("  practitioners: [team:servce-desk]\n", (7, 19), "(did you mean team:service-desk?)", id="team"),
+    pytest.param("  practitioners: [team:windy]\n", (7, 19), "(did you mean person:windy?)", id="team-for-a-person"),
+    pytest.param("  administrator: person:service-desk\n", (7, 18), "(did you mean team:service-desk?)",
+                 id="person-for-a-team"),
+    pytest.param("  administrator: person:zebedee\n", (7, 18), None, id="nothing-close"),
+])
+def test_did_you_mean(spec: str, position: tuple[int, int], hint: str | None) -> None:
+    (found,) = lint({"people.yaml": PEOPLE, "p.yaml": PROCESS + spec}, select=["GOV005"])
+    assert (found.code, found.line, found.column) == ("GOV005", *position)
+    assert (hint in found.message) if hint else ("did you mean" not in found.message)
