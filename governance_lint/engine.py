@@ -425,7 +425,7 @@ def _held_back(diagnostics: list[Diagnostic], results: list[FileResult], files: 
 
 
 def _fix_first(still_held: list[Diagnostic], held: dict[Diagnostic, list[str]]) -> str | None:
-    """The unloadable file that might resolve the most held-back findings (the first in path order on a tie)."""
+    """The unloadable file that might resolve the most held-back findings (on a tie, the first by path)."""
     tally = Counter(path for d in still_held for path in held[d])
     return min(tally, key=lambda path: (-tally[path], path)) if tally else None
 

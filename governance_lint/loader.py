@@ -221,8 +221,8 @@ def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opene
     if problem == "block sequence entries are not allowed in this context":
         return "a list item ('- ') cannot start on its key's line; put it on the next line, indented"
     if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'"):
-        close, what = problem[-2], "list" if problem.endswith("']'") else "mapping"
-        return f"the {what} opened with '{'[' if close == ']' else '{'}' is not closed here: a '{close}' or a ',' is missing"
+        opening, close, what = ("[", "]", "list") if problem.endswith("']'") else ("{", "}", "mapping")
+        return f"the {what} opened with '{opening}' is not closed here: a '{close}' or a ',' is missing"
     if problem == "found unexpected end of stream" and opened0 is not None:
         return f"the quoted value opened on line {opened0 + 1} is never closed; add the closing quote"
     if problem == "found undefined alias":

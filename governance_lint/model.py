@@ -253,7 +253,7 @@ def closest(word: str, candidates: Iterable[str], cutoff: float = 0.7) -> str | 
 
 
 def did_you_mean(suggestion: str | None) -> str:
-    """`` (did you mean X?)``, or nothing; one wording everywhere, so a baseline's subject can leave it out."""
+    """`` (did you mean X?)``, or nothing: one wording everywhere, which a baseline's subject leaves out."""
     return f" (did you mean {suggestion}?)" if suggestion else ""
 
 

@@ -165,7 +165,8 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
     elif name == "enum":
         options = [_plain(o) for o in kind.options]
         close = closest(value, options) if isinstance(value, str) else None
-        yield path, f"{_show(value)} is not one of {', '.join(options)}{did_you_mean(_show(close) if close else None)}", False
+        hint = did_you_mean(_show(close) if close else None)
+        yield path, f"{_show(value)} is not one of {', '.join(options)}{hint}", False
     elif name == "const":
         yield path, f"{_show(value)} is not {_show(kind.expected_value)}", False
     elif name == "minItems":
@@ -220,7 +221,8 @@ def _pattern_message(value: Any, pattern: str) -> str:
         kinds = match.group(1).split("|")
         noun = " or ".join(kinds)
         expected = " or ".join(f"{k}:<id>" for k in kinds)
-        return f"{_show(value)} is not a valid {noun} reference (expected {expected}){_reference_hint(value, kinds)}"
+        hint = _reference_hint(value, kinds)
+        return f"{_show(value)} is not a valid {noun} reference (expected {expected}){hint}"
     if pattern == _SLUG_PATTERN:
         return (f"{_show(value)} is not a valid id (expected lower-case letters, digits and '-', "
                 "e.g. incident-management)")
@@ -228,7 +230,7 @@ def _pattern_message(value: Any, pattern: str) -> str:
 
 
 def _reference_hint(value: Any, kinds: list[str]) -> str:
-    """``; write person:mrs-davis`` for ``Mrs. Davis`` or ``person:Mrs Davis``: the reference form of a name."""
+    """``; write person:mrs-davis`` for ``Mrs. Davis`` or ``person:Mrs Davis``: a name's reference form."""
     if not isinstance(value, str):
         return ""
     prefix = value.partition(":")[0].lower()
@@ -254,7 +256,8 @@ def _type_message(value: Any, types: Any) -> str:
         word = "true" if value.lower() in _YAML11_TRUE else "false"
         return f"expected {wanted}, got {_show(value)}, which YAML 1.2 reads as text (not {word}); write {word}"
     if "string" in expected and isinstance(value, (bool, int, float)):
-        return f"expected {wanted}, got {_show(value)}, which YAML reads as {_type_of(value)}; quote it: '{_plain(value)}'"
+        return (f"expected {wanted}, got {_show(value)}, which YAML reads as {_type_of(value)}; "
+                f"quote it: '{_plain(value)}'")
     return f"expected {wanted}, got {_type_of(value)}"
 
 

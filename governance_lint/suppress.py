@@ -368,7 +368,8 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
     entries = []
     for number, entry in enumerate(raw["entries"], 1):
         ok = (isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("path"), str)
-              and isinstance(entry.get("node"), (str, type(None))) and isinstance(entry.get("subject"), (str, type(None))))
+              and isinstance(entry.get("node"), (str, type(None)))
+              and isinstance(entry.get("subject"), (str, type(None))))
         if not ok:
             raise BaselineError(f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
                                 "and, if it has one, a string 'subject'")

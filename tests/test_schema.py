@@ -272,16 +272,16 @@ def test_violations_are_sorted_by_path(schemas: SchemaSet) -> None:
 
 @pytest.mark.parametrize("data, message", [
     (_set("Process", ("spec", "onwer"), "person:a"),
-     "unknown field 'onwer' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, administrator, practitioners, "
-     "escalation, policies, terms, activities, csfs, kpis, interfaces)"),
+     ("unknown field 'onwer' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
     (_set("Process", ("spec", "purpose"), _DELETE), "'spec' is missing required field 'purpose'"),
     (_set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
      "'person:Windy' is not a valid person reference (expected person:<id>); write person:windy"),
     (_set("Process", ("spec", "owner"), "Mrs. Davis"),
      "'Mrs. Davis' is not a valid person reference (expected person:<id>); write person:mrs-davis"),
     (_set("Process", ("spec", "Owner"), "person:a"),
-     "unknown field 'Owner' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, administrator, "
-     "practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)"),
+     ("unknown field 'Owner' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
     (_set("Person", ("spec", "active"), "no"),
      "expected true or false, got 'no', which YAML 1.2 reads as text (not false); write false"),
     (_set("Person", ("spec", "active"), "Yes"),

@@ -30,5 +30,5 @@ class Suggestions:
         close = closest(ref.id, self._ids[kind])
         if close is not None:
             return did_you_mean(f"{ref.kind}:{close}")
-        other = next((k for k in _OTHER_KINDS.get(ref.kind, ()) if self._index.defines(f"{k}:{ref.id}")), None)
-        return did_you_mean(f"{other}:{ref.id}" if other else None)
+        others = [f"{k}:{ref.id}" for k in _OTHER_KINDS.get(ref.kind, ())]
+        return did_you_mean(next((target for target in others if self._index.defines(target)), None))

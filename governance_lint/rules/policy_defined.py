@@ -51,5 +51,6 @@ def policy_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for ref in index.references(reported_only=True, kinds=("policy",), unless=index.defines):
         # "policy: all incidents are logged" is a statement, not a reference.
         if SLUG_RE.match(ref.id):
-            ctx.report(ref.site, f"{ref.target} is referenced but no Policy defines it{suggestions.hint(ref)}; "
+            hint = suggestions.hint(ref)
+            ctx.report(ref.site, f"{ref.target} is referenced but no Policy defines it{hint}; "
                                  "a process is governed only by policies that exist")

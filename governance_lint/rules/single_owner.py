@@ -58,9 +58,10 @@ def single_owner(doc: Document, ctx: DocumentContext) -> None:
     owner = found[0]
     if isinstance(owner, str) and owner.startswith("person:"):
         return
-    reference = reference_form("person", owner) if isinstance(owner, str) and not REFERENCE_RE.match(owner) else None
+    named = isinstance(owner, str) and not REFERENCE_RE.match(owner)
+    reference = reference_form("person", owner) if named else None
     if reference:  # a name, not a reference: say how to write it
-        ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, a name, not a reference to a person; "
-                                      f"write {reference}")
+        message = f"the owner of {what} is {owner!r}, a name, not a reference to a person; write {reference}"
+        ctx.report(("spec", "owner"), message)
     else:
         ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")
