@@ -6,7 +6,6 @@ these values and every later stage only reads them.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections.abc import Iterable, Iterator
@@ -241,15 +240,37 @@ def reference_form(kind: str, text: str) -> str | None:
     return f"{kind}:{slug}" if SLUG_RE.match(slug) else None
 
 
+class Vocabulary:
+    """The words a did-you-mean may suggest, prepared once for many look-ups.
+
+    Similarity is rapidfuzz's normalised Indel ratio (difflib's ratio, computed in
+    C++): a repository with thousands of ids and thousands of unresolved references
+    gets its suggestions in about a second, where difflib took minutes.
+    """
+
+    def __init__(self, words: Iterable[str], cutoff: float = 0.7) -> None:
+        self._by_lower: dict[str, str] = {}
+        for word in words:
+            self._by_lower.setdefault(word.lower(), word)
+        self._choices = list(self._by_lower)
+        self._cutoff = cutoff * 100
+
+    def closest(self, word: str) -> str | None:
+        """The word most like ``word``, ignoring case (``Owner`` -> ``owner``), if one is close enough."""
+        lower = word.lower()
+        if lower in self._by_lower:
+            return self._by_lower[lower]
+        if not self._choices:
+            return None
+        from rapidfuzz import fuzz, process
+
+        match = process.extractOne(lower, self._choices, scorer=fuzz.ratio, score_cutoff=self._cutoff)
+        return self._by_lower[match[0]] if match else None
+
+
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.7) -> str | None:
-    """The candidate most like ``word``, ignoring case (``Owner`` -> ``owner``), if one is close enough."""
-    by_lower: dict[str, str] = {}
-    for candidate in candidates:
-        by_lower.setdefault(candidate.lower(), candidate)
-    if word.lower() in by_lower:
-        return by_lower[word.lower()]
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
-    return by_lower[close[0]] if close else None
+    """The candidate most like ``word``, ignoring case, if one is close enough (see ``Vocabulary``)."""
+    return Vocabulary(candidates, cutoff).closest(word)
 
 
 def did_you_mean(suggestion: str | None) -> str:

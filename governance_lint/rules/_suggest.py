@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from governance_lint.api import RepositoryIndex
 from governance_lint.index import Reference
-from governance_lint.model import closest, did_you_mean
+from governance_lint.model import Vocabulary, did_you_mean
 
 #: The kind of document each reference kind names.
 KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
@@ -18,7 +18,7 @@ class Suggestions:
 
     def __init__(self, index: RepositoryIndex) -> None:
         self._index = index
-        self._ids: dict[str, list[str]] = {}
+        self._ids: dict[str, Vocabulary] = {}
 
     def hint(self, ref: Reference) -> str:
         """`` (did you mean person:windy?)`` for ``person:windi``; ``person:windy`` for ``team:windy``."""
@@ -26,8 +26,8 @@ class Suggestions:
         if kind is None:
             return ""
         if kind not in self._ids:
-            self._ids[kind] = [e.id for e in self._index.of_kind(kind)]
-        close = closest(ref.id, self._ids[kind])
+            self._ids[kind] = Vocabulary(e.id for e in self._index.of_kind(kind))
+        close = self._ids[kind].closest(ref.id)
         if close is not None:
             return did_you_mean(f"{ref.kind}:{close}")
         others = [f"{k}:{ref.id}" for k in _OTHER_KINDS.get(ref.kind, ())]
