@@ -71,3 +71,14 @@ def test_did_you_mean(spec: str, position: tuple[int, int], hint: str | None) ->
     (found,) = lint({"people.yaml": PEOPLE, "p.yaml": PROCESS + spec}, select=["GOV005"])
     assert (found.code, found.line, found.column) == ("GOV005", *position)
     assert (hint in found.message) if hint else ("did you mean" not in found.message)
+
+
+@pytest.mark.parametrize(("owner", "codes"), [
+    pytest.param("team:ghost", ["GOV101"], id="team-owner-is-single-owner-s-finding"),
+    pytest.param("[person:windy, team:ghost]", ["GOV101"], id="several-owners"),
+    pytest.param("person:ghost", ["GOV005"], id="person-owner-that-does-not-exist"),
+])
+def test_an_owner_that_is_no_person_is_one_finding(owner: str, codes: list[str]) -> None:
+    process = PROCESS.replace("  owner: person:windy\n", f"  owner: {owner}\n")
+    found = lint({"people.yaml": PEOPLE, "p.yaml": process}, select=["GOV005", "GOV101"])
+    assert [d.code for d in found] == codes
