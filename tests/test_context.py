@@ -52,8 +52,8 @@ def govlint(root: Path, *args: str, select: str = REFERENCE_RULES) -> tuple[int,
     return done.returncode, done.stdout, done.stderr
 
 
-def as_json(root: Path, *args: str) -> dict[str, Any]:
-    code, out, err = govlint(root, "--format", "json", *args)
+def as_json(root: Path, *args: str, select: str = REFERENCE_RULES) -> dict[str, Any]:
+    code, out, err = govlint(root, "--format", "json", *args, select=select)
     assert code in (0, 1), err
     return json.loads(out)  # type: ignore[no-any-return]
 
@@ -139,3 +139,15 @@ def test_a_held_back_finding_still_uses_its_suppression_and_baseline_entry(tmp_p
     assert codes(report) == [("GOV001", "people.yaml")]  # no GOV006: the comment and entry are still used
     assert report["summary"]["baseline_hidden"] == 1
     assert report["summary"]["held_back"] == PEOPLE_COUNT - 2
+
+
+def test_a_broken_glossary_holds_back_the_terms_it_spells(tmp_path: Path) -> None:
+    glossary = ("apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: itsm}\nspec:\n  terms:\n"
+                "    - term: Service Request\n\t  definition: A request for something standard.\n")
+    terms = "  terms:\n    - ref: term:service-request\n    - ref: term:incident\n"
+    root = git_repo(tmp_path, {"glossary.yaml": glossary, "p.yaml": process("p", "person:a", terms)})
+    report = as_json(root, select="GOV001,GOV402")
+    # 'Service Request' is spelled in the broken Glossary; 'incident' is not
+    assert codes(report) == [("GOV001", "glossary.yaml"), ("GOV402", "p.yaml")]
+    assert "term:incident" in report["diagnostics"][1]["message"]
+    assert report["summary"]["held_back"] == 1 and report["summary"]["fix_first"] == "glossary.yaml"
