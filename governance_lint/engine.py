@@ -10,7 +10,9 @@ and the other rules still run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -392,7 +394,13 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
     """What an unloadable file might define; None when it holds no governance document at all."""
     content = read_file(root, path, max_bytes)
     if isinstance(content, Problem):
-        return UnloadedFile(path, None, None)  # not even read: it might define anything
+        # A regular file too large to read might define anything; a symbolic link govlint does not
+        # follow, a folder or a device defines nothing.
+        try:
+            regular = stat.S_ISREG(os.lstat(root / path).st_mode)
+        except OSError:
+            regular = False
+        return UnloadedFile(path, None, None) if regular else None
     text = content.decode("utf-8", "replace")
     if API_PREFIX not in text:
         return None  # every governance document says apiVersion: govlint/...

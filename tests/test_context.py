@@ -151,3 +151,16 @@ def test_a_broken_glossary_holds_back_the_terms_it_spells(tmp_path: Path) -> Non
     assert codes(report) == [("GOV001", "glossary.yaml"), ("GOV402", "p.yaml")]
     assert "term:incident" in report["diagnostics"][1]["message"]
     assert report["summary"]["held_back"] == 1 and report["summary"]["fix_first"] == "glossary.yaml"
+
+
+def test_a_file_too_large_to_read_might_define_anything_a_dangling_link_nothing(tmp_path: Path) -> None:
+    root = git_repo(tmp_path, {".govlint.yaml": "limits: {max-file-bytes: 2000}\n",
+                               "p.yaml": process("p", "person:person-1")})
+    (root / "people.yaml").write_text(PEOPLE, encoding="utf-8")  # larger than 2000 bytes
+    report = as_json(root)
+    assert codes(report) == [("GOV001", "people.yaml")] and report["summary"]["held_back"] == 1
+    (root / "people.yaml").unlink()
+    (root / "people.yaml").symlink_to(root / "nowhere.yaml")
+    report = as_json(root)
+    assert codes(report) == [("GOV005", "p.yaml"), ("GOV001", "people.yaml")]
+    assert report["summary"]["held_back"] == 0
