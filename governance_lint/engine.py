@@ -10,7 +10,11 @@ and the other rules still run.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +32,9 @@ from .index import (
     entity_to_json,
     extract_entity,
 )
-from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
+from .model import API_PREFIX, KINDS, Diagnostic, Document, Limits, Problem, Severity, Summary, term_slug
 from .registry import Registry
-from .suppress import collect_suppressions
+from .suppress import BaselineFilter, collect_suppressions
 
 LOADER_RULE = "GOV001"
 SCHEMA_RULE = "GOV002"
@@ -73,6 +77,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
+    #: the file could not be read or parsed at all (a whole-file GOV001, whichever rules run)
+    unloadable: bool = False
     # The facts, or (read back from JSON) their JSON form, decoded when first asked for: a run
     # whose repository findings are remembered never needs them.
     _entities: list[Entity] | list[list[Any]] = field(default_factory=list, repr=False)
@@ -97,6 +103,7 @@ class FileResult:
             "entities": self._entities if not self._decoded else [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
+            "unloadable": self.unloadable,
         }
 
     @classmethod
@@ -112,6 +119,7 @@ class FileResult:
             diagnostics=[Diagnostic.from_dict(d) for d in raw["diagnostics"]],
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
+            unloadable=bool(raw["unloadable"]),
             _entities=entities,
             _decoded=not entities,
         )
@@ -143,6 +151,7 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
 
     result = FileResult(path)
     if isinstance(content, Problem):
+        result.unloadable = True
         diag = problem_diagnostic(path, content, plan)
         result.diagnostics.extend([diag] if diag else [])
         return result
@@ -164,6 +173,7 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     if not governance_file:
         return _near_misses(result, docs, plan)
     if any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
+        result.unloadable = True
         return result  # the file as a whole is not YAML: nothing more to say
     result.documents = len(docs)
     for doc in docs:
@@ -334,9 +344,13 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
             memo.remember(found)
     diagnostics = _drop_schema_duplicates(diagnostics)
     diagnostics = _apply_per_file(diagnostics, config)
+    # Held-back findings still meet the suppressions and the baseline (which then count as used),
+    # and are taken out after them.
+    held = _held_back(diagnostics, results, files, plan)
     for keep in filters:
         diagnostics = keep(diagnostics, results)
-    diagnostics = sorted(set(diagnostics), key=_report_order)
+    still_held = [d for d in diagnostics if d in held]
+    diagnostics = sorted(set(diagnostics) - set(still_held), key=_report_order)
     reported = [r for r in results if r.path in files.reported]
     summary = Summary(
         files=len(reported),
@@ -346,6 +360,9 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
         warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
         infos=sum(d.severity is Severity.INFO for d in diagnostics),
         files_with_findings=len({d.path for d in diagnostics}),
+        held_back=len(still_held),
+        fix_first=_fix_first(still_held, held),
+        baseline_hidden=sum(keep.hidden for keep in filters if isinstance(keep, BaselineFilter)),
     )
     return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
 
@@ -376,6 +393,84 @@ def _check_repository(files: FileSet, plan: Plan,
             crashes.append(_crash(rule, "the repository", exc))
         found.extend(ctx.findings)
     return found, crashes
+
+
+# -- references held back while a governance file does not load ---------------------------
+
+#: The rules that report a reference naming nothing.
+UNRESOLVED_RULES = frozenset({"GOV005", "GOV301", "GOV402"})
+#: The kind of document that defines what a reference of each kind names.
+_DEFINED_BY = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
+               "service": "Service", "policy": "Policy", "term": "Glossary"}
+_KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
+_KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
+
+
+@dataclass(frozen=True)
+class UnloadedFile:
+    """A file that failed to load, and what it might define once it loads.
+
+    ``kinds``: the governance kinds its text names (``kind: Person``), None when
+    it names none (any kind); ``words``: its text as one slug (``-id-person-windy-…-``),
+    None when it cannot be read (any id).  An id or term it does not spell cannot be
+    defined in it.
+    """
+
+    path: str
+    kinds: frozenset[str] | None
+    words: str | None
+
+    def might_define(self, kind: str, ident: str) -> bool:
+        return ((self.kinds is None or _DEFINED_BY.get(kind) in self.kinds)
+                and (self.words is None or f"-{term_slug(ident)}-" in self.words))
+
+
+def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
+    """What an unloadable file might define; None when it holds no governance document at all."""
+    content = read_file(root, path, max_bytes)
+    if isinstance(content, Problem):
+        # A regular file too large to read might define anything; a symbolic link govlint does not
+        # follow, a folder or a device defines nothing.
+        try:
+            regular = stat.S_ISREG(os.lstat(root / path).st_mode)
+        except OSError:
+            regular = False
+        return UnloadedFile(path, None, None) if regular else None
+    text = content.decode("utf-8", "replace")
+    if API_PREFIX not in text:
+        return None  # every governance document says apiVersion: govlint/...
+    kinds = frozenset(k for k in (_KIND_BY_NAME.get(name.lower()) for name in _KIND_RE.findall(text)) if k)
+    return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
+
+
+def _held_back(diagnostics: list[Diagnostic], results: list[FileResult], files: FileSet,
+               plan: Plan) -> dict[Diagnostic, list[str]]:
+    """The unresolved-reference findings some unloadable file might resolve, each with those files."""
+    candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in UNRESOLVED_RULES}
+    if not candidates:
+        return {}
+    unloaded = [u for r in results if r.unloadable
+                and (u := unloaded_file(files.root, r.path, plan.limits.max_file_bytes)) is not None]
+    if not unloaded:
+        return {}
+    paths = {path for path, _, _ in candidates}
+    held: dict[Diagnostic, list[str]] = {}
+    for result in results:
+        if result.path not in paths:
+            continue
+        for entity in result.entities:
+            for ref in entity.references:
+                found = candidates.get((ref.site.path, ref.site.line, ref.site.column))
+                definers = [u.path for u in unloaded if u.might_define(ref.kind, ref.id)] if found else []
+                if found and definers:
+                    held[found] = definers
+    return held
+
+
+def _fix_first(still_held: list[Diagnostic], held: dict[Diagnostic, list[str]]) -> str | None:
+    """The unloadable file that might resolve the most held-back findings (on a tie, the first by path)."""
+    tally = Counter(path for d in still_held for path in held[d])
+    return min(tally, key=lambda path: (-tally[path], path)) if tally else None
 
 
 def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -48,3 +48,35 @@ def test_a_broken_file_does_not_hide_findings_of_the_next() -> None:
 def test_duplicate_key_names_the_first() -> None:
     (found,) = lint(PERSON.replace("metadata: {id: windy}", "metadata:\n  id: windy\n  id: ann"), select=["GOV001"])
     assert "'id'" in found.message and "line 4" in found.message
+
+
+# The usual indentation and quoting mistakes, in plain words at libyaml's position.
+@pytest.mark.parametrize(("text", "position", "words"), [
+    pytest.param(PERSON.replace("spec: {email: windy@example.org}", "spec:\n\temail: windy@example.org"),
+                 (5, 1), "a tab in the indentation: YAML indents with spaces only; use spaces", id="tab"),
+    pytest.param("spec:\n  members:\n    - person:a\n\t- person:b\n", (4, 1), "use spaces", id="tab-in-a-list"),
+    pytest.param("spec:\n  statement: Incidents are logged: always\n", (2, 34),
+                 "a value that contains ': ' must be quoted: statement: 'Incidents are logged: always'",
+                 id="second-colon"),
+    pytest.param("spec:\n  owner: person:a\n    purpose: x\n", (3, 12), "indented deeper than the entry above it",
+                 id="key-indented-too-deep"),
+    pytest.param("spec:\n  owner: person:a\n purpose: x\n", (3, 2),
+                 "indented less than the keys above it but more than their parent", id="key-indented-too-little"),
+    pytest.param("spec:\n  owner\n  purpose: x\n", (3, 10), "line 2 has no ':' before this key",
+                 id="missing-colon"),
+    pytest.param("spec:\n  members:\n    - person:a\n   - person:b\n", (4, 4),
+                 "a list item where a key was expected", id="list-item-misaligned"),
+    pytest.param("- person:a\nmembers: x\n", (2, 1), "this line is not a list item", id="not-a-list-item"),
+    pytest.param("spec:\n  members: - person:a\n", (2, 12), "cannot start on its key's line", id="item-on-key-line"),
+    pytest.param("spec: {members: [person:a}\n", (1, 26), "the list opened with '[' is not closed here",
+                 id="unclosed-bracket"),
+    pytest.param("spec:\n  purpose: 'Restore service\n", (3, 1),
+                 "the quoted value opened on line 2 is never closed", id="unclosed-quote"),
+    pytest.param("spec:\n  purpose: 'Restore' service\n", (2, 22), "unexpected text after a value", id="text-after-quote"),
+    pytest.param("spec:\n  purpose: @restore\n", (2, 12), "a plain value cannot start with '@'", id="reserved-character"),
+])
+def test_yaml_mistakes_in_plain_words(text: str, position: tuple[int, int], words: str) -> None:
+    (found,) = lint(text, select=["GOV001"])
+    assert (found.code, found.line, found.column) == ("GOV001", *position)
+    assert words in found.message
+    assert "while scanning" not in found.message and "while parsing" not in found.message
