@@ -1,9 +1,11 @@
 """Which files a run checks, and reading them safely.
 
 The repository (every included file under the root) is the context; the
-files the user named are the ones reported on.  Reading never follows a link
-out of the repository, never opens a FIFO or device, and never reads more
-than the size limit.
+files the user named, passed through the same include and exclude globs, are
+the ones reported on.  Inside a git work tree git says which files exist,
+and a git that is missing or refuses the checkout stops the run; outside git
+the folder is walked.  Reading never follows a link out of the repository,
+never opens a FIFO or device, and never reads more than the size limit.
 """
 
 from __future__ import annotations
