@@ -170,11 +170,11 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
             doc = by_index.get(problem.document) if problem.document is not None else None
             diag = problem_diagnostic(path, problem, plan, doc)
             result.diagnostics.extend([diag] if diag else [])
+    if mentions and any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
+        result.unloadable = True
+        return result  # a governance file that is not YAML as a whole: nothing more to say
     if not governance_file:
         return _near_misses(result, docs, plan)
-    if any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
-        result.unloadable = True
-        return result  # the file as a whole is not YAML: nothing more to say
     result.documents = len(docs)
     for doc in docs:
         envelope_ok = doc.is_governance and _supported(doc)

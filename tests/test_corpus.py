@@ -53,7 +53,7 @@ def test_thousands_of_other_peoples_yaml_files_get_no_finding_and_no_crash(corpu
     report = json.loads(done.stdout)
     assert (done.returncode, report["diagnostics"]) == (0, [])
     assert report["summary"] == {"files": count, "documents": 0, "skipped": count, "errors": 0, "warnings": 0,
-                                 "infos": 0}
+                                 "infos": 0, "held_back": 0, "fix_first": None, "baseline_hidden": 0}
 
 
 def test_the_corpus_named_file_by_file_gives_one_note(corpus: tuple[Path, int]) -> None:

@@ -79,7 +79,8 @@ def test_other_yaml_is_skipped_without_a_finding_even_when_it_is_not_yaml(tmp_pa
 
     assert (done.returncode, where(done)) == (0, [])
     assert report(done)["summary"] | {} == {"files": 5, "documents": 1, "skipped": 4, "errors": 0,
-                                           "warnings": 0, "infos": 0}
+                                           "warnings": 0, "infos": 0, "held_back": 0,
+                                           "fix_first": None, "baseline_hidden": 0}
     text = run_govlint("check", cwd=repo)
     assert text.stdout == "no problems in 5 files (1 document, 4 skipped)\n"
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from governance_lint.testing import lint, positions
@@ -76,6 +78,10 @@ def test_duplicate_key_names_the_first() -> None:
     pytest.param("spec:\n  purpose: @restore\n", (2, 12), "a plain value cannot start with '@'", id="reserved-character"),
 ])
 def test_yaml_mistakes_in_plain_words(text: str, position: tuple[int, int], words: str) -> None:
+    if "govlint/" not in text:
+        # Only a file that mentions govlint/ is a governance file (others are skipped): one line above.
+        text, position = "# apiVersion: govlint/v1\n" + text, (position[0] + 1, position[1])
+        words = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + 1}", words)
     (found,) = lint(text, select=["GOV001"])
     assert (found.code, found.line, found.column) == ("GOV001", *position)
     assert words in found.message
