@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem
+from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, plural_label
 
 __all__ = ["DEFAULT_LIMITS", "load"]
 
@@ -182,6 +182,8 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> Problem:
 # libyaml's wording, and what it means in the file, in plain words (the position stays libyaml's).
 _TAB = "a tab in the indentation: YAML indents with spaces only; use spaces"
 _QUOTE_IT = "quote the whole value"
+# A line that starts a mapping entry (``key:``, ``- key:``): its indentation is that of its key.
+_KEY_LINE = re.compile(r"(?P<indent> *)(?:- +)*[^\s#'\"\[{-][^:#]*:(?:\s|$)")
 
 
 def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opened0: int | None) -> str | None:
@@ -213,18 +215,29 @@ def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opene
         if char == "-":
             return ("a list item where a key was expected: line it up with the items above it, "
                     "or put the list under a key")
-        return ("this line is indented less than the keys above it but more than their parent; "
-                "indent it exactly like the keys it belongs with")
+        keys = {len(m["indent"]) for m in map(_KEY_LINE.match, lines[:line0]) if m}
+        if indent not in keys:
+            spaces = plural_label(indent, "space")
+            return (f"this line's indentation ({spaces}) lines up with no key above it; "
+                    "indent it exactly like the keys it belongs with")
+        return ("this line is not 'key: value' like the other keys at its indentation; "
+                f"add the ':' or {_QUOTE_IT}")
     if problem == "did not find expected '-' indicator":
         return ("this line is not a list item, but the lines above it at this indentation are; "
                 "start it with '- ' or indent it under an item")
     if problem == "block sequence entries are not allowed in this context":
         return "a list item ('- ') cannot start on its key's line; put it on the next line, indented"
+    if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'") and char == ":":
+        return f"a ':' inside a value in brackets; {_QUOTE_IT}"
     if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'"):
         opening, close, what = ("[", "]", "list") if problem.endswith("']'") else ("{", "}", "mapping")
         return f"the {what} opened with '{opening}' is not closed here: a '{close}' or a ',' is missing"
     if problem == "found unexpected end of stream" and opened0 is not None:
         return f"the quoted value opened on line {opened0 + 1} is never closed; add the closing quote"
+    if problem == "did not find expected node content" and line0 >= len(lines):
+        return "the file ends inside '[' or '{': a value and the closing bracket are missing"
+    if problem == "could not find expected ':'" and opened0 is not None:
+        return f"line {opened0 + 1} has no ':' after its key; every entry of a mapping is 'key: value'"
     if problem == "found undefined alias":
         return "this alias names no anchor defined above it (write &name before *name)"
     return None
