@@ -116,7 +116,10 @@ def _report(settings: CheckSettings, config: Config, files: FileSet, result: Run
         fail_on = settings.fail_on or config.fail_on
         diagnostics = [d for d in diagnostics if d.severity >= fail_on]
     base = output_base(settings.format, config, cwd)
-    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=result.summary,
+    summary = result.summary
+    if summary.fix_first is not None:
+        summary = replace(summary, fix_first=shown_path(summary.fix_first, files.root, base))
+    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=summary,
                     rules=result.rules, tool_version=__version__, root=str(base))
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
