@@ -213,6 +213,8 @@ def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileRe
     if not found and not result.diagnostics:
         return _skip(result)
     result.documents = len(docs)
+    # Governance gone wrong defines nothing until it is fixed: what it might define is held back.
+    result.unloadable = bool(found)
     for doc, message in found:
         diag = problem_diagnostic(result.path, Problem(UNKNOWN_DOCUMENT_RULE, message, doc.start, doc.index),
                                   plan, doc)
@@ -427,6 +429,8 @@ class UnloadedFile:
 
 def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
     """What an unloadable file might define; None when it holds no governance document at all."""
+    from .rules.unknown_document import might_be_governance
+
     content = read_file(root, path, max_bytes)
     if isinstance(content, Problem):
         # A regular file too large to read might define anything; a symbolic link govlint does not
@@ -437,8 +441,8 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
             regular = False
         return UnloadedFile(path, None, None) if regular else None
     text = content.decode("utf-8", "replace")
-    if API_PREFIX not in text:
-        return None  # every governance document says apiVersion: govlint/...
+    if API_PREFIX not in text and not might_be_governance(content):
+        return None  # every governance document says apiVersion: govlint/..., or nearly (GOV003)
     kinds = frozenset(k for k in (_KIND_BY_NAME.get(name.lower()) for name in _KIND_RE.findall(text)) if k)
     return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
 

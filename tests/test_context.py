@@ -179,3 +179,11 @@ def test_the_file_to_fix_first_is_named_like_the_findings(tmp_path: Path) -> Non
     report = as_json(sub)
     assert report["summary"]["fix_first"] == "gov/people.yaml"
     assert report["diagnostics"][0]["path"] == "gov/people.yaml"
+
+
+def test_a_misspelled_api_version_in_people_yaml_is_one_finding(tmp_path: Path) -> None:
+    root = git_repo(tmp_path, {"people.yaml": PEOPLE.replace("govlint/v1", "govlnt/v1"), **processes()})
+    report = as_json(root, select=REFERENCE_RULES + ",GOV003")
+    assert {d["code"] for d in report["diagnostics"]} == {"GOV003"}
+    assert {d["path"] for d in report["diagnostics"]} == {"people.yaml"}
+    assert report["summary"]["held_back"] == PEOPLE_COUNT and report["summary"]["fix_first"] == "people.yaml"
