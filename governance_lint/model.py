@@ -248,3 +248,4 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     files_with_findings: int = 0
+    existing: int | None = None  # with --new-since: findings the base already had, not shown

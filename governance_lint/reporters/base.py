@@ -81,20 +81,25 @@ def safe_text(text: str, *, limit: int | None = MAX_MESSAGE, keep_newlines: bool
 def summary_line(summary: Summary) -> str:
     """``3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)``.
 
+    With ``--new-since``: ``2 new errors in 1 of 14 files (41 documents, 17 existing not shown)``.
+
     Severities with no finding are left out, as is ``0 skipped``; a clean run
     reads ``no problems in 14 files (41 documents)``.
     """
+    new = "" if summary.existing is None else "new "
     counts = [
-        plural_label(count, word)
+        plural_label(count, new + word)
         for count, word in ((summary.errors, "error"), (summary.warnings, "warning"), (summary.infos, "info"))
         if count
     ]
     details = plural_label(summary.documents, "document")
     if summary.skipped:
         details += f", {summary.skipped} skipped"
+    if summary.existing is not None:
+        details += f", {summary.existing} existing not shown"
     files = plural_label(summary.files, "file")
     if not counts:
-        return f"no problems in {files} ({details})"
+        return f"no {new}problems in {files} ({details})"
     return f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
 
 

@@ -11,8 +11,9 @@ VERSION = 1
 
 
 def summary_dict(summary: Summary) -> dict[str, int]:
-    # Exactly the keys SPEC §5 promises; files_with_findings is for the text line only.
-    return {
+    # The keys SPEC §5 promises (files_with_findings is for the text line only); with --new-since,
+    # the counts are of new findings and "existing" counts those not shown.
+    counts = {
         "files": summary.files,
         "documents": summary.documents,
         "skipped": summary.skipped,
@@ -20,6 +21,9 @@ def summary_dict(summary: Summary) -> dict[str, int]:
         "warnings": summary.warnings,
         "infos": summary.infos,
     }
+    if summary.existing is not None:
+        counts["existing"] = summary.existing
+    return counts
 
 
 def render(report: Report, stream: TextIO) -> None:

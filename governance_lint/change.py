@@ -1,0 +1,158 @@
+"""What a change adds (SPEC §10): the findings of the work tree that its base state did not have.
+
+The base state is the merge-base of a ref and HEAD, read from git objects
+(``gitstate``).  It is checked with the same config and plan as the work tree,
+through the same ``engine.run``: only the per-file step differs, and for every
+file git says is unchanged it reuses the work tree's result (the per-file
+check is a pure function of the bytes and the plan).  A finding is new when no
+finding at the base has the same rule, file (through git's renames), node (a
+list item without an id by its list, not its place in it) and subject (its
+message without positions); each base finding accounts for one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .config import Config
+from .discovery import FileSet, _too_large, matches, relative
+from .engine import FileAnalyser, FileResult, Plan, RunResult, check_file, run
+from .gitstate import LINK_MODE, ChangeBase, open_base
+from .model import Diagnostic, Position, Problem, Severity
+from .suppress import Filter
+
+# Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
+_POSITION = re.compile(r"(\.ya?ml):\d+(?::\d+)?\b|\b(line|column) \d+\b")
+# An item without an id is named by its place in its list, which an edit above it shifts:
+# "spec/escalation/3" is compared as "spec/escalation/*", and the subject tells the items apart.
+_LIST_POSITION = re.compile(r"/\d+(?=/|$)")
+
+
+def subject(message: str) -> str:
+    """The message without positions: what the finding says, wherever the file moved it."""
+    return _POSITION.sub(lambda m: m.group(1) or m.group(2), message)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The base state of a ``--new-since`` run, in the config root's terms (root-relative paths)."""
+
+    base: ChangeBase
+    files: FileSet  # the base's files that the config includes
+    changed: frozenset[str]  # root-relative base paths whose content the work tree does not have
+    renames: Mapping[str, str]  # root-relative: base path -> work tree path
+    _prefix: str  # the config root relative to the git work tree's root ("" or "sub/")
+
+    def content(self, rel: str, max_bytes: int) -> bytes | Problem:
+        """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
+        return self._contents([rel], max_bytes)[rel]
+
+    def _contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
+        at = Position(1, 1)
+        found: dict[str, bytes | Problem] = {}
+        wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
+        for rel in rels:
+            top_rel = self._prefix + rel
+            blob = self.base.blobs[top_rel]
+            if blob.mode == LINK_MODE:  # a link inside the base tree reads its target there
+                target = self.base.read([top_rel]).get(top_rel, b"").decode("utf-8", "surrogateescape")
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
+                inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
+                if not inside or not resolved.startswith(self._prefix) or target.startswith("/"):
+                    found[rel] = Problem("GOV001", "symbolic link points outside the repository; not followed", at)
+                    continue
+                top_rel, blob = resolved, self.base.blobs[resolved]
+            if blob.size > max_bytes:
+                found[rel] = Problem("GOV001", _too_large(blob.size, max_bytes), at)
+            else:
+                wanted[rel] = top_rel
+        contents = self.base.read(set(wanted.values()))
+        for rel, top_rel in wanted.items():
+            found[rel] = contents.get(top_rel, Problem("GOV001", "cannot read file from git", at))
+        return found
+
+    def analyser(self, current: Sequence[FileResult]) -> FileAnalyser:
+        """Per-file work of the base: the work tree's result for unchanged files, a check of the rest."""
+        by_path = {result.path: result for result in current}
+
+        def analyse(files: FileSet, plan: Plan) -> list[FileResult]:
+            todo = [rel for rel in files.context if rel in self.changed or rel not in by_path]
+            contents = self._contents(todo, plan.limits.max_file_bytes)
+            return [check_file(rel, contents[rel], plan) if rel in contents else by_path[rel]
+                    for rel in files.context]
+
+        return analyse
+
+
+def prepare(ref: str, config: Config) -> Change:
+    """The base state of ``ref`` for this config's repository (raises GitStateError, exit 2)."""
+    base = open_base(config.root, ref)
+    inside = relative(base.top.resolve(), config.root.resolve())
+    prefix = "" if inside in (None, ".") else inside + "/"
+
+    def rooted(top_rel: str) -> str | None:
+        return top_rel[len(prefix):] if top_rel.startswith(prefix) else None
+
+    own_config = relative(config.root, config.path) if config.path else None
+    context = sorted(
+        rel for rel in (rooted(p) for p in base.blobs)
+        if rel is not None and rel != own_config and matches(rel, config.include)
+        and not matches(rel, config.exclude)
+    )
+    files = FileSet(config.root, tuple(context), frozenset(context))
+    changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
+    renames = {old: new for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
+               if old is not None and new is not None}
+    return Change(base, files, changed, renames, prefix)
+
+
+def check_base(change: Change, plan: Plan, config: Config, current: RunResult,
+               filters: Sequence[Filter]) -> RunResult:
+    """The base state's findings, through the same run as the work tree's."""
+    return run(change.files, plan, config, change.analyser(current.files), filters,
+               read=lambda rel: change.content(rel, plan.limits.max_file_bytes))
+
+
+def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:
+    """``current`` with only the findings that ``base`` did not have; the summary counts the others."""
+    moved = _renamer(renames)
+    remaining = Counter(_key(d, renames.get(d.path, d.path), moved) for d in base.diagnostics)
+    new: list[Diagnostic] = []
+    for d in reversed(current.diagnostics):  # of equal findings, the first ones are the old ones
+        key = _key(d, d.path)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            new.append(d)
+    new.reverse()
+    summary = dataclasses.replace(
+        current.summary,
+        errors=sum(d.severity is Severity.ERROR for d in new),
+        warnings=sum(d.severity is Severity.WARNING for d in new),
+        infos=sum(d.severity is Severity.INFO for d in new),
+        files_with_findings=len({d.path for d in new}),
+        existing=len(current.diagnostics) - len(new),
+    )
+    return dataclasses.replace(current, diagnostics=new, summary=summary)
+
+
+Key = tuple[str, str, str | None, str | None, str]
+
+
+def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Key:
+    message = subject(d.message)
+    node = _LIST_POSITION.sub("/*", d.node) if d.node else d.node
+    return d.code, path, d.entity, node, moved(message) if moved else message
+
+
+def _renamer(renames: Mapping[str, str]) -> Callable[[str], str] | None:
+    """Rewrites the base paths a message names to where the change moved them."""
+    if not renames:
+        return None
+    pattern = re.compile("|".join(re.escape(old) for old in sorted(renames, key=len, reverse=True)))
+    return lambda message: pattern.sub(lambda m: renames[m.group()], message)
