@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
-from .engine import FileAnalyser, FileResult, Plan, RunResult, check_file, run
+from .cache import content_key
+from .engine import FileResult, Plan, RunResult, check_file, run
 from .gitstate import LINK_MODE, ChangeBase, open_base
 from .model import Diagnostic, Position, Problem, Severity
+from .parallel import Analyser, StateMemo
 from .suppress import Filter
 
 # Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
@@ -50,9 +52,9 @@ class Change:
 
     def content(self, rel: str, max_bytes: int) -> bytes | Problem:
         """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
-        return self._contents([rel], max_bytes)[rel]
+        return self.contents([rel], max_bytes)[rel]
 
-    def _contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
+    def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
         at = Position(1, 1)
         found: dict[str, bytes | Problem] = {}
         wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
@@ -76,17 +78,43 @@ class Change:
             found[rel] = contents.get(top_rel, Problem("GOV001", "cannot read file from git", at))
         return found
 
-    def analyser(self, current: Sequence[FileResult]) -> FileAnalyser:
-        """Per-file work of the base: the work tree's result for unchanged files, a check of the rest."""
-        by_path = {result.path: result for result in current}
 
-        def analyse(files: FileSet, plan: Plan) -> list[FileResult]:
-            todo = [rel for rel in files.context if rel in self.changed or rel not in by_path]
-            contents = self._contents(todo, plan.limits.max_file_bytes)
-            return [check_file(rel, contents[rel], plan) if rel in contents else by_path[rel]
-                    for rel in files.context]
 
-        return analyse
+@dataclass
+class BaseRun:
+    """``engine.run``'s per-file step and memo for the base state.
+
+    A file git reports unchanged has the work tree's result (same bytes, same
+    plan); the others are checked from their blobs.  The repository rules'
+    findings of the base are remembered by content like the work tree's, so the
+    base of the next commit (this commit's work tree) costs no repository rules.
+    """
+
+    change: Change
+    current: Mapping[str, FileResult]
+    work_tree: Analyser | None = None  # the work tree's analyser: content keys and the cache's memory
+    _memo: StateMemo | None = None
+
+    def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
+        todo = [rel for rel in files.context if rel in self.change.changed or rel not in self.current]
+        contents = self.change.contents(todo, plan.limits.max_file_bytes)
+        if self.work_tree is not None:
+            known = self.work_tree.content_keys
+            keys = [_content_key(contents[rel]) if rel in contents else known.get(rel) for rel in files.context]
+            self._memo = self.work_tree.state_memo(files.context, keys)
+        return [check_file(rel, contents[rel], plan) if rel in contents else self.current[rel]
+                for rel in files.context]
+
+    def recall(self) -> list[Diagnostic] | None:
+        return self._memo.recall() if self._memo is not None else None
+
+    def remember(self, findings: list[Diagnostic]) -> None:
+        if self._memo is not None:
+            self._memo.remember(findings)
+
+
+def _content_key(content: bytes | Problem) -> str | None:
+    return content_key(content) if isinstance(content, bytes) else None
 
 
 def prepare(ref: str, config: Config) -> Change:
@@ -111,10 +139,11 @@ def prepare(ref: str, config: Config) -> Change:
     return Change(base, files, changed, renames, prefix)
 
 
-def check_base(change: Change, plan: Plan, config: Config, current: RunResult,
-               filters: Sequence[Filter]) -> RunResult:
+def check_base(change: Change, plan: Plan, config: Config, current: RunResult, filters: Sequence[Filter],
+               work_tree: Analyser | None = None) -> RunResult:
     """The base state's findings, through the same run as the work tree's."""
-    return run(change.files, plan, config, change.analyser(current.files), filters,
+    base = BaseRun(change, {result.path: result for result in current.files}, work_tree)
+    return run(change.files, plan, config, base, filters, memo=base,
                read=lambda rel: change.content(rel, plan.limits.max_file_bytes))
 
 

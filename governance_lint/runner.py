@@ -132,7 +132,7 @@ def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, fi
     from .change import check_base, only_new
 
     base, base_filters = change
-    return only_new(result, check_base(base, plan, config, result, base_filters), base.renames)
+    return only_new(result, check_base(base, plan, config, result, base_filters, analyse), base.renames)
 
 
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO) -> None:

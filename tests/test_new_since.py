@@ -294,3 +294,36 @@ def test_byte_identical_with_and_without_the_cache_serial_and_parallel(repo: Rep
     # Every fifth file now names person:x... (new), filler-007's old finding moved with it (old).
     assert {path for _, path, _, _ in new} == {f"governance/filler/filler-{n:03}.yaml" for n in range(0, 240, 5)}
     assert [code for code, *_ in new].count("GOV005") == 48
+
+
+def test_a_warm_cache_remembers_the_base_states_repository_findings(repo: Repo,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from governance_lint import engine
+    from governance_lint.cli import main
+
+    runs: list[int] = []
+    check_repository = engine._check_repository
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(len(args[0].context))  # type: ignore[attr-defined]
+        return check_repository(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_check_repository", counted)
+    monkeypatch.chdir(repo.path)
+
+    def new_since() -> str:
+        runs.clear()
+        result = CliRunner().invoke(main, ["check", "--new-since", "HEAD", "--format", "json", "--jobs", "1"],
+                                    catch_exceptions=False)
+        return result.stdout
+
+    repo.edit(PROCESS, "owner: person:alex", "owner: person:nobody")
+    first = new_since()
+    assert len(runs) == 2  # the work tree and its base
+    assert new_since() == first and runs == []  # both states remembered
+    repo.edit(LEGACY, "purpose: A process", "purpose: An old process")
+    third = new_since()
+    assert len(runs) == 1  # only the work tree changed: the base is remembered
+    assert json.loads(third)["diagnostics"] == json.loads(first)["diagnostics"]
