@@ -19,14 +19,16 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .cache import content_key
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
-from .cache import content_key
 from .engine import FileResult, Plan, RunResult, check_file, run
 from .gitstate import LINK_MODE, ChangeBase, open_base
 from .model import Diagnostic, Position, Problem, Severity
 from .parallel import Analyser, StateMemo
 from .suppress import Filter
+
+READ_CHUNK = 256  # base files read from git and checked at a time
 
 # Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
 _POSITION = re.compile(r"(\.ya?ml):\d+(?::\d+)?\b|\b(line|column) \d+\b")
@@ -55,6 +57,7 @@ class Change:
         return self.contents([rel], max_bytes)[rel]
 
     def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
+        """Base files' bytes, or the problem that stops them being read, by path."""
         at = Position(1, 1)
         found: dict[str, bytes | Problem] = {}
         wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
@@ -79,7 +82,6 @@ class Change:
         return found
 
 
-
 @dataclass
 class BaseRun:
     """``engine.run``'s per-file step and memo for the base state.
@@ -97,13 +99,18 @@ class BaseRun:
 
     def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
         todo = [rel for rel in files.context if rel in self.change.changed or rel not in self.current]
-        contents = self.change.contents(todo, plan.limits.max_file_bytes)
+        checked: dict[str, FileResult] = {}
+        keys: dict[str, str | None] = {}
+        for start in range(0, len(todo), READ_CHUNK):  # a long branch's files are not all held at once
+            for rel, content in self.change.contents(todo[start:start + READ_CHUNK],
+                                                     plan.limits.max_file_bytes).items():
+                checked[rel] = check_file(rel, content, plan)
+                keys[rel] = content_key(content) if isinstance(content, bytes) else None
         if self.work_tree is not None:
             known = self.work_tree.content_keys
-            keys = [_content_key(contents[rel]) if rel in contents else known.get(rel) for rel in files.context]
-            self._memo = self.work_tree.state_memo(files.context, keys)
-        return [check_file(rel, contents[rel], plan) if rel in contents else self.current[rel]
-                for rel in files.context]
+            self._memo = self.work_tree.state_memo(
+                files.context, [keys[rel] if rel in keys else known.get(rel) for rel in files.context])
+        return [checked[rel] if rel in checked else self.current[rel] for rel in files.context]
 
     def recall(self) -> list[Diagnostic] | None:
         return self._memo.recall() if self._memo is not None else None
@@ -111,10 +118,6 @@ class BaseRun:
     def remember(self, findings: list[Diagnostic]) -> None:
         if self._memo is not None:
             self._memo.remember(findings)
-
-
-def _content_key(content: bytes | Problem) -> str | None:
-    return content_key(content) if isinstance(content, bytes) else None
 
 
 def prepare(ref: str, config: Config) -> Change:
@@ -167,7 +170,9 @@ def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) ->
         files_with_findings=len({d.path for d in new}),
         existing=len(current.diagnostics) - len(new),
     )
-    return dataclasses.replace(current, diagnostics=new, summary=summary)
+    # A rule that crashed on the base state made it look cleaner than it was: say so too.
+    crashes = current.crashes + [f"at the base: {c}" for c in base.crashes if c not in current.crashes]
+    return dataclasses.replace(current, diagnostics=new, summary=summary, crashes=crashes)
 
 
 Key = tuple[str, str, str | None, str | None, str]

@@ -327,3 +327,20 @@ def test_a_warm_cache_remembers_the_base_states_repository_findings(repo: Repo,
     third = new_since()
     assert len(runs) == 1  # only the work tree changed: the base is remembered
     assert json.loads(third)["diagnostics"] == json.loads(first)["diagnostics"]
+
+
+def test_hostile_base_files_are_findings_there_not_crashes(repo: Repo) -> None:
+    # At the base: a link out of the repository and a file over the size limit; the change removes both.
+    repo.write(".govlint.yaml", repo.read(".govlint.yaml") + "limits: {max-file-bytes: 4000}\n")
+    (repo.path / "governance/outside.yaml").symlink_to("/etc/passwd")
+    repo.write("governance/huge.yaml", "# govlint/v1\n" + "x: 1\n" * 2000)
+    repo.commit_all("hostile files")
+    before = repo.govlint("check", "--format", "json")
+    assert {(code, path) for code, path, _, _ in found(before)} >= {
+        ("GOV001", "governance/outside.yaml"), ("GOV001", "governance/huge.yaml")}
+    repo.git("rm", "-q", "governance/outside.yaml", "governance/huge.yaml")
+
+    done = repo.govlint("check", "--new-since", "HEAD")
+
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    assert done.stdout.endswith(f"{LEGACY_FINDINGS} existing not shown)\n")
