@@ -146,6 +146,7 @@ class ResultCache:
     """One repository's cached results for one run digest: load, look up, store, save."""
 
     def __init__(self, root: Path, digest: str) -> None:
+        self.root = root
         self.folder = repository_folder(root)
         self.path = self.folder / f"{digest[:40]}.json"
         self.digest = digest
@@ -157,6 +158,10 @@ class ResultCache:
         # Entries changed since the cache file was written (None: a file gone). A small change is
         # saved as a small delta file beside the cache, not by rewriting all of it.
         self._delta: dict[str, Any] = {}
+
+    def sibling(self, name: str) -> ResultCache:
+        """Another cache of the same run beside this one (``--new-since`` keeps its base's files there)."""
+        return ResultCache(self.root, hashlib.sha256(f"{self.digest}\n{name}".encode()).hexdigest())
 
     @property
     def _delta_path(self) -> Path:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .cache import content_key
+from .cache import ResultCache, content_key
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import FileResult, Plan, RunResult, check_file, run
@@ -87,9 +87,10 @@ class BaseRun:
     """``engine.run``'s per-file step and memo for the base state.
 
     A file git reports unchanged has the work tree's result (same bytes, same
-    plan); the others are checked from their blobs.  The repository rules'
-    findings of the base are remembered by content like the work tree's, so the
-    base of the next commit (this commit's work tree) costs no repository rules.
+    plan); the others are checked from their blobs, their results cached by
+    content beside the work tree's.  The repository rules' findings of the base
+    are remembered by content like the work tree's, so the base of the next
+    commit (this commit's work tree) costs no repository rules.
     """
 
     change: Change
@@ -99,13 +100,17 @@ class BaseRun:
 
     def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
         todo = [rel for rel in files.context if rel in self.change.changed or rel not in self.current]
+        cache = self.work_tree.side_cache("base") if self.work_tree is not None else None
         checked: dict[str, FileResult] = {}
         keys: dict[str, str | None] = {}
         for start in range(0, len(todo), READ_CHUNK):  # a long branch's files are not all held at once
             for rel, content in self.change.contents(todo[start:start + READ_CHUNK],
                                                      plan.limits.max_file_bytes).items():
-                checked[rel] = check_file(rel, content, plan)
                 keys[rel] = content_key(content) if isinstance(content, bytes) else None
+                checked[rel] = _check(rel, content, keys[rel], plan, cache)
+        if cache is not None:
+            cache.keep_only(set(todo))
+            cache.save()
         if self.work_tree is not None:
             known = self.work_tree.content_keys
             self._memo = self.work_tree.state_memo(
@@ -118,6 +123,20 @@ class BaseRun:
     def remember(self, findings: list[Diagnostic]) -> None:
         if self._memo is not None:
             self._memo.remember(findings)
+
+
+def _check(rel: str, content: bytes | Problem, key: str | None, plan: Plan, cache: ResultCache | None) -> FileResult:
+    """``check_file``, or its result cached for these bytes at this path."""
+    found = cache.lookup(rel, key) if cache is not None and key is not None else None
+    if found is not None:
+        try:
+            return FileResult.from_json(found[1])
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            pass  # a damaged entry: check the file again
+    result = check_file(rel, content, plan)
+    if cache is not None and key is not None:
+        cache.store(rel, key, result.to_json())
+    return result
 
 
 def prepare(ref: str, config: Config) -> Change:

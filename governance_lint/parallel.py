@@ -112,6 +112,15 @@ class Analyser:
         """The same memory for another state of this repository: its paths and their content keys."""
         return self._memo(_repository_key(self._cache.digest, paths, keys) if self._cache is not None else None)
 
+    def side_cache(self, name: str) -> ResultCache | None:
+        """A cache of this run's results for files that are not the work tree's (None: the cache is off)."""
+        if self._cache is None:
+            return None
+        cache = self._cache.sibling(name)
+        if self.reuse:
+            cache.load()
+        return cache
+
     def _memo(self, key: str | None) -> StateMemo | None:
         return StateMemo(self._cache, key) if self._cache is not None and key is not None else None
 

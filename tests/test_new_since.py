@@ -300,7 +300,7 @@ def test_a_warm_cache_remembers_the_base_states_repository_findings(repo: Repo,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from governance_lint import engine
+    from governance_lint import change, engine
     from governance_lint.cli import main
 
     runs: list[int] = []
@@ -310,11 +310,20 @@ def test_a_warm_cache_remembers_the_base_states_repository_findings(repo: Repo,
         runs.append(len(args[0].context))  # type: ignore[attr-defined]
         return check_repository(*args, **kwargs)  # type: ignore[arg-type]
 
+    base_files: list[str] = []
+    check_file = change.check_file
+
+    def checked(rel: str, *args: object) -> object:
+        base_files.append(rel)
+        return check_file(rel, *args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(engine, "_check_repository", counted)
+    monkeypatch.setattr(change, "check_file", checked)
     monkeypatch.chdir(repo.path)
 
     def new_since() -> str:
         runs.clear()
+        base_files.clear()
         result = CliRunner().invoke(main, ["check", "--new-since", "HEAD", "--format", "json", "--jobs", "1"],
                                     catch_exceptions=False)
         return result.stdout
@@ -322,10 +331,12 @@ def test_a_warm_cache_remembers_the_base_states_repository_findings(repo: Repo,
     repo.edit(PROCESS, "owner: person:alex", "owner: person:nobody")
     first = new_since()
     assert len(runs) == 2  # the work tree and its base
-    assert new_since() == first and runs == []  # both states remembered
+    assert base_files == [PROCESS]  # the one file whose base content is not the work tree's
+    assert new_since() == first and runs == [] and base_files == []  # both states remembered
     repo.edit(LEGACY, "purpose: A process", "purpose: An old process")
     third = new_since()
     assert len(runs) == 1  # only the work tree changed: the base is remembered
+    assert base_files == [LEGACY]  # the base of the other changed file is cached by content
     assert json.loads(third)["diagnostics"] == json.loads(first)["diagnostics"]
 
 
