@@ -355,3 +355,17 @@ def test_hostile_base_files_are_findings_there_not_crashes(repo: Repo) -> None:
 
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     assert done.stdout.endswith(f"{LEGACY_FINDINGS} existing not shown)\n")
+
+
+def test_turning_a_rule_on_does_not_make_its_old_findings_new(repo: Repo) -> None:
+    repo.write(".govlint.yaml", repo.read(".govlint.yaml") + "rules: {single-owner: off}\n")
+    repo.edit(PROCESS, "owner: person:alex", "owner: [person:alex, person:sam]")
+    repo.commit_all("two owners while the rule was off")
+    repo.write(".govlint.yaml", repo.read(".govlint.yaml").replace("rules: {single-owner: off}\n", ""))
+
+    done = repo.govlint("check", "--new-since", "HEAD")
+    everything = repo.govlint("check", "--select", "GOV101")
+
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.endswith(f"{LEGACY_FINDINGS + 1} existing not shown)\n")
+    assert everything.returncode == 1 and " GOV101 " in everything.stdout
