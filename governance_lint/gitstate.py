@@ -75,7 +75,9 @@ def work_tree_root(start: Path) -> Path:
 
 
 def _commit_of(top: Path, ref: str) -> str | None:
-    done = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if not ref or ref.startswith("-"):  # never an option to git
+        return None
+    done = _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     return _text(done.stdout).strip() if done.returncode == 0 else None
 
 

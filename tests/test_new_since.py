@@ -369,3 +369,10 @@ def test_turning_a_rule_on_does_not_make_its_old_findings_new(repo: Repo) -> Non
     assert done.returncode == 0, done.stdout
     assert done.stdout.endswith(f"{LEGACY_FINDINGS + 1} existing not shown)\n")
     assert everything.returncode == 1 and " GOV101 " in everything.stdout
+
+
+@pytest.mark.parametrize("ref", ["--all", "-h", ""])
+def test_a_ref_that_looks_like_an_option_is_an_unknown_ref(repo: Repo, ref: str) -> None:
+    done = repo.govlint("check", f"--new-since={ref}")
+    assert done.returncode == 2
+    assert "no such commit" in done.stderr
