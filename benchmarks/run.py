@@ -14,7 +14,13 @@ and repeated (medians reported):
 - cold: ``govlint check`` with an empty cache folder (all rules, all cores);
 - warm: ``govlint check`` again, nothing changed;
 - one file: one process file edited, ``govlint check <that file>``;
+- full check: a second file edited, ``govlint check`` (every file reported);
+- new since HEAD: a third file edited, ``govlint check --new-since HEAD``
+  (what the pre-commit hook runs: the whole repository, in both states);
 - peak memory (largest RSS) of the cold run.
+
+The generated repository is committed in git (the base of ``--new-since``);
+each round's edits are committed after it, so every round edits one file.
 """
 
 from __future__ import annotations
@@ -102,9 +108,13 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
     if check.returncode != 0 or json.loads(check.stdout)["diagnostics"]:
         raise SystemExit(f"generated repository of {n} files is not clean:\n{check.stdout[:2000]}{check.stderr}")
 
+    git_env = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    for git in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
     cjs = shutil.which("check-jsonschema") if with_cjs else None
     budget = min(os.sysconf("SC_ARG_MAX") // 2, 1 << 20) - sum(len(k) + len(v) + 2 for k, v in env.items())
-    samples: dict[str, list[float]] = {k: [] for k in ("floor", "cjs", "cold", "warm", "one", "rss")}
+    samples: dict[str, list[float]] = {k: [] for k in ("floor", "cjs", "cold", "warm", "one", "full", "new", "rss")}
     for round_ in range(repeat):
         floor = subprocess.run([sys.executable, "-c", FLOOR, str(listing)], cwd=repo, env=env,
                                capture_output=True, text=True, check=True)
@@ -122,6 +132,15 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
         with open(repo / edited, "a", encoding="utf-8") as stream:
             stream.write(f"# edited in round {round_}\n")
         samples["one"].append(timed([*GOVLINT, "check", edited], run_env, repo)[0])
+        edited = processes[(round_ * 7919 + 2) % len(processes)]
+        with open(repo / edited, "a", encoding="utf-8") as stream:
+            stream.write(f"# edited for a full check in round {round_}\n")
+        samples["full"].append(timed([*GOVLINT, "check"], run_env, repo)[0])
+        edited = processes[(round_ * 7919 + 1) % len(processes)]
+        with open(repo / edited, "a", encoding="utf-8") as stream:
+            stream.write(f"# edited again in round {round_}\n")
+        samples["new"].append(timed([*GOVLINT, "check", "--new-since", "HEAD"], run_env, repo)[0])
+        subprocess.run(["git", "commit", "-q", "-am", f"round {round_}"], cwd=repo, env=git_env, check=True)
         shutil.rmtree(cache)
     return {k: statistics.median(v) if v else float("nan") for k, v in samples.items()}
 
@@ -136,12 +155,13 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         f"Medians of {repeat} interleaved rounds; `govlint --version`: {version_seconds * 1000:.0f} ms.",
         "",
         ("| process files | libyaml floor | check-jsonschema | govlint cold | govlint warm | one changed file "
-         "| peak RSS (cold) | MB per 1,000 files |"),
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+         "| full check after one edit | `--new-since HEAD` after one edit | peak RSS (cold) | MB per 1,000 files |"),
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         lines.append(f"| {n:,} | {r['floor']:.2f} s | {r['cjs']:.1f} s | {r['cold']:.2f} s | {r['warm']:.2f} s "
-                     f"| {r['one']:.2f} s | {r['rss']:.0f} MB | {r['rss'] / n * 1000:.0f} |")
+                     f"| {r['one']:.2f} s | {r['full']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
+                     f"| {r['rss'] / n * 1000:.0f} |")
     lines += ["", ("| process files | check-jsonschema / cold (≥ 5) | cold / floor (≤ 2) | cold / warm (≥ 5) "
                    "| one file (< 1 s) |"), "|---:|---:|---:|---:|---:|"]
     for n, r in results.items():

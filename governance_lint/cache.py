@@ -34,6 +34,7 @@ from .engine import Plan
 
 CACHE_FORMAT = "govlint-cache/4"
 KEEP_RUNS = 4  # cache files kept per repository (other configs, rule sets, days)
+KEEP_STATES = 3  # repository states whose repository findings are remembered (the work tree, its base)
 
 Entry = tuple[str, dict[str, Any], list[int] | None]  # sha256 of the bytes, FileResult.to_json(), signature
 # A change to at most this many entries, or this share of them, is saved as a delta file.
@@ -145,6 +146,7 @@ class ResultCache:
     """One repository's cached results for one run digest: load, look up, store, save."""
 
     def __init__(self, root: Path, digest: str) -> None:
+        self.root = root
         self.folder = repository_folder(root)
         self.path = self.folder / f"{digest[:40]}.json"
         self.digest = digest
@@ -156,6 +158,10 @@ class ResultCache:
         # Entries changed since the cache file was written (None: a file gone). A small change is
         # saved as a small delta file beside the cache, not by rewriting all of it.
         self._delta: dict[str, Any] = {}
+
+    def sibling(self, name: str) -> ResultCache:
+        """Another cache of the same run beside this one (``--new-since`` keeps its base's files there)."""
+        return ResultCache(self.root, hashlib.sha256(f"{self.digest}\n{name}".encode()).hexdigest())
 
     @property
     def _delta_path(self) -> Path:
@@ -264,22 +270,33 @@ class ResultCache:
 
     def recall(self, key: str) -> list[dict[str, Any]] | None:
         """The repository findings remembered for ``key`` (every file's path and bytes), if any."""
+        for state in self._remembered():
+            if state.get("key") == key and isinstance(state.get("findings"), list):
+                return state["findings"]  # type: ignore[no-any-return]
+        return None
+
+    def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
+        """Remember ``key``'s findings, and a few states before it (``--new-since`` checks two states)."""
+        older = [{"key": s.get("key"), "findings": s.get("findings")} for s in self._remembered()
+                 if s.get("key") != key][:KEEP_STATES - 1]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self._memo_path, {"format": CACHE_FORMAT, "key": key, "findings": findings,
+                                                "older": older})
+        except (OSError, ValueError):
+            pass
+
+    def _remembered(self) -> list[dict[str, Any]]:
+        """The states in the memo file, newest first (none if it is missing or not ours)."""
         try:
             with open(self._memo_path, "rb") as stream:
                 raw = json.loads(stream.read())
         except (OSError, ValueError, RecursionError):
-            return None
-        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("key") == key
-                and isinstance(raw.get("findings"), list)):
-            return None
-        return raw["findings"]
-
-    def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self._memo_path, {"format": CACHE_FORMAT, "key": key, "findings": findings})
-        except (OSError, ValueError):
-            pass
+            return []
+        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT):
+            return []
+        older = raw.get("older")
+        return [raw, *(s for s in older if isinstance(s, dict))] if isinstance(older, list) else [raw]
 
     def _prune(self) -> None:
         runs = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)

@@ -119,6 +119,9 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for per-file work [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--new-since", metavar="REF",
+              help="Report only findings that are new since the merge-base of REF and HEAD "
+                   "(e.g. HEAD before a commit, origin/main in a pull request).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the files skipped (not governance files, or outside include/exclude); "
               "show tracebacks of internal errors.")
@@ -126,7 +129,7 @@ def main() -> None:
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
           today: dt.date | None, baseline: Path | None, write_baseline: Path | None, jobs: int | None,
-          no_cache: bool, quiet: bool, verbose: bool) -> None:
+          no_cache: bool, new_since: str | None, quiet: bool, verbose: bool) -> None:
     """Lint governance files and folders (default: the whole repository).
 
     Files named here pass through the config's include and exclude globs, and
@@ -153,6 +156,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
         write_baseline=write_baseline,
         jobs=jobs,
         use_cache=not no_cache,
+        new_since=new_since,
         quiet=quiet,
         verbose=verbose,
         color=use_color(sys.stdout),
@@ -223,16 +227,20 @@ def init(directory: Path) -> None:
 
     Writes .govlint.yaml, .pre-commit-config.yaml and a starter process with
     its people, teams, policies and glossary that passes `govlint check`.
-    Never overwrites: if any of these files exists, nothing is written.
+    Never overwrites: an existing .pre-commit-config.yaml is kept (you are told
+    what to add to it); if any other of these files exists, nothing is written.
     """
-    from .init import InitError, init_repository
+    from .init import InitError, init_repository, pre_commit_advice
 
+    advice = pre_commit_advice(directory)
     try:
         written = init_repository(directory, dt.date.today())
     except InitError as exc:
         _fail(str(exc))
     for path in written:
         click.echo(f"created {path}")
+    if advice:
+        click.echo(advice)
     where = "" if directory == Path(".") else f"cd {shlex.quote(str(directory))} && "
     click.echo(f"next: {where}govlint check")
 

@@ -307,6 +307,7 @@ class RunResult:
 
 
 FileAnalyser = Callable[[FileSet, Plan], list[FileResult]]
+FileReader = Callable[[str], bytes | Problem]
 
 
 def _report_order(d: Diagnostic) -> tuple[Any, ...]:
@@ -330,7 +331,9 @@ class RepositoryMemo(Protocol):
 
 def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = analyse_serially,
         filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
-        memo: RepositoryMemo | None = None) -> RunResult:
+        memo: RepositoryMemo | None = None, read: FileReader | None = None) -> RunResult:
+    """Per-file work, the repository rules, then the filters.  ``read`` gives a file's bytes to a rule
+    that asks for whole documents (default: from disk under ``files.root``)."""
     results = analyse(files, plan)
     crashes = [c for r in results for c in r.crashes]
     diagnostics = [d for r in results if r.path in files.reported for d in r.diagnostics]
@@ -338,7 +341,7 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
     if remembered is not None:
         diagnostics.extend(d for d in remembered if d.path in files.reported)
     else:
-        found, repo_crashes = _check_repository(files, plan, results)
+        found, repo_crashes = _check_repository(files, plan, results, read)
         crashes.extend(repo_crashes)
         diagnostics.extend(d for d in found if d.path in files.reported)
         # Only a run over the whole repository found everything; one that skipped work did not.
@@ -369,14 +372,14 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
     return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
 
 
-def _check_repository(files: FileSet, plan: Plan,
-                      results: list[FileResult]) -> tuple[list[Diagnostic], list[str]]:
+def _check_repository(files: FileSet, plan: Plan, results: list[FileResult],
+                      read: FileReader | None = None) -> tuple[list[Diagnostic], list[str]]:
     """The repository rules over the index of every file's facts: their findings and crashes."""
 
     def load_documents(rel: str) -> tuple[Document, ...]:
         from .loader import load
 
-        content = read_file(files.root, rel, plan.limits.max_file_bytes)
+        content = read(rel) if read is not None else read_file(files.root, rel, plan.limits.max_file_bytes)
         return () if isinstance(content, Problem) else load(rel, content, plan.limits).documents
 
     index = RepositoryIndex.build((e for r in results for e in r.entities), load_documents, files.reported)

@@ -58,6 +58,8 @@ class Analyser:
     stats: CacheStats = field(default_factory=CacheStats)
     _cache: ResultCache | None = field(default=None, repr=False)
     _repository_key: str | None = field(default=None, repr=False)
+    #: sha256 of each file's bytes, by path, after a call (None: unreadable, or the cache is off)
+    content_keys: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
         with _bulk_phase():
@@ -93,21 +95,34 @@ class Analyser:
             cache.save()
             self._cache = cache
             self._repository_key = _repository_key(cache.digest, files.context, keys)
+        self.content_keys = dict(zip(files.context, keys, strict=True))
         return results  # type: ignore[return-value]  # every slot is filled above
 
     # The repository rules' findings, remembered for a repository whose every file is unchanged.
     def recall(self) -> list[Diagnostic] | None:
-        if self._cache is None or self._repository_key is None:
-            return None
-        raw = self._cache.recall(self._repository_key)
-        try:
-            return None if raw is None else [Diagnostic.from_dict(d) for d in raw]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+        memo = self._memo(self._repository_key)
+        return memo.recall() if memo is not None else None
 
     def remember(self, findings: list[Diagnostic]) -> None:
-        if self._cache is not None and self._repository_key is not None:
-            self._cache.remember(self._repository_key, [d.to_dict() for d in findings])
+        memo = self._memo(self._repository_key)
+        if memo is not None:
+            memo.remember(findings)
+
+    def state_memo(self, paths: Sequence[str], keys: Sequence[str | None]) -> StateMemo | None:
+        """The same memory for another state of this repository: its paths and their content keys."""
+        return self._memo(_repository_key(self._cache.digest, paths, keys) if self._cache is not None else None)
+
+    def side_cache(self, name: str) -> ResultCache | None:
+        """A cache of this run's results for files that are not the work tree's (None: the cache is off)."""
+        if self._cache is None:
+            return None
+        cache = self._cache.sibling(name)
+        if self.reuse:
+            cache.load()
+        return cache
+
+    def _memo(self, key: str | None) -> StateMemo | None:
+        return StateMemo(self._cache, key) if self._cache is not None and key is not None else None
 
     def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> tuple[str, FileResult] | None:
         signature = file_signature(root, rel)
@@ -128,6 +143,24 @@ class Analyser:
             return None  # a damaged entry: check the file again
         self.stats.hits += 1
         return key, result
+
+
+@dataclass(frozen=True)
+class StateMemo:
+    """Remembers the repository rules' findings of one state of the repository (``engine.RepositoryMemo``)."""
+
+    cache: ResultCache
+    key: str
+
+    def recall(self) -> list[Diagnostic] | None:
+        raw = self.cache.recall(self.key)
+        try:
+            return None if raw is None else [Diagnostic.from_dict(d) for d in raw]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def remember(self, findings: list[Diagnostic]) -> None:
+        self.cache.remember(self.key, [d.to_dict() for d in findings])
 
 
 def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None]) -> str | None:

@@ -11,17 +11,20 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .config import Config, find_config, git_root, load_config
 from .discovery import FileSet, discover
-from .engine import RunResult, Selection, make_plan, run
+from .engine import Plan, RunResult, Selection, UsageError, make_plan, run
 from .index import DamagedFacts
 from .model import Diagnostic, Severity
 from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
-from .suppress import make_filters, write_baseline
+from .suppress import Filter, make_filters, write_baseline
+
+if TYPE_CHECKING:
+    from .change import Change
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,6 +47,7 @@ class CheckSettings:
     verbose: bool = False
     color: bool = False
     cwd: Path | None = None
+    new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
 
 
 def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
@@ -84,15 +88,12 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     for name in files.missing:
         raise FileNotFoundError(f"{name}: no such file or directory")
     filters = make_filters(settings, config, registry, plan, files.reported)
-    # Per-file work cached by content and spread over the cores; it also remembers the
-    # repository rules' findings of an unchanged repository.
-    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
+    change = _change(settings, config, registry, plan)
     try:
-        result = run(files, plan, config, analyse, filters, memo=analyse)
+        result = _run(settings, config, files, plan, filters, change, reuse=True)
     except DamagedFacts:
         # The cache held facts that do not decode: never trust it, check every file and replace it.
-        analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=False)
-        result = run(files, plan, config, analyse, filters, memo=analyse)
+        result = _run(settings, config, files, plan, filters, change, reuse=False)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:
@@ -105,6 +106,33 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     fail_on = settings.fail_on or config.fail_on
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
+
+
+def _change(settings: CheckSettings, config: Config, registry: Registry,
+            plan: Plan) -> tuple[Change, list[Filter]] | None:
+    """With ``--new-since``: the base state, and its own suppression and baseline filters."""
+    if settings.new_since is None:
+        return None
+    from .change import prepare
+
+    if settings.write_baseline is not None:
+        raise UsageError("--write-baseline records every finding: use it without --new-since")
+    change = prepare(settings.new_since, config)
+    return change, make_filters(settings, config, registry, plan, change.files.reported)
+
+
+def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, filters: list[Filter],
+         change: tuple[Change, list[Filter]] | None, reuse: bool) -> RunResult:
+    # Per-file work cached by content and spread over the cores; it also remembers the
+    # repository rules' findings of an unchanged repository.
+    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=reuse)
+    result = run(files, plan, config, analyse, filters, memo=analyse)
+    if change is None:
+        return result
+    from .change import check_base, only_new
+
+    base, base_filters = change
+    return only_new(result, check_base(base, plan, config, result, base_filters, analyse), base.renames)
 
 
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO,
