@@ -6,6 +6,7 @@ lives here and below.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import Config, find_config, load_config
+from .config import Config, find_config, git_root, load_config
 from .discovery import FileSet, discover
-from .engine import RunResult, Selection, make_plan, run
+from .engine import Plan, RunResult, Selection, UsageError, make_plan, run
 from .index import DamagedFacts
 from .model import Severity
 from .parallel import make_analyser
@@ -43,23 +44,52 @@ class CheckSettings:
     verbose: bool = False
     color: bool = False
     cwd: Path | None = None
+    isolated: bool = False
 
 
-def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
+def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (),
+                   isolated: bool = False) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
     Searching from the named paths (their common folder) makes
     ``govlint check examples/failing`` use the config that governs those files,
     as ruff and eslint do; with no paths named it is the current folder.
+
+    ``isolated`` (``--isolated``, for pull requests from anyone) never reads
+    the repository's config: the built-in defaults, or a ``--config`` outside
+    the checkout, whose relative ``plugins`` and ``baseline`` stay relative to
+    its own folder while the repository root is the checkout's git work tree.
     """
+    start = _start_folder(cwd, paths)
+    if isolated:
+        return _isolated_config(settings_config, cwd, start)
     if settings_config is not None:
         return load_config(settings_config, cwd)
-    found = None
-    if paths:
-        absolute = [os.path.abspath(cwd / p) for p in paths]
-        common = Path(os.path.commonpath(absolute))
-        found = find_config(common if common.is_dir() else common.parent)
-    return load_config(found or find_config(cwd), cwd)
+    return load_config(find_config(start) or find_config(cwd), cwd)
+
+
+def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
+    if not paths:
+        return cwd
+    common = Path(os.path.commonpath([os.path.abspath(cwd / p) for p in paths]))
+    return common if common.is_dir() else common.parent
+
+
+def _isolated_config(trusted: Path | None, cwd: Path, start: Path) -> Config:
+    root = (git_root(start) or git_root(cwd) or cwd).resolve()
+    if trusted is None:
+        return load_config(None, root)
+    config = load_config(trusted, cwd)
+    assert config.path is not None
+    if config.path.resolve().is_relative_to(root):
+        raise UsageError(f"--isolated ignores the repository's config, but --config {trusted} is inside the "
+                         f"checkout {root}; name a config file kept outside it")
+    folder = config.path.parent
+    return dataclasses.replace(
+        config, root=root,
+        plugins=tuple(str(folder / entry) for entry in config.plugins),  # absolute entries stay as they are
+        baseline=str(folder / config.baseline) if config.baseline else None,
+    )
 
 
 def build_registry(config: Config) -> Registry:
@@ -74,8 +104,20 @@ def build_registry(config: Config) -> Registry:
 
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.commands import CommandSafeStream
+
+    errors = CommandSafeStream(stderr)  # repository text in a message must not become a CI command
+    try:
+        return _check(settings, stdout, errors)  # type: ignore[arg-type]  # a stream that writes lines
+    finally:
+        errors.finish()
+
+
+def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.base import safe_text
+
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths)
+    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
@@ -84,18 +126,27 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         raise FileNotFoundError(f"{name}: no such file or directory")
     for name in files.outside:
         raise FileNotFoundError(f"{name}: is outside the repository root {config.root}")
+    for target in (settings.output, settings.write_baseline):
+        if target is not None:
+            _refuse_unsafe_target(cwd / target, files)
+    if settings.use_cache:
+        from .cache import refuse_inside
+
+        refuse_inside({files.root, git_root(files.root) or files.root})
     filters = make_filters(settings, config, registry, plan, files.reported)
     # Per-file work cached by content and spread over the cores; it also remembers the
     # repository rules' findings of an unchanged repository.
-    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
+    shared = shared_plan(registry, config, plan)
+    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, shared=shared)
     try:
         result = run(files, plan, config, analyse, filters, memo=analyse)
     except DamagedFacts:
         # The cache held facts that do not decode: never trust it, check every file and replace it.
-        analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=False)
+        analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=False,
+                                shared=shared)
         result = run(files, plan, config, analyse, filters, memo=analyse)
     for crash in result.crashes:
-        print(f"govlint: error: {crash}", file=stderr)
+        print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
     if settings.write_baseline is not None:
         count = write_baseline(cwd / settings.write_baseline, result)
         if not settings.quiet:
@@ -107,8 +158,31 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
 
 
+def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:
+    """Every rule the config enables plus those ``plan`` selects: what per-file results are cached with.
+
+    Runs that select different rules (``--select``, ``--ignore``: one pre-commit
+    hook per rule) then share one cache instead of evicting each other's.
+    """
+    every = make_plan(registry, config, Selection(), plan.today)
+    enabled = {active.rule.code for active in every.rules}
+    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)  # selected, off in config
+    return dataclasses.replace(every, rules=tuple(sorted(every.rules + extra, key=lambda a: a.rule.code)))
+
+
+def _refuse_unsafe_target(target: Path, files: FileSet) -> None:
+    """A report or baseline is never written through a link, nor over a file being checked."""
+    from .safe_write import UnsafeTarget, check_target
+
+    check_target(target, files.root)
+    rel = os.path.relpath(os.path.abspath(target), files.root)
+    if rel in set(files.context):
+        raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
+
+
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO) -> None:
     from .reporters import Report, render
+    from .safe_write import open_atomically
 
     diagnostics = result.diagnostics
     if settings.quiet:
@@ -119,10 +193,8 @@ def _report(settings: CheckSettings, config: Config, files: FileSet, result: Run
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
-    tmp = settings.output.with_name(settings.output.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as stream:
+    with open_atomically(settings.output) as stream:
         render(settings.format, report, stream, color=False)
-    os.replace(tmp, settings.output)
 
 
 def use_color(stream: TextIO) -> bool:
