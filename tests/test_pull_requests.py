@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -81,6 +82,12 @@ def govlint(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,
     base = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"} | {"NO_COLOR": "1"}
     return subprocess.run([*govlint_command(), *map(str, args)], cwd=cwd, env=base | (env or {}),
                           capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def sitecustomize(tmp_path: Path, code: str) -> dict[str, str]:
+    """The environment under which govlint's interpreter first runs ``code`` (test scaffolding only)."""
+    write(tmp_path / "site", {"sitecustomize.py": code})
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))}
 
 
 def one_error_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -343,10 +350,8 @@ os.stat, os.lstat = _coarse(os.stat), _coarse(os.lstat)
 def coarse_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     """A folder whose timestamps have a 1-second granularity, and the environment govlint needs there."""
     if request.param == "simulated":
-        write(tmp_path / "site", {"sitecustomize.py": ONE_SECOND_TIMESTAMPS})
         (tmp_path / "fs").mkdir()
-        path = os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))
-        yield tmp_path / "fs", {"PYTHONPATH": path, "COARSE_ROOT": str(tmp_path / "fs")}
+        yield tmp_path / "fs", sitecustomize(tmp_path, ONE_SECOND_TIMESTAMPS) | {"COARSE_ROOT": str(tmp_path / "fs")}
         return
     image, mount = tmp_path / "ext2.img", tmp_path / "fs"
     mount.mkdir()
@@ -415,19 +420,36 @@ def _cache_folder() -> Path:
     return folder
 
 
+# Installed with PYTHONPATH: the run is killed (SIGKILL, which nothing can catch) at the moment it
+# renames a finished cache file into place, as a CI job cancelled or out of memory would be.
+KILL_WHILE_SAVING = """\
+import os, signal
+
+_replace = os.replace
+
+
+def replace(source, target, *args, **kwargs):
+    if os.path.basename(os.fsdecode(source)).startswith(".tmp-"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _replace(source, target, *args, **kwargs)
+
+
+os.replace = replace
+"""
+
+
 def test_temporary_files_of_a_killed_save_are_pruned(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = {"GOVLINT_CACHE_DIR": str(cache_dir)}
     repo = git_repo(tmp_path / "repo", {"people.yaml": PERSON.format(id="ann", active="true")})
-    assert govlint("check", cwd=repo, env=env).returncode == 0
+    killed = govlint("check", cwd=repo, env=env | sitecustomize(tmp_path, KILL_WHILE_SAVING))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
     (folder,) = cache_dir.iterdir()
-    # What a run killed between creating and renaming its file leaves; and a live run's, just begun.
-    dead, live = folder / ".tmp-k1ll3d.json", folder / ".tmp-l1v3.json"
-    dead.write_text('{"format": "govlint-cache/5", "files": {')
-    live.write_text("{")
-    an_hour_ago = time.time() - 3600
+    (dead,) = folder.glob(".tmp-*")
+    an_hour_ago = time.time() - 3600  # pruned once old enough to be no live run's
     os.utime(dead, (an_hour_ago, an_hour_ago))
-    (repo / "people.yaml").write_text(PERSON.format(id="ann", active="false"))
+    live = folder / ".tmp-l1v3.json"  # a run saving right now
+    live.write_text("{")
     assert govlint("check", cwd=repo, env=env).returncode == 0
     assert not dead.exists() and live.exists()
 
