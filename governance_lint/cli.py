@@ -97,11 +97,9 @@ class _Group(click.Group):
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             origin = getattr(exc, "govlint_path", None)
-            click.echo(
+            click.echo(_shown(
                 f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
-                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)",
-                err=True,
-            )
+                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"), err=True)
             sys.exit(EXIT_ERROR)
 
 
