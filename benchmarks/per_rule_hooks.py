@@ -24,14 +24,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate, process_path
 
-CODES = ("GOV001", "GOV002", "GOV005", "GOV101", "GOV102", "GOV103", "GOV201", "GOV202", "GOV203", "GOV301",
-         "GOV302", "GOV401", "GOV402", "GOV501", "GOV502", "GOV601")
+CODES = (
+    "GOV001",
+    "GOV002",
+    "GOV005",
+    "GOV101",
+    "GOV102",
+    "GOV103",
+    "GOV201",
+    "GOV202",
+    "GOV203",
+    "GOV301",
+    "GOV302",
+    "GOV401",
+    "GOV402",
+    "GOV501",
+    "GOV502",
+    "GOV601",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=2000, help="process files in the repository")
-    parser.add_argument("--hooks", type=int, default=8, help="per-rule hooks (at most %d)" % len(CODES))
+    parser.add_argument("--hooks", type=int, default=8, help=f"per-rule hooks (at most {len(CODES)})")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,8 +61,13 @@ def main() -> None:
         for round_ in range(1, args.rounds + 1):
             started = time.perf_counter()
             for hook in hooks:
-                subprocess.run([sys.executable, "-m", "governance_lint", "check", *hook, "--", changed],
-                               cwd=root, env=env, capture_output=True, check=False)
+                subprocess.run(
+                    [sys.executable, "-m", "governance_lint", "check", *hook, "--", changed],
+                    cwd=root,
+                    env=env,
+                    capture_output=True,
+                    check=False,
+                )
             print(f"round {round_}: {len(hooks)} hooks in {time.perf_counter() - started:.2f} s", flush=True)
 
 

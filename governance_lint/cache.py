@@ -42,7 +42,8 @@ Entry = tuple[str, dict[str, Any], list[int] | None]  # sha256 of the bytes, Fil
 # A change to at most this many entries, or this share of them, is saved as a delta file.
 DELTA_MIN, DELTA_SHARE = 64, 20
 TEMP_PREFIX = ".tmp-"  # a cache file being written; os.replace gives it its name
-STALE_TEMP_SECONDS = 600  # a save takes seconds at most: a temporary file older than this was left by a killed run
+# A save takes seconds at most: a temporary file older than this was left by a killed run.
+STALE_TEMP_SECONDS = 600
 # How far the kernel's file-time clock (a coarse clock, updated once a tick) may lag the wall clock.
 CLOCK_LAG_NS = 20_000_000
 
@@ -63,7 +64,7 @@ def refuse_inside(roots: Iterable[Path]) -> None:
     for root in roots:
         for folder in {Path(os.path.abspath(root)), Path(os.path.realpath(root))}:
             if named.is_relative_to(folder) or real.is_relative_to(folder):
-                source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache folder"
+                source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache"
                 raise CacheLocationError(
                     f"{source} {home} is inside the checked repository {root}, where a pull request could "
                     "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache")
@@ -191,7 +192,8 @@ def library_versions() -> dict[str, str]:
     def stamp(module: Any) -> str:
         native = Path(module.__file__)
         if native.name == "__init__.py":  # jsonschema-rs: the extension sits beside its package init
-            native = next(iter(sorted(native.parent.glob("*.so")) + sorted(native.parent.glob("*.pyd"))), native)
+            found = sorted(native.parent.glob("*.so")) + sorted(native.parent.glob("*.pyd"))
+            native = found[0] if found else native
         try:
             info = native.stat()
         except OSError:
@@ -369,8 +371,10 @@ class ResultCache:
     def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self._memo_path(key), {"format": CACHE_FORMAT, "key": key, "findings": findings})
-            memos = sorted(self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime, reverse=True)
+            memo = {"format": CACHE_FORMAT, "key": key, "findings": findings}
+            _write_atomically(self._memo_path(key), memo)
+            memos = sorted(self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime,
+                           reverse=True)
             for old in memos[KEEP_SELECTIONS:]:
                 _unlink(old)
         except (OSError, ValueError):

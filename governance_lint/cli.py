@@ -206,7 +206,8 @@ def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
     click.echo(_shown(found.summary[:1].upper() + found.summary[1:]) + ".\n")
     click.echo(_shown(found.doc, keep_newlines=True))
     if found.options:  # JSON escapes control characters itself
-        click.echo("\nOptions schema:\n" + _shown(json.dumps(found.options_schema(), indent=2), keep_newlines=True))
+        schema_text = json.dumps(found.options_schema(), indent=2)
+        click.echo("\nOptions schema:\n" + _shown(schema_text, keep_newlines=True))
 
 
 @main.command()

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheStats, ResultCache, content_key, file_signature, read_clock, run_digest, trusted_signature
+from .cache import (
+    CacheStats,
+    ResultCache,
+    content_key,
+    file_signature,
+    read_clock,
+    run_digest,
+    trusted_signature,
+)
 from .config import Config
 from .discovery import FileSet, read_file
 from .engine import FileResult, Plan, check_file, crash_rule
@@ -159,7 +167,8 @@ def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None
 
 
 def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
-                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True, shared: Plan | None = None) -> Analyser:
+                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True,
+                  shared: Plan | None = None) -> Analyser:
     """The analyser ``runner.check`` uses: ``jobs`` defaults to every core.
 
     ``shared``, a plan holding every rule of the run's plan and more, is what

@@ -166,7 +166,8 @@ def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:
     """
     every = make_plan(registry, config, Selection(), plan.today)
     enabled = {active.rule.code for active in every.rules}
-    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)  # selected, off in config
+    # Selected with --select although the config turns them off:
+    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)
     return dataclasses.replace(every, rules=tuple(sorted(every.rules + extra, key=lambda a: a.rule.code)))
 
 

@@ -29,7 +29,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["UnsafeTarget", "check_target", "open_atomically", "write_bytes_atomically", "write_text_atomically"]
+__all__ = [
+    "UnsafeTarget",
+    "check_target",
+    "open_atomically",
+    "write_bytes_atomically",
+    "write_text_atomically",
+]
 
 TEMP_SUFFIX = ".tmp"
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -55,8 +61,10 @@ def check_target(path: Path, root: Path | None = None) -> None:
         raise UnsafeTarget(f"{path}: cannot write: {exc.strerror or exc}") from None
     else:
         if stat.S_ISLNK(info.st_mode):
-            raise UnsafeTarget(f"{path}: is a symbolic link; govlint never writes through a link "
-                               "(remove it, or name another file)")
+            raise UnsafeTarget(
+                f"{path}: is a symbolic link; govlint never writes through a link "
+                "(remove it, or name another file)"
+            )
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeTarget(f"{path}: is not a regular file; govlint writes only regular files")
     if root is None:
@@ -67,8 +75,10 @@ def check_target(path: Path, root: Path | None = None) -> None:
     folder = path.parent
     while folder != root and folder.is_relative_to(root):
         if folder.is_symlink():
-            raise UnsafeTarget(f"{path}: its folder {folder} is a symbolic link inside the repository; "
-                               "govlint never writes through a link")
+            raise UnsafeTarget(
+                f"{path}: its folder {folder} is a symbolic link inside the repository; "
+                "govlint never writes through a link"
+            )
         folder = folder.parent
 
 

@@ -114,7 +114,7 @@ def test_a_folder_loads_its_rule_files_but_never_its_python(tmp_path: Path) -> N
     config = make_repo(tmp_path, ["plugins/", "plugins/b_inputs.py"], {
         "plugins/b_inputs.py": python_rule(),
         "plugins/a_versioned.yml": rule_doc(),
-        "plugins/c_other.py": "raise RuntimeError('a Python file the config does not name is never imported')\n",
+        "plugins/c_other.py": "raise RuntimeError('a Python file the config does not name never runs')\n",
         "plugins/_helpers.py": "raise RuntimeError('a private helper is never imported')\n",
         "plugins/notes.txt": "not a plugin",
     })

@@ -70,24 +70,37 @@ def write(root: Path, files: dict[str, str]) -> None:
 def git_repo(root: Path, files: dict[str, str]) -> Path:
     """A git repository holding ``files``, committed."""
     write(root, files)
-    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.org",
-                                                 "commit", "-q", "-m", "pull request"]):
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "pull request"],
+    ):
         subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
     return root
 
 
-def govlint(*args: str | Path, cwd: Path, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def govlint(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """The installed govlint, as a CI step runs it."""
     base = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"} | {"NO_COLOR": "1"}
-    return subprocess.run([*govlint_command(), *map(str, args)], cwd=cwd, env=base | (env or {}),
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [*govlint_command(), *map(str, args)],
+        cwd=cwd,
+        env=base | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def sitecustomize(tmp_path: Path, code: str) -> dict[str, str]:
     """The environment under which govlint's interpreter first runs ``code`` (test scaffolding only)."""
     write(tmp_path / "site", {"sitecustomize.py": code})
-    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))}
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "site"), os.environ.get("PYTHONPATH")]))
+    }
 
 
 def one_error_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -99,14 +112,18 @@ def one_error_line(result: subprocess.CompletedProcess[str], *words: str) -> Non
 
 # -- 1. nothing in the repository runs code unless the config names that Python file ----------
 
+
 def test_a_python_file_in_a_plugin_folder_never_runs(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    repo = git_repo(tmp_path / "repo", {
-        ".govlint.yaml": "include: ['governance/**/*.yaml']\nplugins: [rules/]\n",
-        "rules/acme.yaml": RULE.format(description="Every process has a version."),
-        "rules/zz_trap.py": trap(marker),
-        "governance/process.yaml": PROCESS,
-    })
+    repo = git_repo(
+        tmp_path / "repo",
+        {
+            ".govlint.yaml": "include: ['governance/**/*.yaml']\nplugins: [rules/]\n",
+            "rules/acme.yaml": RULE.format(description="Every process has a version."),
+            "rules/zz_trap.py": trap(marker),
+            "governance/process.yaml": PROCESS,
+        },
+    )
     listed = govlint("rules", cwd=repo)
     assert listed.returncode == 0 and "ACME002" in listed.stdout and "ACME001" not in listed.stdout
     for args in (["explain", "ACME002"], ["check", "--select", "GOV001"], ["check"]):
@@ -119,12 +136,15 @@ def trapped_repo(tmp_path: Path, config: str = "") -> tuple[Path, Path]:
     """A repository whose config names a Python plugin explicitly (it runs without --isolated),
     and the marker that plugin leaves when it runs."""
     marker = tmp_path / "ran"
-    repo = git_repo(tmp_path / "repo", {
-        ".govlint.yaml": config + "plugins: [trap.py]\n",
-        "trap.py": trap(marker),
-        "governance/process.yaml": PROCESS,
-        "governance/people.yaml": PERSON.format(id="ann", active="true"),
-    })
+    repo = git_repo(
+        tmp_path / "repo",
+        {
+            ".govlint.yaml": config + "plugins: [trap.py]\n",
+            "trap.py": trap(marker),
+            "governance/process.yaml": PROCESS,
+            "governance/people.yaml": PERSON.format(id="ann", active="true"),
+        },
+    )
     return repo, marker
 
 
@@ -143,15 +163,22 @@ def test_isolated_ignores_the_repository_config_and_plugins(tmp_path: Path) -> N
 
 def test_isolated_with_a_trusted_config_outside_the_checkout(tmp_path: Path) -> None:
     repo, marker = trapped_repo(tmp_path)
-    write(tmp_path / "ci", {
-        "govlint.yaml": "rules: {GOV101: warning}\nplugins: [acme.yaml]\ninclude: ['governance/**/*.yaml']\n",
-        "acme.yaml": RULE.format(description="Every process has a version."),
-    })
+    write(
+        tmp_path / "ci",
+        {
+            "govlint.yaml": "rules: {GOV101: warning}\nplugins: [acme.yaml]\n"
+            "include: ['governance/**/*.yaml']\n",
+            "acme.yaml": RULE.format(description="Every process has a version."),
+        },
+    )
     result = govlint("check", "--isolated", "--config", "../ci/govlint.yaml", "--format", "json", cwd=repo)
     report = json.loads(result.stdout)
     found = {(d["code"], d["severity"], d["path"]) for d in report["diagnostics"]}
     assert report["summary"]["files"] == 2, result.stderr
-    assert {("GOV101", "warning", "governance/process.yaml"), ("ACME002", "warning", "governance/process.yaml")} <= found
+    assert {
+        ("GOV101", "warning", "governance/process.yaml"),
+        ("ACME002", "warning", "governance/process.yaml"),
+    } <= found
     assert ("GOV101", "error", "governance/process.yaml") not in found
     assert result.returncode == 1 and not marker.exists()
     inside = govlint("check", "--isolated", "--config", ".govlint.yaml", cwd=repo)
@@ -178,13 +205,17 @@ def assert_no_workflow_command(text: str, *, own_commands: bool = False) -> None
 @pytest.fixture(scope="module")
 def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     person = 'apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {}, name: Ann}}\nspec: {{"{}": 1}}\n'
-    return git_repo(tmp_path_factory.mktemp("hostile") / "repo", {HOSTILE_NAME: person.format("ann", MASK_KEY),
-                                                                   "::error::z.yaml": person.format("bob", MASK_KEY)})
+    return git_repo(
+        tmp_path_factory.mktemp("hostile") / "repo",
+        {HOSTILE_NAME: person.format("ann", MASK_KEY), "::error::z.yaml": person.format("bob", MASK_KEY)},
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 @pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output"])
-def test_no_workflow_command_in_any_format(hostile_repo: Path, tmp_path: Path, fmt: str, to_file: bool) -> None:
+def test_no_workflow_command_in_any_format(
+    hostile_repo: Path, tmp_path: Path, fmt: str, to_file: bool
+) -> None:
     out = tmp_path / f"report.{fmt}"
     result = govlint("check", "--format", fmt, *(["--output", out] if to_file else []), cwd=hostile_repo)
     assert result.returncode == 1, result.stderr
@@ -207,13 +238,21 @@ def test_no_workflow_command_in_any_format(hostile_repo: Path, tmp_path: Path, f
         assert " \\u003a:warning title=x::y.yaml:4:" in text
 
 
-@pytest.mark.parametrize(("config", "words"), [
-    (f'"{MASK_KEY}": 1\n', ["unknown key"]),
-    ('plugins: ["\\n::set-output name=x::y.py"]\n', ["no such file or folder"]),
-    (f'plugins: ["{MASK_KEY}.py"]\n', ["no such file or folder"]),
-], ids=["config-key", "newline-in-plugin", "mask-in-plugin"])
-def test_no_workflow_command_in_config_and_plugin_errors(tmp_path: Path, config: str, words: list[str]) -> None:
-    repo = git_repo(tmp_path / "repo", {".govlint.yaml": config, "people.yaml": PERSON.format(id="a", active="true")})
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        (f'"{MASK_KEY}": 1\n', ["unknown key"]),
+        ('plugins: ["\\n::set-output name=x::y.py"]\n', ["no such file or folder"]),
+        (f'plugins: ["{MASK_KEY}.py"]\n', ["no such file or folder"]),
+    ],
+    ids=["config-key", "newline-in-plugin", "mask-in-plugin"],
+)
+def test_no_workflow_command_in_config_and_plugin_errors(
+    tmp_path: Path, config: str, words: list[str]
+) -> None:
+    repo = git_repo(
+        tmp_path / "repo", {".govlint.yaml": config, "people.yaml": PERSON.format(id="a", active="true")}
+    )
     result = govlint("check", cwd=repo)
     one_error_line(result, *words)
     assert_no_workflow_command(result.stderr)
@@ -221,8 +260,10 @@ def test_no_workflow_command_in_config_and_plugin_errors(tmp_path: Path, config:
 
 def test_rules_and_explain_escape_a_rule_description(tmp_path: Path) -> None:
     description = '"Every process \\e[2J\\e[31mis red \\u202e ##[add-mask]x."'
-    repo = git_repo(tmp_path / "repo", {".govlint.yaml": "plugins: [acme.yaml]\n",
-                                        "acme.yaml": RULE.format(description=description)})
+    repo = git_repo(
+        tmp_path / "repo",
+        {".govlint.yaml": "plugins: [acme.yaml]\n", "acme.yaml": RULE.format(description=description)},
+    )
     for args in (["rules"], ["rules", "--format", "json"], ["explain", "ACME002"]):
         result = govlint(*args, cwd=repo)
         assert result.returncode == 0, result.stderr
@@ -237,6 +278,7 @@ def test_rules_and_explain_escape_a_rule_description(tmp_path: Path) -> None:
 
 # -- 3. files govlint writes never follow a link the repository planted ----------------------
 
+
 @pytest.fixture
 def planted(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A repository with links to a file and a folder outside it; returns (repo, victim, outside folder)."""
@@ -246,13 +288,15 @@ def planted(tmp_path: Path) -> tuple[Path, Path, Path]:
     outside.mkdir()
     repo = tmp_path / "repo"
     write(repo, {"governance/process.yaml": PROCESS})
-    (repo / "govlint.sarif.tmp").symlink_to(victim)      # where the report used to be written first
+    (repo / "govlint.sarif.tmp").symlink_to(victim)  # where the report used to be written first
     (repo / "link.sarif").symlink_to(victim)
     (repo / "reports").symlink_to(outside, target_is_directory=True)
     return git_repo(repo, {}), victim, outside
 
 
-def test_the_report_is_never_written_through_a_planted_temporary_link(planted: tuple[Path, Path, Path]) -> None:
+def test_the_report_is_never_written_through_a_planted_temporary_link(
+    planted: tuple[Path, Path, Path],
+) -> None:
     repo, victim, _ = planted
     result = govlint("check", "--format", "sarif", "--output", "govlint.sarif", cwd=repo)
     assert result.returncode == 1, result.stderr
@@ -263,13 +307,17 @@ def test_the_report_is_never_written_through_a_planted_temporary_link(planted: t
 
 
 @pytest.mark.parametrize("option", ["--output", "--write-baseline"])
-@pytest.mark.parametrize(("target", "words"), [
-    ("link.sarif", ["symbolic link"]),
-    ("reports/govlint.json", ["symbolic link"]),
-    ("governance/process.yaml", ["files being checked"]),
-])
-def test_a_linked_or_checked_target_is_refused(planted: tuple[Path, Path, Path], option: str, target: str,
-                                               words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("link.sarif", ["symbolic link"]),
+        ("reports/govlint.json", ["symbolic link"]),
+        ("governance/process.yaml", ["files being checked"]),
+    ],
+)
+def test_a_linked_or_checked_target_is_refused(
+    planted: tuple[Path, Path, Path], option: str, target: str, words: list[str]
+) -> None:
     repo, victim, outside = planted
     before = (repo / "governance" / "process.yaml").read_bytes()
     one_error_line(govlint("check", option, target, cwd=repo), *words)
@@ -280,14 +328,21 @@ def test_a_linked_or_checked_target_is_refused(planted: tuple[Path, Path, Path],
 
 # -- 4. the cache: never inside the repository, never stale, never evicted by per-rule hooks ---
 
+
 def test_a_cache_inside_the_repository_is_refused(tmp_path: Path) -> None:
     repo = git_repo(tmp_path / "repo", {"people.yaml": PERSON.format(id="ann", active="maybe")})
     (tmp_path / "to-repo").symlink_to(repo / ".cache", target_is_directory=True)
-    for env in ({"GOVLINT_CACHE_DIR": str(repo / ".cache")},
-                {"GOVLINT_CACHE_DIR": str(tmp_path / "to-repo")},       # a link that leads inside
-                {"GOVLINT_CACHE_DIR": "", "XDG_CACHE_HOME": "", "HOME": str(repo)}):  # the default, ~/.cache
-        one_error_line(govlint("check", cwd=repo, env=env), "inside the checked repository", "--no-cache",
-                       "GOVLINT_CACHE_DIR")
+    for env in (
+        {"GOVLINT_CACHE_DIR": str(repo / ".cache")},
+        {"GOVLINT_CACHE_DIR": str(tmp_path / "to-repo")},  # a link that leads inside
+        {"GOVLINT_CACHE_DIR": "", "XDG_CACHE_HOME": "", "HOME": str(repo)},
+    ):  # the default, ~/.cache
+        one_error_line(
+            govlint("check", cwd=repo, env=env),
+            "inside the checked repository",
+            "--no-cache",
+            "GOVLINT_CACHE_DIR",
+        )
         assert not (repo / ".cache").exists()
     allowed = govlint("check", "--no-cache", cwd=repo, env={"GOVLINT_CACHE_DIR": str(repo / ".cache")})
     assert allowed.returncode == 1 and "GOV002" in allowed.stdout
@@ -351,15 +406,25 @@ def coarse_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
     """A folder whose timestamps have a 1-second granularity, and the environment govlint needs there."""
     if request.param == "simulated":
         (tmp_path / "fs").mkdir()
-        yield tmp_path / "fs", sitecustomize(tmp_path, ONE_SECOND_TIMESTAMPS) | {"COARSE_ROOT": str(tmp_path / "fs")}
+        yield (
+            tmp_path / "fs",
+            sitecustomize(tmp_path, ONE_SECOND_TIMESTAMPS) | {"COARSE_ROOT": str(tmp_path / "fs")},
+        )
         return
     image, mount = tmp_path / "ext2.img", tmp_path / "fs"
     mount.mkdir()
     with open(image, "wb") as stream:
         stream.truncate(8 << 20)
-    made = subprocess.run(["mkfs.ext2", "-q", "-F", "-I", "128", str(image)], capture_output=True, check=False)
-    mounted = made.returncode == 0 and subprocess.run(["mount", "-o", "loop", str(image), str(mount)],
-                                                      capture_output=True, check=False).returncode == 0
+    made = subprocess.run(
+        ["mkfs.ext2", "-q", "-F", "-I", "128", str(image)], capture_output=True, check=False
+    )
+    mounted = (
+        made.returncode == 0
+        and subprocess.run(
+            ["mount", "-o", "loop", str(image), str(mount)], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     if not mounted:
         pytest.skip("cannot mount a loop file system here (needs root and a loop device)")
     try:
@@ -369,27 +434,40 @@ def coarse_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
 
 
 def test_a_file_saved_again_in_the_second_it_was_read_is_checked_again(
-        coarse_folder: tuple[Path, dict[str, str]]) -> None:
+    coarse_folder: tuple[Path, dict[str, str]],
+) -> None:
     folder, env = coarse_folder
     clean, broken = PERSON.format(id="ann", active="true "), PERSON.format(id="ann", active="maybe")
     assert len(clean) == len(broken)
-    repo = git_repo(folder / "repo", {".govlint.yaml": "plugins: [editor.py]\n", "editor.py": EDITOR,
-                                      "people.yaml": clean})
+    repo = git_repo(
+        folder / "repo",
+        {".govlint.yaml": "plugins: [editor.py]\n", "editor.py": EDITOR, "people.yaml": clean},
+    )
     racing = env | {"RACY_TARGET": str(repo / "people.yaml"), "RACY_CLEAN": clean, "RACY_BROKEN": broken}
     first = govlint("check", "--jobs", "1", cwd=repo, env=racing)
     assert first.returncode == 0 and "void" not in first.stderr, first.stdout + first.stderr
     assert (repo / "people.yaml").read_text() == broken
     for _ in range(2):  # every later run, however long after: the file is read again
         later = govlint("check", "--jobs", "1", cwd=repo, env=env)
-        assert later.returncode == 1 and "people.yaml:4:" in later.stdout and "GOV002" in later.stdout, later.stdout
+        assert later.returncode == 1 and "people.yaml:4:" in later.stdout and "GOV002" in later.stdout, (
+            later.stdout
+        )
 
 
 def test_a_plugin_s_helper_modules_are_in_the_cache_key(tmp_path: Path) -> None:
-    plugin = ("import pathlib, sys\nsys.path.insert(0, str(pathlib.Path(__file__).parent))\n"
-              "import _acme_words\n" + PYTHON_RULE.format(message="_acme_words.MESSAGE"))
-    repo = git_repo(tmp_path / "repo", {".govlint.yaml": "plugins: [rules/acme.py]\n", "rules/acme.py": plugin,
-                                        "rules/_acme_words.py": "MESSAGE = 'first wording'\n",
-                                        "process.yaml": PROCESS})
+    plugin = (
+        "import pathlib, sys\nsys.path.insert(0, str(pathlib.Path(__file__).parent))\n"
+        "import _acme_words\n" + PYTHON_RULE.format(message="_acme_words.MESSAGE")
+    )
+    repo = git_repo(
+        tmp_path / "repo",
+        {
+            ".govlint.yaml": "plugins: [rules/acme.py]\n",
+            "rules/acme.py": plugin,
+            "rules/_acme_words.py": "MESSAGE = 'first wording'\n",
+            "process.yaml": PROCESS,
+        },
+    )
     assert "first wording" in govlint("check", "--select", "ACME001", cwd=repo).stdout
     (repo / "rules" / "_acme_words.py").write_text("MESSAGE = 'other wording'\n")
     again = govlint("check", "--select", "ACME001", cwd=repo)
@@ -410,7 +488,9 @@ def test_the_parser_and_validator_versions_are_in_the_cache_key(monkeypatch: pyt
     monkeypatch.setattr(yaml._yaml, "get_version_string", lambda: "0.0.1")
     seen.add(json.dumps(cache.library_versions()))
     real = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "jsonschema-rs" else real(name))
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.0.1" if name == "jsonschema-rs" else real(name)
+    )
     seen.add(json.dumps(cache.library_versions()))
     assert len(seen) == 4
 
@@ -460,12 +540,19 @@ CODES = ("GOV002", "GOV005", "GOV101", "GOV102", "GOV201", "GOV301")
 def test_per_rule_hooks_share_the_cache(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = {"GOVLINT_CACHE_DIR": str(cache_dir)}
-    repo = git_repo(tmp_path / "repo", {"governance/process.yaml": PROCESS,
-                                        "governance/people.yaml": PERSON.format(id="ann", active="maybe")})
+    repo = git_repo(
+        tmp_path / "repo",
+        {
+            "governance/process.yaml": PROCESS,
+            "governance/people.yaml": PERSON.format(id="ann", active="maybe"),
+        },
+    )
 
     def hooks() -> list[tuple[int, str]]:
-        return [(r.returncode, r.stdout) for r in (govlint("check", "--select", code, cwd=repo, env=env)
-                                                   for code in CODES)]
+        return [
+            (r.returncode, r.stdout)
+            for r in (govlint("check", "--select", code, cwd=repo, env=env) for code in CODES)
+        ]
 
     def snapshot() -> dict[str, int]:
         return {p.name: p.stat().st_mtime_ns for p in cache_dir.rglob("*") if p.is_file()}
@@ -474,7 +561,11 @@ def test_per_rule_hooks_share_the_cache(tmp_path: Path) -> None:
     before = snapshot()
     assert hooks() == cold
     assert snapshot() == before  # every hook found its results: nothing was checked or saved again
-    uncached = [(r.returncode, r.stdout) for r in (govlint("check", "--no-cache", "--select", code, cwd=repo)
-                                                   for code in CODES)]
-    assert cold == uncached and {code for _, out in cold for code in CODES if code in out} >= {"GOV002", "GOV101"}
-
+    uncached = [
+        (r.returncode, r.stdout)
+        for r in (govlint("check", "--no-cache", "--select", code, cwd=repo) for code in CODES)
+    ]
+    assert cold == uncached and {code for _, out in cold for code in CODES if code in out} >= {
+        "GOV002",
+        "GOV101",
+    }
