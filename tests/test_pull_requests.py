@@ -474,30 +474,31 @@ def test_a_plugin_s_helper_modules_are_in_the_cache_key(tmp_path: Path) -> None:
     assert "other wording" in again.stdout and "first wording" not in again.stdout
 
 
-def test_the_parser_and_validator_versions_are_in_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
+# Installed with PYTHONPATH: govlint's interpreter sees another PyYAML, libyaml or jsonschema-rs version.
+OTHER_LIBRARY = """\
+import importlib.metadata, os, yaml, yaml._yaml
 
-    import yaml
-    import yaml._yaml
-
-    from governance_lint import cache
-
-    seen = {json.dumps(cache.library_versions())}
-    monkeypatch.setattr(yaml, "__version__", "0.0.1")
-    seen.add(json.dumps(cache.library_versions()))
-    monkeypatch.setattr(yaml._yaml, "get_version_string", lambda: "0.0.1")
-    seen.add(json.dumps(cache.library_versions()))
+which = os.environ["OTHER_LIBRARY"]
+if which == "pyyaml":
+    yaml.__version__ = "5.4.1"
+elif which == "libyaml":
+    yaml._yaml.get_version_string = lambda: "0.2.2"
+else:
     real = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "0.0.1" if name == "jsonschema-rs" else real(name)
-    )
-    seen.add(json.dumps(cache.library_versions()))
-    assert len(seen) == 4
+    importlib.metadata.version = lambda name: "0.17.0" if name == "jsonschema-rs" else real(name)
+"""
 
 
-def _cache_folder() -> Path:
-    (folder,) = [p for p in Path(os.environ["GOVLINT_CACHE_DIR"]).iterdir() if p.is_dir() and p.name != "xdg"]
-    return folder
+def test_the_parser_and_validator_versions_are_in_the_cache_key(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    repo = git_repo(tmp_path / "repo", {"people.yaml": PERSON.format(id="ann", active="true")})
+    env = {"GOVLINT_CACHE_DIR": str(cache_dir)}
+    assert govlint("check", cwd=repo, env=env).returncode == 0
+    other = env | sitecustomize(tmp_path, OTHER_LIBRARY)
+    for library in ("pyyaml", "libyaml", "jsonschema-rs"):
+        assert govlint("check", cwd=repo, env=other | {"OTHER_LIBRARY": library}).returncode == 0
+    # One cache per parser and validator: results of one are never taken for another's.
+    assert len([p for p in cache_dir.rglob("*.json") if p.name.count(".") == 1]) == 4
 
 
 # Installed with PYTHONPATH: the run is killed (SIGKILL, which nothing can catch) at the moment it
