@@ -38,6 +38,7 @@ def _shown(text: str, *, keep_newlines: bool = False) -> str:
         text = text.replace("\r\n", "\n")
     return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
 
+
 _ISOLATED_HELP = ("Ignore the repository's config and plugins (for pull requests from anyone): built-in "
                   "defaults, or a --config kept outside the checkout; the root is the git work tree.")
 
