@@ -136,7 +136,7 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     filters = make_filters(settings, config, registry, plan, files.reported)
     # Per-file work cached by content and spread over the cores; it also remembers the
     # repository rules' findings of an unchanged repository.
-    shared = shared_plan(registry, config, plan)
+    shared = shared_plan(registry, config, plan) if settings.use_cache else None
     analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, shared=shared)
     try:
         result = run(files, plan, config, analyse, filters, memo=analyse)
