@@ -366,7 +366,8 @@ class ResultCache:
         if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("key") == key
                 and isinstance(raw.get("findings"), list)):
             return None
-        return raw["findings"]
+        findings: list[dict[str, Any]] = raw["findings"]
+        return findings
 
     def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
         try:
