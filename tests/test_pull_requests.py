@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -415,17 +416,13 @@ def coarse_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
     mount.mkdir()
     with open(image, "wb") as stream:
         stream.truncate(8 << 20)
+    if shutil.which("mkfs.ext2") is None or shutil.which("mount") is None:
+        pytest.skip("mkfs.ext2 or mount is not installed")
     made = subprocess.run(
         ["mkfs.ext2", "-q", "-F", "-I", "128", str(image)], capture_output=True, check=False
     )
-    mounted = (
-        made.returncode == 0
-        and subprocess.run(
-            ["mount", "-o", "loop", str(image), str(mount)], capture_output=True, check=False
-        ).returncode
-        == 0
-    )
-    if not mounted:
+    attach = ["mount", "-o", "loop", str(image), str(mount)]
+    if made.returncode != 0 or subprocess.run(attach, capture_output=True, check=False).returncode != 0:
         pytest.skip("cannot mount a loop file system here (needs root and a loop device)")
     try:
         yield mount, {}
