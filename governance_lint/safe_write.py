@@ -111,7 +111,10 @@ def _temporary(path: Path) -> Iterator[tuple[int, Path]]:
     check_target(path)
     folder = Path(os.path.dirname(os.path.abspath(path)))
     temp = folder / f".{Path(path).name[:100]}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
-    fd = os.open(temp, _FLAGS, 0o666)
+    try:
+        fd = os.open(temp, _FLAGS, 0o666)
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         yield fd, temp
     except BaseException:
