@@ -24,22 +24,50 @@ import os
 import stat
 import sys
 import tempfile
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .engine import Plan
+from .engine import Plan, UsageError
 
-CACHE_FORMAT = "govlint-cache/4"
-KEEP_RUNS = 4  # cache files kept per repository (other configs, rule sets, days)
-KEEP_STATES = 3  # repository states whose repository findings are remembered (the work tree, its base)
+CACHE_FORMAT = "govlint-cache/5"
+KEEP_RUNS = 4  # cache files kept per repository (other configs, days); every rule selection shares one
+KEEP_SELECTIONS = 64  # repository findings remembered per cache file, one per rule selection (per-rule hooks)
 
 Entry = tuple[str, dict[str, Any], list[int] | None]  # sha256 of the bytes, FileResult.to_json(), signature
 # A change to at most this many entries, or this share of them, is saved as a delta file.
 DELTA_MIN, DELTA_SHARE = 64, 20
-RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime: re-read it
+TEMP_PREFIX = ".tmp-"  # a cache file being written; os.replace gives it its name
+# A save takes seconds at most: a temporary file older than this was left by a killed run.
+STALE_TEMP_SECONDS = 600
+# How far the kernel's file-time clock (a coarse clock, updated once a tick) may lag the wall clock.
+CLOCK_LAG_NS = 20_000_000
+
+
+class CacheLocationError(UsageError):
+    """The cache folder is inside the checked repository (exit 2)."""
+
+
+def refuse_inside(roots: Iterable[Path]) -> None:
+    """Stop the run when the cache folder is inside one of ``roots`` (the checked repository).
+
+    Whoever writes to the repository — the author of a pull request — could
+    otherwise commit cache entries that report a broken file clean.  Both the
+    folder as named and the folder its links lead to are checked.
+    """
+    home = cache_home()
+    named, real = Path(os.path.abspath(home)), Path(os.path.realpath(home))
+    for root in roots:
+        for folder in {Path(os.path.abspath(root)), Path(os.path.realpath(root))}:
+            if named.is_relative_to(folder) or real.is_relative_to(folder):
+                source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache"
+                raise CacheLocationError(
+                    f"{source} {home} is inside the checked repository {root}, where a pull request could "
+                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache")
 
 
 @dataclass
@@ -82,6 +110,40 @@ def file_signature(root: Path, rel: str) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
+def read_clock() -> int:
+    """The time a file is read, taken before its signature: what racy-clean is measured against."""
+    return time.time_ns()
+
+
+def timestamp_granularity(ns: int) -> int:
+    """The resolution a file system stored a timestamp with, as far as the value shows.
+
+    The largest power of ten that divides it: 1 s on ext3/ext4 with small
+    inodes, HFS+ and many NFS and SMB servers (taken as 2 s, FAT's); 10 ms on
+    exFAT; a nanosecond on ext4, XFS or btrfs, but for one value in a thousand.
+    """
+    step = 1
+    while step < 1_000_000_000 and ns % (step * 10) == 0:
+        step *= 10
+    return 2_000_000_000 if step == 1_000_000_000 else step
+
+
+def trusted_signature(signature: list[int] | None, read_ns: int) -> list[int] | None:
+    """``signature`` if it can vouch for the bytes read at ``read_ns``; None if the file is racily clean.
+
+    A write in the same clock tick as the read (or just after it, as the kernel's
+    file-time clock lags the wall clock by up to a tick) can leave size, times and
+    inode as they were: a file whose modification or change time is within its
+    timestamp granularity (plus that lag) of the read is hashed again next time.
+    """
+    if signature is None:
+        return None
+    for stamp in signature[1:3]:
+        if stamp >= read_ns - timestamp_granularity(stamp) - CLOCK_LAG_NS:
+            return None
+    return signature
+
+
 def schema_digest() -> str:
     """sha256 over the shipped schema files, read directly (compiling them is not needed here)."""
     digest = hashlib.sha256()
@@ -115,6 +177,36 @@ def code_digest(plan: Plan) -> str:
     return digest.hexdigest()
 
 
+def library_versions() -> dict[str, str]:
+    """The parser and validator a result came from: PyYAML, the libyaml it wraps, jsonschema-rs.
+
+    Each by its version and by its native module's size and modification time,
+    so that a library rebuilt or upgraded in place still invalidates the cache.
+    """
+    from importlib import metadata
+
+    import jsonschema_rs
+    import yaml
+    import yaml._yaml as libyaml
+
+    def stamp(module: Any) -> str:
+        native = Path(module.__file__)
+        if native.name == "__init__.py":  # jsonschema-rs: the extension sits beside its package init
+            found = sorted(native.parent.glob("*.so")) + sorted(native.parent.glob("*.pyd"))
+            native = found[0] if found else native
+        try:
+            info = native.stat()
+        except OSError:
+            return str(native)
+        return f"{native}:{info.st_size}:{info.st_mtime_ns}"
+
+    return {
+        "pyyaml": f"{yaml.__version__} {stamp(libyaml)}",
+        "libyaml": libyaml.get_version_string(),
+        "jsonschema-rs": f"{metadata.version('jsonschema-rs')} {stamp(jsonschema_rs)}",
+    }
+
+
 def run_digest(plan: Plan, config: Config) -> str:
     """What every cached result depends on besides the file's bytes."""
     import governance_lint
@@ -124,6 +216,7 @@ def run_digest(plan: Plan, config: Config) -> str:
         "govlint": governance_lint.__version__,
         "python": sys.version,
         "schemas": schema_digest(),
+        "libraries": library_versions(),
         "code": code_digest(plan),
         "plan": plan.fingerprint(),
         "declarative": [_declared(a.rule.check) for a in plan.rules],
@@ -153,7 +246,6 @@ class ResultCache:
         self.entries: dict[str, Any] = {}  # path -> Entry, as read: untrusted until looked up
         self.stats = CacheStats()
         self._changed = False
-        self._written_ns = 0  # when the cache file was written: signatures newer than that are racy
         self._base: list[int] | None = None  # size and mtime of the cache file read, which a delta extends
         # Entries changed since the cache file was written (None: a file gone). A small change is
         # saved as a small delta file beside the cache, not by rewriting all of it.
@@ -183,7 +275,6 @@ class ResultCache:
             self.stats.ignored = "not a cache of this run"
             return
         self.entries = raw["files"]
-        self._written_ns = info.st_mtime_ns
         self._base = [info.st_size, info.st_mtime_ns]
         self._load_delta()
 
@@ -213,16 +304,18 @@ class ResultCache:
         return sha, result, signature
 
     def unchanged(self, rel: str, signature: list[int] | None) -> tuple[str, dict[str, Any]] | None:
-        """The cached result of ``rel`` when its signature is the one recorded with it, and not racy.
+        """The cached result of ``rel`` when its signature is the one recorded with it.
 
         As git's index does: a file whose size, times and inode are those seen
-        when its bytes were hashed still has those bytes, unless it changed in
-        the same clock tick as the cache was written — such an entry is re-read.
+        when its bytes were hashed still has those bytes.  Only signatures that
+        were not racily clean when the file was read are recorded
+        (``trusted_signature``), so a file saved again in the tick it was read
+        is hashed again, however long ago the cache was written.
         """
         entry = self._entry(rel)
         if entry is None or signature is None or entry[2] != signature:
             return None
-        return (entry[0], entry[1]) if signature[1] < self._written_ns - RACY_NS else None
+        return entry[0], entry[1]
 
     def lookup(self, rel: str, key: str,
                signature: list[int] | None = None) -> tuple[str, dict[str, Any]] | None:
@@ -264,51 +357,52 @@ class ResultCache:
 
     # -- the repository rules' findings of an unchanged repository ---------------------------
 
-    @property
-    def _memo_path(self) -> Path:
-        return self.folder / f"{self.digest[:40]}.repository.json"
+    def _memo_path(self, key: str) -> Path:
+        # One small file per rule selection: per-rule hooks never overwrite each other's findings.
+        return self.folder / f"{self.digest[:40]}.repository.{key[:16]}.json"
 
     def recall(self, key: str) -> list[dict[str, Any]] | None:
-        """The repository findings remembered for ``key`` (every file's path and bytes), if any."""
-        for state in self._remembered():
-            if state.get("key") == key and isinstance(state.get("findings"), list):
-                return state["findings"]  # type: ignore[no-any-return]
-        return None
+        """The repository findings remembered for ``key`` (the rules, every file's path and bytes), if any."""
+        try:
+            with open(self._memo_path(key), "rb") as stream:
+                raw = json.loads(stream.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("key") == key
+                and isinstance(raw.get("findings"), list)):
+            return None
+        findings: list[dict[str, Any]] = raw["findings"]
+        return findings
 
     def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
-        """Remember ``key``'s findings, and a few states before it (``--new-since`` checks two states)."""
-        older = [{"key": s.get("key"), "findings": s.get("findings")} for s in self._remembered()
-                 if s.get("key") != key][:KEEP_STATES - 1]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self._memo_path, {"format": CACHE_FORMAT, "key": key, "findings": findings,
-                                                "older": older})
+            memo = {"format": CACHE_FORMAT, "key": key, "findings": findings}
+            _write_atomically(self._memo_path(key), memo)
+            memos = sorted(self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime,
+                           reverse=True)
+            for old in memos[KEEP_SELECTIONS:]:
+                _unlink(old)
         except (OSError, ValueError):
             pass
 
-    def _remembered(self) -> list[dict[str, Any]]:
-        """The states in the memo file, newest first (none if it is missing or not ours)."""
-        try:
-            with open(self._memo_path, "rb") as stream:
-                raw = json.loads(stream.read())
-        except (OSError, ValueError, RecursionError):
-            return []
-        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT):
-            return []
-        older = raw.get("older")
-        return [raw, *(s for s in older if isinstance(s, dict))] if isinstance(older, list) else [raw]
-
     def _prune(self) -> None:
+        # A run killed while saving leaves its temporary file; one this old is no live run's.
+        stale = time.time() - STALE_TEMP_SECONDS
+        for leftover in self.folder.glob(f"{TEMP_PREFIX}*"):
+            if _mtime(leftover) < stale:
+                _unlink(leftover)
         runs = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
         runs = [r for r in runs if r.name.count(".") == 1]  # not the .repository and .delta files
         for old in runs[KEEP_RUNS:]:
             _unlink(old)
-            _unlink(old.with_name(old.stem + ".repository.json"))
             _unlink(old.with_name(old.stem + ".delta.json"))
+            for memo in self.folder.glob(f"{old.stem}.repository.*.json"):
+                _unlink(memo)
 
 
 def _write_atomically(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".json")
     try:
         # dumps, not dump: only the one-shot encoder is the C one
         text = json.dumps(data, separators=(",", ":"))

@@ -25,7 +25,7 @@ from .discovery import FileSet, _too_large, matches, relative
 from .engine import FileResult, Plan, RunResult, check_file, run
 from .gitstate import LINK_MODE, ChangeBase, open_base
 from .model import Diagnostic, Position, Problem, Severity
-from .parallel import Analyser, StateMemo
+from .parallel import Analyser, StateMemo, narrow
 from .suppress import Filter
 
 READ_CHUNK = 256  # base files read from git and checked at a time
@@ -101,13 +101,15 @@ class BaseRun:
     def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
         todo = [rel for rel in files.context if rel in self.change.changed or rel not in self.current]
         cache = self.work_tree.side_cache("base") if self.work_tree is not None else None
+        # Computed (and cached) with the same rules as the work tree's results, then narrowed alike.
+        full = self.work_tree.checking_plan(plan) if self.work_tree is not None else plan
         checked: dict[str, FileResult] = {}
         keys: dict[str, str | None] = {}
         for start in range(0, len(todo), READ_CHUNK):  # a long branch's files are not all held at once
             for rel, content in self.change.contents(todo[start:start + READ_CHUNK],
                                                      plan.limits.max_file_bytes).items():
                 keys[rel] = content_key(content) if isinstance(content, bytes) else None
-                checked[rel] = _check(rel, content, keys[rel], plan, cache)
+                checked[rel] = _check(rel, content, keys[rel], full, cache)
         if cache is not None:
             cache.keep_only(set(todo))
             cache.save()
@@ -115,6 +117,8 @@ class BaseRun:
             known = self.work_tree.content_keys
             self._memo = self.work_tree.state_memo(
                 files.context, [keys[rel] if rel in keys else known.get(rel) for rel in files.context])
+        if full is not plan:
+            checked = {rel: narrow(result, plan) for rel, result in checked.items()}
         return [checked[rel] if rel in checked else self.current[rel] for rel in files.context]
 
     def recall(self) -> list[Diagnostic] | None:

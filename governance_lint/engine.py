@@ -234,6 +234,11 @@ def _crash(rule: Rule, path: str, exc: BaseException) -> str:
     return f"rule {rule.code} {rule.name} ({rule.source}) crashed on {path}: {type(exc).__name__}: {exc}{at}"
 
 
+def crash_rule(crash: str) -> str:
+    """The code of the rule a crash report (``_crash``) is about."""
+    return crash.split(" ", 2)[1]
+
+
 # -- the whole run ----------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ file order, so the output is byte-identical to a serial run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -23,10 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheStats, ResultCache, content_key, file_signature, run_digest
+from .cache import (
+    CacheStats,
+    ResultCache,
+    content_key,
+    file_signature,
+    read_clock,
+    run_digest,
+    trusted_signature,
+)
 from .config import Config
 from .discovery import FileSet, read_file
-from .engine import FileResult, Plan, check_file
+from .engine import FileResult, Plan, check_file, crash_rule
 from .model import Diagnostic
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
@@ -55,9 +65,13 @@ class Analyser:
     use_cache: bool = True
     pool_threshold: int = POOL_THRESHOLD
     reuse: bool = True  # False: check every file again and replace the cache (found damaged)
+    # The plan per-file results are computed and cached with: every rule the config enables, so
+    # that runs selecting different rules (per-rule pre-commit hooks) share one cache.
+    shared: Plan | None = None
     stats: CacheStats = field(default_factory=CacheStats)
     _cache: ResultCache | None = field(default=None, repr=False)
     _repository_key: str | None = field(default=None, repr=False)
+    _rules: str = field(default="", repr=False)  # the selected rules, part of every repository key
     #: sha256 of each file's bytes, by path, after a call (None: unreadable, or the cache is off)
     content_keys: dict[str, str | None] = field(default_factory=dict, repr=False)
 
@@ -65,7 +79,12 @@ class Analyser:
         with _bulk_phase():
             return self._analyse(files, plan)
 
-    def _analyse(self, files: FileSet, plan: Plan) -> list[FileResult]:
+    def checking_plan(self, selected: Plan) -> Plan:
+        """The plan per-file results are computed with for a run that selects ``selected``."""
+        return self.shared if self.use_cache and self.shared is not None else selected
+
+    def _analyse(self, files: FileSet, selected: Plan) -> list[FileResult]:
+        plan = self.checking_plan(selected)
         cache = ResultCache(files.root, run_digest(plan, self.config)) if self.use_cache else None
         if cache is not None and self.reuse:
             cache.load()
@@ -94,8 +113,11 @@ class Analyser:
             cache.keep_only(set(files.context))
             cache.save()
             self._cache = cache
-            self._repository_key = _repository_key(cache.digest, files.context, keys)
+            self._rules = json.dumps(selected.fingerprint(), sort_keys=True, default=repr)
+            self._repository_key = _repository_key(f"{cache.digest}\n{self._rules}", files.context, keys)
         self.content_keys = dict(zip(files.context, keys, strict=True))
+        if plan is not selected:
+            return [narrow(result, selected) for result in results]  # type: ignore[arg-type]
         return results  # type: ignore[return-value]  # every slot is filled above
 
     # The repository rules' findings, remembered for a repository whose every file is unchanged.
@@ -110,7 +132,9 @@ class Analyser:
 
     def state_memo(self, paths: Sequence[str], keys: Sequence[str | None]) -> StateMemo | None:
         """The same memory for another state of this repository: its paths and their content keys."""
-        return self._memo(_repository_key(self._cache.digest, paths, keys) if self._cache is not None else None)
+        if self._cache is None:
+            return None
+        return self._memo(_repository_key(f"{self._cache.digest}\n{self._rules}", paths, keys))
 
     def side_cache(self, name: str) -> ResultCache | None:
         """A cache of this run's results for files that are not the work tree's (None: the cache is off)."""
@@ -125,6 +149,7 @@ class Analyser:
         return StateMemo(self._cache, key) if self._cache is not None and key is not None else None
 
     def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> tuple[str, FileResult] | None:
+        read_ns = read_clock()
         signature = file_signature(root, rel)
         found = cache.unchanged(rel, signature)
         if found is not None:
@@ -133,7 +158,7 @@ class Analyser:
             content = read_file(root, rel, plan.limits.max_file_bytes)
             if not isinstance(content, bytes):
                 return None
-            found = cache.lookup(rel, content_key(content), signature)
+            found = cache.lookup(rel, content_key(content), trusted_signature(signature, read_ns))
         if found is None:
             return None
         key, raw = found
@@ -163,6 +188,16 @@ class StateMemo:
         self.cache.remember(self.key, [d.to_dict() for d in findings])
 
 
+def narrow(result: FileResult, plan: Plan) -> FileResult:
+    """A file's result as ``plan`` (a selection of the rules it was computed with) would have found it."""
+    codes = {active.rule.code for active in plan.rules}
+    return dataclasses.replace(
+        result,
+        diagnostics=[d for d in result.diagnostics if d.code in codes],
+        crashes=[c for c in result.crashes if crash_rule(c) in codes],
+    )
+
+
 def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None]) -> str | None:
     """Names the whole repository's content: every file's path and bytes (None if one was unreadable)."""
     if any(key is None for key in keys):
@@ -172,11 +207,16 @@ def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None
 
 
 def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
-                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True) -> Analyser:
-    """The analyser ``runner.check`` uses: ``jobs`` defaults to every core."""
+                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True,
+                  shared: Plan | None = None) -> Analyser:
+    """The analyser ``runner.check`` uses: ``jobs`` defaults to every core.
+
+    ``shared``, a plan holding every rule of the run's plan and more, is what
+    per-file work is computed and cached with when the cache is on.
+    """
     if config is None:
         raise ValueError("make_analyser needs the run's config (its root names the cache folder)")
-    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold, reuse)
+    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold, reuse, shared)
 
 
 @contextlib.contextmanager
@@ -193,10 +233,11 @@ def _bulk_phase() -> Iterator[None]:
 
 
 def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, list[int] | None, FileResult]:
+    read_ns = read_clock()
     signature = file_signature(root, rel)  # before reading: a change while reading makes it stale, not wrong
     content = read_file(root, rel, plan.limits.max_file_bytes)
     key = content_key(content) if isinstance(content, bytes) else None
-    return key, signature, check_file(rel, content, plan)
+    return key, trusted_signature(signature, read_ns), check_file(rel, content, plan)
 
 
 def _check_here(root: Path, rel: str, plan: Plan,

@@ -6,6 +6,7 @@ lives here and below.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -48,23 +49,52 @@ class CheckSettings:
     color: bool = False
     cwd: Path | None = None
     new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
+    isolated: bool = False
 
 
-def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
+def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (),
+                   isolated: bool = False) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
     Searching from the named paths (their common folder) makes
     ``govlint check examples/failing`` use the config that governs those files,
     as ruff and eslint do; with no paths named it is the current folder.
+
+    ``isolated`` (``--isolated``, for pull requests from anyone) never reads
+    the repository's config: the built-in defaults, or a ``--config`` outside
+    the checkout, whose relative ``plugins`` and ``baseline`` stay relative to
+    its own folder while the repository root is the checkout's git work tree.
     """
+    start = _start_folder(cwd, paths)
+    if isolated:
+        return _isolated_config(settings_config, cwd, start)
     if settings_config is not None:
         return load_config(settings_config, cwd)
-    found = None
-    if paths:
-        absolute = [os.path.abspath(cwd / p) for p in paths]
-        common = Path(os.path.commonpath(absolute))
-        found = find_config(common if common.is_dir() else common.parent)
-    return load_config(found or find_config(cwd), cwd)
+    return load_config(find_config(start) or find_config(cwd), cwd)
+
+
+def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
+    if not paths:
+        return cwd
+    common = Path(os.path.commonpath([os.path.abspath(cwd / p) for p in paths]))
+    return common if common.is_dir() else common.parent
+
+
+def _isolated_config(trusted: Path | None, cwd: Path, start: Path) -> Config:
+    root = (git_root(start) or git_root(cwd) or cwd).resolve()
+    if trusted is None:
+        return load_config(None, root)
+    config = load_config(trusted, cwd)
+    assert config.path is not None
+    if config.path.resolve().is_relative_to(root):
+        raise UsageError(f"--isolated ignores the repository's config, but --config {trusted} is inside the "
+                         f"checkout {root}; name a config file kept outside it")
+    folder = config.path.parent
+    return dataclasses.replace(
+        config, root=root,
+        plugins=tuple(str(folder / entry) for entry in config.plugins),  # absolute entries stay as they are
+        baseline=str(folder / config.baseline) if config.baseline else None,
+    )
 
 
 def build_registry(config: Config) -> Registry:
@@ -79,23 +109,45 @@ def build_registry(config: Config) -> Registry:
 
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.commands import CommandSafeStream
+
+    errors = CommandSafeStream(stderr)  # repository text in a message must not become a CI command
+    try:
+        return _check(settings, stdout, errors)  # type: ignore[arg-type]  # a stream that writes lines
+    finally:
+        errors.finish()
+
+
+def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.base import safe_text
+
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths)
+    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
     files = discover(config, settings.paths, cwd)
     for name in files.missing:
         raise FileNotFoundError(f"{name}: no such file or directory")
+    for target in (settings.output, settings.write_baseline):
+        if target is not None:
+            _refuse_unsafe_target(cwd / target, files)
+    if settings.use_cache:
+        from .cache import refuse_inside
+
+        refuse_inside({files.root, git_root(files.root) or files.root})
     filters = make_filters(settings, config, registry, plan, files.reported)
     change = _change(settings, config, registry, plan)
+    # Per-file results are computed and cached for every rule the config enables, so runs that
+    # select different rules (per-rule hooks) share one cache.
+    shared = shared_plan(registry, config, plan) if settings.use_cache else None
     try:
-        result = _run(settings, config, files, plan, filters, change, reuse=True)
+        result = _run(settings, config, files, plan, filters, change, shared, reuse=True)
     except DamagedFacts:
         # The cache held facts that do not decode: never trust it, check every file and replace it.
-        result = _run(settings, config, files, plan, filters, change, reuse=False)
+        result = _run(settings, config, files, plan, filters, change, shared, reuse=False)
     for crash in result.crashes:
-        print(f"govlint: error: {crash}", file=stderr)
+        print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
     if settings.write_baseline is not None:
         count = write_baseline(cwd / settings.write_baseline, result)
         if not settings.quiet:
@@ -122,10 +174,11 @@ def _change(settings: CheckSettings, config: Config, registry: Registry,
 
 
 def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, filters: list[Filter],
-         change: tuple[Change, list[Filter]] | None, reuse: bool) -> RunResult:
+         change: tuple[Change, list[Filter]] | None, shared: Plan | None, reuse: bool) -> RunResult:
     # Per-file work cached by content and spread over the cores; it also remembers the
     # repository rules' findings of an unchanged repository.
-    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=reuse)
+    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=reuse,
+                            shared=shared)
     result = run(files, plan, config, analyse, filters, memo=analyse)
     if change is None:
         return result
@@ -135,9 +188,33 @@ def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, fi
     return only_new(result, check_base(base, plan, config, result, base_filters, analyse), base.renames)
 
 
+def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:
+    """Every rule the config enables plus those ``plan`` selects: what per-file results are cached with.
+
+    Runs that select different rules (``--select``, ``--ignore``: one pre-commit
+    hook per rule) then share one cache instead of evicting each other's.
+    """
+    every = make_plan(registry, config, Selection(), plan.today)
+    enabled = {active.rule.code for active in every.rules}
+    # Selected with --select although the config turns them off:
+    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)
+    return dataclasses.replace(every, rules=tuple(sorted(every.rules + extra, key=lambda a: a.rule.code)))
+
+
+def _refuse_unsafe_target(target: Path, files: FileSet) -> None:
+    """A report or baseline is never written through a link, nor over a file being checked."""
+    from .safe_write import UnsafeTarget, check_target
+
+    check_target(target, files.root)
+    rel = os.path.relpath(os.path.abspath(target), files.root)
+    if rel in set(files.context):
+        raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
+
+
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO,
             cwd: Path) -> None:
     from .reporters import Report, render
+    from .safe_write import open_atomically
 
     diagnostics = result.diagnostics
     if settings.quiet:
@@ -152,10 +229,8 @@ def _report(settings: CheckSettings, config: Config, files: FileSet, result: Run
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
-    tmp = settings.output.with_name(settings.output.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as stream:
+    with open_atomically(settings.output) as stream:
         render(settings.format, report, stream, color=False)
-    os.replace(tmp, settings.output)
 
 
 def output_base(fmt: str, config: Config, cwd: Path) -> Path:

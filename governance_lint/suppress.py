@@ -13,7 +13,6 @@ a suppression of GOV203 unused, and neither does a rule turned off in config.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .config import Config, ConfigError
 from .discovery import read_file
 from .model import Diagnostic, Document, NodePath, Problem
+from .safe_write import write_text_atomically
 
 if TYPE_CHECKING:
     from .engine import FileResult, Plan, RunResult
@@ -385,12 +385,9 @@ def write_baseline(path: Path, result: RunResult) -> int:
                      for d in result.diagnostics)
     text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomically(path, text)  # never through a link the repository planted
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
     return len(entries)
 
