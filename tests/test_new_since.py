@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,12 +51,12 @@ def repo(tmp_path: Path) -> Repo:
     return created
 
 
-def report(done: object) -> dict[str, object]:
-    return json.loads(done.stdout)  # type: ignore[attr-defined]
+def report(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def found(done: object) -> list[tuple[str, str, int, int]]:
-    return [(d["code"], d["path"], d["line"], d["column"]) for d in report(done)["diagnostics"]]  # type: ignore
+def found(done: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int, int]]:
+    return [(d["code"], d["path"], d["line"], d["column"]) for d in report(done)["diagnostics"]]
 
 
 def line_of(repo: Repo, rel: str, text: str) -> int:
@@ -142,7 +144,7 @@ def test_a_renamed_file_keeps_its_old_findings_old(repo: Repo) -> None:
     everything = repo.govlint("check", "--format", "json")
 
     assert done.returncode == 0, done.stdout
-    assert report(done)["summary"]["existing"] == LEGACY_FINDINGS  # type: ignore[index]
+    assert report(done)["summary"]["existing"] == LEGACY_FINDINGS
     assert {path for _, path, _, _ in found(everything)} == {moved}
 
 
@@ -235,7 +237,7 @@ def test_the_first_commit_of_a_repository_compares_with_nothing(tmp_path: Path) 
 
     assert done.returncode == 1
     assert len(found(done)) == LEGACY_FINDINGS
-    assert report(done)["summary"]["existing"] == 0  # type: ignore[index]
+    assert report(done)["summary"]["existing"] == 0
 
 
 def test_a_config_in_a_subfolder_compares_its_own_files(tmp_path: Path) -> None:
@@ -251,7 +253,7 @@ def test_a_config_in_a_subfolder_compares_its_own_files(tmp_path: Path) -> None:
     assert done.returncode == 1
     # (paths in JSON may be relative to the config's folder or to the work tree's root)
     assert {(code, path.removeprefix("ops/")) for code, path, _, _ in found(done)} == {("GOV005", PROCESS)}
-    assert report(done)["summary"]["existing"] == LEGACY_FINDINGS  # type: ignore[index]
+    assert report(done)["summary"]["existing"] == LEGACY_FINDINGS
 
 
 def test_write_baseline_and_new_since_do_not_go_together(repo: Repo) -> None:
