@@ -1,0 +1,318 @@
+"""``govlint lsp``: the protocol plumbing (pygls) around the live repository and the features.
+
+Every buffer the editor opens or changes is laid over the repository and
+checked again on its own; then every open file's diagnostics are computed
+with the whole repository as context and published (the edited file always,
+the others when what they show changed).  Nothing a buffer holds can stop
+the server: a request that fails is answered with an error or a diagnostic,
+and the next one is served.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..editing import EditError
+from ..workspace import LiveRepository
+from . import features
+from .text import Text
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+WATCHED = "**/{*.yaml,*.yml,*.toml,*.py,*.json}"
+
+
+class GovlintServer(LanguageServer):
+    """The language server: one live repository (the workspace root's) and what was last published."""
+
+    def __init__(self) -> None:
+        super().__init__("govlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.repository: LiveRepository | None = None
+        self.published: dict[str, list[lsp.Diagnostic]] = {}
+
+    # -- paths ----------------------------------------------------------------------------
+
+    def rel(self, uri: str) -> str | None:
+        """The repository-relative path of a ``file:`` URI (None: not in the repository)."""
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if path is None or self.repository is None:
+            return None
+        return self.repository.relative(Path(path))
+
+    def uri(self, rel: str) -> str:
+        assert self.repository is not None
+        return from_fs_path(str(self.repository.root / rel)) or rel
+
+    def text(self, rel: str) -> Text:
+        assert self.repository is not None
+        return Text(self.repository.text(rel) or "")
+
+    # -- loading and publishing ------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load config, plugins, baseline and every file; a broken config is said, not fatal."""
+        start = Path(self.workspace.root_path or os.getcwd())
+        try:
+            if self.repository is None:
+                self.repository = LiveRepository(start)
+            else:
+                self.repository.load()
+        except Exception as exc:  # noqa: BLE001 - ConfigError, UsageError, RuleError, a plugin's own
+            self.window_show_message(lsp.ShowMessageParams(
+                type=lsp.MessageType.Error, message=f"govlint: {exc}; diagnostics stay as they were"))
+            return
+        for uri, document in self.workspace.text_documents.items():
+            rel = self.rel(uri)
+            if rel is not None:
+                self.repository.set_buffer(rel, document.source)
+
+    def publish(self, first: str | None = None) -> None:
+        """Diagnostics of every open file in the repository; ``first`` always, the rest when changed."""
+        if self.repository is None:
+            return
+        open_files = {rel: uri for uri in self.workspace.text_documents if (rel := self.rel(uri)) is not None}
+        found = self.repository.diagnostics(open_files)
+        order = sorted(open_files.items(), key=lambda item: item[1] != first)
+        for rel, uri in order:
+            text = Text(self.repository.buffers.get(rel, ""))
+            diagnostics = [features.to_lsp_diagnostic(d, text) for d in found.get(rel, [])]
+            if uri != first and self.published.get(uri) == diagnostics:
+                continue
+            self.published[uri] = diagnostics
+            version = self.workspace.get_text_document(uri).version
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+
+    def clear(self, uri: str) -> None:
+        self.published.pop(uri, None)
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def buffer_failed(self, uri: str, exc: BaseException) -> None:
+        """Say on the buffer itself that it could not be checked, and keep serving."""
+        log.error("govlint could not check %s: %s", uri, "".join(traceback.format_exception(exc)))
+        at = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1))
+        message = f"govlint could not check this file: {type(exc).__name__}: {exc}"[:500]
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[
+            lsp.Diagnostic(range=at, message=message, severity=lsp.DiagnosticSeverity.Error, code="GOV001",
+                           source=features.SOURCE)]))
+
+
+server = GovlintServer()
+
+
+def _answer(default: Any = None) -> Callable[[F], F]:
+    """A request handler that answers ``default`` (and logs) instead of failing on a surprise."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(ls: GovlintServer, params: Any) -> Any:
+            if ls.repository is None:
+                return default
+            try:
+                return fn(ls, params)
+            except JsonRpcException:
+                raise
+            except Exception:
+                log.exception("govlint: %s failed", fn.__name__)
+                return default
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def _where(ls: GovlintServer, params: Any) -> tuple[str, Text, int, int] | None:
+    """The file, its text and the 1-based line and column of a positional request."""
+    rel = ls.rel(params.text_document.uri)
+    if rel is None:
+        return None
+    text = ls.text(rel)
+    line, column = text.column(params.position)
+    return rel, text, line, column
+
+
+def _target(ls: GovlintServer, params: Any) -> str | None:
+    """The ``KIND:ID`` under the cursor of a positional request."""
+    where = _where(ls, params)
+    assert ls.repository is not None
+    return features.target_at(ls.repository, *where) if where else None
+
+
+# -- document synchronisation ------------------------------------------------------------
+
+@server.feature(lsp.INITIALIZED)
+def initialized(ls: GovlintServer, params: lsp.InitializedParams) -> None:
+    ls.load()
+    watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+    if watched and watched.dynamic_registration:
+        ls.client_register_capability(lsp.RegistrationParams(registrations=[lsp.Registration(
+            id="govlint-watched-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[lsp.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+    ls.publish()
+
+
+def _buffer_changed(ls: GovlintServer, uri: str) -> None:
+    rel = ls.rel(uri)
+    if rel is None or ls.repository is None:
+        return
+    try:
+        ls.repository.set_buffer(rel, ls.workspace.get_text_document(uri).source)
+        ls.publish(first=uri)
+    except Exception as exc:  # noqa: BLE001 - a hostile buffer gets a diagnostic, the server keeps serving
+        ls.buffer_failed(uri, exc)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: GovlintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    _buffer_changed(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: GovlintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    _buffer_changed(ls, params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: GovlintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    rel = ls.rel(params.text_document.uri)
+    ls.clear(params.text_document.uri)
+    if rel is None or ls.repository is None:
+        return
+    try:
+        ls.repository.set_buffer(rel, None)
+        ls.publish()
+    except Exception:
+        log.exception("govlint: closing %s failed", rel)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: GovlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    rel = ls.rel(params.text_document.uri)
+    if rel is not None and ls.repository is not None and ls.repository.is_setting(rel):
+        ls.load()
+        ls.publish()
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: GovlintServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+    if ls.repository is None:
+        ls.load()
+        ls.publish()
+        return
+    changed = [rel for change in params.changes if (rel := ls.rel(change.uri)) is not None]
+    try:
+        if any(ls.repository.is_setting(rel) for rel in changed):
+            ls.load()
+        else:
+            for rel in changed:
+                if rel not in ls.repository.buffers:
+                    ls.repository.file_changed(rel)
+        ls.publish()
+    except Exception:
+        log.exception("govlint: a watched-file change failed")
+
+
+# -- navigation --------------------------------------------------------------------------
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+@_answer(default=None)
+def definition(ls: GovlintServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
+    target = _target(ls, params)
+    return features.definition(ls.repository, ls.uri, target) or None if target else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+@_answer(default=None)
+def references(ls: GovlintServer, params: lsp.ReferenceParams) -> list[lsp.Location] | None:
+    target = _target(ls, params)
+    if target is None:
+        return None
+    return features.references(ls.repository, ls.uri, target, params.context.include_declaration)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+@_answer(default=None)
+def hover(ls: GovlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    target = _target(ls, params)
+    if target is None:
+        return None
+    content = lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=features.hover(ls.repository, target))
+    return lsp.Hover(contents=content)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
+@_answer(default=None)
+def completion(ls: GovlintServer, params: lsp.CompletionParams) -> lsp.CompletionList | None:
+    where = _where(ls, params)
+    if where is None:
+        return None
+    assert ls.repository is not None
+    _, text, line, column = where
+    return lsp.CompletionList(is_incomplete=False, items=features.completion(ls.repository, text, line, column))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+@_answer(default=None)
+def prepare_rename(ls: GovlintServer, params: lsp.PrepareRenameParams) -> lsp.PrepareRenamePlaceholder | None:
+    where = _where(ls, params)
+    assert ls.repository is not None
+    return features.prepare_rename(ls.repository, *where) if where else None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+@_answer(default=None)
+def rename(ls: GovlintServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
+    target = _target(ls, params)
+    if target is None:
+        raise JsonRpcInvalidParams(message="govlint: put the cursor on an entity id or a reference to rename it")
+    try:
+        return features.rename(ls.repository, ls.uri, target, params.new_name)
+    except EditError as exc:
+        raise JsonRpcInvalidParams(message=f"govlint: {exc}") from None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@_answer(default=None)
+def code_action(ls: GovlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+    rel = ls.rel(params.text_document.uri)
+    if rel is None:
+        return None
+    assert ls.repository is not None
+    return features.code_actions(ls.repository, params.text_document.uri, ls.text(rel),
+                                 params.context.diagnostics) or None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@_answer(default=None)
+def document_symbol(ls: GovlintServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol] | None:
+    rel = ls.rel(params.text_document.uri)
+    if rel is None:
+        return None
+    assert ls.repository is not None
+    return features.document_symbols(ls.repository.documents(rel), ls.text(rel))
+
+
+def serve() -> None:
+    """Serve one editor on standard input and output until it says exit."""
+    logging.basicConfig(level=logging.WARNING, format="govlint-lsp: %(levelname)s: %(message)s")
+    try:
+        server.start_io()
+    finally:
+        # The protocol owned standard output and closed it on exit: nothing else may write there.
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
