@@ -6,6 +6,12 @@ worker pool on the first load), a changed buffer or file is checked again on
 its own with ``engine.check_file``, and the repository phase and the filters
 (suppressions, baseline, ``per-file``) run through ``engine.run`` for the
 files being shown, exactly as ``govlint check`` would report them.
+
+Two things keep an edit cheap in a large repository.  The index is built in
+path order from the held results, without sorting.  And the repository
+rules' findings are remembered until some file's facts (its entities,
+references, terms and interfaces, with their positions) change: typing inside
+a description changes no fact, so only the edited file's own checks run.
 """
 
 from __future__ import annotations
@@ -13,13 +19,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from .api import RepositoryContext
 from .config import Config
 from .discovery import FileSet, discover, matches, read_file, relative
 from .engine import FileResult, Plan, Selection, check_file, make_plan, run
-from .index import RepositoryIndex
+from .index import DamagedFacts, Entity, RepositoryIndex, entity_to_json
 from .model import Diagnostic, Document, Position, Problem
 from .registry import Registry
 from .runner import CheckSettings, build_registry, resolve_config
@@ -48,6 +57,7 @@ class LiveRepository:
         self.results: dict[str, FileResult] = {}
         self._paths: list[str] = []
         self._index: RepositoryIndex | None = None
+        self._remembered: tuple[frozenset[str], list[Diagnostic], list[str]] | None = None
         self.load()
 
     # -- loading ------------------------------------------------------------------
@@ -68,6 +78,11 @@ class LiveRepository:
         files = discover(config, (), config.root)
         analyse = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config)
         results = analyse(files, plan)
+        try:
+            for result in results:
+                result.entities  # noqa: B018 - decoded now, so damaged cached facts show here
+        except DamagedFacts:
+            results = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config, reuse=False)(files, plan)
         self.config: Config = config
         self.registry: Registry = registry
         self.plan: Plan = plan
@@ -76,7 +91,7 @@ class LiveRepository:
         self.results = {r.path: r for r in results}
         for path in self.buffers:
             self._check(path)
-        self._index = None
+        self._changed()
 
     @property
     def root(self) -> Path:
@@ -133,17 +148,24 @@ class LiveRepository:
         if not self.governs(rel) or (self.config.path and rel == relative(self.root, self.config.path)):
             return
         exists = rel in self.buffers or os.path.lexists(self.root / rel)
-        known = rel in self.results
+        before = self.results.get(rel)
         if not exists:
-            if known:
+            if before is not None:
                 del self.results[rel]
                 self._paths.remove(rel)
-                self._index = None
+                self._changed()
             return
-        self.results[rel] = check_file(rel, self._content(rel), self.plan)
-        if not known:
+        after = self.results[rel] = check_file(rel, self._content(rel), self.plan)
+        if before is None:
             bisect.insort(self._paths, rel)
+            self._changed()
+        elif _facts(before) != _facts(after):
+            self._changed()
+
+    def _changed(self) -> None:
+        """Some file's facts changed: the index and the repository rules' findings are out of date."""
         self._index = None
+        self._remembered = None
 
     def _content(self, rel: str) -> bytes | Problem:
         if rel in self.buffers:
@@ -163,8 +185,8 @@ class LiveRepository:
     def index(self) -> RepositoryIndex:
         """The repository index of every file's facts as they are now (rebuilt after a change)."""
         if self._index is None:
-            self._index = RepositoryIndex.build((e for r in self.results.values() for e in r.entities),
-                                                self.documents)
+            self._index = _PathOrderIndex.of([e for p in self._paths for e in self.results[p].entities],
+                                             self.documents)
         return self._index
 
     def diagnostics(self, shown: Iterable[str]) -> dict[str, list[Diagnostic]]:
@@ -174,13 +196,34 @@ class LiveRepository:
         if not reported:
             return found
         files = FileSet(self.root, tuple(self._paths), reported)
-        result = run(files, self.plan, self.config, self._held, self._filters(reported))
+        memo = self._repository_findings(reported)
+        result = run(files, self.plan, self.config, self._held, self._filters(reported), memo=memo)
         for d in result.diagnostics:
             found.setdefault(d.path, []).append(d)
-        for crash in result.crashes:  # a crashing rule is shown where the editor looks, not lost
+        for crash in [*result.crashes, *memo.crashes]:  # a crashing rule is shown where the editor looks
             for path in reported:
                 found[path].append(_crash_diagnostic(path, crash))
         return found
+
+    def _repository_findings(self, reported: frozenset[str]) -> _Remembered:
+        """The repository rules' findings for the ``reported`` files: remembered, or found now."""
+        if self._remembered is None or self._remembered[0] != reported:
+            index = replace(self.index, reported=reported)
+            findings: list[Diagnostic] = []
+            crashes: list[str] = []
+            for active in self.plan.rules:
+                rule = active.rule
+                if rule.check_repository is None:
+                    continue
+                ctx = RepositoryContext(rule, active.severity, active.options, self.plan.today, index=index)
+                try:
+                    rule.check_repository(index, ctx)
+                except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the others
+                    crashes.append(f"rule {rule.code} {rule.name} ({rule.source}) crashed on the repository: "
+                                   f"{type(exc).__name__}: {exc}")
+                findings.extend(ctx.findings)
+            self._remembered = (reported, findings, crashes)
+        return _Remembered(self._remembered[1], self._remembered[2])
 
     def _held(self, files: FileSet, plan: Plan) -> list[FileResult]:
         return [self.results[p] for p in files.context]
@@ -190,6 +233,36 @@ class LiveRepository:
         if self.baseline:
             filters.append(BaselineFilter(self.baseline, self.config, self.plan, reported))
         return filters
+
+
+class _PathOrderIndex(RepositoryIndex):
+    """An index of entities already in path order (as the held results are): built without sorting."""
+
+    @classmethod
+    def of(cls, entities: list[Entity], loader: Callable[[str], tuple[Document, ...]]) -> RepositoryIndex:
+        index = cls(entities, loader)
+        for entity in entities:
+            index._by_key.setdefault(entity.key, []).append(entity)
+        return index
+
+
+@dataclass
+class _Remembered:
+    """The repository rules' findings handed to ``engine.run`` (its ``RepositoryMemo``)."""
+
+    findings: list[Diagnostic]
+    crashes: list[str]
+
+    def recall(self) -> list[Diagnostic] | None:
+        return self.findings
+
+    def remember(self, findings: list[Diagnostic]) -> None:
+        pass  # never asked: ``recall`` always answers
+
+
+def _facts(result: FileResult) -> list[list[Any]]:
+    """A file's facts, comparable (positions included): equal facts give equal repository findings."""
+    return [entity_to_json(e) for e in result.entities]
 
 
 def _crash_diagnostic(path: str, crash: str) -> Diagnostic:

@@ -78,6 +78,7 @@ class LspClient:
             if "method" in message and "id" in message:  # a request from the server
                 self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
                 continue
+            message["received"] = time.monotonic()  # when it arrived (the latency benchmark reads it)
             with self._changed:
                 if "id" in message:
                     self._responses[message["id"]] = message
