@@ -129,8 +129,9 @@ def test_schema_all_picks_each_documents_schema_by_kind(repo: Path) -> None:
     result = govlint(repo, "schema", "--all")
     assert result.returncode == 0
     schema = json.loads(result.stdout)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
     documents = [d for p in sorted(repo.rglob("governance/**/*.yaml"))
                  for d in yaml.safe_load_all(p.read_text(encoding="utf-8")) if d]
     assert len(documents) > 20

@@ -2,8 +2,10 @@
 
 Each document's schema is picked by its ``kind`` (``if``/``then`` on a
 ``kind`` const).  The kinds' own ``$defs`` are hoisted to the top as
-``Kind_name`` and their ``$ref``s rewritten, so the result holds no embedded
-resources and any draft 2020-12 consumer resolves it.
+``definitions/Kind_name`` and their ``$ref``s rewritten, so the result holds
+no embedded resources.  It is written as draft-07, the newest draft
+yaml-language-server supports; the kinds' schemas use no keyword newer than
+that besides ``$defs``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ def combined_schema(schemas: SchemaSet) -> dict[str, Any]:
             hoisted[f"{kind}_{name}"] = _rewrite(definition, kind)
         hoisted[kind] = _rewrite(own, kind)
         branches.append({"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
-                         "then": {"$ref": f"#/$defs/{kind}"}})
+                         "then": {"$ref": f"#/definitions/{kind}"}})
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
         "title": "govlint governance document",
         "description": "Any govlint/v1 document; its schema is chosen by its kind.",
@@ -40,17 +42,17 @@ def combined_schema(schemas: SchemaSet) -> dict[str, Any]:
             "kind": {"enum": list(kinds), "description": "The document kind."},
         },
         "allOf": branches,
-        "$defs": hoisted,
+        "definitions": hoisted,
     }
 
 
 def _rewrite(node: Any, kind: str) -> Any:
-    """``node`` with every local ``#/$defs/x`` reference renamed to ``#/$defs/Kind_x``."""
+    """``node`` with every local ``#/$defs/x`` reference renamed to ``#/definitions/Kind_x``."""
     if isinstance(node, dict):
         out = {k: _rewrite(v, kind) for k, v in node.items()}
         ref = out.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            out["$ref"] = f"#/$defs/{kind}_{ref[len('#/$defs/'):]}"
+            out["$ref"] = f"#/definitions/{kind}_{ref[len('#/$defs/'):]}"
         return out
     if isinstance(node, list):
         return [_rewrite(v, kind) for v in node]
