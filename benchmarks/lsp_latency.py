@@ -39,6 +39,12 @@ def memory_mib(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (steadier than wall time on a shared machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ensure_repository(root: Path, files: int) -> None:
     if not (root / ".govlint.yaml").exists():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(root), "--files", str(files)], check=True)
@@ -84,15 +90,20 @@ def main() -> None:
 
     typed = " The owner reviews the targets every quarter with the managers."[:args.keystrokes]
     column = len(lines[prose])
+    pid = client.process.pid
     prose_times = []
+    cpu = cpu_seconds(pid)
     for offset, char in enumerate(typed):
         prose_times.append(timed_edit(client, uri, (prose, column + offset), (prose, column + offset), char))
+    prose_cpu = (cpu_seconds(pid) - cpu) / len(typed)
 
     reference_times = []
     end = len(lines[owner])
+    cpu = cpu_seconds(pid)
     for i in range(args.reference_edits):
         digit = str(i % 10)  # person-0214<d>: most exist, so the finding comes and goes
         reference_times.append(timed_edit(client, uri, (owner, end - 1), (owner, end), digit))
+    reference_cpu = (cpu_seconds(pid) - cpu) / args.reference_edits
 
     rss, peak = memory_mib(client.process.pid)
     client.close()
@@ -100,8 +111,9 @@ def main() -> None:
     print(f"repository: {root} ({files} YAML files), load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"first load (initialize to the opened file's diagnostics): {first_load:.1f} s")
-    print(summary("typing prose (no fact changes)", prose_times))
-    print(summary("editing a reference (facts change, repository rules rerun)", reference_times))
+    print(summary("typing prose (no fact changes)", prose_times) + f"; server CPU {prose_cpu * 1000:.1f} ms/edit")
+    print(summary("editing a reference (facts change, repository rules rerun)", reference_times)
+          + f"; server CPU {reference_cpu * 1000:.1f} ms/edit")
     print(summary("all edits", prose_times + reference_times))
     print(f"server memory: {rss:.0f} MiB resident, {peak:.0f} MiB peak")
 

@@ -17,9 +17,11 @@ a description changes no fact, so only the edited file's own checks run.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -196,8 +198,9 @@ class LiveRepository:
         if not reported:
             return found
         files = FileSet(self.root, tuple(self._paths), reported)
-        memo = self._repository_findings(reported)
-        result = run(files, self.plan, self.config, self._held, self._filters(reported), memo=memo)
+        with _no_cyclic_gc():
+            memo = self._repository_findings(reported)
+            result = run(files, self.plan, self.config, self._held, self._filters(reported), memo=memo)
         for d in result.diagnostics:
             found.setdefault(d.path, []).append(d)
         for crash in [*result.crashes, *memo.crashes]:  # a crashing rule is shown where the editor looks
@@ -233,6 +236,19 @@ class LiveRepository:
         if self.baseline:
             filters.append(BaselineFilter(self.baseline, self.config, self.plan, reported))
         return filters
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The repository rules make many short-lived, acyclic objects; a full collection scanning every
+    held result on the way costs a third of an edit's time at 10,000 files.  Cycles wait until after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _PathOrderIndex(RepositoryIndex):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -223,3 +224,42 @@ def test_a_file_changed_on_disk_updates_the_open_files(client: LspClient, repo: 
     people.write_text(people.read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1), encoding="utf-8")
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": people.as_uri(), "type": 2}]})
     assert len(client.diagnostics(uri, until=bool)) == 2
+
+
+def check_json(root: Path) -> list[tuple[str, str, int, int]]:
+    result = subprocess.run(["govlint", "check", "--format", "json"], check=False, cwd=root, capture_output=True,
+                            text=True)
+    assert result.returncode in (0, 1), result.stderr
+    return sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"])
+
+
+@pytest.mark.parametrize("example", ["failing", "declarative"])
+def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> None:
+    """Same config, plugins, suppressions and baseline: every open file shows exactly check's findings."""
+    root = tmp_path / example
+    shutil.copytree(EXAMPLE.parent / example, root)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    before = check_json(root)
+    assert example != "declarative" or any(code.startswith("ACME") for _, code, _, _ in before)  # a plugin's
+    expected = before
+    if example == "failing":  # a baseline (named in the config) hides what it recorded, in check and editor alike
+        hidden = "governance/teams.yaml"
+        subprocess.run(["govlint", "check", hidden, "--write-baseline", ".govlint-baseline.json"], check=False,
+                       cwd=root, capture_output=True)
+        config = root / ".govlint.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "baseline: .govlint-baseline.json\n",
+                          encoding="utf-8")
+        expected = check_json(root)
+        assert [d for d in before if d[0] == hidden] and not [d for d in expected if d[0] == hidden]
+    lsp = LspClient(root)
+    try:
+        lsp.initialize(root)
+        files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml") if p.name != ".govlint.yaml")
+        uris = {rel: lsp.open(root / rel) for rel in files}
+        shown = []
+        for rel, uri in uris.items():
+            for d in lsp.diagnostics(uri, 1):
+                shown.append((rel, d["code"], d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1))
+    finally:
+        assert lsp.close() == 0
+    assert sorted(shown) == expected
