@@ -263,3 +263,15 @@ def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> 
     finally:
         assert lsp.close() == 0
     assert sorted(shown) == expected
+
+
+def test_an_editor_without_a_folder_gets_the_repository_of_the_file_it_opens(repo: Path) -> None:
+    lsp = LspClient(repo / "governance")  # started elsewhere, told no root
+    try:
+        lsp.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+        lsp.notify("initialized", {})
+        path = repo / TEAMS
+        uri = lsp.open(path, path.read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi"))
+        assert codes(lsp.diagnostics(uri, 1)) == [("GOV005", 7, 8, 20)]
+    finally:
+        assert lsp.close() == 0

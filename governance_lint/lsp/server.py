@@ -44,6 +44,12 @@ class GovlintServer(LanguageServer):
         self.repository: LiveRepository | None = None
         self.published: dict[str, list[lsp.Diagnostic]] = {}
 
+    @property
+    def live(self) -> LiveRepository:
+        """The repository, once loaded (request handlers run only then: see ``_answer``)."""
+        assert self.repository is not None
+        return self.repository
+
     # -- paths ----------------------------------------------------------------------------
 
     def rel(self, uri: str) -> str | None:
@@ -63,12 +69,19 @@ class GovlintServer(LanguageServer):
 
     # -- loading and publishing ------------------------------------------------------------
 
-    def load(self) -> None:
-        """(Re)load config, plugins, baseline and every file; a broken config is said, not fatal."""
-        start = Path(self.workspace.root_path or os.getcwd())
+    def load(self, start: Path | None = None) -> None:
+        """(Re)load config, plugins, baseline and every file; a broken config is said, not fatal.
+
+        The repository is found from the workspace folder as ``check`` finds it from a folder; an
+        editor that names no folder gets the repository of the first file it opens (``start``).
+        """
+        folders = [f.uri for f in self.workspace.folders.values()] if self.workspace.folders else []
+        root = self.workspace.root_path or next((to_fs_path(uri) for uri in folders), None)
+        if self.repository is None and root is None and start is None:
+            return  # no folder yet: wait for the first file
         try:
             if self.repository is None:
-                self.repository = LiveRepository(start)
+                self.repository = LiveRepository(Path(root) if root else start)  # type: ignore[arg-type]
             else:
                 self.repository.load()
         except Exception as exc:  # noqa: BLE001 - ConfigError, UsageError, RuleError, a plugin's own
@@ -148,8 +161,7 @@ def _where(ls: GovlintServer, params: Any) -> tuple[str, Text, int, int] | None:
 def _target(ls: GovlintServer, params: Any) -> str | None:
     """The ``KIND:ID`` under the cursor of a positional request."""
     where = _where(ls, params)
-    assert ls.repository is not None
-    return features.target_at(ls.repository, *where) if where else None
+    return features.target_at(ls.live, *where) if where else None
 
 
 # -- document synchronisation ------------------------------------------------------------
@@ -167,6 +179,8 @@ def initialized(ls: GovlintServer, params: lsp.InitializedParams) -> None:
 
 
 def _buffer_changed(ls: GovlintServer, uri: str) -> None:
+    if ls.repository is None and (path := to_fs_path(uri)) is not None:
+        ls.load(start=Path(path).parent)
     rel = ls.rel(uri)
     if rel is None or ls.repository is None:
         return
@@ -233,7 +247,7 @@ def did_change_watched_files(ls: GovlintServer, params: lsp.DidChangeWatchedFile
 @_answer(default=None)
 def definition(ls: GovlintServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
     target = _target(ls, params)
-    return features.definition(ls.repository, ls.uri, target) or None if target else None
+    return features.definition(ls.live, ls.uri, target) or None if target else None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
@@ -242,7 +256,7 @@ def references(ls: GovlintServer, params: lsp.ReferenceParams) -> list[lsp.Locat
     target = _target(ls, params)
     if target is None:
         return None
-    return features.references(ls.repository, ls.uri, target, params.context.include_declaration)
+    return features.references(ls.live, ls.uri, target, params.context.include_declaration)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -251,7 +265,7 @@ def hover(ls: GovlintServer, params: lsp.HoverParams) -> lsp.Hover | None:
     target = _target(ls, params)
     if target is None:
         return None
-    content = lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=features.hover(ls.repository, target))
+    content = lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=features.hover(ls.live, target))
     return lsp.Hover(contents=content)
 
 
@@ -261,17 +275,15 @@ def completion(ls: GovlintServer, params: lsp.CompletionParams) -> lsp.Completio
     where = _where(ls, params)
     if where is None:
         return None
-    assert ls.repository is not None
     _, text, line, column = where
-    return lsp.CompletionList(is_incomplete=False, items=features.completion(ls.repository, text, line, column))
+    return lsp.CompletionList(is_incomplete=False, items=features.completion(ls.live, text, line, column))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
 @_answer(default=None)
 def prepare_rename(ls: GovlintServer, params: lsp.PrepareRenameParams) -> lsp.PrepareRenamePlaceholder | None:
     where = _where(ls, params)
-    assert ls.repository is not None
-    return features.prepare_rename(ls.repository, *where) if where else None
+    return features.prepare_rename(ls.live, *where) if where else None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
@@ -281,7 +293,7 @@ def rename(ls: GovlintServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | N
     if target is None:
         raise JsonRpcInvalidParams(message="govlint: put the cursor on an entity id or a reference to rename it")
     try:
-        return features.rename(ls.repository, ls.uri, target, params.new_name)
+        return features.rename(ls.live, ls.uri, target, params.new_name)
     except EditError as exc:
         raise JsonRpcInvalidParams(message=f"govlint: {exc}") from None
 
@@ -293,8 +305,7 @@ def code_action(ls: GovlintServer, params: lsp.CodeActionParams) -> list[lsp.Cod
     rel = ls.rel(params.text_document.uri)
     if rel is None:
         return None
-    assert ls.repository is not None
-    return features.code_actions(ls.repository, params.text_document.uri, ls.text(rel),
+    return features.code_actions(ls.live, params.text_document.uri, ls.text(rel),
                                  params.context.diagnostics) or None
 
 
@@ -304,8 +315,7 @@ def document_symbol(ls: GovlintServer, params: lsp.DocumentSymbolParams) -> list
     rel = ls.rel(params.text_document.uri)
     if rel is None:
         return None
-    assert ls.repository is not None
-    return features.document_symbols(ls.repository.documents(rel), ls.text(rel))
+    return features.document_symbols(ls.live.documents(rel), ls.text(rel))
 
 
 def serve() -> None:
