@@ -224,9 +224,9 @@ def schema(kind: str | None, every: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
 def refs(reference: str, config_path: Path | None) -> None:
-    """List every site that names an entity, e.g. `govlint refs person:windy`.
+    """List every site that names an entity: its definition, then each reference.
 
-    One `path:line:column` a line: the definition first, then every reference
+    REF is KIND:ID, e.g. `govlint refs person:windy`.  One `path:line:column` a line: the definition first, then every reference
     in path order, with the entity and node that holds it.  Exit 2 when REF
     is malformed or nothing defines or names it.
     """
@@ -253,9 +253,9 @@ def refs(reference: str, config_path: Path | None) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
 def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> None:
-    """Rename an entity id and every reference to it, e.g. `govlint rename person:windy person:windy-chen`.
+    """Rename an entity id and every reference to it, changing nothing else.
 
-    Only the id and the references change; comments, quoting, order and every
+    E.g. `govlint rename person:windy person:windy-chen`.  Only the id and the references change; comments, quoting, order and every
     other byte stay.  Each file is replaced atomically.  Refuses (exit 2) when
     NEW exists, OLD does not, or an id is malformed.  NEW may be the bare id.
     """
@@ -285,7 +285,7 @@ def _shown_path(root: Path, rel: str) -> str:
 
 @main.command()
 def lsp() -> None:
-    """Run the language server on standard input and output (for an editor's LSP client).
+    """Run the language server on stdio, for an editor's LSP client.
 
     Diagnostics as you type with the whole repository as context, go to
     definition, find references, hover, completion, rename, code actions and

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from hostile_cases import laughs
-from lsp_client import LspClient, ServerError
+from lsp_client import LspClient, ServerError, govlint_command
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "clean"
 TEAMS = "governance/teams.yaml"
@@ -148,7 +148,7 @@ def test_rename_returns_one_edit_of_the_id_and_every_reference(client: LspClient
         assert after.replace("windy-chen", "windy") == before  # every other byte unchanged
         (repo / rel).write_text(after, encoding="utf-8")
     assert "email: windy@example.org" in (repo / MANAGERS).read_text(encoding="utf-8")
-    check = subprocess.run(["govlint", "check"], check=False, cwd=repo, capture_output=True, text=True)
+    check = subprocess.run([*govlint_command(), "check"], check=False, cwd=repo, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     with pytest.raises(ServerError, match="already exists"):
         client.position_request("textDocument/rename", uri, 8, 28, newName="guy")  # person:ann -> taken
@@ -227,7 +227,7 @@ def test_a_file_changed_on_disk_updates_the_open_files(client: LspClient, repo: 
 
 
 def check_json(root: Path) -> list[tuple[str, str, int, int]]:
-    result = subprocess.run(["govlint", "check", "--format", "json"], check=False, cwd=root, capture_output=True,
+    result = subprocess.run([*govlint_command(), "check", "--format", "json"], check=False, cwd=root, capture_output=True,
                             text=True)
     assert result.returncode in (0, 1), result.stderr
     return sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"])
@@ -244,7 +244,7 @@ def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> 
     expected = before
     if example == "failing":  # a baseline (named in the config) hides what it recorded, in check and editor alike
         hidden = "governance/teams.yaml"
-        subprocess.run(["govlint", "check", hidden, "--write-baseline", ".govlint-baseline.json"], check=False,
+        subprocess.run([*govlint_command(), "check", hidden, "--write-baseline", ".govlint-baseline.json"], check=False,
                        cwd=root, capture_output=True)
         config = root / ".govlint.yaml"
         config.write_text(config.read_text(encoding="utf-8") + "baseline: .govlint-baseline.json\n",
