@@ -105,6 +105,20 @@ def main() -> None:
         reference_times.append(timed_edit(client, uri, (owner, end - 1), (owner, end), digit))
     reference_cpu = (cpu_seconds(pid) - cpu) / args.reference_edits
 
+    # A reference typed at speed into the escalation path (no waiting between keystrokes; each one
+    # changes the file's facts): when does the last one's answer come, and how often was it published
+    # (edits queued behind a slow one are taken together)?
+    burst = ", person:person-00432"
+    line = next(i for i, text in enumerate(lines) if text.startswith("  escalation: ["))
+    column = lines[line].index("]")
+    before = len(client.published(uri))
+    sent = time.monotonic()
+    for offset, char in enumerate(burst):
+        version = client.edit(uri, (line, column + offset), (line, column + offset), char)
+    client.diagnostics(uri, version, timeout=300)
+    burst_seconds = time.monotonic() - sent
+    burst_publishes = len(client.published(uri)) - before
+
     rss, peak = memory_mib(client.process.pid)
     client.close()
     files = sum(1 for _ in root.rglob("*.yaml"))
@@ -115,6 +129,8 @@ def main() -> None:
     print(summary("editing a reference (facts change, repository rules rerun)", reference_times)
           + f"; server CPU {reference_cpu * 1000:.1f} ms/edit")
     print(summary("all edits", prose_times + reference_times))
+    print(f"typing a reference ({len(burst)} characters) without waiting: last answer after "
+          f"{burst_seconds * 1000:.0f} ms, {burst_publishes} publications")
     print(f"server memory: {rss:.0f} MiB resident, {peak:.0f} MiB peak")
 
 

@@ -164,6 +164,11 @@ class LiveRepository:
         elif _facts(before) != _facts(after):
             self._changed()
 
+    def up_to_date(self, shown: Iterable[str]) -> bool:
+        """Whether the repository rules' findings for these files are known (``diagnostics`` is cheap)."""
+        reported = frozenset(p for p in shown if p in self.results)
+        return self._remembered is not None and self._remembered[0] == reported
+
     def _changed(self) -> None:
         """Some file's facts changed: the index and the repository rules' findings are out of date."""
         self._index = None

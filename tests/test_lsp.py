@@ -275,3 +275,15 @@ def test_an_editor_without_a_folder_gets_the_repository_of_the_file_it_opens(rep
         assert codes(lsp.diagnostics(uri, 1)) == [("GOV005", 7, 8, 20)]
     finally:
         assert lsp.close() == 0
+
+
+def test_a_burst_of_edits_ends_with_the_last_versions_diagnostics(client: LspClient, repo: Path) -> None:
+    path = repo / TEAMS
+    uri = client.open(path)
+    original = path.read_text(encoding="utf-8")
+    version = 1
+    for typed in "windi", "wind", "windyy", "window", "windi":  # each changes a reference: no waiting between
+        version = client.change(uri, original.replace("lead: person:windy", f"lead: person:{typed}", 1))
+    assert codes(client.diagnostics(uri, version)) == [("GOV005", 7, 8, 20)]
+    version = client.change(uri, original)
+    assert client.diagnostics(uri, version) == []

@@ -10,12 +10,14 @@ and the next one is served.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
 import sys
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +36,10 @@ log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 WATCHED = "**/{*.yaml,*.yml,*.toml,*.py,*.json}"
+# While edits that rerun the repository rules follow each other within BUSY_SECONDS, the next one waits
+# DEBOUNCE_SECONDS for those queued behind it, so typing a reference does not build a backlog.
+BUSY_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.015
 
 
 class GovlintServer(LanguageServer):
@@ -43,6 +49,9 @@ class GovlintServer(LanguageServer):
         super().__init__("govlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.repository: LiveRepository | None = None
         self.published: dict[str, list[lsp.Diagnostic]] = {}
+        self.dirty: set[str] = set()  # buffers changed since their diagnostics were last published
+        self.pending: asyncio.TimerHandle | None = None
+        self.last_flush = 0.0
 
     @property
     def live(self) -> LiveRepository:
@@ -93,17 +102,50 @@ class GovlintServer(LanguageServer):
             if rel is not None:
                 self.repository.set_buffer(rel, document.source)
 
-    def publish(self, first: str | None = None) -> None:
-        """Diagnostics of every open file in the repository; ``first`` always, the rest when changed."""
+    def open_files(self) -> dict[str, str]:
+        """Repository-relative path -> URI of every open buffer in the repository."""
+        return {rel: uri for uri in self.workspace.text_documents if (rel := self.rel(uri)) is not None}
+
+    def changed(self, uri: str) -> None:
+        """A buffer changed: publish now, or, while edits that rerun the repository rules come in
+        quick succession, once they pause (edits queued behind a slow one are then taken together)."""
+        assert self.repository is not None
+        self.dirty.add(uri)
+        if self.pending is not None:
+            return  # the scheduled flush takes this edit too
+        busy = time.monotonic() - self.last_flush < BUSY_SECONDS
+        if self.repository.up_to_date(self.open_files()) or not busy:
+            self.flush()
+            return
+        try:
+            self.pending = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self.flush)
+        except RuntimeError:  # no event loop (never under start_io): publish at once
+            self.flush()
+
+    def flush(self) -> None:
+        """Publish for every changed buffer (and any other open file whose diagnostics changed)."""
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+        dirty, self.dirty = self.dirty, set()
+        try:
+            self.publish(always=dirty)
+        except Exception as exc:  # noqa: BLE001 - a hostile buffer gets a diagnostic, the server keeps serving
+            for uri in dirty:
+                self.buffer_failed(uri, exc)
+        self.last_flush = time.monotonic()
+
+    def publish(self, always: Collection[str] = ()) -> None:
+        """Diagnostics of every open file in the repository: ``always`` these, the rest when changed."""
         if self.repository is None:
             return
-        open_files = {rel: uri for uri in self.workspace.text_documents if (rel := self.rel(uri)) is not None}
+        open_files = self.open_files()
         found = self.repository.diagnostics(open_files)
-        order = sorted(open_files.items(), key=lambda item: item[1] != first)
+        order = sorted(open_files.items(), key=lambda item: item[1] not in always)
         for rel, uri in order:
             text = Text(self.repository.buffers.get(rel, ""))
             diagnostics = [features.to_lsp_diagnostic(d, text) for d in found.get(rel, [])]
-            if uri != first and self.published.get(uri) == diagnostics:
+            if uri not in always and self.published.get(uri) == diagnostics:
                 continue
             self.published[uri] = diagnostics
             version = self.workspace.get_text_document(uri).version
@@ -186,9 +228,10 @@ def _buffer_changed(ls: GovlintServer, uri: str) -> None:
         return
     try:
         ls.repository.set_buffer(rel, ls.workspace.get_text_document(uri).source)
-        ls.publish(first=uri)
     except Exception as exc:  # noqa: BLE001 - a hostile buffer gets a diagnostic, the server keeps serving
         ls.buffer_failed(uri, exc)
+        return
+    ls.changed(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
