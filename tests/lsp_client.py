@@ -124,14 +124,16 @@ class LspClient:
 
     # -- what an editor does -----------------------------------------------------------------
 
-    def initialize(self, root: Path, watch: bool = True) -> dict[str, Any]:
-        capabilities = {
+    def initialize(self, root: Path, watch: bool = True, encodings: list[str] | None = None) -> dict[str, Any]:
+        capabilities: dict[str, Any] = {
             "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": watch}, "workspaceEdit": {}},
             "textDocument": {"publishDiagnostics": {"versionSupport": True},
                              "hover": {"contentFormat": ["markdown", "plaintext"]},
                              "rename": {"prepareSupport": True},
                              "documentSymbol": {"hierarchicalDocumentSymbolSupport": True}},
         }
+        if encodings is not None:
+            capabilities["general"] = {"positionEncodings": encodings}
         result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(),
                                              "capabilities": capabilities})
         self.notify("initialized", {})

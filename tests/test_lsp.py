@@ -287,3 +287,26 @@ def test_a_burst_of_edits_ends_with_the_last_versions_diagnostics(client: LspCli
     assert codes(client.diagnostics(uri, version)) == [("GOV005", 7, 8, 20)]
     version = client.change(uri, original)
     assert client.diagnostics(uri, version) == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_columns_count_the_position_encoding_agreed_with_the_client(repo: Path, encoding: str) -> None:
+    lsp = LspClient(repo)
+    try:
+        assert lsp.initialize(repo, encodings=[encoding])["capabilities"]["positionEncoding"] == encoding
+        line = ('{apiVersion: govlint/v1, kind: Team, metadata: {id: cafe, name: "Café ☕ 𝄞"}, '
+                'spec: {lead: person:windi, members: []}}')
+        uri = lsp.open(repo / "governance/cafe.yaml", line + "\n")
+        start = line.index("person:windi")
+        units = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
+        width = len(line[:start].encode({"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]))
+        width //= units
+        assert codes(lsp.diagnostics(uri, 1)) == [("GOV005", 0, width, width + len("person:windi"))]
+        items = lsp.position_request("textDocument/completion", uri, 0, width + len("person:wi"))["items"]
+        edit = next(i for i in items if i["label"] == "person:windy")["textEdit"]
+        assert edit["range"] == {"start": {"line": 0, "character": width},
+                                 "end": {"line": 0, "character": width + len("person:windi")}}
+        hover = lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"]
+        assert "names no Person" in hover and "person:windy" in hover  # with its did-you-mean
+    finally:
+        assert lsp.close() == 0

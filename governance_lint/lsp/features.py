@@ -65,19 +65,20 @@ def _within(text: Text, line: int, start: int, literal: str, column: int) -> boo
 
 # -- navigation -----------------------------------------------------------------------
 
-def _location(repository: LiveRepository, locate: Locate, site: Occurrence) -> lsp.Location:
-    text = Text(repository.text(site.path) or "")
+def _location(repository: LiveRepository, locate: Locate, site: Occurrence, encoding: str) -> lsp.Location:
+    text = Text(repository.text(site.path) or "", encoding)
     start = site.column + 1 if text.line(site.line)[site.column - 1:site.column] in ("'", '"') else site.column
     return lsp.Location(uri=locate(site.path), range=text.range(site.line, start, start + len(site.text)))
 
 
-def definition(repository: LiveRepository, locate: Locate, target: str) -> list[lsp.Location]:
-    return [_location(repository, locate, s) for s in occurrences(repository.index, target) if s.definition]
+def definition(repository: LiveRepository, locate: Locate, target: str, encoding: str) -> list[lsp.Location]:
+    return [_location(repository, locate, s, encoding) for s in occurrences(repository.index, target)
+            if s.definition]
 
 
-def references(repository: LiveRepository, locate: Locate, target: str,
-               include_declaration: bool) -> list[lsp.Location]:
-    return [_location(repository, locate, s) for s in occurrences(repository.index, target)
+def references(repository: LiveRepository, locate: Locate, target: str, include_declaration: bool,
+               encoding: str) -> list[lsp.Location]:
+    return [_location(repository, locate, s, encoding) for s in occurrences(repository.index, target)
             if include_declaration or not s.definition]
 
 
@@ -175,12 +176,13 @@ def _item(label: str, name: str | None, documentation: str | None, edit_range: l
 
 # -- rename -----------------------------------------------------------------------------
 
-def rename(repository: LiveRepository, locate: Locate, target: str, new_name: str) -> lsp.WorkspaceEdit:
+def rename(repository: LiveRepository, locate: Locate, target: str, new_name: str,
+           encoding: str) -> lsp.WorkspaceEdit:
     """One workspace edit: the id and every reference to it, nothing else (EditError when refused)."""
     change = plan_rename(repository.index, target, new_name, repository.text)
     changes: dict[str, list[lsp.TextEdit]] = {}
     for path, edits in change.edits.items():
-        text = Text(change.texts[path])
+        text = Text(change.texts[path], encoding)
         changes[locate(path)] = [
             lsp.TextEdit(range=lsp.Range(text.at_offset(e.offset), text.at_offset(e.offset + e.length)),
                          new_text=e.new)

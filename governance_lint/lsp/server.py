@@ -72,9 +72,14 @@ class GovlintServer(LanguageServer):
         assert self.repository is not None
         return from_fs_path(str(self.repository.root / rel)) or rel
 
+    @property
+    def encoding(self) -> str:
+        """The position encoding agreed with the client (UTF-16 unless it offered another)."""
+        return str(self.workspace.position_encoding or "utf-16")
+
     def text(self, rel: str) -> Text:
         assert self.repository is not None
-        return Text(self.repository.text(rel) or "")
+        return Text(self.repository.text(rel) or "", self.encoding)
 
     # -- loading and publishing ------------------------------------------------------------
 
@@ -143,7 +148,7 @@ class GovlintServer(LanguageServer):
         found = self.repository.diagnostics(open_files)
         order = sorted(open_files.items(), key=lambda item: item[1] not in always)
         for rel, uri in order:
-            text = Text(self.repository.buffers.get(rel, ""))
+            text = Text(self.repository.buffers.get(rel, ""), self.encoding)
             diagnostics = [features.to_lsp_diagnostic(d, text) for d in found.get(rel, [])]
             if uri not in always and self.published.get(uri) == diagnostics:
                 continue
@@ -290,7 +295,7 @@ def did_change_watched_files(ls: GovlintServer, params: lsp.DidChangeWatchedFile
 @_answer(default=None)
 def definition(ls: GovlintServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
     target = _target(ls, params)
-    return features.definition(ls.live, ls.uri, target) or None if target else None
+    return features.definition(ls.live, ls.uri, target, ls.encoding) or None if target else None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
@@ -299,7 +304,7 @@ def references(ls: GovlintServer, params: lsp.ReferenceParams) -> list[lsp.Locat
     target = _target(ls, params)
     if target is None:
         return None
-    return features.references(ls.live, ls.uri, target, params.context.include_declaration)
+    return features.references(ls.live, ls.uri, target, params.context.include_declaration, ls.encoding)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -336,7 +341,7 @@ def rename(ls: GovlintServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | N
     if target is None:
         raise JsonRpcInvalidParams(message="govlint: put the cursor on an entity id or a reference to rename it")
     try:
-        return features.rename(ls.live, ls.uri, target, params.new_name)
+        return features.rename(ls.live, ls.uri, target, params.new_name, ls.encoding)
     except EditError as exc:
         raise JsonRpcInvalidParams(message=f"govlint: {exc}") from None
 

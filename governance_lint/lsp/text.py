@@ -17,9 +17,10 @@ _TOKEN_END = re.compile(r"[,\[\]{}]|:\s|:$|\s#")
 
 @dataclass
 class Text:
-    """A buffer's text with its line table."""
+    """A buffer's text with its line table; LSP columns count ``encoding`` code units (as negotiated)."""
 
     source: str
+    encoding: str = "utf-16"
     starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -36,7 +37,7 @@ class Text:
     def position(self, line: int, column: int) -> lsp.Position:
         """govlint's ``line:column`` (1-based, characters) as an LSP position."""
         prefix = self.line(line)[:max(column - 1, 0)]
-        return lsp.Position(line=max(line - 1, 0), character=_utf16_length(prefix))
+        return lsp.Position(line=max(line - 1, 0), character=sum(_width(c, self.encoding) for c in prefix))
 
     def at_offset(self, offset: int) -> lsp.Position:
         import bisect
@@ -50,7 +51,7 @@ class Text:
         text = self.line(position.line + 1)
         units, index = 0, 0
         while index < len(text) and units < position.character:
-            units += 2 if ord(text[index]) > 0xFFFF else 1
+            units += _width(text[index], self.encoding)
             index += 1
         return position.line + 1, index + 1
 
@@ -83,5 +84,11 @@ class Text:
         return lsp.Range(self.position(line, start), self.position(line, end))
 
 
-def _utf16_length(text: str) -> int:
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+def _width(char: str, encoding: str) -> int:
+    """How many code units of the negotiated position encoding one character takes."""
+    if encoding == "utf-8":
+        point = ord(char)
+        return 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+    if encoding == "utf-32":
+        return 1
+    return 2 if ord(char) > 0xFFFF else 1
