@@ -15,6 +15,7 @@ from ..workspace import LiveRepository
 from .text import Text
 
 SOURCE = "govlint"
+MAX_COMPLETIONS = 200
 UNRESOLVED = ("GOV005", "GOV301", "GOV402")
 _SEVERITY = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning,
              Severity.INFO: lsp.DiagnosticSeverity.Information}
@@ -139,33 +140,37 @@ def _facts(index: RepositoryIndex, entity: Entity) -> list[tuple[str, Any]]:
 
 # -- completion ------------------------------------------------------------------------
 
-def completion(repository: LiveRepository, text: Text, line: int, column: int) -> list[lsp.CompletionItem]:
-    """Ids of the kind being typed (with names); at a person-valued key, ``person:`` ids."""
+def completion(repository: LiveRepository, text: Text, line: int, column: int) -> lsp.CompletionList:
+    """Ids of the kind being typed (with names); at a person-valued key, ``person:`` ids.
+
+    In a large repository only the first MAX_COMPLETIONS that contain what was typed are sent, and
+    the list says it is incomplete, so the editor asks again as the user types on.
+    """
     source = text.line(line)
     prefix = source[:column - 1]
     rest = re.match(r"[A-Za-z0-9._-]*", source[column - 1:])
     end = column + (len(rest.group()) if rest else 0)
     reference = _IN_REFERENCE.search(prefix)
-    if reference is not None:
-        kind = reference.group("kind")
-        start = reference.start("kind") + 1
-    else:
-        value = _PERSON_VALUE.match(prefix)
-        if value is None:
-            return []
-        kind, start = "person", value.start("partial") + 1
+    found = reference or _PERSON_VALUE.match(prefix)
+    if found is None:
+        return lsp.CompletionList(is_incomplete=False, items=[])
+    kind = reference.group("kind") if reference else "person"
+    start = (reference.start("kind") if reference else found.start("partial")) + 1
+    typed = found.group("partial")
     edit_range = text.range(line, start, end)
     index = repository.index
-    items = []
+    candidates: dict[str, tuple[str | None, str | None]] = {}
     if kind == "term":
         for term in index.terms():
             if term.glossary:
-                items.append(_item(f"term:{term.slug}", term.term, term.definition, edit_range))
+                candidates.setdefault(f"term:{term.slug}", (term.term, term.definition))
     else:
         for entity in index.of_kind(*[k for k, v in _KIND_OF.items() if v == kind]):
-            items.append(_item(entity.key, entity.name, None, edit_range))
-    unique = {i.label: i for i in items}
-    return list(unique.values())
+            candidates.setdefault(entity.key, (entity.name, None))
+    matching = [(label, name, doc) for label, (name, doc) in candidates.items()
+                if typed in label.partition(":")[2] or typed in (name or "").lower()]
+    items = [_item(label, name, doc, edit_range) for label, name, doc in matching[:MAX_COMPLETIONS]]
+    return lsp.CompletionList(is_incomplete=len(matching) > MAX_COMPLETIONS, items=items)
 
 
 def _item(label: str, name: str | None, documentation: str | None, edit_range: lsp.Range) -> lsp.CompletionItem:

@@ -324,7 +324,7 @@ def completion(ls: GovlintServer, params: lsp.CompletionParams) -> lsp.Completio
     if where is None:
         return None
     _, text, line, column = where
-    return lsp.CompletionList(is_incomplete=False, items=features.completion(ls.live, text, line, column))
+    return features.completion(ls.live, text, line, column)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
