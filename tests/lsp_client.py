@@ -163,6 +163,14 @@ class LspClient:
                                                "contentChanges": [change]})
         return self.versions[uri]
 
+    def notified(self, method: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+        """The params of every ``method`` notification so far, waiting for the first."""
+
+        def ready() -> list[dict[str, Any]] | None:
+            return [n["params"] for n in self.notifications if n.get("method") == method] or None
+
+        return self._wait(ready, timeout, method)  # type: ignore[no-any-return]
+
     def published(self, uri: str) -> list[dict[str, Any]]:
         with self._changed:
             return [n["params"] for n in self.notifications

@@ -310,3 +310,24 @@ def test_columns_count_the_position_encoding_agreed_with_the_client(repo: Path, 
         assert "names no Person" in hover and "person:windy" in hover  # with its did-you-mean
     finally:
         assert lsp.close() == 0
+
+
+def test_a_broken_config_is_said_once_and_fixing_it_brings_the_diagnostics(repo: Path) -> None:
+    config = repo / ".govlint.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "colour: blue\n", encoding="utf-8")
+    lsp = LspClient(repo)
+    try:
+        lsp.initialize(repo)
+        path = repo / TEAMS
+        uri = lsp.open(path, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1))
+        lsp.change(uri, path.read_text(encoding="utf-8").replace("person:windy", "person:windo", 1))
+        said = lsp.notified("window/showMessage")
+        assert "colour" in said[0]["message"] and said[0]["type"] == 1
+        assert lsp.position_request("textDocument/hover", uri, 7, 16) is None  # still answering
+        config.write_text(good, encoding="utf-8")
+        lsp.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+        assert [d["code"] for d in lsp.diagnostics(uri, until=bool)] == ["GOV005"]
+        assert len(lsp.notified("window/showMessage")) == 1
+    finally:
+        assert lsp.close() == 0

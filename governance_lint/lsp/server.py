@@ -49,6 +49,7 @@ class GovlintServer(LanguageServer):
         super().__init__("govlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.repository: LiveRepository | None = None
         self.published: dict[str, list[lsp.Diagnostic]] = {}
+        self.failed: str | None = None  # why the repository could not be loaded, if it could not
         self.dirty: set[str] = set()  # buffers changed since their diagnostics were last published
         self.pending: asyncio.TimerHandle | None = None
         self.last_flush = 0.0
@@ -91,17 +92,21 @@ class GovlintServer(LanguageServer):
         """
         folders = [f.uri for f in self.workspace.folders.values()] if self.workspace.folders else []
         root = self.workspace.root_path or next((to_fs_path(uri) for uri in folders), None)
-        if self.repository is None and root is None and start is None:
+        origin = Path(root) if root else start
+        if self.repository is None and origin is None:
             return  # no folder yet: wait for the first file
         try:
             if self.repository is None:
-                self.repository = LiveRepository(Path(root) if root else start)  # type: ignore[arg-type]
+                assert origin is not None
+                self.repository = LiveRepository(origin)
             else:
                 self.repository.load()
         except Exception as exc:  # noqa: BLE001 - ConfigError, UsageError, RuleError, a plugin's own
-            self.window_show_message(lsp.ShowMessageParams(
-                type=lsp.MessageType.Error, message=f"govlint: {exc}; diagnostics stay as they were"))
+            # Said once; tried again when the config, a plugin or the baseline is saved or changes.
+            self.failed = f"govlint: {exc}; fix it and save"
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=self.failed))
             return
+        self.failed = None
         for uri, document in self.workspace.text_documents.items():
             rel = self.rel(uri)
             if rel is not None:
@@ -226,7 +231,7 @@ def initialized(ls: GovlintServer, params: lsp.InitializedParams) -> None:
 
 
 def _buffer_changed(ls: GovlintServer, uri: str) -> None:
-    if ls.repository is None and (path := to_fs_path(uri)) is not None:
+    if ls.repository is None and ls.failed is None and (path := to_fs_path(uri)) is not None:
         ls.load(start=Path(path).parent)
     rel = ls.rel(uri)
     if rel is None or ls.repository is None:
@@ -264,6 +269,10 @@ def did_close(ls: GovlintServer, params: lsp.DidCloseTextDocumentParams) -> None
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: GovlintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    if ls.repository is None and (path := to_fs_path(params.text_document.uri)) is not None:
+        ls.load(start=Path(path).parent)  # the config may have been fixed
+        ls.publish()
+        return
     rel = ls.rel(params.text_document.uri)
     if rel is not None and ls.repository is not None and ls.repository.is_setting(rel):
         ls.load()
