@@ -224,6 +224,11 @@ def test_a_file_changed_on_disk_updates_the_open_files(client: LspClient, repo: 
     people.write_text(people.read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1), encoding="utf-8")
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": people.as_uri(), "type": 2}]})
     assert len(client.diagnostics(uri, until=bool)) == 2
+    people.unlink()  # every person defined there goes: more of the teams' references name nobody
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": people.as_uri(), "type": 3}]})
+    assert len(client.diagnostics(uri, until=lambda found: len(found) > 2)) > 2
+    found = client.position_request("textDocument/references", uri, 7, 16, context={"includeDeclaration": True})
+    assert all(not loc["uri"].endswith("managers.yaml") for loc in found)
 
 
 def check_json(root: Path) -> list[tuple[str, str, int, int]]:
