@@ -222,11 +222,20 @@ def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
+@click.option("--all", "every", is_flag=True,
+              help="One schema for every kind, chosen by each document's `kind` (for yaml.schemas).")
+def schema(kind: str | None, every: bool) -> None:
     """Print the JSON Schema of a kind (for editors); without KIND, list the kinds."""
     from .schema import SchemaSet
 
     schemas = SchemaSet.load()
+    if every:
+        if kind is not None:
+            _fail("give a KIND or --all, not both")
+        from .lsp.yaml_schema import combined_schema
+
+        click.echo(json.dumps(combined_schema(schemas), indent=2, ensure_ascii=False))
+        return
     if kind is None:
         for name in schemas.kinds():
             click.echo(name)
@@ -235,6 +244,83 @@ def schema(kind: str | None) -> None:
     if match is None:
         _fail(f"unknown kind {kind!r} (one of {', '.join(schemas.kinds())})")
     click.echo(schemas.text(match))
+
+
+@main.command()
+@click.argument("reference", metavar="REF")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+def refs(reference: str, config_path: Path | None) -> None:
+    """List every site that names an entity: its definition, then each reference.
+
+    REF is KIND:ID, e.g. `govlint refs person:windy`.  One `path:line:column` a line: the definition first, then every reference
+    in path order, with the entity and node that holds it.  Exit 2 when REF
+    is malformed or nothing defines or names it.
+    """
+    from .editing import EditError, occurrences
+    from .workspace import LiveRepository
+
+    repository = LiveRepository(Path.cwd(), config_path)
+    try:
+        found = occurrences(repository.index, reference)
+    except EditError as exc:
+        _fail(str(exc))
+    if not found:
+        _fail(f"{reference.strip()} is neither defined nor referenced in the repository")
+    for site in found:
+        where = _shown_path(repository.root, site.path)
+        what = "definition" if site.definition else f"{site.entity} {site.node}"
+        click.echo(f"{where}:{site.line}:{site.column}: {what}")
+
+
+@main.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> None:
+    """Rename an entity id and every reference to it, changing nothing else.
+
+    E.g. `govlint rename person:windy person:windy-chen`.  Only the id and the references change; comments, quoting, order and every
+    other byte stay.  Each file is replaced atomically.  Refuses (exit 2) when
+    NEW exists, OLD does not, or an id is malformed.  NEW may be the bare id.
+    """
+    from .editing import EditError, plan_rename, writable, write_atomically
+    from .workspace import LiveRepository
+
+    repository = LiveRepository(Path.cwd(), config_path)
+    try:
+        change = plan_rename(repository.index, old, new, repository.text)
+        if show_diff:
+            click.echo(change.diff(), nl=False)
+            return
+        for path in change.edits:  # every file is checked before any is written
+            writable(repository.root / path)
+        for path in sorted(change.edits):
+            write_atomically(repository.root / path, change.renamed(path).encode("utf-8"))
+    except EditError as exc:
+        _fail(str(exc))
+    files = len(change.edits)
+    click.echo(f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}")
+
+
+def _shown_path(root: Path, rel: str) -> str:
+    """A root-relative path as `check` prints it: relative to the current folder."""
+    return os.path.relpath(root / rel)
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server on stdio, for an editor's LSP client.
+
+    Diagnostics as you type with the whole repository as context, go to
+    definition, find references, hover, completion, rename, code actions and
+    document symbols.  See the README's "Editors" section for set-up.
+    """
+    from .lsp import serve
+
+    serve()
 
 
 @main.command()
