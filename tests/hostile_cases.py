@@ -171,10 +171,11 @@ def _clean(name: str, content: str | bytes) -> Callable[[Path], Expected]:
 # --- aliases -------------------------------------------------------------------------
 
 
-def laughs(levels: int = 9, fan: int = 9, indent: str = "") -> tuple[str, str]:
-    """A billion-laughs block and the alias (text) at which expansion passes 100,000 nodes."""
+def laughs(levels: int = 9, fan: int = 9, indent: str = "", spent: int = 0) -> tuple[str, str]:
+    """A billion-laughs block and the alias (text) at which expansion passes 100,000 nodes,
+    when aliases before the block already expanded to ``spent`` nodes."""
     lines = [f"{indent}l0: &l0 [{', '.join(['lol'] * fan)}]"]
-    size, total, breach = fan + 1, 0, ""
+    size, total, breach = fan + 1, spent, ""
     for level in range(1, levels):
         aliases = []
         for index in range(fan):
@@ -198,6 +199,27 @@ def _bomb(governance: bool) -> Callable[[Path], Expected]:
         return Expected([("bomb.yaml", "GOV001", line, column)], 1, "max-alias-nodes")
 
     return build
+
+
+def expansion(levels: int, fan: int = 9) -> int:
+    """How many nodes the aliases of one ``laughs(levels, fan)`` block expand to."""
+    size, total = fan + 1, 0
+    for _ in range(1, levels):
+        total += fan * size
+        size = fan * size + 1
+    return total
+
+
+def _bombs_per_document(root: Path) -> Expected:
+    """2,500 governance documents in one file, each just under the alias budget: one budget per
+    file refuses the file at the second document (a budget per document expanded them all)."""
+    block = laughs(levels=5, indent="    ")[0]
+    head = PERSON.replace(PERSON_SPEC, "spec:\n  labels:\n   lol:\n")
+    text = "---\n".join(head.replace("ann", f"p{n}") + block for n in range(2_500))
+    _write(root, "multi.yaml", text)
+    breach = laughs(levels=5, indent="    ", spent=expansion(5))[1]
+    line, column = at(text, breach, nth=1)[0], breach.rindex("*") + 1
+    return Expected([("multi.yaml", "GOV001", line, column)], 1, "max-alias-nodes")
 
 
 # --- nesting ---------------------------------------------------------------------------
@@ -384,6 +406,42 @@ def _multi_document(root: Path) -> Expected:
     return Expected(found, 1)
 
 
+# --- work that must stay linear -----------------------------------------------------------
+
+
+def _process(ident: str, lines: Sequence[str]) -> str:
+    return "apiVersion: govlint/v1\nkind: Process\n" f"metadata: {{id: {ident}}}\nspec:\n" + "".join(lines)
+
+
+def _facing_interfaces(count: int) -> Callable[[Path], Expected]:
+    """Two processes with ``count`` interfaces to each other, symmetric but for one orphan item."""
+
+    def interfaces(other: str, out: str, back: str) -> list[str]:
+        return ["  interfaces:\n"] + [
+            f"    - {{process: process:{other}, sends: [{out}{n}], receives: [{back}{n}]}}\n" for n in range(count)
+        ]
+
+    def build(root: Path) -> Expected:
+        first = _process("a", interfaces("b", "i", "r") + ["    - {process: process:b, sends: [orphan]}\n"])
+        _write(root, "a.yaml", first)
+        _write(root, "b.yaml", _process("b", interfaces("a", "r", "i")))
+        return Expected([("a.yaml", "GOV601", *at(first, "orphan"))], 0, "'orphan'")  # a warning
+
+    return build
+
+
+def _term_members(root: Path) -> Expected:
+    """40,000 term references that term-defined reports: the schema's finding at each is dropped."""
+    lines = ["  purpose: x\n", "  owner: person:x\n", "  terms:\n"] + [
+        f"    - ref: term:X_{n}\n" for n in range(40_000)
+    ]
+    text = _process("p", lines)
+    _write(root, "terms.yaml", text)
+    line = at(text, "term:X_0")[0]
+    column = at(text, "term:X_0")[1]
+    return Expected([("terms.yaml", "GOV402", line + n, column) for n in range(40_000)], 1, "names no Glossary term")
+
+
 # --- files ----------------------------------------------------------------------------
 
 BYSTANDER = PERSON.replace("active: true", "active: maybe")  # a normal file with one finding
@@ -462,6 +520,7 @@ def _file_hazard(name: str, make: Callable[[Path], str], message: str, *, named:
 HAZARDS: tuple[Hazard, ...] = (
     Hazard("alias bomb (governance document)", _bomb(governance=True)),
     Hazard("alias bomb (plain YAML)", _bomb(governance=False)),
+    Hazard("2,500 documents, each just under the alias budget (one budget per file)", _bombs_per_document),
     Hazard("alias cycle", _one("cycle.yaml", "a: &a [1, *a]\n", "*a", "GOV001", "contains it")),
     Hazard("100,000 nested [", _brackets(100_000)),
     Hazard("64 nested [ (at the limit)", _flow_depth(64)),
@@ -475,6 +534,12 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("1 MB of distinct keys (plain YAML)", _many_keys(governance=False)),
     Hazard("1 MB of distinct keys (governance spec)", _many_keys(governance=True)),
     Hazard("40,000 duplicates of the last of 60,000 keys", _late_duplicates),
+    Hazard("two processes with 4,000 interfaces to each other (GOV601)", _facing_interfaces(4_000),
+           args=("check", "--select", "GOV601", "--format", "json")),
+    Hazard("two 1 MB processes with 16,000 interfaces to each other (GOV601)", _facing_interfaces(16_000),
+           args=("check", "--select", "GOV601", "--format", "json")),
+    Hazard("40,000 term: references reported by a rule and the schema", _term_members,
+           args=("check", "--select", "GOV002,GOV402", "--format", "json")),
     Hazard("5,000-digit integers", _huge_integer),
     Hazard(".nan and .inf", _non_finite),
     Hazard("impossible date 2023-02-30", _impossible_date),
