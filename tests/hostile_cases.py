@@ -442,6 +442,18 @@ def _term_members(root: Path) -> Expected:
     return Expected([("terms.yaml", "GOV402", line + n, column) for n in range(40_000)], 1, "names no Glossary term")
 
 
+def _unknown_terms(root: Path) -> Expected:
+    """10,000 references to terms a 10,000-term Glossary lacks: "did you mean" stays bounded."""
+    glossary = ("apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: g}\nspec:\n  terms:\n"
+                + "".join(f"    - {{term: Term {n}, definition: d}}\n" for n in range(10_000)))
+    _write(root, "glossary.yaml", glossary)
+    text = _process("p", ["  terms:\n"] + [f"    - ref: term:unknown-{n}\n" for n in range(10_000)])
+    _write(root, "terms.yaml", text)
+    line, column = at(text, "term:unknown-0")
+    return Expected([("terms.yaml", "GOV402", line + n, column) for n in range(10_000)], 1,
+                    "names no Glossary term")
+
+
 # --- files ----------------------------------------------------------------------------
 
 BYSTANDER = PERSON.replace("active: true", "active: maybe")  # a normal file with one finding
@@ -540,6 +552,8 @@ HAZARDS: tuple[Hazard, ...] = (
            args=("check", "--select", "GOV601", "--format", "json")),
     Hazard("40,000 term: references reported by a rule and the schema", _term_members,
            args=("check", "--select", "GOV002,GOV402", "--format", "json")),
+    Hazard("10,000 unknown term: references, a 10,000-term Glossary", _unknown_terms,
+           args=("check", "--select", "GOV402", "--format", "json")),
     Hazard("5,000-digit integers", _huge_integer),
     Hazard(".nan and .inf", _non_finite),
     Hazard("impossible date 2023-02-30", _impossible_date),

@@ -62,14 +62,18 @@ from governance_lint.index import Term
 from governance_lint.model import term_slug
 
 REASON = "a process's taxonomy refers to terms the Glossary defines"
+# A close-match search compares one reference with every Glossary term: only this many references
+# per run get one, so thousands of unknown references to a large Glossary stay linear.
+CLOSE_MATCH_SEARCHES = 100
 
 
-def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term]) -> str:
-    """Where the reader should look instead: the slug, a close Glossary term, a local definition."""
+def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], search: bool) -> str:
+    """Where the reader should look instead: the slug, a close Glossary term (when ``search``),
+    a local definition."""
     slug = term_slug(ident)
     if slug in glossary and slug != ident:
         return f" (term ids are slugs: term:{slug})"
-    close = difflib.get_close_matches(slug, list(glossary), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(slug, list(glossary), n=1, cutoff=0.75) if search else []
     if close:
         term = glossary[close[0]]
         return f" (did you mean term:{term.slug}, {term.term!r} at {term.site}?)"
@@ -85,8 +89,10 @@ def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     local: dict[str, Term] = {}
     for term in index.terms():  # Glossary first, then path order: the first of a slug wins
         (glossary if term.glossary else local).setdefault(term.slug, term)
+    searches = 0
     for ref in index.references(reported_only=True, kinds=("term",),
                                 unless=lambda target: target.partition(":")[2] in glossary):
         if ref.id not in glossary:
-            hint = _hint(ref.id, glossary, local)
+            hint = _hint(ref.id, glossary, local, searches < CLOSE_MATCH_SEARCHES)
+            searches += 1
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")
