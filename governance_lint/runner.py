@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import Config, find_config, load_config
+from .config import BUILTIN_LIMITS, Config, find_config, limits_with, load_config
 from .discovery import FileSet, discover
 from .engine import RunResult, Selection, make_plan, run
 from .index import DamagedFacts
-from .model import Severity
+from .model import Limits, Severity
 from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
 from .suppress import make_filters, write_baseline
@@ -37,6 +37,7 @@ class CheckSettings:
     today: dt.date | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
+    limits: tuple[tuple[str, int], ...] = ()  # --limit NAME=VALUE: the limits in force, a config may lower them
     jobs: int | None = None
     use_cache: bool = True
     quiet: bool = False
@@ -45,7 +46,8 @@ class CheckSettings:
     cwd: Path | None = None
 
 
-def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
+def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (),
+                   ceiling: Limits = BUILTIN_LIMITS) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
     Searching from the named paths (their common folder) makes
@@ -53,13 +55,13 @@ def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, .
     as ruff and eslint do; with no paths named it is the current folder.
     """
     if settings_config is not None:
-        return load_config(settings_config, cwd)
+        return load_config(settings_config, cwd, ceiling)
     found = None
     if paths:
         absolute = [os.path.abspath(cwd / p) for p in paths]
         common = Path(os.path.commonpath(absolute))
         found = find_config(common if common.is_dir() else common.parent)
-    return load_config(found or find_config(cwd), cwd)
+    return load_config(found or find_config(cwd), cwd, ceiling)
 
 
 def build_registry(config: Config) -> Registry:
@@ -75,7 +77,7 @@ def build_registry(config: Config) -> Registry:
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths)
+    config = resolve_config(settings.config, cwd, settings.paths, limits_with(BUILTIN_LIMITS, settings.limits))
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)

@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, ConfigError
+from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
 from .discovery import read_file
-from .model import Diagnostic, Document, NodePath, Problem
+from .model import Diagnostic, Document, NodePath, Problem, printable
 
 if TYPE_CHECKING:
     from .engine import FileResult, Plan, RunResult
@@ -205,7 +205,7 @@ def make_filters(settings: CheckSettings, config: Config, registry: Registry, pl
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
     path = baseline_path(settings, config)
     if path is not None and settings.write_baseline is None:
-        filters.append(BaselineFilter(read_baseline(path), config, plan, shown))
+        filters.append(BaselineFilter(read_baseline(path, config.limits.max_baseline_bytes), config, plan, shown))
     return filters
 
 
@@ -338,13 +338,14 @@ class BaselineEntry:
                 "message": self.message}
 
 
-def read_baseline(path: Path) -> list[BaselineEntry]:
+def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes) -> list[BaselineEntry]:
+    """The entries of a baseline file, read within ``max_bytes`` (``baseline: /dev/zero`` is refused)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_limited(path, max_bytes, "max-baseline-bytes").decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+        raise BaselineError(f"{path}: cannot read baseline: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(raw, dict) or raw.get("version") != BASELINE_VERSION or not isinstance(raw.get("entries"), list):
         raise BaselineError(f"{path}: not a govlint baseline (expected {{\"version\": 1, \"entries\": [...]}})")
     entries = []
@@ -360,8 +361,8 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
 
 def write_baseline(path: Path, result: RunResult) -> int:
     """Record the run's findings, one entry each, atomically; returns how many."""
-    entries = sorted(BaselineEntry(d.path, node_key(d.entity, d.node), d.code, d.name, d.message)
-                     for d in result.diagnostics)
+    entries = sorted(BaselineEntry(printable(d.path), node_key(d.entity, d.node), d.code, d.name,
+                                   printable(d.message)) for d in result.diagnostics)
     text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -386,7 +387,7 @@ class BaselineFilter(_Judge):
         remaining = Counter(e.key for e in self.entries)
         kept = []
         for d in diagnostics:
-            key = (d.code, d.path, node_key(d.entity, d.node))
+            key = (d.code, printable(d.path), node_key(d.entity, d.node))  # as written (non-UTF-8 names)
             if remaining[key] > 0:
                 remaining[key] -= 1
             else:

@@ -117,6 +117,28 @@ class Expected:
     message: str = ""  # a fragment of every message in the file of the first expected finding
     paths: tuple[str, ...] = ()  # named after `--`; empty: the whole repository
     absent: tuple[str, ...] = ()  # text that must appear nowhere in the output
+    error: str = ""  # the run stops (exit 2) with one line on stderr holding this, instead of findings
+
+
+def refused(error: str) -> Expected:
+    """The run stops before checking anything: exit 2, one line naming the problem."""
+    return Expected([], 2, error=error)
+
+
+def remove_tree(root: Path) -> None:
+    """Remove a folder tree, however deep (shutil.rmtree recurses once per level)."""
+    folders, found = [str(root)], []
+    while folders:
+        folder = folders.pop()
+        found.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(found):
+        os.rmdir(folder)
 
 
 # --- documents -----------------------------------------------------------------------
@@ -454,6 +476,52 @@ def _unknown_terms(root: Path) -> Expected:
                     "names no Glossary term")
 
 
+# --- what the repository's own config names (a pull request controls it) -------------------
+
+
+def _config(text: str, error: str) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        _write(root, ".govlint.yaml", CONFIG + text)
+        _write(root, "people.yaml", BYSTANDER)
+        return refused(error)
+
+    return build
+
+
+def _raised_alias_limit(root: Path) -> Expected:
+    """13 lines of config once let aliases expand to 100 million nodes (1.1 GB)."""
+    _write(root, ".govlint.yaml", CONFIG + "limits: {max-alias-nodes: 100000000}\n")
+    _write(root, "bomb.yaml", laughs()[0])
+    return refused("'limits.max-alias-nodes': 100000000 is above the limit in force (100000)")
+
+
+def _huge_config(root: Path) -> Expected:
+    _write(root, ".govlint.yaml", CONFIG + "#" + "x" * 2_000_000 + "\n")
+    return refused("is 2,000,017 bytes, more than the 1,048,576-byte limit (limit max-file-bytes)")
+
+
+# --- names and folders -------------------------------------------------------------------
+
+
+def _non_utf8_name(root: Path) -> Expected:
+    """``bad<0xff>.yaml``: shown as ``bad\\xff.yaml`` in every format."""
+    (root / os.fsdecode(b"bad\xff.yaml")).write_text(BYSTANDER, encoding="utf-8")
+    return Expected([("bad\\xff.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1)
+
+
+DEEP = 1_000
+
+
+def _deep_tree(root: Path) -> Expected:
+    """A file 1,000 folders down, outside git: the walk must not recurse per level."""
+    folder = root
+    for _ in range(DEEP):  # os.makedirs recurses once per missing level
+        folder = folder / "d"
+        folder.mkdir()
+    _write(folder, "people.yaml", BYSTANDER)
+    return Expected([("d/" * DEEP + "people.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1)
+
+
 # --- files ----------------------------------------------------------------------------
 
 BYSTANDER = PERSON.replace("active: true", "active: maybe")  # a normal file with one finding
@@ -570,6 +638,12 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("CRLF line ends", _crlf),
     Hazard("empty, blank and comment-only files", _empty_and_comments),
     Hazard("multi-document file", _multi_document),
+    Hazard("config: baseline: /dev/zero", _config("baseline: /dev/zero\n", "/dev/zero: cannot read baseline: "
+                                                  "is not a regular file (a character device); not read")),
+    Hazard("config: limits raised (max-alias-nodes: 100,000,000)", _raised_alias_limit),
+    Hazard("config of 2 MB", _huge_config),
+    Hazard("config: bad glob include: [\"[z-a]\"]", _config('include: ["[z-a]"]\n',
+                                                          "include: '[z-a]' is not a valid glob")),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO"),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO", named=True),
     _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository"),
@@ -580,6 +654,8 @@ HAZARDS: tuple[Hazard, ...] = (
     _file_hazard("link loop", _link("loop.yaml", "loop.yaml"), "a loop"),
     _file_hazard("link named folder.yaml to a folder", _directory_link, "is a directory"),
     Hazard("folder named dir.yaml", _directory_named_yaml),
+    Hazard("file name that is not valid UTF-8", _non_utf8_name),
+    Hazard("1,000-level folder tree outside git", _deep_tree),
     Hazard("-c.yaml and -h.yaml after --", _dash_names),
     Hazard("-h.yaml as the only argument after --", _dash_only),
 )
