@@ -382,6 +382,10 @@ class BaselineFilter(_Judge):
                  reported: frozenset[str] | None) -> None:
         super().__init__(config, plan, reported)
         self.entries = entries
+        # Stale entries of one file load it once, and find list items by id in one index per list:
+        # thousands of stale entries must not each parse a 1 MB file or scan a long list.
+        self._loaded: dict[str, tuple[Document, ...]] = {}
+        self._ids: dict[int, dict[str, int]] = {}
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
         remaining = Counter(e.key for e in self.entries)
@@ -414,19 +418,26 @@ class BaselineFilter(_Judge):
         from .loader import load
 
         entity, _, node = (entry.node or "").partition("/")
-        content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-        if not entity or isinstance(content, Problem):
+        if not entity:
             return 1, 1, None, None
-        for doc in load(entry.path, content, self.plan.limits).documents:
+        documents = self._loaded.get(entry.path)
+        if documents is None:
+            content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
+            documents = () if isinstance(content, Problem) else load(entry.path, content, self.plan.limits).documents
+            self._loaded[entry.path] = documents
+        for doc in documents:
             if doc.data is not None and doc.entity == entity:
-                path = _node_path(doc, node)
+                path = _node_path(doc, node, self._ids)
                 position = doc.position(path)
                 return position.line, position.column, entity, doc.node_name(path) or None
         return 1, 1, None, None
 
 
-def _node_path(doc: Document, node: str) -> NodePath:
-    """The data path a node name stands for (list items by ``id`` or index), as far as it exists."""
+def _node_path(doc: Document, node: str, ids: dict[int, dict[str, int]]) -> NodePath:
+    """The data path a node name stands for (list items by ``id`` or index), as far as it exists.
+
+    ``ids`` keeps, per list met, the index of the first item with each id.
+    """
     path: list[str | int] = []
     data: Any = doc.data
     for part in node.split("/") if node else ():
@@ -434,8 +445,13 @@ def _node_path(doc: Document, node: str) -> NodePath:
             path.append(part)
             data = data[part]
         elif isinstance(data, list):
-            index = next((i for i, item in enumerate(data) if isinstance(item, dict) and item.get("id") == part),
-                         int(part) if part.isdigit() and int(part) < len(data) else None)
+            by_id = ids.get(id(data))
+            if by_id is None:
+                by_id = ids[id(data)] = {}
+                for i, item in enumerate(data):
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        by_id.setdefault(item["id"], i)
+            index = by_id.get(part, int(part) if part.isdigit() and int(part) < len(data) else None)
             if index is None:
                 break
             path.append(index)

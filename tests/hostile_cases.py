@@ -12,6 +12,7 @@ copied from govlint's output.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -476,6 +477,19 @@ def _unknown_terms(root: Path) -> Expected:
                     "names no Glossary term")
 
 
+def _stale_baseline(root: Path) -> Expected:
+    """20,000 stale baseline entries naming items of one long list: the file is parsed once, and
+    each item is found by id without a scan of the list."""
+    count = 20_000
+    text = _process("p", ["  activities:\n"] + [f"    - {{id: a{n}}}\n" for n in range(count)])
+    _write(root, "p.yaml", text)
+    entries = [{"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"} for n in range(count)]
+    _write(root, "baseline.json", json.dumps({"version": 1, "entries": entries}))
+    _write(root, ".govlint.yaml", CONFIG + "baseline: baseline.json\n")
+    line, column = at(text, "{id: a0}")
+    return Expected([("p.yaml", "GOV006", line + n, column) for n in range(count)], 0, "stale baseline entry")  # warnings
+
+
 # --- what the repository's own config names (a pull request controls it) -------------------
 
 
@@ -622,6 +636,8 @@ HAZARDS: tuple[Hazard, ...] = (
            args=("check", "--select", "GOV002,GOV402", "--format", "json")),
     Hazard("10,000 unknown term: references, a 10,000-term Glossary", _unknown_terms,
            args=("check", "--select", "GOV402", "--format", "json")),
+    Hazard("20,000 stale baseline entries in one file", _stale_baseline,
+           args=("check", "--select", "GOV104,GOV006", "--format", "json")),
     Hazard("5,000-digit integers", _huge_integer),
     Hazard(".nan and .inf", _non_finite),
     Hazard("impossible date 2023-02-30", _impossible_date),
