@@ -78,7 +78,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             # Whether a value is above the limit in force is checked in _build: the bound moves
             # with --limit.
-            "properties": {name: {"type": "integer", "minimum": low} for name, (low, _) in LIMIT_RANGES.items()},
+            "properties": {
+                name: {"type": "integer", "minimum": low} for name, (low, _) in LIMIT_RANGES.items()
+            },
         },
     },
 }
@@ -145,7 +147,8 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
     import tomllib
 
     try:
-        data = tomllib.loads(read_limited(path, BUILTIN_LIMITS.max_file_bytes, "max-file-bytes").decode("utf-8"))
+        content = read_limited(path, BUILTIN_LIMITS.max_file_bytes, "max-file-bytes")
+        data = tomllib.loads(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     table = data.get("tool", {}).get("govlint")
@@ -249,7 +252,8 @@ def _validate_globs(path: Path, raw: dict[str, Any]) -> None:
     """Every glob compiles: ``include: ["[z-a]"]`` is a config error naming the glob, not a crash later."""
     from .discovery import glob_regex
 
-    keyed = [("include", g) for g in raw.get("include") or ()] + [("exclude", g) for g in raw.get("exclude") or ()]
+    keyed = [("include", g) for g in raw.get("include") or ()]
+    keyed += [("exclude", g) for g in raw.get("exclude") or ()]
     keyed += [("per-file", g) for g in raw.get("per-file") or {}]
     for key, glob in keyed:
         try:
@@ -333,8 +337,9 @@ def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
         in_force = getattr(ceiling, name.replace("-", "_"))
         if value > in_force:
             raise ConfigError(
-                f"{path}: key 'limits.{name}': {value} is above the limit in force ({in_force}); a repository's "
-                f"config may only lower limits (raise one on the command line: --limit {name}={value})"
+                f"{path}: key 'limits.{name}': {value} is above the limit in force ({in_force}); "
+                "a repository's config may only lower limits "
+                f"(raise one on the command line: --limit {name}={value})"
             )
     today = raw.get("today")
     return Config(

@@ -360,8 +360,8 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             branch[_CLAIMED] = True
     if not claimed:
         return diagnostics
-    return [d for d in diagnostics
-            if not (d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))]
+    return [d for d in diagnostics if not (
+        d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))]
 
 
 _CLAIMED = "/"  # never a segment of a node name split at "/": marks a claimed node in the tree

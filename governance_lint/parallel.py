@@ -192,7 +192,7 @@ def _can_fork() -> bool:
 
 def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not the worker's: terminate() ends it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: terminate() ends a worker
     # Results go back through the pool's pipes: a worker never holds the caller's output open.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -215,7 +215,7 @@ def _die_with(parent: int) -> None:
 
 @contextlib.contextmanager
 def _terminate_like_interrupt() -> Iterator[None]:
-    """While workers run, SIGTERM raises :class:`Terminated` in the parent so they are stopped, not orphaned."""
+    """While workers run, SIGTERM raises :class:`Terminated` in the parent: they are stopped, not orphaned."""
 
     def stop(signum: int, frame: Any) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short

@@ -37,7 +37,7 @@ class CheckSettings:
     today: dt.date | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
-    limits: tuple[tuple[str, int], ...] = ()  # --limit NAME=VALUE: the limits in force, a config may lower them
+    limits: tuple[tuple[str, int], ...] = ()  # --limit NAME=VALUE: limits in force; a config may lower them
     jobs: int | None = None
     use_cache: bool = True
     quiet: bool = False
@@ -77,7 +77,8 @@ def build_registry(config: Config) -> Registry:
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths, limits_with(BUILTIN_LIMITS, settings.limits))
+    ceiling = limits_with(BUILTIN_LIMITS, settings.limits)
+    config = resolve_config(settings.config, cwd, settings.paths, ceiling)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)

@@ -205,7 +205,8 @@ def make_filters(settings: CheckSettings, config: Config, registry: Registry, pl
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
     path = baseline_path(settings, config)
     if path is not None and settings.write_baseline is None:
-        filters.append(BaselineFilter(read_baseline(path, config.limits.max_baseline_bytes), config, plan, shown))
+        entries = read_baseline(path, config.limits.max_baseline_bytes)
+        filters.append(BaselineFilter(entries, config, plan, shown))
     return filters
 
 
@@ -345,7 +346,8 @@ def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {getattr(exc, 'strerror', None) or exc}") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise BaselineError(f"{path}: cannot read baseline: {reason}") from None
     if not isinstance(raw, dict) or raw.get("version") != BASELINE_VERSION or not isinstance(raw.get("entries"), list):
         raise BaselineError(f"{path}: not a govlint baseline (expected {{\"version\": 1, \"entries\": [...]}})")
     entries = []
@@ -423,7 +425,8 @@ class BaselineFilter(_Judge):
         documents = self._loaded.get(entry.path)
         if documents is None:
             content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-            documents = () if isinstance(content, Problem) else load(entry.path, content, self.plan.limits).documents
+            readable = not isinstance(content, Problem)
+            documents = load(entry.path, content, self.plan.limits).documents if readable else ()
             self._loaded[entry.path] = documents
         for doc in documents:
             if doc.data is not None and doc.entity == entity:

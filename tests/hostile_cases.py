@@ -441,7 +441,8 @@ def _facing_interfaces(count: int) -> Callable[[Path], Expected]:
 
     def interfaces(other: str, out: str, back: str) -> list[str]:
         return ["  interfaces:\n"] + [
-            f"    - {{process: process:{other}, sends: [{out}{n}], receives: [{back}{n}]}}\n" for n in range(count)
+            f"    - {{process: process:{other}, sends: [{out}{n}], receives: [{back}{n}]}}\n"
+            for n in range(count)
         ]
 
     def build(root: Path) -> Expected:
@@ -462,7 +463,8 @@ def _term_members(root: Path) -> Expected:
     _write(root, "terms.yaml", text)
     line = at(text, "term:X_0")[0]
     column = at(text, "term:X_0")[1]
-    return Expected([("terms.yaml", "GOV402", line + n, column) for n in range(40_000)], 1, "names no Glossary term")
+    found = [("terms.yaml", "GOV402", line + n, column) for n in range(40_000)]
+    return Expected(found, 1, "names no Glossary term")
 
 
 def _unknown_terms(root: Path) -> Expected:
@@ -483,11 +485,13 @@ def _stale_baseline(root: Path) -> Expected:
     count = 20_000
     text = _process("p", ["  activities:\n"] + [f"    - {{id: a{n}}}\n" for n in range(count)])
     _write(root, "p.yaml", text)
-    entries = [{"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"} for n in range(count)]
+    entries = [{"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"}
+               for n in range(count)]
     _write(root, "baseline.json", json.dumps({"version": 1, "entries": entries}))
     _write(root, ".govlint.yaml", CONFIG + "baseline: baseline.json\n")
     line, column = at(text, "{id: a0}")
-    return Expected([("p.yaml", "GOV006", line + n, column) for n in range(count)], 0, "stale baseline entry")  # warnings
+    found = [("p.yaml", "GOV006", line + n, column) for n in range(count)]
+    return Expected(found, 0, "stale baseline entry")  # warnings
 
 
 # --- what the repository's own config names (a pull request controls it) -------------------
