@@ -12,7 +12,9 @@ a suppression of GOV203 unused, and neither does a rule turned off in config.
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 import os
 import re
 from collections import Counter
@@ -276,22 +278,16 @@ class InlineFilter(_Judge):
         # per suppression, what each rule it names (a code, a name or a prefix) stands for
         named = [{r: set(self.registry.expand(r)) for r in s.rules} for s in suppressions]
         codes = [set().union(*n.values()) for n in named]
-        used: list[set[str]] = [set() for _ in suppressions]
-
-        def hide(d: Diagnostic) -> bool:
-            hit = [i for i, s in enumerate(suppressions) if d.code in codes[i] and s.covers(d.line)]
-            for i in hit:
-                used[i].add(d.code)
-            return bool(hit)
-
-        kept = [d for d in found if not hide(d)]
+        coverage = _Coverage(suppressions, codes)
+        kept = coverage.hide(found)
         if self.unused is None:
             return kept
         # GOV006 about a comment may itself be suppressed by one naming GOV006 ...
+        used = coverage.used()
         notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]
-        kept.extend(d for d in notes if not hide(d))
+        kept.extend(coverage.hide(notes))
         # ... but a GOV006 suppression that hid nothing is reported, final.
-        for s, c, u in zip(suppressions, codes, used):
+        for s, c, u in zip(suppressions, codes, coverage.used()):
             if UNUSED in c and UNUSED not in u:
                 kept.append(self.finding(path, s.line, s.column, _unused_message([UNUSED])))
         return kept
@@ -307,6 +303,57 @@ class InlineFilter(_Judge):
         if idle:
             messages.append(_unused_message(idle))
         return [self.finding(path, s.line, s.column, m) for m in messages]
+
+
+class _Coverage:
+    """Which suppressions hide which findings of one file, in time linear in both.
+
+    Suppressions covering the same lines share one span (their codes united);
+    a finding is tested against the spans open at its line only, found by a
+    sweep in line order, so thousands of comments and findings in one file
+    never meet pairwise.
+    """
+
+    def __init__(self, suppressions: list[Suppression], codes: list[set[str]]) -> None:
+        spans: dict[tuple[int, int], list[int]] = {}
+        for i, s in enumerate(suppressions):
+            spans.setdefault((0, 0) if s.whole_file else (s.first, s.last), []).append(i)
+        self._bounds = list(spans)
+        self._members = list(spans.values())
+        self._codes = codes
+        self._union = [set().union(*(codes[i] for i in members)) for members in self._members]
+        self._hid: list[set[str]] = [set() for _ in self._members]  # per span: the codes it hid
+        self._by_first = sorted(range(len(self._bounds)), key=lambda g: self._bounds[g][0])
+
+    def hide(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings no suppression covers, in their order; records what each span hid."""
+        hidden = [False] * len(found)
+        ending: list[tuple[float, int]] = []  # heap of (last line, span) of the open spans
+        open_spans: set[int] = set()
+        following = 0
+        for k in sorted(range(len(found)), key=lambda k: found[k].line):
+            line, code = found[k].line, found[k].code
+            while following < len(self._by_first) and self._bounds[self._by_first[following]][0] <= line:
+                span = self._by_first[following]
+                first, last = self._bounds[span]
+                heapq.heappush(ending, (math.inf if first == 0 else last, span))  # 0: the whole file
+                open_spans.add(span)
+                following += 1
+            while ending and ending[0][0] < line:
+                open_spans.discard(heapq.heappop(ending)[1])
+            for span in open_spans:
+                if code in self._union[span]:
+                    self._hid[span].add(code)
+                    hidden[k] = True
+        return [d for d, h in zip(found, hidden, strict=True) if not h]
+
+    def used(self) -> list[set[str]]:
+        """Per suppression, the codes it named that it hid."""
+        used: list[set[str]] = [set() for _ in self._codes]
+        for members, hid in zip(self._members, self._hid, strict=True):
+            for i in members:
+                used[i] = hid & self._codes[i]
+        return used
 
 
 def _unused_message(rules: list[str]) -> str:

@@ -494,6 +494,18 @@ def _stale_baseline(root: Path) -> Expected:
     return Expected(found, 0, "stale baseline entry")  # warnings
 
 
+def _suppressions(root: Path) -> Expected:
+    """A megabyte of suppression comments, each hiding the finding on the line below it."""
+    head = PERSON.replace(PERSON_SPEC, "spec:\n  email: ann@example.org\n")
+    lines, size, number = [head], len(head), 0
+    while size < 1_000_000:
+        lines.append(f"  # govlint: ignore[GOV002] -- kept on purpose\n  k{number}: 1\n")
+        size += len(lines[-1])
+        number += 1
+    _write(root, "people.yaml", "".join(lines))
+    return Expected([], 0)
+
+
 # --- what the repository's own config names (a pull request controls it) -------------------
 
 
@@ -640,6 +652,7 @@ HAZARDS: tuple[Hazard, ...] = (
            args=("check", "--select", "GOV002,GOV402", "--format", "json")),
     Hazard("10,000 unknown term: references, a 10,000-term Glossary", _unknown_terms,
            args=("check", "--select", "GOV402", "--format", "json")),
+    Hazard("1 MB of suppression comments, each hiding a finding", _suppressions),
     Hazard("20,000 stale baseline entries in one file", _stale_baseline,
            args=("check", "--select", "GOV104,GOV006", "--format", "json")),
     Hazard("5,000-digit integers", _huge_integer),
