@@ -56,6 +56,15 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _parse_limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+    from .config import parse_limit
+
+    try:
+        ctx.meta["govlint.limits"] = tuple(parse_limit(value) for value in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _debug() -> bool:
     return os.environ.get("GOVLINT_DEBUG", "") not in ("", "0")
 
@@ -129,6 +138,10 @@ def main() -> None:
               help="Hide the findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
               help="Record today's findings in this baseline file.")
+@click.option("--limit", multiple=True, metavar="NAME=VALUE", callback=_parse_limits, expose_value=False,
+              help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
+                   "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+                   "may only lower limits.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for per-file work [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
@@ -168,6 +181,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
         today=today,
         baseline=baseline,
         write_baseline=write_baseline,
+        limits=ctx.meta.get("govlint.limits", ()),
         jobs=jobs,
         use_cache=not no_cache,
         new_since=new_since,

@@ -94,15 +94,23 @@ def relative(root: Path, path: Path) -> str | None:
 
 
 def _walk(root: Path) -> list[str]:
+    """Every file under ``root`` outside git, iteratively: a tree 1,000 folders deep is no deeper a stack."""
     found: list[str] = []
-    top = os.path.abspath(root)
-    for folder, dirs, files in os.walk(top):  # never follows symlinked folders
-        # A link to a folder is kept as a file, as git lists it, so read_file reports it.
-        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        dirs[:] = sorted(d for d in dirs if d not in (".git", ".hg", ".svn") and d not in links)
-        # Plain string work: pathlib costs more than the walk itself in a large repository.
-        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
-        found.extend(prefix + name for name in (*files, *links))
+    # Plain string work: pathlib costs more than the walk itself in a large repository.
+    folders = [("", os.path.abspath(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(entry.name, entry.path, _is_folder(entry)) for entry in entries]
+        except OSError:
+            continue  # unreadable or vanished, as os.walk skips it
+        for name, path, is_folder in listed:
+            if not is_folder:
+                # A link to a folder is kept as a file, as git lists it, so read_file reports it.
+                found.append(prefix + name)
+            elif name not in (".git", ".hg", ".svn"):
+                folders.append((prefix + name + "/", path))
     return sorted(found)
 
 
@@ -153,6 +161,14 @@ def git_files(root: Path) -> list[str]:
 def selected(config: Config, rel: str) -> bool:
     """Whether the include and exclude globs take this root-relative path."""
     return matches(rel, config.include) and not matches(rel, config.exclude)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder, never a link to one (links are not followed)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:

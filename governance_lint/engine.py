@@ -486,20 +486,39 @@ def _fix_first(still_held: list[Diagnostic], held: dict[Diagnostic, list[str]]) 
 
 
 def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A rule that reports a node explains it better than the schema: drop GOV002 there."""
-    claimed: dict[tuple[str, str | None], list[str]] = {}
+    """A rule that reports a node explains it better than the schema: drop GOV002 there.
+
+    A GOV002 finding is dropped when another rule reports its node or one of
+    its ancestors.  The claimed nodes of each (file, entity) form a tree of
+    their ``/`` segments, so each finding costs the length of its node name,
+    however many nodes are claimed.
+    """
+    claimed: dict[tuple[str, str | None], dict[str, Any]] = {}
     for d in diagnostics:
         if d.code != SCHEMA_RULE and d.node is not None:
-            claimed.setdefault((d.path, d.entity), []).append(d.node)
+            branch = claimed.setdefault((d.path, d.entity), {})
+            for segment in d.node.split("/"):
+                branch = branch.setdefault(segment, {})
+            branch[_CLAIMED] = True
     if not claimed:
         return diagnostics
-    kept = []
-    for d in diagnostics:
-        nodes = claimed.get((d.path, d.entity), ()) if d.code == SCHEMA_RULE and d.node else ()
-        if any(d.node == n or d.node.startswith(n + "/") for n in nodes):  # type: ignore[union-attr]
-            continue
-        kept.append(d)
-    return kept
+    return [d for d in diagnostics if not (
+        d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))]
+
+
+_CLAIMED = "/"  # never a segment of a node name split at "/": marks a claimed node in the tree
+
+
+def _is_claimed(tree: dict[str, Any] | None, node: str) -> bool:
+    """Whether ``node`` or one of its ancestors is in the claimed-node tree."""
+    branch = tree
+    for segment in node.split("/"):
+        if branch is None:
+            return False
+        if _CLAIMED in branch:
+            return True
+        branch = branch.get(segment)
+    return branch is not None and _CLAIMED in branch
 
 
 def _apply_per_file(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:

@@ -256,7 +256,7 @@ def _audit_events(content: bytes, limits: Limits) -> None:
     The event parser keeps its stack on the heap and its look-ahead is capped
     at 1024 characters, so stopping at the first breach keeps this linear even
     for a megabyte of ``[``.  Aliases are counted by the size of what they
-    name, never expanded.
+    name, never expanded, against one budget for the whole file.
 
     Newer libyaml releases (0.2.6, bundled with PyYAML 6.0.3+) refuse nesting
     beyond their own cap while scanning ahead, before the events that would
@@ -320,7 +320,8 @@ def _audit_event_stream(content: bytes, limits: Limits) -> None:
                 expanded += size
                 if expanded > limits.max_alias_nodes:
                     raise _Refusal(
-                        f"aliases expand to more than {limits.max_alias_nodes} nodes (limit max-alias-nodes)",
+                        f"aliases in this file expand to more than {limits.max_alias_nodes} nodes"
+                        " (limit max-alias-nodes)",
                         mark.line,
                         mark.column,
                     )
@@ -330,9 +331,10 @@ def _audit_event_stream(content: bytes, limits: Limits) -> None:
                     frames[-1][1] += size
                     frames[-1][2] = max(frames[-1][2], height)
             elif cls is yaml.DocumentStartEvent:
+                # Anchors are per document; the expansion budget is per file, or a file of
+                # thousands of documents could each expand to the limit.
                 anchors.clear()
                 open_anchors.clear()
-                expanded = 0
     finally:
         loader.dispose()
 

@@ -18,7 +18,8 @@ import json
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -44,6 +45,10 @@ CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to b
 
 # sha256 of the bytes read (None: unreadable), the file's signature taken before reading, result JSON
 Checked = tuple[str | None, list[int] | None, dict[str, Any]]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while the worker pool ran: handled like Ctrl-C (the workers end, the run stops)."""
 
 
 class WorkerCrash(RuntimeError):
@@ -100,15 +105,18 @@ class Analyser:
                 keys[i], results[i] = cached
         self.stats.misses = len(todo)
         rels = [files.context[i] for i in todo]
+        pooled: Generator[Checked, None, None] | None = None
         if len(rels) >= max(self.pool_threshold, 2) and self.jobs > 1 and _can_fork():
-            checked = _in_pool(files.root, rels, plan, self.jobs)
-            fresh = ((key, signature, FileResult.from_json(raw), raw) for key, signature, raw in checked)
+            pooled = _in_pool(files.root, rels, plan, self.jobs)
+            fresh = ((key, signature, FileResult.from_json(raw), raw) for key, signature, raw in pooled)
         else:
             fresh = (_check_here(files.root, rel, plan, cache is not None) for rel in rels)
-        for i, (key, signature, result, raw) in zip(todo, fresh, strict=True):
-            keys[i], results[i] = key, result
-            if cache is not None and key is not None:
-                cache.store(result.path, key, raw, signature)
+        # Closing the pool's generator: an exception here (Ctrl-C, SIGTERM) stops the workers at once.
+        with contextlib.closing(pooled) if pooled is not None else contextlib.nullcontext():
+            for i, (key, signature, result, raw) in zip(todo, fresh, strict=True):
+                keys[i], results[i] = key, result
+                if cache is not None and key is not None:
+                    cache.store(result.path, key, raw, signature)
         if cache is not None:
             cache.keep_only(set(files.context))
             cache.save()
@@ -249,14 +257,53 @@ def _check_here(root: Path, rel: str, plan: Plan,
 # -- the pool -------------------------------------------------------------------------
 
 _WORK: tuple[Path, Plan] | None = None  # set before forking: workers inherit it, nothing is pickled
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: terminate() ends a worker
+    # Results go back through the pool's pipes: a worker never holds the caller's output open.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies, even of SIGKILL (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While workers run, SIGTERM raises :class:`Terminated` in the parent: they are stopped, not orphaned."""
+
+    def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_chunk(rels: list[str]) -> list[Checked]:
@@ -275,30 +322,58 @@ def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     return [rels[i:i + size] for i in range(0, len(rels), size)]
 
 
-def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Iterator[Checked]:
+def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Checked, None, None]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_start)
-    done = 0
-    try:
-        for checked in pool.map(_check_chunk, chunks):
-            yield from checked
-            done += 1
-    except BrokenProcessPool:
-        raise WorkerCrash(chunks[min(done, len(chunks) - 1)]) from None
-    except (Exception, KeyboardInterrupt):
-        _stop(pool)
-        raise
-    finally:
-        _WORK = None
-        pool.shutdown(wait=True, cancel_futures=True)
+    with _terminate_like_interrupt():
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)),
+                                   mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(os.getpid(),))
+        done = 0
+        try:
+            for checked in pool.map(_check_chunk, chunks):
+                yield from checked
+                done += 1
+        except BrokenProcessPool:
+            raise WorkerCrash(chunks[min(done, len(chunks) - 1)]) from None
+        except BaseException:  # an error, Ctrl-C, SIGTERM, or the consumer closing this generator early
+            _stop(pool)
+            raise
+        finally:
+            _WORK = None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet(thread: threading.Thread) -> None:
+    """Drop what ``thread`` raises: the pool's thread, once its workers are stopped on purpose, fails on
+    the futures ``map`` cancelled (Python 3.11: InvalidStateError), which is no news to the user."""
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        if args.thread is not thread:
+            previous(args)
+
+    threading.excepthook = hook
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers at once (Ctrl-C, or an error in one chunk): nothing is waited for."""
+    """End the workers at once (Ctrl-C, SIGTERM, or an error in one chunk); no chunk is waited for."""
+    # Taken before shutdown(), which forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
+    if manager is not None:
+        _quiet(manager)
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
+    # A worker ended halfway through sending its results leaves the pool's thread reading the rest,
+    # and interpreter exit waits for that thread: with this process's copy of the write end closed,
+    # the read meets the end of the pipe once the workers are gone, instead of waiting forever.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+    if manager is not None:
+        manager.join(timeout=10)  # done before interpreter exit wakes it (a race on 3.11: EBADF)

@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 
 from .api import Rule, RuleError
-from .config import Config
+from .config import Config, read_limited
 from .declarative import rule_from_document
 from .registry import Registry, collect
 
@@ -148,7 +148,7 @@ def declarative_rules(path: Path, label: str, config: Config) -> list[Rule]:
     from .schema import SchemaSet
 
     try:
-        content = path.read_bytes()
+        content = read_limited(path, config.limits.max_file_bytes, "max-file-bytes")  # limits hold here too
     except OSError as exc:
         raise RuleError(f"{label}: cannot read: {exc.strerror or exc}") from None
     loaded = load(label, content, config.limits)
