@@ -144,7 +144,7 @@ _PLAIN = "?"  # sentinel tag: a plain scalar without a tag, resolved here (core 
 _OTHER = "!"  # sentinel tag: quoted/block scalars and untagged collections
 
 
-class _NodeLoader(yaml.CSafeLoader):  # type: ignore[misc]
+class _NodeLoader(yaml.CSafeLoader):
     """libyaml composing nodes only; tags are left as sentinels, never resolved by regex."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
@@ -287,7 +287,7 @@ def _audit_event_stream(content: bytes, limits: Limits) -> None:
         open_anchors: set[str] = set()
         expanded = 0
         while loader.check_event():
-            event = loader.get_event()
+            event: Any = loader.get_event()  # a typed union the stubs cannot narrow by class
             cls = type(event)
             if cls is yaml.ScalarEvent:
                 if frames:
@@ -515,8 +515,8 @@ class _FileLoader:
         self.first_keys: dict[int, dict[str, tuple[Node, Node]]] = {}  # per mapping with duplicates
         # Multi-line flow collections / quoted scalars under a block parent, and
         # block scalars, checked after the walk (see _check_continuations).
-        self.continuations: list[tuple[Node, Node]] = []
-        self.block_scalars: list[tuple[Node, Node | None, Node | None]] = []
+        self.continuations: list[tuple[Any, Node]] = []  # scalar nodes (their style is read)
+        self.block_scalars: list[tuple[Any, Node | None, Any]] = []
         self.check_block_scalars = (b" \n" in content or b" \r" in content or content.endswith(b" ")) and (
             _BLANK_WITH_SPACE_RE.search(content) is not None
         )
@@ -546,7 +546,7 @@ class _FileLoader:
         memo: dict[int, Any] = {}
         data: Any = {} if type(root) is MappingNode else []
         memo[id(root)] = data
-        stack: list[tuple[Node, Any, NodePath, int]] = [(root, data, (), 1)]
+        stack: list[tuple[Any, Any, NodePath, int]] = [(root, data, (), 1)]  # nodes: style, flow_style
         words = _WORDS
         nonspecific = self.nonspecific
         while stack:
@@ -555,8 +555,9 @@ class _FileLoader:
                 self._collection_tag(node, path)
             block = not node.flow_style
             is_map = type(node) is MappingNode
-            items = node.value if is_map else enumerate(node.value)
+            items: Any = node.value if is_map else enumerate(node.value)
             key: str | int | None
+            key_node: Any
             for key_node, value_node in items:
                 if is_map:
                     key = self._key(key_node, path)
@@ -660,7 +661,7 @@ class _FileLoader:
             self.syntax.append((mark.line, mark.column, "a plain scalar cannot start with '-' followed by a space or its end"))
         return value
 
-    def _scalar(self, node: Node, path: NodePath, parent: Node | None) -> Any:
+    def _scalar(self, node: Any, path: NodePath, parent: Node | None) -> Any:
         """A scalar outside the walk's fast path: the root, keys, explicit tags."""
         tag, text = node.tag, node.value
         if tag == _PLAIN:
@@ -740,7 +741,7 @@ class _FileLoader:
         """Every scalar's extent (0-based, end exclusive); a block scalar's header line is left out."""
         spans = []
         seen: set[int] = set()
-        stack = list(roots)
+        stack: list[Any] = list(roots)
         while stack:
             node = stack.pop()
             cls = type(node)
@@ -935,7 +936,7 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
     loader = _NodeLoader(content)
     try:
         while loader.check_node():
-            roots.append(loader.get_node())
+            roots.append(loader.get_node())  # type: ignore[arg-type]  # never None after check_node()
     except yaml.YAMLError as exc:
         return LoadResult((), (_syntax_error(exc, text),))
     finally:

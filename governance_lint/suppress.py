@@ -496,8 +496,7 @@ class BaselineFilter(_Judge):
         documents = self._loaded.get(entry.path)
         if documents is None:
             content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-            readable = not isinstance(content, Problem)
-            documents = load(entry.path, content, self.plan.limits).documents if readable else ()
+            documents = load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
             self._loaded[entry.path] = documents
         for doc in documents:
             if doc.data is not None and doc.entity == entity:
