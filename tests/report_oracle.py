@@ -83,8 +83,12 @@ def raci_rows(docs: list[Source]) -> list[list[str]]:
                         if party not in columns:
                             columns.append(party)
             table.append((activity["id"], letters))
-        rows += [[doc.key, ident, party, letters[party]] for ident, letters in table for party in columns
-                 if party in letters]
+        rows += [
+            [doc.key, ident, party, letters[party]]
+            for ident, letters in table
+            for party in columns
+            if party in letters
+        ]
     return rows
 
 
@@ -130,25 +134,36 @@ def role_rows(docs: list[Source]) -> list[list[str]]:
 def load_rows(docs: list[Source]) -> list[list[str]]:
     tally: dict[str, dict[str, int]] = {d.key: {} for d in docs if d.kind in ("Person", "Team")}
     seen: dict[str, set[str]] = {}
-    for process, activity, party, letters in raci_rows(docs):
+    for process, _, party, letters in raci_rows(docs):
         for letter in letters:
             tally.setdefault(party, {})[letter] = tally.setdefault(party, {}).get(letter, 0) + 1
         seen.setdefault(party, set()).add(process)
-    return [[party, *(str(counts.get(letter, 0)) for _, letter in LETTERS), str(len(seen.get(party, ())))]
-            for party, counts in sorted(tally.items())]
+    return [
+        [party, *(str(counts.get(letter, 0)) for _, letter in LETTERS), str(len(seen.get(party, ())))]
+        for party, counts in sorted(tally.items())
+    ]
 
 
 def map_json(docs: list[Source]) -> dict[str, Any]:
-    nodes = [{"id": d.key, "name": d.data["metadata"].get("name", d.data["metadata"]["id"]), "kind": d.kind}
-             for d in processes(docs)]
-    receives = {(d.key, i["process"]): set(i.get("receives", [])) for d in processes(docs)
-                for i in d.spec.get("interfaces", [])}
+    nodes = [
+        {"id": d.key, "name": d.data["metadata"].get("name", d.data["metadata"]["id"]), "kind": d.kind}
+        for d in processes(docs)
+    ]
+    receives = {
+        (d.key, i["process"]): set(i.get("receives", []))
+        for d in processes(docs)
+        for i in d.spec.get("interfaces", [])
+    }
     edges = []
     for doc in processes(docs):
         for interface in doc.spec.get("interfaces", []):
             for artifact in interface.get("sends", []):
-                edge = {"from": doc.key, "to": interface["process"], "artifact": artifact,
-                        "symmetric": artifact in receives.get((interface["process"], doc.key), set())}
+                edge = {
+                    "from": doc.key,
+                    "to": interface["process"],
+                    "artifact": artifact,
+                    "symmetric": artifact in receives.get((interface["process"], doc.key), set()),
+                }
                 if edge not in edges:
                     edges.append(edge)
     return {"nodes": nodes, "edges": edges}

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import icalendar
 import pytest
-
 import report_oracle as oracle
 from helpers import run_govlint, write_files
 
@@ -29,8 +28,12 @@ TODAY = "2026-11-28"
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "repo"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(out), "--files", "50"],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(out), "--files", "50"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out
 
 
@@ -53,6 +56,7 @@ def csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
 
 # -- raci ---------------------------------------------------------------------------------------------
 
+
 def test_raci_csv_is_the_yaml_row_for_row(repo: Path) -> None:
     header, rows = csv_rows(report(repo, "raci", "--format", "csv"))
     assert header == ["process", "activity", "party", "letters"]
@@ -68,10 +72,15 @@ def test_raci_json_names_owner_managers_administrator_and_letters(repo: Path) ->
     for matrix, doc in zip(found, docs, strict=True):
         assert matrix["owner"] == doc.spec.get("owner")
         assert matrix["administrator"] == doc.spec.get("administrator")
-        assert matrix["managers"] == [{"person": m["person"], "scope": m.get("scope")}
-                                      for m in doc.spec.get("managers", [])]
-        flat = [[matrix["process"], a["id"], party, letters] for a in matrix["activities"]
-                for party in matrix["parties"] if (letters := a["letters"].get(party))]
+        assert matrix["managers"] == [
+            {"person": m["person"], "scope": m.get("scope")} for m in doc.spec.get("managers", [])
+        ]
+        flat = [
+            [matrix["process"], a["id"], party, letters]
+            for a in matrix["activities"]
+            for party in matrix["parties"]
+            if (letters := a["letters"].get(party))
+        ]
         assert flat == [row for row in oracle.raci_rows([doc])]
 
 
@@ -115,6 +124,7 @@ def test_raci_html_is_one_page_with_a_matrix_per_process() -> None:
 
 # -- roles ----------------------------------------------------------------------------------------------
 
+
 def test_roles_csv_is_the_yaml_row_for_row(repo: Path) -> None:
     header, rows = csv_rows(report(repo, "roles", "--format", "csv"))
     assert header == ["party", "role", "subject", "scope", "path", "line"]
@@ -124,7 +134,9 @@ def test_roles_csv_is_the_yaml_row_for_row(repo: Path) -> None:
 def test_roles_for_one_party_narrows_and_json_agrees() -> None:
     rows = json.loads(report(CLEAN, "roles", "--format", "json", "--for", "person:windy"))
     expected = [r for r in oracle.role_rows(oracle.documents(CLEAN)) if r[0] == "person:windy"]
-    assert [[r["party"], r["role"], r["subject"], r["scope"], r["path"], str(r["line"])] for r in rows] == expected
+    assert [
+        [r["party"], r["role"], r["subject"], r["scope"], r["path"], str(r["line"])] for r in rows
+    ] == expected
     assert {"manager", "accountable", "team-lead", "service-owner"} <= {r["role"] for r in rows}
     text = report(CLEAN, "roles", "--for", "person:windy")
     assert "## Windy (`person:windy`)" in text and "person:ann" not in text
@@ -139,6 +151,7 @@ def test_roles_for_nobody_exits_2_with_did_you_mean() -> None:
 
 # -- load -----------------------------------------------------------------------------------------------
 
+
 def test_load_csv_is_the_yaml_row_for_row(repo: Path) -> None:
     header, rows = csv_rows(report(repo, "load", "--format", "csv"))
     assert header == ["party", "responsible", "accountable", "consulted", "informed", "processes"]
@@ -149,7 +162,9 @@ def test_load_marks_parties_over_max_activities(tmp_path: Path) -> None:
     repo = tmp_path / "clean"
     shutil.copytree(CLEAN, repo)
     config = repo / ".govlint.yaml"
-    config.write_text(config.read_text() + "rules:\n  practitioner-overload: {options: {max-activities: 8}}\n")
+    config.write_text(
+        config.read_text() + "rules:\n  practitioner-overload: {options: {max-activities: 8}}\n"
+    )
     done = run_govlint("report", "load", "--format", "json", cwd=repo)
     rows = {row["party"]: row for row in json.loads(done.stdout)}
     over = {party for party, row in rows.items() if row["overloaded"]}
@@ -162,6 +177,7 @@ def test_load_marks_parties_over_max_activities(tmp_path: Path) -> None:
 
 
 # -- map -----------------------------------------------------------------------------------------------
+
 
 def test_map_json_is_the_yaml(repo: Path) -> None:
     assert json.loads(report(repo, "map", "--format", "json")) == oracle.map_json(oracle.documents(repo))
@@ -176,9 +192,12 @@ def test_map_mermaid_has_every_edge_and_groups_practice_processes() -> None:
     assert len(edges) == len(expected["edges"])
     start = lines.index('  subgraph n_group__practice__service_desk["Service Desk"]')
     end = lines.index("  end", start)
-    inside = {line.split("[")[0].strip() for line in lines[start + 1:end]}
-    assert inside == {"n_practice__service_desk", "n_process__incident_management",
-                      "n_process__service_request_management"}
+    inside = {line.split("[")[0].strip() for line in lines[start + 1 : end]}
+    assert inside == {
+        "n_practice__service_desk",
+        "n_process__incident_management",
+        "n_process__service_request_management",
+    }
     # Every node is declared once, and every edge joins declared nodes.
     declared = [line.split("[")[0].strip() for line in lines if re.match(r"^\s+n_\w+\[", line)]
     assert len(declared) == len(set(declared)) == len(expected["nodes"])
@@ -190,7 +209,9 @@ def test_map_mermaid_has_every_edge_and_groups_practice_processes() -> None:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
 def test_map_dot_is_read_by_graphviz(repo: Path) -> None:
     text = report(repo, "map", "--format", "dot")
-    done = subprocess.run(["dot", "-Tjson"], input=text, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        ["dot", "-Tjson"], input=text, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr
     graph = json.loads(done.stdout)
     expected = oracle.map_json(oracle.documents(repo))
@@ -227,10 +248,12 @@ def test_an_asymmetric_edge_is_marked_in_every_format(tmp_path: Path) -> None:
 
 # -- reviews -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("today", "within"), [("2026-11-28", 30), ("2027-07-10", 60), ("2027-12-01", 0)])
 def test_reviews_csv_is_the_yaml_row_for_row(today: str, within: int) -> None:
-    done = run_govlint("report", "reviews", "--format", "csv", "--today", today, "--within", str(within),
-                       cwd=CLEAN)
+    done = run_govlint(
+        "report", "reviews", "--format", "csv", "--today", today, "--within", str(within), cwd=CLEAN
+    )
     header, rows = csv_rows(done.stdout)
     assert header == ["entity", "owner", "last_reviewed", "due", "status"]
     assert rows == oracle.review_rows(oracle.documents(CLEAN), dt.date.fromisoformat(today), within=within)
@@ -253,7 +276,9 @@ def test_reviews_ics_is_valid_icalendar_with_an_event_per_due_review(repo: Path)
     assert all(len(line.encode()) <= 75 for line in text.splitlines())
     calendar = icalendar.Calendar.from_ical(text)
     events = list(calendar.walk("VEVENT"))
-    expected = [row for row in oracle.review_rows(oracle.documents(repo), dt.date.fromisoformat(TODAY)) if row[3]]
+    expected = [
+        row for row in oracle.review_rows(oracle.documents(repo), dt.date.fromisoformat(TODAY)) if row[3]
+    ]
     assert len(events) == len(expected)
     by_uid = {str(e["UID"]): e for e in events}
     for entity, _, _, due, _ in expected:
@@ -265,10 +290,18 @@ def test_reviews_ics_is_valid_icalendar_with_an_event_per_due_review(repo: Path)
 
 # -- summary and the command line ----------------------------------------------------------------------
 
+
 def test_summary_is_every_report_and_the_findings(tmp_path: Path) -> None:
     text = report(CLEAN, "summary")
-    for heading in ("# Governance summary", "## Findings", "## Process map", "## Reviews", "## Load",
-                    "## RACI", "## Roles"):
+    for heading in (
+        "# Governance summary",
+        "## Findings",
+        "## Process map",
+        "## Reviews",
+        "## Load",
+        "## RACI",
+        "## Roles",
+    ):
         assert f"\n{heading}\n" in f"\n{text}"
     assert "```mermaid\nflowchart LR\n" in text and "No findings." in text
     repo = asymmetric_repo(tmp_path)
@@ -281,13 +314,16 @@ def test_report_is_deterministic(repo: Path) -> None:
     assert report(repo, "summary") == report(repo, "summary")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("nosuch",), "unknown report 'nosuch'"),
-    (("rols",), "did you mean roles?"),
-    (("raci", "--format", "jsn"), "did you mean json?"),
-    (("map", "--format", "csv"), "one of mermaid, dot, json, md"),
-    (("load", "--for", "person:windy"), "--for narrows report roles only"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nosuch",), "unknown report 'nosuch'"),
+        (("rols",), "did you mean roles?"),
+        (("raci", "--format", "jsn"), "did you mean json?"),
+        (("map", "--format", "csv"), "one of mermaid, dot, json, md"),
+        (("load", "--for", "person:windy"), "--for narrows report roles only"),
+    ],
+)
 def test_bad_arguments_exit_2(args: tuple[str, ...], message: str) -> None:
     done = run_govlint("report", *args, cwd=CLEAN)
     assert done.returncode == 2
@@ -317,14 +353,18 @@ def test_output_never_writes_into_a_checked_file(tmp_path: Path) -> None:
 
 
 def test_named_paths_narrow_the_report(tmp_path: Path) -> None:
-    rows = json.loads(report(CLEAN, "raci", "--format", "json", "governance/processes/change-enablement.yaml"))
+    rows = json.loads(
+        report(CLEAN, "raci", "--format", "json", "governance/processes/change-enablement.yaml")
+    )
     assert [m["process"] for m in rows] == ["process:change-enablement"]
 
 
 def test_report_on_a_file_that_does_not_load_reports_the_rest(tmp_path: Path) -> None:
     repo = tmp_path / "clean"
     shutil.copytree(CLEAN, repo)
-    write_files(repo, {"governance/processes/broken.yaml": "apiVersion: govlint/v1\nkind: Process\n  bad: [\n"})
+    write_files(
+        repo, {"governance/processes/broken.yaml": "apiVersion: govlint/v1\nkind: Process\n  bad: [\n"}
+    )
     done = run_govlint("report", "raci", "--format", "csv", cwd=repo)
     assert done.returncode == 0
     assert "error" in done.stderr and len(done.stderr.splitlines()) == 1

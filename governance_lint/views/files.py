@@ -70,8 +70,9 @@ class SiteFolder:
             try:
                 self._folders[name] = os.open(base, _DIR_FLAGS, dir_fd=parent_fd)
             except OSError:
-                raise OutputError(f"{name}: is a symbolic link or not a folder; the site will not "
-                                  "write through it") from None
+                raise OutputError(
+                    f"{name}: is a symbolic link or not a folder; the site will not write through it"
+                ) from None
         return self._folders[name]
 
     def write(self, relative: str, data: bytes) -> None:

@@ -42,15 +42,25 @@ def loads(repo: Repository) -> list[Load]:
                 for letter in letters:
                     tally[letter] = tally.get(letter, 0) + 1
                 processes.setdefault(party, set()).add(m.process.key)
-    return [Load(party, tally.get("R", 0), tally.get("A", 0), tally.get("C", 0), tally.get("I", 0),
-                 len(processes.get(party, ())), tally.get("R", 0) > repo.max_activities)
-            for party, tally in sorted(counts.items())]
+    return [
+        Load(
+            party,
+            tally.get("R", 0),
+            tally.get("A", 0),
+            tally.get("C", 0),
+            tally.get("I", 0),
+            len(processes.get(party, ())),
+            tally.get("R", 0) > repo.max_activities,
+        )
+        for party, tally in sorted(counts.items())
+    ]
 
 
 def markdown(repo: Repository) -> str:
     found = loads(repo)
-    rows = [(f"{x.party} ⚠ over {repo.max_activities}" if x.overloaded else x.party, *x.row()[1:])
-            for x in found]
+    rows = [
+        (f"{x.party} ⚠ over {repo.max_activities}" if x.overloaded else x.party, *x.row()[1:]) for x in found
+    ]
     note = f"Responsible for more than {repo.max_activities} activities (GOV205 max-activities): ⚠.\n\n"
     header = ("Party", "Responsible", "Accountable", "Consulted", "Informed", "Processes")
     return note + md_table(header, rows)
@@ -60,6 +70,7 @@ def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
     if fmt == "csv":
         return csv_text(COLUMNS, [x.row() for x in loads(repo)])
     if fmt == "json":
-        return json_text([{**dict(zip(COLUMNS, x.row(), strict=True)), "overloaded": x.overloaded}
-                          for x in loads(repo)])
+        return json_text(
+            [{**dict(zip(COLUMNS, x.row(), strict=True)), "overloaded": x.overloaded} for x in loads(repo)]
+        )
     return markdown(repo)

@@ -27,9 +27,11 @@ def _strings(value: Any) -> list[str]:
 
 def _interfaces(doc: Doc) -> list[tuple[str, list[str], list[str]]]:
     """(partner, sends, receives) of each interface of a process."""
-    return [(entry["process"], _strings(entry.get("sends")), _strings(entry.get("receives")))
-            for entry in doc.items("interfaces")
-            if isinstance(entry, dict) and isinstance(entry.get("process"), str)]
+    return [
+        (entry["process"], _strings(entry.get("sends")), _strings(entry.get("receives")))
+        for entry in doc.items("interfaces")
+        if isinstance(entry, dict) and isinstance(entry.get("process"), str)
+    ]
 
 
 def edges(repo: Repository) -> list[Edge]:
@@ -52,8 +54,11 @@ def groups(repo: Repository) -> dict[str, list[str]]:
     placed: set[str] = set()
     found: dict[str, list[str]] = {}
     for practice in repo.of_kind("Practice"):
-        members = [p for p in dict.fromkeys(practice.items("processes"))
-                   if isinstance(p, str) and p not in placed and p != practice.key]
+        members = [
+            p
+            for p in dict.fromkeys(practice.items("processes"))
+            if isinstance(p, str) and p not in placed and p != practice.key
+        ]
         placed.update(members)
         found[practice.key] = members
     return found
@@ -62,8 +67,10 @@ def groups(repo: Repository) -> dict[str, list[str]]:
 def to_json(repo: Repository) -> dict[str, Any]:
     return {
         "nodes": [{"id": d.key, "name": d.name, "kind": d.kind} for d in repo.of_kind(*PROCESS_KINDS)],
-        "edges": [{"from": e.source, "to": e.target, "artifact": e.artifact, "symmetric": e.symmetric}
-                  for e in edges(repo)],
+        "edges": [
+            {"from": e.source, "to": e.target, "artifact": e.artifact, "symmetric": e.symmetric}
+            for e in edges(repo)
+        ],
     }
 
 
@@ -139,9 +146,13 @@ def dot(repo: Repository) -> str:
         link = f", URL={dot_string(page_of(key))}" if key in drawing.defined else ""
         return f"{indent}{dot_string(key)} [label={dot_string(drawing.labels[key])}{link}];"
 
-    lines = ["digraph processes {", "  rankdir=LR;",
-             '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
-             '  edge [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph processes {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
+        '  graph [fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
     for n, (practice, members) in enumerate(drawing.clusters):
         lines.append(f"  subgraph cluster_{n} {{")
         lines.append(f"    label={dot_string(drawing.labels[practice])}; style=dashed;")

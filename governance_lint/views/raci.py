@@ -62,8 +62,11 @@ def matrix(doc: Doc) -> Matrix:
         ident = activity_id(raw, position)
         name = str(raw["name"]) if isinstance(raw.get("name"), str) else ident
         activities.append(Activity(ident, name, letters))
-    managers = [(m["person"], m.get("scope") if isinstance(m.get("scope"), str) else None)
-                for m in doc.items("managers") if isinstance(m, dict) and is_party(m.get("person"))]
+    managers = [
+        (m["person"], m.get("scope") if isinstance(m.get("scope"), str) else None)
+        for m in doc.items("managers")
+        if isinstance(m, dict) and is_party(m.get("person"))
+    ]
     return Matrix(doc, doc.text("owner"), managers, doc.text("administrator"), list(parties), activities)
 
 
@@ -72,17 +75,29 @@ def matrices(repo: Repository) -> list[Matrix]:
 
 
 def csv_rows(repo: Repository) -> list[tuple[str, str, str, str]]:
-    return [(m.process.key, a.id, party, a.letters[party])
-            for m in matrices(repo) for a in m.activities for party in m.parties if party in a.letters]
+    return [
+        (m.process.key, a.id, party, a.letters[party])
+        for m in matrices(repo)
+        for a in m.activities
+        for party in m.parties
+        if party in a.letters
+    ]
 
 
 def to_json(repo: Repository) -> list[dict[str, Any]]:
-    return [{
-        "process": m.process.key, "name": m.process.name, "path": m.process.path,
-        "owner": m.owner, "managers": [{"person": p, "scope": s} for p, s in m.managers],
-        "administrator": m.administrator, "parties": m.parties,
-        "activities": [{"id": a.id, "name": a.name, "letters": a.letters} for a in m.activities],
-    } for m in matrices(repo)]
+    return [
+        {
+            "process": m.process.key,
+            "name": m.process.name,
+            "path": m.process.path,
+            "owner": m.owner,
+            "managers": [{"person": p, "scope": s} for p, s in m.managers],
+            "administrator": m.administrator,
+            "parties": m.parties,
+            "activities": [{"id": a.id, "name": a.name, "letters": a.letters} for a in m.activities],
+        }
+        for m in matrices(repo)
+    ]
 
 
 def markdown(repo: Repository, level: int = 2) -> str:

@@ -166,12 +166,18 @@ def load_repository(settings: LoadSettings) -> Repository:
             continue
         for document in load(file_result.path, content, plan.limits).documents:
             if document.index in wanted and isinstance(document.data, dict):
-                documents.append(Doc(document.kind or "", document.id or "", document.data,
-                                     file_result.path, document))
-    return Repository(root=files.root, today=today, documents=documents, findings=result.diagnostics,
-                      summary=result.summary,
-                      max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
-                      cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")))
+                documents.append(
+                    Doc(document.kind or "", document.id or "", document.data, file_result.path, document)
+                )
+    return Repository(
+        root=files.root,
+        today=today,
+        documents=documents,
+        findings=result.diagnostics,
+        summary=result.summary,
+        max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
+        cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
+    )
 
 
 def _option(registry: Any, config: Config, code: str, name: str) -> Any:

@@ -25,8 +25,13 @@ class Review:
     status: str  # overdue | due-soon | ok | never
 
     def row(self) -> tuple[str, str, str, str, str]:
-        return (self.doc.key, self.owner, self.last_reviewed.isoformat() if self.last_reviewed else "",
-                self.due.isoformat() if self.due else "", self.status)
+        return (
+            self.doc.key,
+            self.owner,
+            self.last_reviewed.isoformat() if self.last_reviewed else "",
+            self.due.isoformat() if self.due else "",
+            self.status,
+        )
 
 
 def status(due: dt.date | None, today: dt.date, within: int) -> str:
@@ -49,15 +54,22 @@ def reviews(repo: Repository, within: int = DUE_SOON_DAYS) -> list[Review]:
 
 def markdown(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
     found = reviews(repo, within)
-    head = (f"Today {repo.today.isoformat()}; review cycle {repo.cycle_days} days (GOV502 cycle-days); "
-            f"due-soon within {within} days.\n\n")
+    head = (
+        f"Today {repo.today.isoformat()}; review cycle {repo.cycle_days} days (GOV502 cycle-days); "
+        f"due-soon within {within} days.\n\n"
+    )
     return head + md_table(("Entity", "Owner", "Last reviewed", "Due", "Status"), [r.row() for r in found])
 
 
 def _ics_text(text: str) -> str:
     """An RFC 5545 TEXT value: backslash, semicolon, comma and newline escaped."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
-            .replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -84,13 +96,20 @@ def ics(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
             continue
         owner = f" (owner {r.owner})" if r.owner else ""
         summary = f"Review {r.doc.name} ({r.doc.key})"
-        description = (f"{r.doc.key} was last reviewed on {r.last_reviewed}{owner}; status {r.status}. "
-                       f"File {r.doc.path}.")
-        lines += ["BEGIN:VEVENT", f"UID:{_ics_text(r.doc.key)}-review@govlint", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{r.due.strftime('%Y%m%d')}",
-                  f"DTEND;VALUE=DATE:{(r.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-                  f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(description)}",
-                  "END:VEVENT"]
+        description = (
+            f"{r.doc.key} was last reviewed on {r.last_reviewed}{owner}; status {r.status}. "
+            f"File {r.doc.path}."
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_ics_text(r.doc.key)}-review@govlint",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{r.due.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(r.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            "END:VEVENT",
+        ]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
 

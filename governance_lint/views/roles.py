@@ -26,8 +26,11 @@ def _listed(doc: Doc, role: str, subject: str, *node: str | int) -> Iterator[Rol
     """The roles of a node holding one party or a list of parties."""
     value: Any = doc.spec
     for step in node:
-        value = value.get(step) if isinstance(value, dict) and isinstance(step, str) else (
-            value[step] if isinstance(value, list) and isinstance(step, int) else None)
+        value = (
+            value.get(step)
+            if isinstance(value, dict) and isinstance(step, str)
+            else (value[step] if isinstance(value, list) and isinstance(step, int) else None)
+        )
     if isinstance(value, list):
         for i, item in enumerate(value):
             if is_party(item):
@@ -42,8 +45,14 @@ def _process_roles(doc: Doc) -> Iterator[Role]:
     for i, manager in enumerate(doc.items("managers")):
         if isinstance(manager, dict) and is_party(manager.get("person")):
             scope = str(manager["scope"]) if isinstance(manager.get("scope"), str) else ""
-            yield Role(manager["person"], "manager", key, scope, doc.path,
-                       doc.line_of("spec", "managers", i, "person"))
+            yield Role(
+                manager["person"],
+                "manager",
+                key,
+                scope,
+                doc.path,
+                doc.line_of("spec", "managers", i, "person"),
+            )
     yield from _listed(doc, "administrator", key, "administrator")
     yield from _listed(doc, "practitioner", key, "practitioners")
     yield from _listed(doc, "escalation", key, "escalation")
@@ -91,8 +100,12 @@ def markdown(repo: Repository, party: str | None = None, level: int = 2) -> str:
         label = repo.label(who)
         title = f"{label} (`{who}`)" if label != who else f"`{who}`"
         parts.append(f"{'#' * level} {title}\n")
-        parts.append(md_table(("Role", "Subject", "Scope", "Where"),
-                              [(r.role, r.subject, r.scope, f"{r.path}:{r.line}") for r in held]))
+        parts.append(
+            md_table(
+                ("Role", "Subject", "Scope", "Where"),
+                [(r.role, r.subject, r.scope, f"{r.path}:{r.line}") for r in held],
+            )
+        )
     return "\n".join(parts)
 
 

@@ -40,10 +40,16 @@ def tell_findings(repo: Repository, stderr: TextIO) -> None:
     """One line when the repository has findings: the views show what the files say, as far as they load."""
     s = repo.summary
     if s.errors or s.warnings or s.infos:
-        found = ", ".join(plural_label(n, w) for n, w in ((s.errors, "error"), (s.warnings, "warning"),
-                                                              (s.infos, "info")) if n)
-        print(f"govlint: note: the repository has findings ({found}); this shows what its files say "
-              "(`govlint check` lists the findings)", file=stderr)
+        found = ", ".join(
+            plural_label(n, w)
+            for n, w in ((s.errors, "error"), (s.warnings, "warning"), (s.infos, "info"))
+            if n
+        )
+        print(
+            f"govlint: note: the repository has findings ({found}); this shows what its files say "
+            "(`govlint check` lists the findings)",
+            file=stderr,
+        )
 
 
 def _refuse_checked_file(repo: Repository, output: Path) -> None:
@@ -86,7 +92,10 @@ def site(out_dir: Path, settings: LoadSettings, stderr: TextIO) -> int:
     tell_findings(repo, stderr)
     written, drawn = build_site(repo, out_dir)
     if not drawn:
-        print("govlint: note: Graphviz `dot` is not installed: the site shows the process map as dot text "
-              "(install graphviz to draw it)", file=stderr)
+        print(
+            "govlint: note: Graphviz `dot` is not installed: the site shows the process map as dot text "
+            "(install graphviz to draw it)",
+            file=stderr,
+        )
     print(f"govlint: wrote {plural_label(written, 'page')} to {out_dir}", file=stderr)
     return 0

@@ -32,9 +32,13 @@ _XML_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("governance_lint.views", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("governance_lint.views", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return env
 
 
@@ -57,31 +61,40 @@ class Pages:
 
     def __post_init__(self) -> None:
         # The first document of each key has the page (a clashing id is reported by check).
-        self.documents = [d for d in self.repo.documents
-                          if d.kind in PAGE_KINDS and self.repo.resolve(d.key) is d]
+        self.documents = [
+            d for d in self.repo.documents if d.kind in PAGE_KINDS and self.repo.resolve(d.key) is d
+        ]
         self.glossary_terms = sorted(
-            ((term_slug(t["term"]), t) for g in self.repo.of_kind("Glossary") for t in g.items("terms")
-             if isinstance(t, dict) and isinstance(t.get("term"), str)),
-            key=lambda pair: pair[0])
+            (
+                (term_slug(t["term"]), t)
+                for g in self.repo.of_kind("Glossary")
+                for t in g.items("terms")
+                if isinstance(t, dict) and isinstance(t.get("term"), str)
+            ),
+            key=lambda pair: pair[0],
+        )
         self.term_slugs = {slug for slug, _ in self.glossary_terms}
 
     def href(self, reference: str) -> str | None:
         """The page of a reference, relative to the site's top; None when nothing defines it."""
         if reference.startswith("term:"):
-            slug = reference[len("term:"):]
+            slug = reference[len("term:") :]
             return f"glossary.html#term-{slug}" if slug in self.term_slugs else None
         doc = self.repo.resolve(reference)
         return page_of(doc) if doc is not None and doc.kind in PAGE_KINDS else None
 
-    def linker(self, root: str) -> Callable[[Any], Markup]:
-        """The ``ref`` filter for a page ``root`` deep: a reference as a link, or text if it names nothing."""
+    def linker(self) -> Callable[[jinja2.runtime.Context, Any], Markup]:
+        """The ``ref`` filter: a reference as a link relative to the page (its ``root``), or text if it
+        names nothing."""
 
-        def ref(reference: Any) -> Markup:
+        @jinja2.pass_context
+        def ref(context: jinja2.runtime.Context, reference: Any) -> Markup:
+            root = str(context.get("root", ""))
             text = str(reference)
             href = self.href(text) if isinstance(reference, str) else None
             if href is None:
                 return Markup(_MISSING).format(text)
-            label = self.repo.label(text) if not text.startswith("term:") else text[len("term:"):]
+            label = self.repo.label(text) if not text.startswith("term:") else text[len("term:") :]
             return Markup('<a href="{}" title="{}">{}</a>').format(root + href, text, label)
 
         return ref
@@ -93,8 +106,9 @@ def draw_map(dot_text: str) -> str | None:
     if program is None:
         return None
     try:
-        done = subprocess.run([program, "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True,
-                              timeout=300, check=False)
+        done = subprocess.run(
+            [program, "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True, timeout=300, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
@@ -104,8 +118,17 @@ def draw_map(dot_text: str) -> str | None:
 
 
 def _findings(repo: Repository) -> list[dict[str, Any]]:
-    return [{"where": f"{d.path}:{d.line}", "code": d.code, "name": d.name, "severity": d.severity.label,
-             "message": d.message, "entity": d.entity} for d in repo.findings]
+    return [
+        {
+            "where": f"{d.path}:{d.line}",
+            "code": d.code,
+            "name": d.name,
+            "severity": d.severity.label,
+            "message": d.message,
+            "entity": d.entity,
+        }
+        for d in repo.findings
+    ]
 
 
 def raci_page(repo: Repository) -> str:
@@ -151,46 +174,84 @@ def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
     svg = draw_map(dot_text)
     common = {"today": repo.today.isoformat(), "page_of": page_of}
 
+    env.filters["ref"] = pages.linker()
+
     def render(template: str, root: str, **values: Any) -> bytes:
-        env.filters["ref"] = pages.linker(root)
         return env.get_template(template).render(root=root, **common, **values).encode("utf-8")
 
     written = 0
     with SiteFolder(out_dir) as folder:
+
         def write(relative: str, data: bytes) -> None:
             nonlocal written
             folder.write(relative, data)
             written += relative.endswith(".html")
 
         write("style.css", env.loader.get_source(env, "style.css")[0].encode("utf-8"))  # type: ignore[union-attr]
-        write("index.html", render("index.html", "", title="Governance", by_kind=by_kind,
-                                   terms=pages.glossary_terms, findings=findings, summary=repo.summary,
-                                   documents=len(repo.documents)))
-        write("glossary.html", render("glossary.html", "", title="Glossary", terms=pages.glossary_terms,
-                                      glossaries=list(repo.of_kind("Glossary"))))
-        write("map.html", render("map.html", "", title="Process map", svg=Markup(svg) if svg else None,
-                                 dot_text=dot_text, edges=all_edges))
+        write(
+            "index.html",
+            render(
+                "index.html",
+                "",
+                title="Governance",
+                by_kind=by_kind,
+                terms=pages.glossary_terms,
+                findings=findings,
+                summary=repo.summary,
+                documents=len(repo.documents),
+            ),
+        )
+        write(
+            "glossary.html",
+            render(
+                "glossary.html",
+                "",
+                title="Glossary",
+                terms=pages.glossary_terms,
+                glossaries=list(repo.of_kind("Glossary")),
+            ),
+        )
+        write(
+            "map.html",
+            render(
+                "map.html",
+                "",
+                title="Process map",
+                svg=Markup(svg) if svg else None,
+                dot_text=dot_text,
+                edges=all_edges,
+            ),
+        )
         if svg is not None:
             write("map.svg", svg.encode("utf-8"))
         for doc in pages.documents:
             root = "../"
-            values: dict[str, Any] = {"doc": doc, "title": doc.name,
-                                      "findings": [f for f in findings if f["entity"] == doc.key
-                                                   and f["where"].startswith(doc.path + ":")]}
+            values: dict[str, Any] = {
+                "doc": doc,
+                "title": doc.name,
+                "findings": [
+                    f for f in findings if f["entity"] == doc.key and f["where"].startswith(doc.path + ":")
+                ],
+            }
             if doc.kind in PROCESS_KINDS:
                 template = "process.html"
-                values.update(matrix=matrices[doc.key], review=review_of.get(doc.key),
-                              practices=practice_of.get(doc.key, []),
-                              edges=edges_of.get(doc.key, []))
+                values.update(
+                    matrix=matrices[doc.key],
+                    review=review_of.get(doc.key),
+                    practices=practice_of.get(doc.key, []),
+                    edges=edges_of.get(doc.key, []),
+                )
             elif doc.kind in ("Person", "Team"):
                 template = "party.html"
-                values.update(roles=[r for r in held if r.party == doc.key], load=loads.get(doc.key),
-                              max_activities=repo.max_activities,
-                              teams=[t for t in repo.of_kind("Team") if doc.key in t.items("members")])
+                values.update(
+                    roles=[r for r in held if r.party == doc.key],
+                    load=loads.get(doc.key),
+                    max_activities=repo.max_activities,
+                    teams=[t for t in repo.of_kind("Team") if doc.key in t.items("members")],
+                )
             elif doc.kind == "Policy":
                 template = "policy.html"
-                values.update(review=review_of.get(doc.key),
-                              governs=governed.get(doc.key, []))
+                values.update(review=review_of.get(doc.key), governs=governed.get(doc.key, []))
             else:
                 template = "service.html"
             write(page_of(doc), render(template, root, **values))

@@ -22,26 +22,32 @@ def _section(title: str, body: str, folded: bool) -> str:
 def findings_table(repo: Repository) -> str:
     if not repo.findings:
         return "No findings.\n"
-    return md_table(("Where", "Rule", "Severity", "Message"),
-                    [(f"{d.path}:{d.line}", f"{d.code} {d.name}", d.severity.label, d.message)
-                     for d in repo.findings])
+    return md_table(
+        ("Where", "Rule", "Severity", "Message"),
+        [(f"{d.path}:{d.line}", f"{d.code} {d.name}", d.severity.label, d.message) for d in repo.findings],
+    )
 
 
 def markdown(repo: Repository, within: int | None = None) -> str:
     s = repo.summary
-    counts = (f"{plural_label(len(repo.documents), 'governance document')}, "
-              f"{plural_label(s.errors, 'error')}, {plural_label(s.warnings, 'warning')}, "
-              f"{plural_label(s.infos, 'info')}")
+    counts = (
+        f"{plural_label(len(repo.documents), 'governance document')}, "
+        f"{plural_label(s.errors, 'error')}, {plural_label(s.warnings, 'warning')}, "
+        f"{plural_label(s.infos, 'info')}"
+    )
     processes = sum(1 for _ in repo.of_kind("Process", "Practice"))
     many = processes > 10
-    parts = [f"# Governance summary\n\n{counts}; today {repo.today.isoformat()}.\n",
-             _section("Findings", findings_table(repo), len(repo.findings) > 50),
-             _section("Process map", map.markdown(repo), many),
-             _section("Reviews", reviews.markdown(repo, reviews.DUE_SOON_DAYS if within is None else within),
-                      many),
-             _section("Load", load.markdown(repo), many),
-             _section("RACI", raci.markdown(repo, level=3), True),
-             _section("Roles", roles.markdown(repo, level=3), True)]
+    parts = [
+        f"# Governance summary\n\n{counts}; today {repo.today.isoformat()}.\n",
+        _section("Findings", findings_table(repo), len(repo.findings) > 50),
+        _section("Process map", map.markdown(repo), many),
+        _section(
+            "Reviews", reviews.markdown(repo, reviews.DUE_SOON_DAYS if within is None else within), many
+        ),
+        _section("Load", load.markdown(repo), many),
+        _section("RACI", raci.markdown(repo, level=3), True),
+        _section("Roles", roles.markdown(repo, level=3), True),
+    ]
     return "\n".join(parts)
 
 
