@@ -369,3 +369,14 @@ def test_report_on_a_file_that_does_not_load_reports_the_rest(tmp_path: Path) ->
     assert done.returncode == 0
     assert "error" in done.stderr and len(done.stderr.splitlines()) == 1
     assert csv_rows(done.stdout)[1] == oracle.raci_rows(oracle.documents(CLEAN))
+
+
+def test_the_readme_shows_the_real_output_of_each_report() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reports and the governance site")[1].split("\n## ")[0]
+    blocks = re.findall(r"```console\n\$ (govlint report [^\n]+)\n(.*?)```", section, flags=re.S)
+    assert {command.split()[2] for command, _ in blocks} == {"raci", "roles", "load", "map", "reviews"}
+    for command, shown in blocks:
+        done = run_govlint(*command.split()[1:], cwd=CLEAN)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == shown, f"README output of `{command}` is stale"
