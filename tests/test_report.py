@@ -373,7 +373,7 @@ def test_report_on_a_file_that_does_not_load_reports_the_rest(tmp_path: Path) ->
 
 def test_the_readme_shows_the_real_output_of_each_report() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Reports and the governance site")[1].split("\n## ")[0]
+    section = readme.split("\n## Reports and the governance site\n")[1].split("\n## Plugins")[0]
     blocks = re.findall(r"```console\n\$ (govlint report [^\n]+)\n(.*?)```", section, flags=re.S)
     assert {command.split()[2] for command, _ in blocks} == {"raci", "roles", "load", "map", "reviews"}
     for command, shown in blocks:
