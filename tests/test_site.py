@@ -189,3 +189,16 @@ def test_the_process_page_reads_on_a_phone_and_is_screenshotted(site: Path, brow
     print(f"screenshot of the process page: {shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page.close()
+
+
+def test_a_repository_with_findings_gets_its_site_with_the_findings_shown(tmp_path: Path) -> None:
+    repo = tmp_path / "clean"
+    shutil.copytree(CLEAN, repo)
+    path = repo / "governance" / "processes" / "problem-management.yaml"
+    path.write_text(path.read_text().replace("receives: [incident-record", "receives: [incident-report"))
+    stderr = build(tmp_path / "out", cwd=repo)
+    assert "govlint: note: the repository has findings" in stderr
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "GOV601 interface-symmetric" in index
+    page = (tmp_path / "out" / "process" / "problem-management.html").read_text()
+    assert "GOV601 interface-symmetric" in page and "no (GOV601)" in page
