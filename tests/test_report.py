@@ -380,3 +380,14 @@ def test_the_readme_shows_the_real_output_of_each_report() -> None:
         done = run_govlint(*command.split()[1:], cwd=CLEAN)
         assert done.returncode == 0, done.stderr
         assert done.stdout == shown, f"README output of `{command}` is stale"
+
+
+def test_a_file_edited_after_a_report_is_read_again(tmp_path: Path) -> None:
+    repo = tmp_path / "clean"
+    shutil.copytree(CLEAN, repo)
+    first = csv_rows(run_govlint("report", "raci", "--format", "csv", cwd=repo).stdout)[1]
+    path = repo / "governance" / "processes" / "change-enablement.yaml"
+    path.write_text(path.read_text().replace("accountable: person:julia", "accountable: person:guy", 1))
+    second = csv_rows(run_govlint("report", "raci", "--format", "csv", cwd=repo).stdout)[1]
+    assert second != first
+    assert second == oracle.raci_rows(oracle.documents(repo))

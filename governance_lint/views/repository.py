@@ -10,6 +10,8 @@ views read only ``Repository`` and ``Doc``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +19,9 @@ from typing import Any, TypeGuard
 
 from ..config import Config
 from ..discovery import discover, read_file
-from ..model import REFERENCE_RE, Diagnostic, Document, Problem, Summary
+from ..model import REFERENCE_RE, Diagnostic, Document, Limits, Problem, Summary
 
+VIEW_FORMAT = 1
 PROCESS_KINDS = ("Process", "Practice")
 PARTY_KINDS = ("person", "team")
 OVERLOAD_RULE, REVIEW_RULE = "GOV205", "GOV502"
@@ -26,13 +29,14 @@ OVERLOAD_RULE, REVIEW_RULE = "GOV205", "GOV502"
 
 @dataclass(frozen=True)
 class Doc:
-    """One governance document: its kind, id, plain data and where it is."""
+    """One governance document: its kind, id, plain data, and the line of its id and of each reference."""
 
     kind: str
     id: str
     data: dict[str, Any]
     path: str
-    _source: Document = field(repr=False, compare=False)
+    #: node path (``spec/managers/0/person``) -> line, for ``metadata/id`` and every ``KIND:ID`` string
+    lines: dict[str, int] = field(repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -62,8 +66,24 @@ class Doc:
         return self.line_of("metadata", "id")
 
     def line_of(self, *node: str | int) -> int:
-        """The line of the node at ``node`` (``"spec", "managers", 0, "person"``)."""
-        return self._source.position(node).line
+        """The line of a reference at ``node`` (``"spec", "managers", 0, "person"``), else of the id."""
+        return self.lines.get("/".join(map(str, node))) or self.lines.get("metadata/id", 1)
+
+    def to_json(self) -> list[Any]:
+        return [self.kind, self.id, self.data, self.lines]
+
+    @classmethod
+    def from_json(cls, path: str, raw: list[Any]) -> Doc:
+        kind, ident, data, lines = raw
+        return cls(kind, ident, data, path, lines)
+
+    @classmethod
+    def of(cls, document: Document) -> Doc:
+        """The view of one loaded document."""
+        lines = {"metadata/id": document.position(("metadata", "id")).line}
+        for node, _, _, position in document.strings(("spec",), REFERENCE_RE):
+            lines["/".join(map(str, node))] = position.line
+        return cls(document.kind or "", document.id or "", document.data, document.path, lines)
 
     def items(self, *node: str) -> list[Any]:
         """The list at ``spec.<node>`` (empty when absent or not a list)."""
@@ -134,7 +154,6 @@ def load_repository(settings: LoadSettings) -> Repository:
     """Run ``check``'s pipeline over the paths and keep the documents and the findings."""
     from ..engine import Selection, make_plan, run
     from ..index import DamagedFacts
-    from ..loader import load
     from ..parallel import make_analyser
     from ..runner import CheckSettings, build_registry, resolve_config
     from ..suppress import make_filters
@@ -157,18 +176,12 @@ def load_repository(settings: LoadSettings) -> Repository:
         result = run(files, plan, config, analyse, filters, memo=analyse)
 
     documents: list[Doc] = []
+    store = DocumentCache(files.root, plan.limits)
     for file_result in result.files:
-        if file_result.path not in files.reported or not file_result.entities:
-            continue
-        wanted = {e.document for e in file_result.entities}
-        content = read_file(files.root, file_result.path, plan.limits.max_file_bytes)
-        if isinstance(content, Problem):
-            continue
-        for document in load(file_result.path, content, plan.limits).documents:
-            if document.index in wanted and isinstance(document.data, dict):
-                documents.append(
-                    Doc(document.kind or "", document.id or "", document.data, file_result.path, document)
-                )
+        if file_result.path in files.reported and file_result.entities:
+            wanted = {e.document for e in file_result.entities}
+            documents += store.documents(file_result.path, wanted)
+    store.save()
     return Repository(
         root=files.root,
         today=today,
@@ -178,6 +191,73 @@ def load_repository(settings: LoadSettings) -> Repository:
         max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
         cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
     )
+
+
+class DocumentCache:
+    """The views of each file's documents, kept beside check's cache and keyed by the file's bytes.
+
+    ``check``'s cache keeps facts, not documents; without this a report would parse every file again.
+    """
+
+    def __init__(self, root: Path, limits: Limits) -> None:
+        import governance_lint
+
+        from ..cache import repository_folder
+
+        self._root, self._limits = root, limits
+        self._path = repository_folder(root) / "views.json"
+        self._stamp = [
+            governance_lint.__version__,
+            VIEW_FORMAT,
+            limits.max_file_bytes,
+            limits.max_depth,
+            limits.max_alias_nodes,
+        ]
+        self._entries: dict[str, Any] = {}
+        self._kept: dict[str, Any] = {}
+        self._changed = False
+        try:
+            with open(self._path, encoding="utf-8") as stream:
+                raw = json.load(stream)
+            if (
+                isinstance(raw, dict)
+                and raw.get("stamp") == self._stamp
+                and isinstance(raw.get("files"), dict)
+            ):
+                self._entries = raw["files"]
+        except (OSError, ValueError):
+            pass
+
+    def documents(self, path: str, wanted: set[int]) -> list[Doc]:
+        from ..loader import load
+
+        content = read_file(self._root, path, self._limits.max_file_bytes)
+        if isinstance(content, Problem):
+            return []
+        key = hashlib.sha256(content).hexdigest()
+        entry = self._entries.get(path)
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == key):
+            docs = [
+                [d.index, Doc.of(d).to_json()]
+                for d in load(path, content, self._limits).documents
+                if d.is_governance and isinstance(d.data, dict)
+            ]
+            entry = [key, docs]
+            self._changed = True
+        self._kept[path] = entry
+        return [Doc.from_json(path, raw) for index, raw in entry[1] if index in wanted]
+
+    def save(self) -> None:
+        """Write the cache when a file was parsed (best effort: a read-only cache folder is fine)."""
+        if not self._changed and len(self._kept) == len(self._entries):
+            return
+        from ..cache import _write_atomically
+
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self._path, {"stamp": self._stamp, "files": self._kept})
+        except (OSError, ValueError):
+            pass
 
 
 def _option(registry: Any, config: Config, code: str, name: str) -> Any:

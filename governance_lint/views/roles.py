@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -95,8 +96,8 @@ def markdown(repo: Repository, party: str | None = None, level: int = 2) -> str:
     if not found:
         return f"{party or 'Nobody'} holds no role.\n"
     parts = []
-    for who in dict.fromkeys(r.party for r in found):
-        held = [r for r in found if r.party == who]
+    for who, group in itertools.groupby(found, key=lambda r: r.party):  # found is sorted by party
+        held = list(group)
         label = repo.label(who)
         title = f"{label} (`{who}`)" if label != who else f"`{who}`"
         parts.append(f"{'#' * level} {title}\n")

@@ -144,7 +144,13 @@ def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
     env = _environment()
     pages = Pages(repo)
     loads = {x.party: x for x in load.loads(repo)}
-    held = roles.roles(repo)
+    held: dict[str, list[roles.Role]] = {}
+    for role in roles.roles(repo):
+        held.setdefault(role.party, []).append(role)
+    teams_of: dict[str, list[Doc]] = {}
+    for team in repo.of_kind("Team"):
+        for member in dict.fromkeys(m for m in team.items("members") if isinstance(m, str)):
+            teams_of.setdefault(member, []).append(team)
     review_of = {r.doc.key: r for r in reviews.reviews(repo)}
     matrices = {m.process.key: m for m in raci.matrices(repo)}
     practice_of: dict[str, list[Doc]] = {}
@@ -164,6 +170,9 @@ def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
     for kind in by_kind:
         by_kind[kind].sort(key=lambda d: (d.name.lower(), d.id))
     findings = _findings(repo)
+    findings_of: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for finding, diagnostic in zip(findings, repo.findings, strict=True):
+        findings_of.setdefault((diagnostic.path, diagnostic.entity), []).append(finding)
     all_edges = map.edges(repo)
     edges_of: dict[str, list[map.Edge]] = {}
     for edge in all_edges:
@@ -229,9 +238,7 @@ def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
             values: dict[str, Any] = {
                 "doc": doc,
                 "title": doc.name,
-                "findings": [
-                    f for f in findings if f["entity"] == doc.key and f["where"].startswith(doc.path + ":")
-                ],
+                "findings": findings_of.get((doc.path, doc.key), []),
             }
             if doc.kind in PROCESS_KINDS:
                 template = "process.html"
@@ -244,10 +251,10 @@ def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
             elif doc.kind in ("Person", "Team"):
                 template = "party.html"
                 values.update(
-                    roles=[r for r in held if r.party == doc.key],
+                    roles=held.get(doc.key, []),
                     load=loads.get(doc.key),
                     max_activities=repo.max_activities,
-                    teams=[t for t in repo.of_kind("Team") if doc.key in t.items("members")],
+                    teams=teams_of.get(doc.key, []),
                 )
             elif doc.kind == "Policy":
                 template = "policy.html"
