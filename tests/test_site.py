@@ -202,3 +202,28 @@ def test_a_repository_with_findings_gets_its_site_with_the_findings_shown(tmp_pa
     assert "GOV601 interface-symmetric" in index
     page = (tmp_path / "out" / "process" / "problem-management.html").read_text()
     assert "GOV601 interface-symmetric" in page and "no (GOV601)" in page
+
+
+def test_hostile_names_and_ids_stay_text_inside_the_site(tmp_path: Path) -> None:
+    repo = tmp_path / "clean"
+    shutil.copytree(CLEAN, repo)
+    (repo / "governance" / "processes" / "hostile.yaml").write_text(
+        "apiVersion: govlint/v1\n"
+        "kind: Process\n"
+        "metadata: {id: ../../escape, name: '<script>alert(1)</script>'}\n"
+        "spec:\n"
+        "  purpose: x\n"
+        "  owner: person:mrs-davis\n"
+        "  managers: [{person: person:windy}]\n"
+        "  activities:\n"
+        "    - {id: a, raci: {responsible: ['team:\"><img src=x>'], accountable: person:windy}}\n"
+    )
+    out = tmp_path / "out"
+    build(out, cwd=repo)
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.html")}
+    assert all(name.startswith(("out/", "clean/")) for name in written)
+    hostile = [p for p in (out / "process").iterdir() if p.name.startswith("id-")]
+    assert len(hostile) == 1
+    text = hostile[0].read_text()
+    assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<img src=x>" not in text
