@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model import SLUG_RE, term_slug
 from . import load, map, raci, reviews, roles
@@ -27,7 +27,7 @@ from .files import SiteFolder
 from .repository import PROCESS_KINDS, Doc, Repository
 
 PAGE_KINDS = ("Process", "Practice", "Service", "Policy", "Person", "Team")
-_MISSING = '<span class="ref missing" title="not defined in the repository">{}</span>'
+_MISSING = '<span class="ref missing" title="not defined in the repository">%s</span>'
 _XML_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 
 
@@ -93,9 +93,10 @@ class Pages:
             text = str(reference)
             href = self.href(text) if isinstance(reference, str) else None
             if href is None:
-                return Markup(_MISSING).format(text)
+                return Markup(_MISSING % escape(text))
             label = self.repo.label(text) if not text.startswith("term:") else text[len("term:") :]
-            return Markup('<a href="{}" title="{}">{}</a>').format(root + href, text, label)
+            # Plain formatting of escaped parts: Markup.format costs more than the rest of a page.
+            return Markup(f'<a href="{escape(root + href)}" title="{escape(text)}">{escape(label)}</a>')
 
         return ref
 
