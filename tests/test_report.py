@@ -391,3 +391,18 @@ def test_a_file_edited_after_a_report_is_read_again(tmp_path: Path) -> None:
     second = csv_rows(run_govlint("report", "raci", "--format", "csv", cwd=repo).stdout)[1]
     assert second != first
     assert second == oracle.raci_rows(oracle.documents(repo))
+
+
+def test_a_summary_too_large_for_a_job_summary_leaves_sections_out_with_a_note(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from governance_lint.views import summary
+    from governance_lint.views.repository import LoadSettings, load_repository
+
+    full = report(generated, "summary")
+    monkeypatch.setattr(summary, "PAGE_LIMIT", len(full.encode()) // 2)
+    repo = load_repository(LoadSettings(cwd=generated, today=dt.date.fromisoformat(TODAY)))
+    cut = summary.markdown(repo)
+    assert len(cut.encode()) <= len(full.encode()) // 2
+    assert "## Roles" in cut and "Run `govlint report roles`, or publish `govlint site`." in cut
+    assert "## Process map" in cut and "```mermaid" in cut

@@ -10,6 +10,8 @@ from ._text import md_table
 from .repository import Repository
 
 FORMATS = ("md",)
+#: GitHub refuses a job summary over 1 MiB: a section that would pass this is left out, with a note.
+PAGE_LIMIT = 1_000_000
 
 
 def _section(title: str, body: str, folded: bool) -> str:
@@ -37,17 +39,31 @@ def markdown(repo: Repository, within: int | None = None) -> str:
     )
     processes = sum(1 for _ in repo.of_kind("Process", "Practice"))
     many = processes > 10
-    parts = [
-        f"# Governance summary\n\n{counts}; today {repo.today.isoformat()}.\n",
-        _section("Findings", findings_table(repo), len(repo.findings) > 50),
-        _section("Process map", map.markdown(repo), many),
-        _section(
-            "Reviews", reviews.markdown(repo, reviews.DUE_SOON_DAYS if within is None else within), many
+    sections = [
+        ("Findings", lambda: findings_table(repo), len(repo.findings) > 50),
+        ("Process map", lambda: map.markdown(repo), many),
+        (
+            "Reviews",
+            lambda: reviews.markdown(repo, reviews.DUE_SOON_DAYS if within is None else within),
+            many,
         ),
-        _section("Load", load.markdown(repo), many),
-        _section("RACI", raci.markdown(repo, level=3), True),
-        _section("Roles", roles.markdown(repo, level=3), True),
+        ("Load", lambda: load.markdown(repo), many),
+        ("RACI", lambda: raci.markdown(repo, level=3), True),
+        ("Roles", lambda: roles.markdown(repo, level=3), True),
     ]
+    parts = [f"# Governance summary\n\n{counts}; today {repo.today.isoformat()}.\n"]
+    size = len(parts[0])
+    for title, body, folded in sections:
+        text = body()
+        if size + len(text.encode("utf-8")) > PAGE_LIMIT:
+            kind = "summary" if title == "Findings" else title.lower().replace("process ", "")
+            command = "govlint check" if title == "Findings" else f"govlint report {kind}"
+            text = (
+                f"Left out: {len(text.encode('utf-8')):,} bytes would pass the {PAGE_LIMIT:,}-byte limit of "
+                f"a job summary. Run `{command}`, or publish `govlint site`.\n"
+            )
+        parts.append(_section(title, text, folded))
+        size += len(parts[-1].encode("utf-8"))
     return "\n".join(parts)
 
 
