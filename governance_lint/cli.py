@@ -78,6 +78,7 @@ class _Group(click.Group):
         from .discovery import RepositoryError
         from .engine import UsageError
         from .safe_write import UnsafeTarget
+        from .views.files import OutputError
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -86,7 +87,8 @@ class _Group(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
-        except (ConfigError, RepositoryError, UsageError, RuleError, UnsafeTarget, FileNotFoundError) as exc:
+        except (ConfigError, RepositoryError, UsageError, RuleError, UnsafeTarget, OutputError,
+                FileNotFoundError) as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
@@ -361,6 +363,65 @@ def init(directory: Path) -> None:
         click.echo(advice)
     where = "" if directory == Path(".") else f"cd {shlex.quote(str(directory))} && "
     click.echo(f"next: {where}govlint check")
+
+
+@main.command()
+@click.argument("kind", metavar="KIND")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="F",
+              help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
+                   "reviews: md, csv, json, ics; summary: md [default: the first].")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
+@click.option("--for", "party", metavar="REF", help="roles: only what this party holds (person:pat).")
+@click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
+              help="reviews: a review due within DAYS days is due-soon [default: 30].")
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def report(kind: str, paths: tuple[Path, ...], fmt: str | None, output: Path | None, config_path: Path | None,
+           today: dt.date | None, party: str | None, within: int | None, isolated: bool) -> None:
+    """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
+
+    \b
+    raci     per process and practice: owner, managers, administrator, RACI matrix
+    roles    every role each person or team holds, and where (--for narrows)
+    load     activities each party is R, A, C or I for, and in how many processes
+    map      how processes hand off to each other (mermaid, dot, json, md)
+    reviews  review calendar: last review, due date, status, owner (ics for calendars)
+    summary  all of the above and the findings on one Markdown page:
+             govlint report summary >> "$GITHUB_STEP_SUMMARY"
+
+    A repository with findings is reported as far as its files load, with a note.
+    """
+    from .views.run import ReportSettings
+    from .views.run import report as run_report
+
+    settings = ReportSettings(kind=kind, paths=paths, format=fmt, output=output, config=config_path,
+                              today=today, party=party, within=within, isolated=isolated)
+    sys.exit(run_report(settings, sys.stdout, sys.stderr))
+
+
+@main.command()
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def site(out_dir: Path, paths: tuple[Path, ...], config_path: Path | None, today: dt.date | None,
+         isolated: bool) -> None:
+    """Write a static HTML site of the repository to OUT_DIR (opens from the file system).
+
+    An index, a page per process, practice, person, team, service and policy,
+    the glossary and the process map (drawn with Graphviz `dot` when installed).
+    The same repository gives the same bytes.
+    """
+    from .views.repository import LoadSettings
+    from .views.run import site as run_site
+
+    sys.exit(run_site(out_dir, LoadSettings(paths, config_path, today, isolated=isolated), sys.stderr))
 
 
 if __name__ == "__main__":  # pragma: no cover
