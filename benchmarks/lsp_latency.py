@@ -35,7 +35,9 @@ HERE = Path(__file__).resolve().parent
 
 def memory_mib(pid: int) -> tuple[float, float]:
     """(VmRSS, VmHWM) of a process, in MiB."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
@@ -47,7 +49,9 @@ def cpu_seconds(pid: int) -> float:
 
 def ensure_repository(root: Path, files: int) -> None:
     if not (root / ".govlint.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(root), "--files", str(files)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(root), "--files", str(files)], check=True
+        )
 
 
 def timed_edit(client: LspClient, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> float:
@@ -55,9 +59,13 @@ def timed_edit(client: LspClient, uri: str, start: tuple[int, int], end: tuple[i
     sent = time.monotonic()
     version = client.edit(uri, start, end, text)
     client.diagnostics(uri, version, timeout=120)
-    received = max(n["received"] for n in client.notifications
-                   if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri
-                   and n["params"].get("version") == version)
+    received = max(
+        n["received"]
+        for n in client.notifications
+        if n.get("method") == "textDocument/publishDiagnostics"
+        and n["params"]["uri"] == uri
+        and n["params"].get("version") == version
+    )
     return float(received - sent)
 
 
@@ -68,7 +76,9 @@ def summary(label: str, seconds: list[float]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=10_000, help="process files in the generated repository")
     parser.add_argument("--data", type=Path, default=None, help="where the repository is (default: /tmp/...)")
     parser.add_argument("--keystrokes", type=int, default=60, help="characters typed into prose")
@@ -88,7 +98,7 @@ def main() -> None:
     client.diagnostics(uri, 1, timeout=900)
     first_load = time.monotonic() - started
 
-    typed = " The owner reviews the targets every quarter with the managers."[:args.keystrokes]
+    typed = " The owner reviews the targets every quarter with the managers."[: args.keystrokes]
     column = len(lines[prose])
     pid = client.process.pid
     prose_times = []
@@ -122,15 +132,24 @@ def main() -> None:
     rss, peak = memory_mib(client.process.pid)
     client.close()
     files = sum(1 for _ in root.rglob("*.yaml"))
-    print(f"repository: {root} ({files} YAML files), load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"repository: {root} ({files} YAML files), load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     print(f"first load (initialize to the opened file's diagnostics): {first_load:.1f} s")
-    print(summary("typing prose (no fact changes)", prose_times) + f"; server CPU {prose_cpu * 1000:.1f} ms/edit")
-    print(summary("editing a reference (facts change, repository rules rerun)", reference_times)
-          + f"; server CPU {reference_cpu * 1000:.1f} ms/edit")
+    print(
+        summary("typing prose (no fact changes)", prose_times)
+        + f"; server CPU {prose_cpu * 1000:.1f} ms/edit"
+    )
+    print(
+        summary("editing a reference (facts change, repository rules rerun)", reference_times)
+        + f"; server CPU {reference_cpu * 1000:.1f} ms/edit"
+    )
     print(summary("all edits", prose_times + reference_times))
-    print(f"typing a reference ({len(burst)} characters) without waiting: last answer after "
-          f"{burst_seconds * 1000:.0f} ms, {burst_publishes} publications")
+    print(
+        f"typing a reference ({len(burst)} characters) without waiting: last answer after "
+        f"{burst_seconds * 1000:.0f} ms, {burst_publishes} publications"
+    )
     print(f"server memory: {rss:.0f} MiB resident, {peak:.0f} MiB peak")
 
 

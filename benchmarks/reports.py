@@ -36,8 +36,9 @@ GOVLINT = shutil.which("govlint") or "govlint"
 
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    done = subprocess.run(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr}")
@@ -62,8 +63,13 @@ def measure(files: int, repeat: int, work: Path) -> dict[str, float]:
     bare = without_dot(env, work)
     timed([GOVLINT, "check"], repo, env)  # cold: fills check's cache
     first = timed([GOVLINT, "report", "summary"], repo, env)
-    runs: dict[str, list[float]] = {"first report": [first], "warm check": [], "report summary": [],
-                                    "site": [], "site without dot": []}
+    runs: dict[str, list[float]] = {
+        "first report": [first],
+        "warm check": [],
+        "report summary": [],
+        "site": [],
+        "site without dot": [],
+    }
     for n in range(repeat):
         runs["warm check"].append(timed([GOVLINT, "check"], repo, env))
         runs["report summary"].append(timed([GOVLINT, "report", "summary"], repo, env))
@@ -83,8 +89,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="govlint-reports-") as folder:
         for files in args.files:
             result = measure(files, args.repeat, Path(folder))
-            print(f"| {files:,} | " + " | ".join(f"{seconds:.2f} s" for seconds in result.values()) + " |",
-                  flush=True)
+            print(
+                f"| {files:,} | " + " | ".join(f"{seconds:.2f} s" for seconds in result.values()) + " |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

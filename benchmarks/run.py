@@ -65,7 +65,9 @@ def timed(command: list[str], env: dict[str, str], cwd: Path, expect: int | None
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if expect is not None and process.returncode != expect:
-        raise SystemExit(f"{' '.join(command[:4])} … exited {process.returncode}, not {expect}:\n{errors[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command[:4])} … exited {process.returncode}, not {expect}:\n{errors[-2000:]}"
+        )
     return elapsed, usage.ru_maxrss
 
 
@@ -103,25 +105,50 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
     listing = work / f"processes-{n}.txt"
     listing.write_text("\n".join(processes), encoding="utf-8")
     # The repository must be clean, or the numbers compare different work.
-    check = subprocess.run([*GOVLINT, "check", "--no-cache", "--format", "json"], cwd=repo, env=env,
-                           capture_output=True, text=True, check=False)
+    check = subprocess.run(
+        [*GOVLINT, "check", "--no-cache", "--format", "json"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if check.returncode != 0 or json.loads(check.stdout)["diagnostics"]:
-        raise SystemExit(f"generated repository of {n} files is not clean:\n{check.stdout[:2000]}{check.stderr}")
+        raise SystemExit(
+            f"generated repository of {n} files is not clean:\n{check.stdout[:2000]}{check.stderr}"
+        )
 
-    git_env = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    git_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     for git in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
         subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
     cjs = shutil.which("check-jsonschema") if with_cjs else None
     budget = min(os.sysconf("SC_ARG_MAX") // 2, 1 << 20) - sum(len(k) + len(v) + 2 for k, v in env.items())
-    samples: dict[str, list[float]] = {k: [] for k in ("floor", "cjs", "cold", "warm", "one", "full", "new", "rss")}
+    samples: dict[str, list[float]] = {
+        k: [] for k in ("floor", "cjs", "cold", "warm", "one", "full", "new", "rss")
+    }
     for round_ in range(repeat):
-        floor = subprocess.run([sys.executable, "-c", FLOOR, str(listing)], cwd=repo, env=env,
-                               capture_output=True, text=True, check=True)
+        floor = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(listing)],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         samples["floor"].append(float(floor.stdout))
         if cjs:
-            samples["cjs"].append(sum(timed([cjs, "--schemafile", str(PROCESS_SCHEMA), *batch], env, repo)[0]
-                                      for batch in batches(processes, budget)))
+            samples["cjs"].append(
+                sum(
+                    timed([cjs, "--schemafile", str(PROCESS_SCHEMA), *batch], env, repo)[0]
+                    for batch in batches(processes, budget)
+                )
+            )
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
         run_env = {**env, "GOVLINT_CACHE_DIR": str(cache)}
         seconds, rss = timed([*GOVLINT, "check"], run_env, repo)
@@ -146,7 +173,9 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
 
 
 def startup(repeat: int) -> float:
-    return statistics.median(timed([*GOVLINT, "--version"], dict(os.environ), PROJECT)[0] for _ in range(repeat))
+    return statistics.median(
+        timed([*GOVLINT, "--version"], dict(os.environ), PROJECT)[0] for _ in range(repeat)
+    )
 
 
 def report(results: dict[int, dict[str, float]], version_seconds: float, repeat: int) -> str:
@@ -154,17 +183,28 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         f"Machine: {machine()}",
         f"Medians of {repeat} interleaved rounds; `govlint --version`: {version_seconds * 1000:.0f} ms.",
         "",
-        ("| process files | libyaml floor | check-jsonschema | govlint cold | govlint warm | one changed file "
-         "| full check after one edit | `--new-since HEAD` after one edit | peak RSS (cold) | MB per 1,000 files |"),
+        (
+            "| process files | libyaml floor | check-jsonschema | govlint cold | govlint warm | one changed file "
+            "| full check after one edit | `--new-since HEAD` after one edit | peak RSS (cold) | MB per 1,000 files |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
-        lines.append(f"| {n:,} | {r['floor']:.2f} s | {r['cjs']:.1f} s | {r['cold']:.2f} s | {r['warm']:.2f} s "
-                     f"| {r['one']:.2f} s | {r['full']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
-                     f"| {r['rss'] / n * 1000:.0f} |")
-    lines += ["", ("| process files | check-jsonschema / cold (≥ 5) | cold / floor (≤ 2) | cold / warm (≥ 5) "
-                   "| one file (< 1 s) |"), "|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {n:,} | {r['floor']:.2f} s | {r['cjs']:.1f} s | {r['cold']:.2f} s | {r['warm']:.2f} s "
+            f"| {r['one']:.2f} s | {r['full']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
+            f"| {r['rss'] / n * 1000:.0f} |"
+        )
+    lines += [
+        "",
+        (
+            "| process files | check-jsonschema / cold (≥ 5) | cold / floor (≤ 2) | cold / warm (≥ 5) "
+            "| one file (< 1 s) |"
+        ),
+        "|---:|---:|---:|---:|---:|",
+    ]
     for n, r in results.items():
+
         def verdict(ok: bool) -> str:
             return "✓" if ok else "✗"
 
@@ -172,7 +212,8 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         lines.append(
             f"| {n:,} | {cjs:.1f}× {verdict(cjs >= 5)} | {r['cold'] / r['floor']:.2f}× {verdict(r['cold'] <= 2 * r['floor'])} "
             f"| {r['cold'] / r['warm']:.1f}× {verdict(r['cold'] >= 5 * r['warm'])} "
-            f"| {r['one']:.2f} s {verdict(r['one'] < 1)} |")
+            f"| {r['one']:.2f} s {verdict(r['one'] < 1)} |"
+        )
     return "\n".join(lines)
 
 
@@ -184,8 +225,9 @@ def main() -> None:
     parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the slow comparison")
     args = parser.parse_args()
     if not args.no_check_jsonschema and shutil.which("check-jsonschema") is None:
-        raise SystemExit("check-jsonschema is not installed: pip install check-jsonschema "
-                         "(or pass --no-check-jsonschema)")
+        raise SystemExit(
+            "check-jsonschema is not installed: pip install check-jsonschema (or pass --no-check-jsonschema)"
+        )
     work = args.workdir or Path(tempfile.mkdtemp(prefix="govlint-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

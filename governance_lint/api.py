@@ -106,7 +106,9 @@ class Rule:
 
 def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
     def wrap(fn: Callable[..., None]) -> Rule:
-        doc = identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
+        doc = (
+            identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
+        )
         severity = identity.pop("severity")
         kinds = identity.pop("kinds", None)
         return Rule(
@@ -122,20 +124,54 @@ def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None
     return wrap
 
 
-def document_rule(*, code: str, name: str, severity: Severity | str, summary: str,
-                  kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
-                  doc: str | None = None, source: str = "builtin") -> Callable[[DocumentCheck], Rule]:
+def document_rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    doc: str | None = None,
+    source: str = "builtin",
+) -> Callable[[DocumentCheck], Rule]:
     """Define a rule that checks one document at a time."""
-    return _rule_decorator(False, code=code, name=name, severity=severity, summary=summary,
-                           kinds=kinds, options=dict(options or {}), doc=doc, source=source)
+    return _rule_decorator(
+        False,
+        code=code,
+        name=name,
+        severity=severity,
+        summary=summary,
+        kinds=kinds,
+        options=dict(options or {}),
+        doc=doc,
+        source=source,
+    )
 
 
-def repository_rule(*, code: str, name: str, severity: Severity | str, summary: str,
-                    kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
-                    doc: str | None = None, source: str = "builtin") -> Callable[[RepositoryCheck], Rule]:
+def repository_rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    doc: str | None = None,
+    source: str = "builtin",
+) -> Callable[[RepositoryCheck], Rule]:
     """Define a rule that checks the repository index once per run."""
-    return _rule_decorator(True, code=code, name=name, severity=severity, summary=summary,
-                           kinds=kinds, options=dict(options or {}), doc=doc, source=source)
+    return _rule_decorator(
+        True,
+        code=code,
+        name=name,
+        severity=severity,
+        summary=summary,
+        kinds=kinds,
+        options=dict(options or {}),
+        doc=doc,
+        source=source,
+    )
 
 
 def _dedent(text: str) -> str:
@@ -164,11 +200,21 @@ class Context:
         value = mapping.get(key) if isinstance(mapping, dict) else None
         return value if isinstance(value, dict) else {}
 
-    def _add(self, path: str, line: int, column: int, message: str,
-             entity: str | None, node: str | None) -> None:
+    def _add(
+        self, path: str, line: int, column: int, message: str, entity: str | None, node: str | None
+    ) -> None:
         self.findings.append(
-            Diagnostic(path=path, line=line, column=column, code=self.rule.code, name=self.rule.name,
-                       severity=self.severity, message=message, entity=entity, node=node)
+            Diagnostic(
+                path=path,
+                line=line,
+                column=column,
+                code=self.rule.code,
+                name=self.rule.name,
+                severity=self.severity,
+                message=message,
+                entity=entity,
+                node=node,
+            )
         )
 
     def report_at(self, doc: Document, path: NodePath, message: str, *, key: bool = False) -> None:

@@ -18,6 +18,7 @@ truncated or foreign file is ignored: the run is then simply cold.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -67,7 +68,8 @@ def refuse_inside(roots: Iterable[Path]) -> None:
                 source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache"
                 raise CacheLocationError(
                     f"{source} {home} is inside the checked repository {root}, where a pull request could "
-                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache")
+                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache"
+                )
 
 
 @dataclass
@@ -161,7 +163,7 @@ def code_digest(plan: Plan) -> str:
     plugin upgraded in place; reading some fifty small files costs a millisecond.
     """
     package = Path(__file__).parent
-    files = {p for p in package.rglob("*.py")}
+    files = set(package.rglob("*.py"))
     for active in plan.rules:
         for check in (active.rule.check, active.rule.check_repository):
             module = sys.modules.get(getattr(check, "__module__", None) or type(check).__module__)
@@ -270,8 +272,12 @@ class ResultCache:
         except (OSError, ValueError, RecursionError) as exc:
             self.stats.ignored = f"unreadable: {type(exc).__name__}"
             return
-        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("run") == self.digest
-                and isinstance(raw.get("files"), dict)):
+        if not (
+            isinstance(raw, dict)
+            and raw.get("format") == CACHE_FORMAT
+            and raw.get("run") == self.digest
+            and isinstance(raw.get("files"), dict)
+        ):
             self.stats.ignored = "not a cache of this run"
             return
         self.entries = raw["files"]
@@ -284,8 +290,12 @@ class ResultCache:
                 raw = json.loads(stream.read())
         except (OSError, ValueError, RecursionError):
             return
-        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("base") == self._base
-                and isinstance(raw.get("files"), dict)):
+        if not (
+            isinstance(raw, dict)
+            and raw.get("format") == CACHE_FORMAT
+            and raw.get("base") == self._base
+            and isinstance(raw.get("files"), dict)
+        ):
             return  # a delta of another cache file: the entries it changed are simply checked again
         for rel, entry in raw["files"].items():
             if entry is None:
@@ -317,8 +327,9 @@ class ResultCache:
             return None
         return entry[0], entry[1]
 
-    def lookup(self, rel: str, key: str,
-               signature: list[int] | None = None) -> tuple[str, dict[str, Any]] | None:
+    def lookup(
+        self, rel: str, key: str, signature: list[int] | None = None
+    ) -> tuple[str, dict[str, Any]] | None:
         """The cached result of ``rel`` if its bytes still hash to ``key`` (a well-formed entry only)."""
         entry = self._entry(rel)
         if entry is None or entry[0] != key:
@@ -345,10 +356,16 @@ class ResultCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if self._base is not None and len(self._delta) <= max(DELTA_MIN, len(self.entries) // DELTA_SHARE):
-                _write_atomically(self._delta_path, {"format": CACHE_FORMAT, "base": self._base, "files": self._delta})
+            if self._base is not None and len(self._delta) <= max(
+                DELTA_MIN, len(self.entries) // DELTA_SHARE
+            ):
+                _write_atomically(
+                    self._delta_path, {"format": CACHE_FORMAT, "base": self._base, "files": self._delta}
+                )
             else:
-                _write_atomically(self.path, {"format": CACHE_FORMAT, "run": self.digest, "files": self.entries})
+                _write_atomically(
+                    self.path, {"format": CACHE_FORMAT, "run": self.digest, "files": self.entries}
+                )
                 _unlink(self._delta_path)
             self.stats.written = True
             self._prune()
@@ -368,8 +385,12 @@ class ResultCache:
                 raw = json.loads(stream.read())
         except (OSError, ValueError, RecursionError):
             return None
-        if not (isinstance(raw, dict) and raw.get("format") == CACHE_FORMAT and raw.get("key") == key
-                and isinstance(raw.get("findings"), list)):
+        if not (
+            isinstance(raw, dict)
+            and raw.get("format") == CACHE_FORMAT
+            and raw.get("key") == key
+            and isinstance(raw.get("findings"), list)
+        ):
             return None
         findings: list[dict[str, Any]] = raw["findings"]
         return findings
@@ -379,8 +400,9 @@ class ResultCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             memo = {"format": CACHE_FORMAT, "key": key, "findings": findings}
             _write_atomically(self._memo_path(key), memo)
-            memos = sorted(self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime,
-                           reverse=True)
+            memos = sorted(
+                self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime, reverse=True
+            )
             for old in memos[KEEP_SELECTIONS:]:
                 _unlink(old)
         except (OSError, ValueError):
@@ -422,7 +444,5 @@ def _mtime(path: Path) -> float:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -69,7 +69,9 @@ class Change:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
                 inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
                 if not inside or not resolved.startswith(self._prefix) or target.startswith("/"):
-                    found[rel] = Problem("GOV001", "symbolic link points outside the repository; not followed", at)
+                    found[rel] = Problem(
+                        "GOV001", "symbolic link points outside the repository; not followed", at
+                    )
                     continue
                 top_rel, blob = resolved, self.base.blobs[resolved]
             if blob.size > max_bytes:
@@ -106,8 +108,9 @@ class BaseRun:
         checked: dict[str, FileResult] = {}
         keys: dict[str, str | None] = {}
         for start in range(0, len(todo), READ_CHUNK):  # a long branch's files are not all held at once
-            for rel, content in self.change.contents(todo[start:start + READ_CHUNK],
-                                                     plan.limits.max_file_bytes).items():
+            for rel, content in self.change.contents(
+                todo[start : start + READ_CHUNK], plan.limits.max_file_bytes
+            ).items():
                 keys[rel] = content_key(content) if isinstance(content, bytes) else None
                 checked[rel] = _check(rel, content, keys[rel], full, cache)
         if cache is not None:
@@ -116,7 +119,8 @@ class BaseRun:
         if self.work_tree is not None:
             known = self.work_tree.content_keys
             self._memo = self.work_tree.state_memo(
-                files.context, [keys[rel] if rel in keys else known.get(rel) for rel in files.context])
+                files.context, [keys[rel] if rel in keys else known.get(rel) for rel in files.context]
+            )
         if full is not plan:
             checked = {rel: narrow(result, plan) for rel, result in checked.items()}
         return [checked[rel] if rel in checked else self.current[rel] for rel in files.context]
@@ -129,7 +133,9 @@ class BaseRun:
             self._memo.remember(findings)
 
 
-def _check(rel: str, content: bytes | Problem, key: str | None, plan: Plan, cache: ResultCache | None) -> FileResult:
+def _check(
+    rel: str, content: bytes | Problem, key: str | None, plan: Plan, cache: ResultCache | None
+) -> FileResult:
     """``check_file``, or its result cached for these bytes at this path."""
     found = cache.lookup(rel, key) if cache is not None and key is not None else None
     if found is not None:
@@ -150,27 +156,46 @@ def prepare(ref: str, config: Config) -> Change:
     prefix = "" if inside in (None, ".") else inside + "/"
 
     def rooted(top_rel: str) -> str | None:
-        return top_rel[len(prefix):] if top_rel.startswith(prefix) else None
+        return top_rel[len(prefix) :] if top_rel.startswith(prefix) else None
 
     own_config = relative(config.root, config.path) if config.path else None
     context = sorted(
-        rel for rel in (rooted(p) for p in base.blobs)
-        if rel is not None and rel != own_config and matches(rel, config.include)
+        rel
+        for rel in (rooted(p) for p in base.blobs)
+        if rel is not None
+        and rel != own_config
+        and matches(rel, config.include)
         and not matches(rel, config.exclude)
     )
     files = FileSet(config.root, tuple(context), frozenset(context))
     changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
-    renames = {old: new for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
-               if old is not None and new is not None}
+    renames = {
+        old: new
+        for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
+        if old is not None and new is not None
+    }
     return Change(base, files, changed, renames, prefix)
 
 
-def check_base(change: Change, plan: Plan, config: Config, current: RunResult, filters: Sequence[Filter],
-               work_tree: Analyser | None = None) -> RunResult:
+def check_base(
+    change: Change,
+    plan: Plan,
+    config: Config,
+    current: RunResult,
+    filters: Sequence[Filter],
+    work_tree: Analyser | None = None,
+) -> RunResult:
     """The base state's findings, through the same run as the work tree's."""
     base = BaseRun(change, {result.path: result for result in current.files}, work_tree)
-    return run(change.files, plan, config, base, filters, memo=base,
-               read=lambda rel: change.content(rel, plan.limits.max_file_bytes))
+    return run(
+        change.files,
+        plan,
+        config,
+        base,
+        filters,
+        memo=base,
+        read=lambda rel: change.content(rel, plan.limits.max_file_bytes),
+    )
 
 
 def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:

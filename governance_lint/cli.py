@@ -39,8 +39,10 @@ def _shown(text: str, *, keep_newlines: bool = False) -> str:
     return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
 
 
-_ISOLATED_HELP = ("Ignore the repository's config and plugins (for pull requests from anyone): built-in "
-                  "defaults, or a --config kept outside the checkout; the root is the git work tree.")
+_ISOLATED_HELP = (
+    "Ignore the repository's config and plugins (for pull requests from anyone): built-in "
+    "defaults, or a --config kept outside the checkout; the root is the git work tree."
+)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -87,8 +89,15 @@ class _Group(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
-        except (ConfigError, RepositoryError, UsageError, RuleError, UnsafeTarget, OutputError,
-                FileNotFoundError) as exc:
+        except (
+            ConfigError,
+            RepositoryError,
+            UsageError,
+            RuleError,
+            UnsafeTarget,
+            OutputError,
+            FileNotFoundError,
+        ) as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
@@ -106,13 +115,17 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("govlint: interrupted", err=True)
             sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the one handler at the top
+        except Exception as exc:
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             origin = getattr(exc, "govlint_path", None)
-            click.echo(_shown(
-                f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
-                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"), err=True)
+            click.echo(
+                _shown(
+                    f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
+                    "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"
+                ),
+                err=True,
+            )
             sys.exit(EXIT_ERROR)
 
 
@@ -124,41 +137,102 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format [default: text; github when GITHUB_ACTIONS=true].")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rules: comma-separated codes, names or code prefixes (GOV2).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Only these rules: comma-separated codes, names or code prefixes (GOV2).",
+)
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or the config's].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: error, or the config's].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 @click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for review rules (ISO).")
-@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
-              help="Hide the findings recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record today's findings in this baseline file.")
-@click.option("--limit", multiple=True, metavar="NAME=VALUE", callback=_parse_limits, expose_value=False,
-              help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
-                   "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
-                   "may only lower limits.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for per-file work [default: all cores].")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Hide the findings recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record today's findings in this baseline file.",
+)
+@click.option(
+    "--limit",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_parse_limits,
+    expose_value=False,
+    help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
+    "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+    "may only lower limits.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for per-file work [default: all cores].",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--new-since", metavar="REF",
-              help="Report only findings that are new since the merge-base of REF and HEAD "
-                   "(e.g. HEAD before a commit, origin/main in a pull request).")
+@click.option(
+    "--new-since",
+    metavar="REF",
+    help="Report only findings that are new since the merge-base of REF and HEAD "
+    "(e.g. HEAD before a commit, origin/main in a pull request).",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Name the files skipped (not governance files, or outside include/exclude); "
-              "show tracebacks of internal errors.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Name the files skipped (not governance files, or outside include/exclude); "
+    "show tracebacks of internal errors.",
+)
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
-          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
-          today: dt.date | None, baseline: Path | None, write_baseline: Path | None, jobs: int | None,
-          no_cache: bool, new_since: str | None, isolated: bool, quiet: bool, verbose: bool) -> None:
+def check(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    new_since: str | None,
+    isolated: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Lint governance files and folders (default: the whole repository).
 
     Files named here pass through the config's include and exclude globs, and
@@ -197,8 +271,12 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
 
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Config whose plugins to include.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config whose plugins to include.",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
     """List every rule: code, name, default severity and summary."""
@@ -206,8 +284,17 @@ def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
 
     registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
     if fmt == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.label, "repo": r.repo,
-                 "summary": r.summary, "source": r.source} for r in registry]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.label,
+                "repo": r.repo,
+                "summary": r.summary,
+                "source": r.source,
+            }
+            for r in registry
+        ]
         click.echo(_shown(json.dumps(rows, indent=2), keep_newlines=True))
         return
     for rule in registry:
@@ -216,8 +303,12 @@ def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("rule")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Config whose plugins to include.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config whose plugins to include.",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
     """Show a rule's documentation, with a failing and a passing example."""
@@ -238,8 +329,12 @@ def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("kind", required=False)
-@click.option("--all", "every", is_flag=True,
-              help="One schema for every kind, chosen by each document's `kind` (for yaml.schemas).")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="One schema for every kind, chosen by each document's `kind` (for yaml.schemas).",
+)
 def schema(kind: str | None, every: bool) -> None:
     """Print the JSON Schema of a kind (for editors); without KIND, list the kinds."""
     from .schema import SchemaSet
@@ -264,8 +359,12 @@ def schema(kind: str | None, every: bool) -> None:
 
 @main.command()
 @click.argument("reference", metavar="REF")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 def refs(reference: str, config_path: Path | None) -> None:
     """List every site that names an entity: its definition, then each reference.
 
@@ -293,8 +392,12 @@ def refs(reference: str, config_path: Path | None) -> None:
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the change as a unified diff; write nothing.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> None:
     """Rename an entity id and every reference to it, changing nothing else.
 
@@ -318,7 +421,9 @@ def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> Non
     except EditError as exc:
         _fail(str(exc))
     files = len(change.edits)
-    click.echo(f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}")
+    click.echo(
+        f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}"
+    )
 
 
 def _shown_path(root: Path, rel: str) -> str:
@@ -340,8 +445,7 @@ def lsp() -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, default=".",
-                type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path) -> None:
     """Start a governance repository in DIRECTORY (default: here).
 
@@ -368,20 +472,45 @@ def init(directory: Path) -> None:
 @main.command()
 @click.argument("kind", metavar="KIND")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", metavar="F",
-              help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
-                   "reviews: md, csv, json, ics; summary: md [default: the first].")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--format",
+    "fmt",
+    metavar="F",
+    help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
+    "reviews: md, csv, json, ics; summary: md [default: the first].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 @click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
 @click.option("--for", "party", metavar="REF", help="roles: only what this party holds (person:pat).")
-@click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
-              help="reviews: a review due within DAYS days is due-soon [default: 30].")
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="reviews: a review due within DAYS days is due-soon [default: 30].",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
-def report(kind: str, paths: tuple[Path, ...], fmt: str | None, output: Path | None, config_path: Path | None,
-           today: dt.date | None, party: str | None, within: int | None, isolated: bool) -> None:
+def report(
+    kind: str,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    party: str | None,
+    within: int | None,
+    isolated: bool,
+) -> None:
     """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
 
     \b
@@ -398,20 +527,34 @@ def report(kind: str, paths: tuple[Path, ...], fmt: str | None, output: Path | N
     from .views.run import ReportSettings
     from .views.run import report as run_report
 
-    settings = ReportSettings(kind=kind, paths=paths, format=fmt, output=output, config=config_path,
-                              today=today, party=party, within=within, isolated=isolated)
+    settings = ReportSettings(
+        kind=kind,
+        paths=paths,
+        format=fmt,
+        output=output,
+        config=config_path,
+        today=today,
+        party=party,
+        within=within,
+        isolated=isolated,
+    )
     sys.exit(run_report(settings, sys.stdout, sys.stderr))
 
 
 @main.command()
 @click.argument("out_dir", metavar="OUT_DIR", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 @click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
-def site(out_dir: Path, paths: tuple[Path, ...], config_path: Path | None, today: dt.date | None,
-         isolated: bool) -> None:
+def site(
+    out_dir: Path, paths: tuple[Path, ...], config_path: Path | None, today: dt.date | None, isolated: bool
+) -> None:
     """Write a static HTML site of the repository to OUT_DIR (opens from the file system).
 
     An index, a page per process, practice, person, team, service and policy,

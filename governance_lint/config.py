@@ -12,7 +12,6 @@ import difflib
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,8 +217,12 @@ def read_limited(path: Path, max_bytes: int, limit: str) -> bytes:
 def _file_kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -231,8 +234,11 @@ def parse_limit(text: str) -> tuple[str, int]:
     name = name.strip()
     if name not in LIMIT_RANGES:
         hint = difflib.get_close_matches(name, list(LIMIT_RANGES), n=1)
-        raise ValueError(f"unknown limit {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-                         + f" (limits: {', '.join(LIMIT_RANGES)})")
+        raise ValueError(
+            f"unknown limit {name!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + f" (limits: {', '.join(LIMIT_RANGES)})"
+        )
     try:
         number = int(value.replace("_", ""))
     except ValueError:
@@ -286,7 +292,8 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         full = f"{where}.{key}" if where else str(key)
         raise ConfigError(
-            f"{path}: unknown key {full!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            f"{path}: unknown key {full!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
             + (f" (known keys: {', '.join(allowed)})" if allowed and not hint else "")
         )
     value = error.instance
@@ -351,11 +358,11 @@ def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
         today=dt.date.fromisoformat(today) if today else None,
         rules={sel: _rule_setting(path, sel, val) for sel, val in (raw.get("rules") or {}).items()},
         per_file={
-            glob: {k: tuple(v) for k, v in entry.items()} for glob, entry in (raw.get("per-file") or {}).items()
+            glob: {k: tuple(v) for k, v in entry.items()}
+            for glob, entry in (raw.get("per-file") or {}).items()
         },
         plugins=tuple(raw.get("plugins") or ()),
         baseline=raw.get("baseline"),
         require_reason=bool(raw.get("require-reason", False)),
         limits=limits_with(ceiling, limits_raw.items()),
     )
-

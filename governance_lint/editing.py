@@ -22,8 +22,15 @@ from .model import REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, term_slug
 
 #: Kinds whose ids a rename may change (a term's id is the slug of its text, not an id of its own).
 RENAMEABLE = ("person", "team", "process", "practice", "service", "policy")
-KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
-              "service": "Service", "policy": "Policy", "term": "Glossary term"}
+KIND_NAMES = {
+    "person": "Person",
+    "team": "Team",
+    "process": "Process",
+    "practice": "Practice",
+    "service": "Service",
+    "policy": "Policy",
+    "term": "Glossary term",
+}
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's, so lines agree with the loader's
 
@@ -98,6 +105,7 @@ def suggestions(index: RepositoryIndex, reference: str, count: int = 3) -> list[
 
 # -- positions in text ---------------------------------------------------------
 
+
 def line_starts(text: str) -> list[int]:
     """Offset of the first character of each line (line breaks as YAML counts them)."""
     starts = [1 if text.startswith("\ufeff") else 0]  # line 1 column 1 is the character after a BOM
@@ -111,7 +119,7 @@ def span_of(text: str, starts: list[int], line: int, column: int, literal: str) 
     if not 1 <= line <= len(starts):
         return None
     offset = starts[line - 1] + column - 1
-    if text[offset:offset + 1] in ("'", '"'):
+    if text[offset : offset + 1] in ("'", '"'):
         offset += 1  # a quoted scalar: its text starts after the quote
     return offset if text.startswith(literal, offset) else None
 
@@ -122,8 +130,10 @@ def _rename_edits(text: str, sites: Iterable[Occurrence], new_id: str, path: str
     for site in sites:
         offset = span_of(text, starts, site.line, site.column, site.text)
         if offset is None:
-            raise EditError(f"{path}:{site.line}:{site.column}: {site.text!r} is not written literally there "
-                            "(an escape or a folded scalar); edit that site by hand first")
+            raise EditError(
+                f"{path}:{site.line}:{site.column}: {site.text!r} is not written literally there "
+                "(an escape or a folded scalar); edit that site by hand first"
+            )
         # The definition holds the bare id; a reference holds KIND:ID, whose id ends the scalar.
         start = offset if site.definition else offset + len(site.text) - len(site.text.split(":", 1)[1])
         edits.append(Edit(start, offset + len(site.text) - start, new_id))
@@ -134,7 +144,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """``text`` with the (non-overlapping) edits made."""
     out, at = [], 0
     for edit in sorted(edits):
-        out.append(text[at:edit.offset])
+        out.append(text[at : edit.offset])
         out.append(edit.new)
         at = edit.offset + edit.length
     out.append(text[at:])
@@ -157,11 +167,17 @@ class Rename:
         """The change as a unified diff, ``a/``/``b/`` paths as git shows them."""
         chunks: list[str] = []
         for path in sorted(self.edits):
-            chunks.extend(difflib.unified_diff(self.texts[path].splitlines(keepends=True),
-                                               self.renamed(path).splitlines(keepends=True),
-                                               f"a/{path}", f"b/{path}"))
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                       for line in chunks)
+            chunks.extend(
+                difflib.unified_diff(
+                    self.texts[path].splitlines(keepends=True),
+                    self.renamed(path).splitlines(keepends=True),
+                    f"a/{path}",
+                    f"b/{path}",
+                )
+            )
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks
+        )
 
     @property
     def count(self) -> int:
@@ -175,8 +191,10 @@ def plan_rename(index: RepositoryIndex, old: str, new: str, read: ReadText) -> R
     """
     kind, old_id = parse_reference(old)
     if kind not in RENAMEABLE:
-        raise EditError(f"{kind}: ids cannot be renamed (a term's id is the slug of its text: edit the "
-                        "Glossary term and its references)")
+        raise EditError(
+            f"{kind}: ids cannot be renamed (a term's id is the slug of its text: edit the "
+            "Glossary term and its references)"
+        )
     new_kind, new_id = parse_reference(new) if ":" in new else (kind, new.strip())
     if new_kind != kind:
         raise EditError(f"cannot rename a {kind} to a {new_kind}: both sides name the same kind")
@@ -203,6 +221,7 @@ def plan_rename(index: RepositoryIndex, old: str, new: str, read: ReadText) -> R
 
 
 # -- writing --------------------------------------------------------------------
+
 
 def writable(path: Path) -> os.stat_result:
     """``path``'s status when it is a regular file, not a link; else EditError."""

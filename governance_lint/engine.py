@@ -110,7 +110,9 @@ class FileResult:
     def from_json(cls, raw: dict[str, Any]) -> FileResult:
         entities = raw["entities"]
         # The shape is checked now (a damaged entry must fail here, where the caller re-checks the file).
-        if type(entities) is not list or not all(type(e) is list and len(e) == ENTITY_FIELDS for e in entities):
+        if type(entities) is not list or not all(
+            type(e) is list and len(e) == ENTITY_FIELDS for e in entities
+        ):
             raise ValueError("malformed entities")
         return cls(
             path=raw["path"],
@@ -125,15 +127,21 @@ class FileResult:
         )
 
 
-def problem_diagnostic(path: str, problem: Problem, plan: Plan,
-                       doc: Document | None = None) -> Diagnostic | None:
+def problem_diagnostic(
+    path: str, problem: Problem, plan: Plan, doc: Document | None = None
+) -> Diagnostic | None:
     active = plan.active(problem.code)
     if active is None:
         return None
     return Diagnostic(
-        path=path, line=problem.position.line, column=problem.position.column,
-        code=active.rule.code, name=active.rule.name, severity=active.severity,
-        message=problem.message, entity=doc.entity if doc else None,
+        path=path,
+        line=problem.position.line,
+        column=problem.position.column,
+        code=active.rule.code,
+        name=active.rule.name,
+        severity=active.severity,
+        message=problem.message,
+        entity=doc.entity if doc else None,
         node=doc.node_name(problem.node) if doc and problem.node else None,
     )
 
@@ -216,8 +224,9 @@ def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileRe
     # Governance gone wrong defines nothing until it is fixed: what it might define is held back.
     result.unloadable = bool(found)
     for doc, message in found:
-        diag = problem_diagnostic(result.path, Problem(UNKNOWN_DOCUMENT_RULE, message, doc.start, doc.index),
-                                  plan, doc)
+        diag = problem_diagnostic(
+            result.path, Problem(UNKNOWN_DOCUMENT_RULE, message, doc.start, doc.index), plan, doc
+        )
         result.diagnostics.extend([diag] if diag else [])
     return result
 
@@ -240,6 +249,7 @@ def crash_rule(crash: str) -> str:
 
 
 # -- the whole run ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -264,8 +274,9 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
         return found
 
     selected = codes_of(selection.select, "--select") if selection.select is not None else None
-    chosen = (selected if selected is not None else {r.code for r in registry}) - codes_of(selection.ignore,
-                                                                                          "--ignore")
+    chosen = (selected if selected is not None else {r.code for r in registry}) - codes_of(
+        selection.ignore, "--ignore"
+    )
     settings: dict[str, RuleSetting] = {}
     for selector, configured in config.rules.items():
         rule = registry.lookup(selector)
@@ -297,9 +308,13 @@ def _validate_options(rule: Rule, options: dict[str, Any], config: Config) -> No
         unexpected = getattr(error.kind, "unexpected", None)
         if unexpected:
             known = ", ".join(sorted(rule.options)) or "none"
-            raise UsageError(f"{config.label}: rules: {rule.code} ({rule.name}): unknown option "
-                             f"{list(unexpected)[0]!r} (options: {known})")
-        raise UsageError(f"{config.label}: rules: {rule.code} ({rule.name}): option {option!r}: {error.message}")
+            raise UsageError(
+                f"{config.label}: rules: {rule.code} ({rule.name}): unknown option "
+                f"{next(iter(unexpected))!r} (options: {known})"
+            )
+        raise UsageError(
+            f"{config.label}: rules: {rule.code} ({rule.name}): option {option!r}: {error.message}"
+        )
 
 
 @dataclass
@@ -321,8 +336,9 @@ def _report_order(d: Diagnostic) -> tuple[Any, ...]:
 
 
 def analyse_serially(files: FileSet, plan: Plan) -> list[FileResult]:
-    return [check_file(rel, read_file(files.root, rel, plan.limits.max_file_bytes), plan)
-            for rel in files.context]
+    return [
+        check_file(rel, read_file(files.root, rel, plan.limits.max_file_bytes), plan) for rel in files.context
+    ]
 
 
 @runtime_checkable
@@ -334,9 +350,15 @@ class RepositoryMemo(Protocol):
     def remember(self, findings: list[Diagnostic]) -> None: ...
 
 
-def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = analyse_serially,
-        filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
-        memo: RepositoryMemo | None = None, read: FileReader | None = None) -> RunResult:
+def run(
+    files: FileSet,
+    plan: Plan,
+    config: Config,
+    analyse: FileAnalyser = analyse_serially,
+    filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
+    memo: RepositoryMemo | None = None,
+    read: FileReader | None = None,
+) -> RunResult:
     """Per-file work, the repository rules, then the filters.  ``read`` gives a file's bytes to a rule
     that asks for whole documents (default: from disk under ``files.root``)."""
     results = analyse(files, plan)
@@ -377,8 +399,9 @@ def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = anal
     return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
 
 
-def _check_repository(files: FileSet, plan: Plan, results: list[FileResult],
-                      read: FileReader | None = None) -> tuple[list[Diagnostic], list[str]]:
+def _check_repository(
+    files: FileSet, plan: Plan, results: list[FileResult], read: FileReader | None = None
+) -> tuple[list[Diagnostic], list[str]]:
     """The repository rules over the index of every file's facts: their findings and crashes."""
 
     def load_documents(rel: str) -> tuple[Document, ...]:
@@ -410,8 +433,15 @@ def _check_repository(files: FileSet, plan: Plan, results: list[FileResult],
 #: The rules that report a reference naming nothing.
 UNRESOLVED_RULES = frozenset({"GOV005", "GOV301", "GOV402"})
 #: The kind of document that defines what a reference of each kind names.
-_DEFINED_BY = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
-               "service": "Service", "policy": "Policy", "term": "Glossary"}
+_DEFINED_BY = {
+    "person": "Person",
+    "team": "Team",
+    "process": "Process",
+    "practice": "Practice",
+    "service": "Service",
+    "policy": "Policy",
+    "term": "Glossary",
+}
 _KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
 _KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
 
@@ -431,8 +461,9 @@ class UnloadedFile:
     words: str | None
 
     def might_define(self, kind: str, ident: str) -> bool:
-        return ((self.kinds is None or _DEFINED_BY.get(kind) in self.kinds)
-                and (self.words is None or f"-{term_slug(ident)}-" in self.words))
+        return (self.kinds is None or _DEFINED_BY.get(kind) in self.kinds) and (
+            self.words is None or f"-{term_slug(ident)}-" in self.words
+        )
 
 
 def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
@@ -455,14 +486,18 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
     return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
 
 
-def _held_back(diagnostics: list[Diagnostic], results: list[FileResult], files: FileSet,
-               plan: Plan) -> dict[Diagnostic, list[str]]:
+def _held_back(
+    diagnostics: list[Diagnostic], results: list[FileResult], files: FileSet, plan: Plan
+) -> dict[Diagnostic, list[str]]:
     """The unresolved-reference findings some unloadable file might resolve, each with those files."""
     candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in UNRESOLVED_RULES}
     if not candidates:
         return {}
-    unloaded = [u for r in results if r.unloadable
-                and (u := unloaded_file(files.root, r.path, plan.limits.max_file_bytes)) is not None]
+    unloaded = [
+        u
+        for r in results
+        if r.unloadable and (u := unloaded_file(files.root, r.path, plan.limits.max_file_bytes)) is not None
+    ]
     if not unloaded:
         return {}
     paths = {path for path, _, _ in candidates}
@@ -502,8 +537,11 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             branch[_CLAIMED] = True
     if not claimed:
         return diagnostics
-    return [d for d in diagnostics if not (
-        d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))]
+    return [
+        d
+        for d in diagnostics
+        if not (d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))
+    ]
 
 
 _CLAIMED = "/"  # never a segment of a node name split at "/": marks a claimed node in the tree

@@ -184,8 +184,9 @@ def extract_entity(doc: Document) -> Entity | None:
                     if isinstance(v, str)
                 )
             interfaces.append(
-                Interface(entry["process"], items["sends"], items["receives"],
-                          _site(doc, ("spec", "interfaces", i)))
+                Interface(
+                    entry["process"], items["sends"], items["receives"], _site(doc, ("spec", "interfaces", i))
+                )
             )
 
     return Entity(
@@ -208,6 +209,7 @@ def extract_entity(doc: Document) -> Entity | None:
 # A site in the entity's own file and document is written as [line, column,
 # node]; only a site elsewhere carries its path and entity.  That keeps the
 # cache of a large repository small and quick to read back.
+
 
 def _site_json(site: Site, path: str, entity: str) -> list[Any]:
     if site.path == path and site.entity == entity:
@@ -237,8 +239,11 @@ def _pack_references(entity: Entity) -> str:
     refs = entity._references
     if isinstance(refs, str):
         return refs
-    return json.dumps([[r.target, r.site.line, r.site.column, r.site.node] for r in refs],
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        [[r.target, r.site.line, r.site.column, r.site.node] for r in refs],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _unpack_references(packed: str, path: str, entity: str) -> tuple[Reference, ...]:
@@ -246,8 +251,9 @@ def _unpack_references(packed: str, path: str, entity: str) -> tuple[Reference, 
     for target, line, column, node in json.loads(packed):
         split = _split_reference(target)
         if split is not None:
-            references.append(Reference(target, split[0], split[1],
-                                        _new_site(Site, (path, line, column, entity, node))))
+            references.append(
+                Reference(target, split[0], split[1], _new_site(Site, (path, line, column, entity, node)))
+            )
     return tuple(references)
 
 
@@ -259,22 +265,35 @@ def _pack_interfaces(entity: Entity) -> str:
         return entity._interfaces
     path, key = entity.site.path, entity.key
     return json.dumps(
-        [[i.process, [[x.item, _site_json(x.site, path, key)] for x in i.sends],
-          [[x.item, _site_json(x.site, path, key)] for x in i.receives], _site_json(i.site, path, key)]
-         for i in entity.interfaces], ensure_ascii=False, separators=(",", ":"))
+        [
+            [
+                i.process,
+                [[x.item, _site_json(x.site, path, key)] for x in i.sends],
+                [[x.item, _site_json(x.site, path, key)] for x in i.receives],
+                _site_json(i.site, path, key),
+            ]
+            for i in entity.interfaces
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _unpack_interfaces(packed: str, path: str, key: str) -> tuple[Interface, ...]:
     return tuple(
-        Interface(p, tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
-                  tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
-                  _site_from(s0, path, key))
+        Interface(
+            p,
+            tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
+            tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
+            _site_from(s0, path, key),
+        )
         for p, sends, recv, s0 in json.loads(packed)
     )
 
 
-def _filtered(packed: str, entity: Entity, kinds: Collection[str] | None,
-              unless: Callable[[str], bool] | None) -> Iterator[Reference]:
+def _filtered(
+    packed: str, entity: Entity, kinds: Collection[str] | None, unless: Callable[[str], bool] | None
+) -> Iterator[Reference]:
     path, key = entity.site.path, entity.key
     try:
         found = [(target, line, column, node) for target, line, column, node in json.loads(packed)]
@@ -291,7 +310,12 @@ def _filtered(packed: str, entity: Entity, kinds: Collection[str] | None,
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
     return [
-        entity.kind, entity.id, entity.name, list(entity.site), entity.document, entity.active,
+        entity.kind,
+        entity.id,
+        entity.name,
+        list(entity.site),
+        entity.document,
+        entity.active,
         _pack_references(entity),
         [[t.term, t.definition, t.glossary, _site_json(t.site, path, key)] for t in entity.terms],
         _pack_interfaces(entity),
@@ -306,7 +330,13 @@ def entity_from_json(raw: list[Any]) -> Entity:
     own = Site(*site)
     path, key = own.path, f"{kind.lower()}:{ident}"
     return Entity(
-        kind=kind, id=ident, key=key, name=name, site=own, document=document, active=active,
+        kind=kind,
+        id=ident,
+        key=key,
+        name=name,
+        site=own,
+        document=document,
+        active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
         responsible=tuple([(activity, target) for activity, target in responsible]),
         _references=refs,
@@ -325,9 +355,12 @@ class RepositoryIndex:
     _by_key: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, entities: Iterable[Entity],
-              loader: Callable[[str], tuple[Document, ...]] | None = None,
-              reported: frozenset[str] | None = None) -> RepositoryIndex:
+    def build(
+        cls,
+        entities: Iterable[Entity],
+        loader: Callable[[str], tuple[Document, ...]] | None = None,
+        reported: frozenset[str] | None = None,
+    ) -> RepositoryIndex:
         ordered = sorted(entities, key=lambda e: (e.site.path, e.document, e.site.line, e.site.column))
         index = cls(ordered, loader, reported)
         for entity in ordered:
@@ -354,8 +387,13 @@ class RepositoryIndex:
         """Whether some entity has this ``KIND:ID`` key."""
         return reference in self._by_key
 
-    def references(self, *, reported_only: bool = False, kinds: Collection[str] | None = None,
-                   unless: Callable[[str], bool] | None = None) -> Iterator[Reference]:
+    def references(
+        self,
+        *,
+        reported_only: bool = False,
+        kinds: Collection[str] | None = None,
+        unless: Callable[[str], bool] | None = None,
+    ) -> Iterator[Reference]:
         """The references of the repository: only those in reported files (where findings can go),
         of some kinds, or whose target ``unless`` does not accept, when asked.
 

@@ -98,7 +98,9 @@ class Analyser:
         keys: list[str | None] = [None] * len(files.context)
         todo: list[int] = []
         for i, rel in enumerate(files.context):
-            cached = self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
+            cached = (
+                self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
+            )
             if cached is None:
                 todo.append(i)
             else:
@@ -214,9 +216,14 @@ def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None
     return hashlib.sha256(f"{digest}\n{text}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
-                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True,
-                  shared: Plan | None = None) -> Analyser:
+def make_analyser(
+    jobs: int | None = None,
+    use_cache: bool = True,
+    config: Config | None = None,
+    pool_threshold: int = POOL_THRESHOLD,
+    reuse: bool = True,
+    shared: Plan | None = None,
+) -> Analyser:
     """The analyser ``runner.check`` uses: ``jobs`` defaults to every core.
 
     ``shared``, a plan holding every rule of the run's plan and more, is what
@@ -248,8 +255,9 @@ def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, list[
     return key, trusted_signature(signature, read_ns), check_file(rel, content, plan)
 
 
-def _check_here(root: Path, rel: str, plan: Plan,
-                for_cache: bool) -> tuple[str | None, list[int] | None, FileResult, Any]:
+def _check_here(
+    root: Path, rel: str, plan: Plan, for_cache: bool
+) -> tuple[str | None, list[int] | None, FileResult, Any]:
     key, signature, result = _read_and_check(root, rel, plan)
     return key, signature, result, result.to_json() if for_cache and key is not None else None
 
@@ -319,7 +327,7 @@ def _check_chunk(rels: list[str]) -> list[Checked]:
 def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     low, high = CHUNK_RANGE
     size = max(low, min(high, len(rels) // (jobs * 4) or 1))
-    return [rels[i:i + size] for i in range(0, len(rels), size)]
+    return [rels[i : i + size] for i in range(0, len(rels), size)]
 
 
 def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Checked, None, None]:
@@ -328,9 +336,12 @@ def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Ch
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
     with _terminate_like_interrupt():
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)),
-                                   mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_worker_start, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )
         done = 0
         try:
             for checked in pool.map(_check_chunk, chunks):

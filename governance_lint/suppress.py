@@ -15,7 +15,6 @@ from __future__ import annotations
 import heapq
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
 from .discovery import read_file
-from .model import Diagnostic, Document, NodePath, Problem, printable
+from .model import Diagnostic, Document, NodePath, printable
 from .safe_write import write_text_atomically
 
 if TYPE_CHECKING:
@@ -51,6 +50,7 @@ class BaselineError(ConfigError):
 
 
 # -- inline comments --------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Suppression:
@@ -121,7 +121,9 @@ def _string_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return spans
 
 
-def _comment_column(line: str, index: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]) -> int | None:
+def _comment_column(
+    line: str, index: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> int | None:
     """0-based column where the line's YAML comment starts, if it has one."""
     for column, char in enumerate(line):
         if char != "#" or (column and not line[column - 1].isspace()):
@@ -156,8 +158,9 @@ def _node_end(lines: list[str], start: int) -> int:
         if not stripped or stripped.startswith("#"):
             continue
         indent = len(line) - len(stripped)
-        if indent > column or (indent == column and not item and stripped[:2] in ("- ", "-")
-                               and not stripped.startswith("---")):
+        if indent > column or (
+            indent == column and not item and stripped[:2] in ("- ", "-") and not stripped.startswith("---")
+        ):
             end = index
             continue
         break
@@ -183,8 +186,15 @@ def _parse(body: str, index: int, column: int, lines: list[str], target: int | N
         reason, problem = _reason(dashes + rest)
         rules = tuple(t["rule"] for t in _TOGGLE.finditer(head.strip()))
         return Suppression(line, col, rules, reason, 0, 0, problem)
-    return Suppression(line, col, (), None, -1, -1,
-                       f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off")
+    return Suppression(
+        line,
+        col,
+        (),
+        None,
+        -1,
+        -1,
+        f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off",
+    )
 
 
 def _reason(rest: str) -> tuple[str | None, str | None]:
@@ -199,8 +209,14 @@ def _reason(rest: str) -> tuple[str | None, str | None]:
 
 # -- filters ------------------------------------------------------------------
 
-def make_filters(settings: CheckSettings, config: Config, registry: Registry, plan: Plan,
-                 reported: Iterable[str] | None = None) -> list[Filter]:
+
+def make_filters(
+    settings: CheckSettings,
+    config: Config,
+    registry: Registry,
+    plan: Plan,
+    reported: Iterable[str] | None = None,
+) -> list[Filter]:
     """Inline suppressions, then the baseline (unless this run writes a new one)."""
     _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
@@ -226,8 +242,9 @@ def _check_per_file(config: Config, registry: Registry) -> None:
         for key, selectors in entry.items():
             for selector in selectors:
                 if not registry.expand(selector):
-                    raise UsageError(f"{config.label}: per-file: {pattern!r}: {key}: "
-                                     f"{registry.unknown_message(selector)}")
+                    raise UsageError(
+                        f"{config.label}: per-file: {pattern!r}: {key}: {registry.unknown_message(selector)}"
+                    )
 
 
 class _Judge:
@@ -247,23 +264,36 @@ class _Judge:
         active = self.plan.active(code)
         return active is not None and rule_applies(self.config, path, code, active.rule.name)
 
-    def finding(self, path: str, line: int, column: int, message: str,
-                entity: str | None = None, node: str | None = None) -> Diagnostic:
+    def finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        entity: str | None = None,
+        node: str | None = None,
+    ) -> Diagnostic:
         assert self.unused is not None
-        return Diagnostic(path, line, column, UNUSED, self.unused.rule.name, self.unused.severity,
-                          message, entity, node)
+        return Diagnostic(
+            path, line, column, UNUSED, self.unused.rule.name, self.unused.severity, message, entity, node
+        )
 
 
 class InlineFilter(_Judge):
     """Hides findings covered by ``# govlint:`` comments; reports comments that hid nothing."""
 
-    def __init__(self, config: Config, registry: Registry, plan: Plan, reported: frozenset[str] | None) -> None:
+    def __init__(
+        self, config: Config, registry: Registry, plan: Plan, reported: frozenset[str] | None
+    ) -> None:
         super().__init__(config, plan, reported)
         self.registry = registry
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
-        comments = {r.path: [Suppression.from_json(s) for s in r.suppressions]
-                    for r in results if r.suppressions and self.shown(r.path)}
+        comments = {
+            r.path: [Suppression.from_json(s) for s in r.suppressions]
+            for r in results
+            if r.suppressions and self.shown(r.path)
+        }
         if not comments:
             return diagnostics
         kept: list[Diagnostic] = []
@@ -284,22 +314,31 @@ class InlineFilter(_Judge):
             return kept
         # GOV006 about a comment may itself be suppressed by one naming GOV006 ...
         used = coverage.used()
-        notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]
+        notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]  # noqa: B905
         kept.extend(coverage.hide(notes))
         # ... but a GOV006 suppression that hid nothing is reported, final.
-        for s, c, u in zip(suppressions, codes, coverage.used()):
+        for s, c, u in zip(suppressions, codes, coverage.used()):  # noqa: B905
             if UNUSED in c and UNUSED not in u:
                 kept.append(self.finding(path, s.line, s.column, _unused_message([UNUSED])))
         return kept
 
-    def _notes(self, path: str, s: Suppression, named: dict[str, set[str]], used: set[str]) -> list[Diagnostic]:
+    def _notes(
+        self, path: str, s: Suppression, named: dict[str, set[str]], used: set[str]
+    ) -> list[Diagnostic]:
         messages = [s.problem] if s.problem else []
-        messages += [f"suppression names {self.registry.unknown_message(r)}" for r, codes in named.items() if not codes]
+        messages += [
+            f"suppression names {self.registry.unknown_message(r)}" for r, codes in named.items() if not codes
+        ]
         if self.config.require_reason and s.rules and not s.reason:
-            messages.append("suppression gives no reason (require-reason is on); add '-- why' after the rules")
+            messages.append(
+                "suppression gives no reason (require-reason is on); add '-- why' after the rules"
+            )
         # a rule named is unused when it ran here and hid nothing (GOV006 itself is judged last)
-        idle = [r for r, codes in named.items()
-                if codes and UNUSED not in codes and not codes & used and any(self.ran(path, c) for c in codes)]
+        idle = [
+            r
+            for r, codes in named.items()
+            if codes and UNUSED not in codes and not codes & used and any(self.ran(path, c) for c in codes)
+        ]
         if idle:
             messages.append(_unused_message(idle))
         return [self.finding(path, s.line, s.column, m) for m in messages]
@@ -362,6 +401,7 @@ def _unused_message(rules: list[str]) -> str:
 
 # -- baseline -----------------------------------------------------------------
 
+
 def node_key(entity: str | None, node: str | None) -> str | None:
     """``process:incident-management/spec/activities/identify``: what a baseline entry is matched on."""
     if entity and node:
@@ -401,8 +441,14 @@ class BaselineEntry:
         return self.code, self.path, self.node
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "path": self.path, "node": self.node,
-                "message": self.message, "subject": self.subject}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "path": self.path,
+            "node": self.node,
+            "message": self.message,
+            "subject": self.subject,
+        }
 
 
 def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes) -> list[BaselineEntry]:
@@ -414,28 +460,60 @@ def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise BaselineError(f"{path}: cannot read baseline: {reason}") from None
-    if not isinstance(raw, dict) or raw.get("version") != BASELINE_VERSION or not isinstance(raw.get("entries"), list):
-        raise BaselineError(f"{path}: not a govlint baseline (expected {{\"version\": 1, \"entries\": [...]}})")
+    if (
+        not isinstance(raw, dict)
+        or raw.get("version") != BASELINE_VERSION
+        or not isinstance(raw.get("entries"), list)
+    ):
+        raise BaselineError(f'{path}: not a govlint baseline (expected {{"version": 1, "entries": [...]}})')
     entries = []
     for number, entry in enumerate(raw["entries"], 1):
-        ok = (isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("path"), str)
-              and isinstance(entry.get("node"), (str, type(None)))
-              and isinstance(entry.get("subject"), (str, type(None))))
+        ok = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("code"), str)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("node"), (str, type(None)))
+            and isinstance(entry.get("subject"), (str, type(None)))
+        )
         if not ok:
-            raise BaselineError(f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
-                                "and, if it has one, a string 'subject'")
-        entries.append(BaselineEntry(entry["path"], entry["node"], entry["code"], str(entry.get("name", "")),
-                                     str(entry.get("message", "")), entry.get("subject")))
+            raise BaselineError(
+                f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
+                "and, if it has one, a string 'subject'"
+            )
+        entries.append(
+            BaselineEntry(
+                entry["path"],
+                entry["node"],
+                entry["code"],
+                str(entry.get("name", "")),
+                str(entry.get("message", "")),
+                entry.get("subject"),
+            )
+        )
     return entries
 
 
 def write_baseline(path: Path, result: RunResult) -> int:
     """Record the run's findings, one entry each, atomically; returns how many."""
-    entries = sorted(BaselineEntry(printable(d.path), node_key(d.entity, d.node), d.code, d.name,
-                                   printable(d.message), finding_subject(d.message))
-                     for d in result.diagnostics)
-    text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
-                      indent=2, ensure_ascii=False) + "\n"
+    entries = sorted(
+        BaselineEntry(
+            printable(d.path),
+            node_key(d.entity, d.node),
+            d.code,
+            d.name,
+            printable(d.message),
+            finding_subject(d.message),
+        )
+        for d in result.diagnostics
+    )
+    text = (
+        json.dumps(
+            {"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     try:
         write_text_atomically(path, text)  # never through a link the repository planted
     except OSError as exc:
@@ -451,8 +529,9 @@ class BaselineFilter(_Judge):
     subject.  ``hidden`` counts the findings the last call hid.
     """
 
-    def __init__(self, entries: list[BaselineEntry], config: Config, plan: Plan,
-                 reported: frozenset[str] | None) -> None:
+    def __init__(
+        self, entries: list[BaselineEntry], config: Config, plan: Plan, reported: frozenset[str] | None
+    ) -> None:
         super().__init__(config, plan, reported)
         self.entries = entries
         self.hidden = 0
@@ -476,15 +555,23 @@ class BaselineFilter(_Judge):
         self.hidden = len(diagnostics) - len(kept)
         if self.unused is None:
             return kept
-        stale = [e for left in remaining.values() for e in left if self.shown(e.path) and self.ran(e.path, e.code)]
+        stale = [
+            e for left in remaining.values() for e in left if self.shown(e.path) and self.ran(e.path, e.code)
+        ]
         return kept + [self._stale(e) for e in sorted(stale)]
 
     def _stale(self, entry: BaselineEntry) -> Diagnostic:
         line, column, entity, node = self._locate(entry)
         where = f" at {entry.node}" if entry.node else ""
-        return self.finding(entry.path, line, column,
-                            f"stale baseline entry: {entry.code} ({entry.name or '?'}){where} no longer occurs; "
-                            "write the baseline again to drop it", entity, node)
+        return self.finding(
+            entry.path,
+            line,
+            column,
+            f"stale baseline entry: {entry.code} ({entry.name or '?'}){where} no longer occurs; "
+            "write the baseline again to drop it",
+            entity,
+            node,
+        )
 
     def _locate(self, entry: BaselineEntry) -> tuple[int, int, str | None, str | None]:
         """The entry's node if it still exists (else its nearest ancestor); else the file's start."""
@@ -496,7 +583,9 @@ class BaselineFilter(_Judge):
         documents = self._loaded.get(entry.path)
         if documents is None:
             content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-            documents = load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
+            documents = (
+                load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
+            )
             self._loaded[entry.path] = documents
         for doc in documents:
             if doc.data is not None and doc.entity == entity:
@@ -509,8 +598,9 @@ class BaselineFilter(_Judge):
 def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | None:
     """The entry a finding with this message matches: one with its subject, else one with none."""
     subject = finding_subject(message)
-    return (next((e for e in entries if e.subject == subject), None)
-            or next((e for e in entries if e.subject is None), None))
+    return next((e for e in entries if e.subject == subject), None) or next(
+        (e for e in entries if e.subject is None), None
+    )
 
 
 def _node_path(doc: Document, node: str, ids: dict[int, dict[str, int]]) -> NodePath:

@@ -48,8 +48,15 @@ from .suppress import (
 class LiveRepository:
     """A governance repository: its config, rules, every file's results, and unsaved buffers over them."""
 
-    def __init__(self, start: Path, config_path: Path | None = None, *, jobs: int | None = None,
-                 use_cache: bool = True, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        start: Path,
+        config_path: Path | None = None,
+        *,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        today: dt.date | None = None,
+    ) -> None:
         self.start = start
         self.config_path = config_path
         self.jobs = jobs
@@ -84,7 +91,9 @@ class LiveRepository:
             for result in results:
                 result.entities  # noqa: B018 - decoded now, so damaged cached facts show here
         except DamagedFacts:
-            results = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config, reuse=False)(files, plan)
+            results = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config, reuse=False)(
+                files, plan
+            )
         self.config: Config = config
         self.registry: Registry = registry
         self.plan: Plan = plan
@@ -110,8 +119,11 @@ class LiveRepository:
     def governs(self, rel: str) -> bool:
         """Whether a file at ``rel`` is one the repository checks (its include and exclude globs)."""
         own = relative(self.root, self.config.path) if self.config.path else None
-        return rel == own or rel in self.results or (
-            matches(rel, self.config.include) and not matches(rel, self.config.exclude))
+        return (
+            rel == own
+            or rel in self.results
+            or (matches(rel, self.config.include) and not matches(rel, self.config.exclude))
+        )
 
     def is_setting(self, rel: str) -> bool:
         """Whether a change to ``rel`` changes the rules themselves: config, plugins, baseline."""
@@ -192,8 +204,9 @@ class LiveRepository:
     def index(self) -> RepositoryIndex:
         """The repository index of every file's facts as they are now (rebuilt after a change)."""
         if self._index is None:
-            self._index = _PathOrderIndex.of([e for p in self._paths for e in self.results[p].entities],
-                                             self.documents)
+            self._index = _PathOrderIndex.of(
+                [e for p in self._paths for e in self.results[p].entities], self.documents
+            )
         return self._index
 
     def diagnostics(self, shown: Iterable[str]) -> dict[str, list[Diagnostic]]:
@@ -226,9 +239,11 @@ class LiveRepository:
                 ctx = RepositoryContext(rule, active.severity, active.options, self.plan.today, index=index)
                 try:
                     rule.check_repository(index, ctx)
-                except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the others
-                    crashes.append(f"rule {rule.code} {rule.name} ({rule.source}) crashed on the repository: "
-                                   f"{type(exc).__name__}: {exc}")
+                except Exception as exc:
+                    crashes.append(
+                        f"rule {rule.code} {rule.name} ({rule.source}) crashed on the repository: "
+                        f"{type(exc).__name__}: {exc}"
+                    )
                 findings.extend(ctx.findings)
             self._remembered = (reported, findings, crashes)
         return _Remembered(self._remembered[1], self._remembered[2])
@@ -291,4 +306,3 @@ def _crash_diagnostic(path: str, crash: str) -> Diagnostic:
 
     at = Position(1, 1)
     return Diagnostic(path, at.line, at.column, "GOV000", "internal-error", Severity.ERROR, crash)
-

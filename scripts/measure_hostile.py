@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_cases import CONFIG, HAZARDS, Hazard, Run, remove_tree, run_govlint
+from hostile_cases import CONFIG, HAZARDS, Hazard, Run, remove_tree, run_govlint  # noqa: E402
 
 DOC = ROOT / "docs" / "robustness.md"
 BEGIN, END = "<!-- measure_hostile: begin -->", "<!-- measure_hostile: end -->"
@@ -70,8 +70,10 @@ def table(repeat: int) -> str:
     rows = ["| hazard | govlint's finding | exit | time (s) | peak RSS (MiB) |", "|---|---|---|---|---|"]
     for hazard in HAZARDS:
         run, diagnostics = measure(hazard, repeat)
-        rows.append(f"| {hazard.name} | {finding(run, diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
-                    f"| {run.peak_rss_kib / 1024:.0f} |")
+        rows.append(
+            f"| {hazard.name} | {finding(run, diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
+            f"| {run.peak_rss_kib / 1024:.0f} |"
+        )
         print(rows[-1], file=sys.stderr)
     return "\n".join(rows)
 

@@ -63,15 +63,25 @@ sys.exit(code if code >= 0 else 128 - code)
 """
 
 
-def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
-                env: dict[str, str] | None = None, shell: bool = False) -> Run:
+def run_govlint(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    timeout: float = 10.0,
+    env: dict[str, str] | None = None,
+    shell: bool = False,
+) -> Run:
     """Run ``govlint ARGS`` (or a shell line) in ``cwd`` under the memory cap; kill it at ``timeout``."""
     report = cwd.parent / f".{cwd.name}.run"
     command = ["/bin/sh", "-c", " ".join(args)] if shell else [*govlint_command(), *args]
     launcher = subprocess.Popen(
         [sys.executable, "-S", "-c", LAUNCHER, str(MEMORY_CAP), str(report), *command],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        env=env or govlint_env(cwd.parent), start_new_session=True,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env or govlint_env(cwd.parent),
+        start_new_session=True,
     )
     try:
         stdout, stderr = launcher.communicate(timeout=timeout)
@@ -81,8 +91,13 @@ def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
         raise TimeoutError(f"govlint {' '.join(args)} ran longer than {timeout} s") from None
     code, seconds, peak = report.read_text(encoding="utf-8").split()
     report.unlink()
-    return Run(int(code), stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
-               float(seconds), int(peak))
+    return Run(
+        int(code),
+        stdout.decode("utf-8", "replace"),
+        stderr.decode("utf-8", "replace"),
+        float(seconds),
+        int(peak),
+    )
 
 
 def govlint_env(scratch: Path) -> dict[str, str]:
@@ -182,8 +197,9 @@ def _write(root: Path, name: str, content: str | bytes) -> None:
     (root / name).write_bytes(data)
 
 
-def _one(name: str, content: str | bytes, needle: str | bytes, code: str, message: str,
-         nth: int = 0) -> Callable[[Path], Expected]:
+def _one(
+    name: str, content: str | bytes, needle: str | bytes, code: str, message: str, nth: int = 0
+) -> Callable[[Path], Expected]:
     """A single file with one finding at ``needle``."""
 
     def build(root: Path) -> Expected:
@@ -212,7 +228,7 @@ def laughs(levels: int = 9, fan: int = 9, indent: str = "", spent: int = 0) -> t
     size, total, breach = fan + 1, spent, ""
     for level in range(1, levels):
         aliases = []
-        for index in range(fan):
+        for index in range(fan):  # noqa: B007
             total += size
             token = f"*l{level - 1}"
             aliases.append(token)
@@ -342,9 +358,12 @@ def _late_duplicates(root: Path) -> Expected:
     text = "".join(f"{key}: 1\n" for key in keys) + f"{keys[-1]}: 2\n" * 40_000
     _write(root, "dups.yaml", text)
     first_duplicate = at(text, f"{keys[-1]}: 2")
-    return Expected([("dups.yaml", "GOV001", *first_duplicate)]
-                    + [("dups.yaml", "GOV001", first_duplicate[0] + i, 1) for i in range(1, 40_000)], 1,
-                    "duplicate key")
+    return Expected(
+        [("dups.yaml", "GOV001", *first_duplicate)]
+        + [("dups.yaml", "GOV001", first_duplicate[0] + i, 1) for i in range(1, 40_000)],
+        1,
+        "duplicate key",
+    )
 
 
 # --- values ---------------------------------------------------------------------------
@@ -390,8 +409,11 @@ def _custom_tag(root: Path) -> Expected:
 def _non_string_keys(root: Path) -> Expected:
     text = PERSON.replace("name: Ann}", "name: Ann, labels: {[1, 2]: x, 3: y, ? {a: b} : c}}")
     _write(root, "keys.yaml", text)
-    return Expected([("keys.yaml", "GOV002", *at(text, needle)) for needle in ("[1, 2]", "3: y", "{a: b}")],
-                    1, "keys must be strings")
+    return Expected(
+        [("keys.yaml", "GOV002", *at(text, needle)) for needle in ("[1, 2]", "3: y", "{a: b}")],
+        1,
+        "keys must be strings",
+    )
 
 
 def _duplicate_key(root: Path) -> Expected:
@@ -444,7 +466,7 @@ def _multi_document(root: Path) -> Expected:
 
 
 def _process(ident: str, lines: Sequence[str]) -> str:
-    return "apiVersion: govlint/v1\nkind: Process\n" f"metadata: {{id: {ident}}}\nspec:\n" + "".join(lines)
+    return f"apiVersion: govlint/v1\nkind: Process\nmetadata: {{id: {ident}}}\nspec:\n" + "".join(lines)
 
 
 def _facing_interfaces(count: int) -> Callable[[Path], Expected]:
@@ -480,14 +502,16 @@ def _term_members(root: Path) -> Expected:
 
 def _unknown_terms(root: Path) -> Expected:
     """10,000 references to terms a 10,000-term Glossary lacks: "did you mean" stays bounded."""
-    glossary = ("apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: g}\nspec:\n  terms:\n"
-                + "".join(f"    - {{term: Term {n}, definition: d}}\n" for n in range(10_000)))
+    glossary = "apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: g}\nspec:\n  terms:\n" + "".join(
+        f"    - {{term: Term {n}, definition: d}}\n" for n in range(10_000)
+    )
     _write(root, "glossary.yaml", glossary)
     text = _process("p", ["  terms:\n"] + [f"    - ref: term:unknown-{n}\n" for n in range(10_000)])
     _write(root, "terms.yaml", text)
     line, column = at(text, "term:unknown-0")
-    return Expected([("terms.yaml", "GOV402", line + n, column) for n in range(10_000)], 1,
-                    "names no Glossary term")
+    return Expected(
+        [("terms.yaml", "GOV402", line + n, column) for n in range(10_000)], 1, "names no Glossary term"
+    )
 
 
 def _stale_baseline(root: Path) -> Expected:
@@ -496,8 +520,9 @@ def _stale_baseline(root: Path) -> Expected:
     count = 20_000
     text = _process("p", ["  activities:\n"] + [f"    - {{id: a{n}}}\n" for n in range(count)])
     _write(root, "p.yaml", text)
-    entries = [{"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"}
-               for n in range(count)]
+    entries = [
+        {"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"} for n in range(count)
+    ]
     _write(root, "baseline.json", json.dumps({"version": 1, "entries": entries}))
     _write(root, ".govlint.yaml", CONFIG + "baseline: baseline.json\n")
     line, column = at(text, "{id: a0}")
@@ -632,10 +657,12 @@ FILE_SECONDS = 2.0
 BIG_FILE_MIB = 100  # 50 MB inputs: the run stays far below their size plus the interpreter
 
 
-
 def _file_hazard(name: str, make: Callable[[Path], str], message: str, *, named: bool = False) -> Hazard:
-    return Hazard(f"{name} (named)" if named else name, _with_bystander(make, message, named=named),
-                  seconds=FILE_SECONDS)
+    return Hazard(
+        f"{name} (named)" if named else name,
+        _with_bystander(make, message, named=named),
+        seconds=FILE_SECONDS,
+    )
 
 
 HAZARDS: tuple[Hazard, ...] = (
@@ -647,25 +674,41 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("64 nested [ (at the limit)", _flow_depth(64)),
     Hazard("65 nested [ (over the limit)", _flow_depth(65)),
     Hazard("1,400 nested block mappings (indentation, < 1 MiB)", _indented_mappings(1_400)),
-    Hazard("10,000 nested block mappings (indentation, 50 MB)", _indented_mappings(10_000),
-           peak_mib=BIG_FILE_MIB),
+    Hazard(
+        "10,000 nested block mappings (indentation, 50 MB)", _indented_mappings(10_000), peak_mib=BIG_FILE_MIB
+    ),
     Hazard("10,000 nested block sequences (- - - …)", _dash_sequences),
     Hazard("configured max-depth: 8", _configured_depth),
     Hazard("50 MB scalar", _huge_scalar, peak_mib=BIG_FILE_MIB),
     Hazard("1 MB of distinct keys (plain YAML)", _many_keys(governance=False)),
     Hazard("1 MB of distinct keys (governance spec)", _many_keys(governance=True)),
     Hazard("40,000 duplicates of the last of 60,000 keys", _late_duplicates),
-    Hazard("two processes with 4,000 interfaces to each other (GOV601)", _facing_interfaces(4_000),
-           args=("check", "--select", "GOV601", "--format", "json")),
-    Hazard("two 1 MB processes with 16,000 interfaces to each other (GOV601)", _facing_interfaces(16_000),
-           args=("check", "--select", "GOV601", "--format", "json")),
-    Hazard("40,000 term: references reported by a rule and the schema", _term_members,
-           args=("check", "--select", "GOV002,GOV402", "--format", "json")),
-    Hazard("10,000 unknown term: references, a 10,000-term Glossary", _unknown_terms,
-           args=("check", "--select", "GOV402", "--format", "json")),
+    Hazard(
+        "two processes with 4,000 interfaces to each other (GOV601)",
+        _facing_interfaces(4_000),
+        args=("check", "--select", "GOV601", "--format", "json"),
+    ),
+    Hazard(
+        "two 1 MB processes with 16,000 interfaces to each other (GOV601)",
+        _facing_interfaces(16_000),
+        args=("check", "--select", "GOV601", "--format", "json"),
+    ),
+    Hazard(
+        "40,000 term: references reported by a rule and the schema",
+        _term_members,
+        args=("check", "--select", "GOV002,GOV402", "--format", "json"),
+    ),
+    Hazard(
+        "10,000 unknown term: references, a 10,000-term Glossary",
+        _unknown_terms,
+        args=("check", "--select", "GOV402", "--format", "json"),
+    ),
     Hazard("1 MB of suppression comments, each hiding a finding", _suppressions),
-    Hazard("20,000 stale baseline entries in one file", _stale_baseline,
-           args=("check", "--select", "GOV104,GOV006", "--format", "json")),
+    Hazard(
+        "20,000 stale baseline entries in one file",
+        _stale_baseline,
+        args=("check", "--select", "GOV104,GOV006", "--format", "json"),
+    ),
     Hazard("5,000-digit integers", _huge_integer),
     Hazard(".nan and .inf", _non_finite),
     Hazard("impossible date 2023-02-30", _impossible_date),
@@ -682,17 +725,25 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("CRLF line ends", _crlf),
     Hazard("empty, blank and comment-only files", _empty_and_comments),
     Hazard("multi-document file", _multi_document),
-    Hazard("config: baseline: /dev/zero", _config("baseline: /dev/zero\n", "/dev/zero: cannot read baseline: "
-                                                  "is not a regular file (a character device); not read")),
+    Hazard(
+        "config: baseline: /dev/zero",
+        _config(
+            "baseline: /dev/zero\n",
+            "/dev/zero: cannot read baseline: is not a regular file (a character device); not read",
+        ),
+    ),
     Hazard("config: limits raised (max-alias-nodes: 100,000,000)", _raised_alias_limit),
     Hazard("config of 2 MB", _huge_config),
-    Hazard("config: bad glob include: [\"[z-a]\"]", _config('include: ["[z-a]"]\n',
-                                                          "include: '[z-a]' is not a valid glob")),
+    Hazard(
+        'config: bad glob include: ["[z-a]"]',
+        _config('include: ["[z-a]"]\n', "include: '[z-a]' is not a valid glob"),
+    ),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO"),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO", named=True),
     _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository"),
-    _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository",
-                 named=True),
+    _file_hazard(
+        "/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository", named=True
+    ),
     _file_hazard("link to /etc/passwd", _link("passwd.yaml", "/etc/passwd"), "outside the repository"),
     _file_hazard("dangling link", _link("dangling.yaml", "nowhere.yaml"), "leads to nothing"),
     _file_hazard("link loop", _link("loop.yaml", "loop.yaml"), "a loop"),

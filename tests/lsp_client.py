@@ -58,8 +58,13 @@ def write_message(stream: BinaryIO, message: dict[str, Any]) -> None:
 
 class LspClient:
     def __init__(self, cwd: Path, command: list[str] | None = None) -> None:
-        self.process = subprocess.Popen([*(command or govlint_command()), "lsp"], cwd=cwd, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [*(command or govlint_command()), "lsp"],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self._ids = itertools.count(1)
         self._responses: dict[int, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
@@ -108,7 +113,9 @@ class LspClient:
                 left = deadline - time.monotonic()
                 if left <= 0 or self.process.poll() is not None:
                     stderr = b"".join(self.stderr).decode("utf-8", "replace")[-2000:]
-                    raise TimeoutError(f"no {what} (server exit code {self.process.poll()}); stderr: {stderr}")
+                    raise TimeoutError(
+                        f"no {what} (server exit code {self.process.poll()}); stderr: {stderr}"
+                    )
                 self._changed.wait(min(left, 0.5))
 
     def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
@@ -124,43 +131,65 @@ class LspClient:
 
     # -- what an editor does -----------------------------------------------------------------
 
-    def initialize(self, root: Path, watch: bool = True, encodings: list[str] | None = None) -> dict[str, Any]:
+    def initialize(
+        self, root: Path, watch: bool = True, encodings: list[str] | None = None
+    ) -> dict[str, Any]:
         capabilities: dict[str, Any] = {
             "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": watch}, "workspaceEdit": {}},
-            "textDocument": {"publishDiagnostics": {"versionSupport": True},
-                             "hover": {"contentFormat": ["markdown", "plaintext"]},
-                             "rename": {"prepareSupport": True},
-                             "documentSymbol": {"hierarchicalDocumentSymbolSupport": True}},
+            "textDocument": {
+                "publishDiagnostics": {"versionSupport": True},
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "rename": {"prepareSupport": True},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
+            },
         }
         if encodings is not None:
             capabilities["general"] = {"positionEncodings": encodings}
-        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(),
-                                             "capabilities": capabilities})
+        result = self.request(
+            "initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities}
+        )
         self.notify("initialized", {})
         return result  # type: ignore[no-any-return]
 
     def open(self, path: Path, text: str | None = None) -> str:
         uri = path.as_uri()
         self.versions[uri] = 1
-        self.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": "yaml", "version": 1,
-            "text": path.read_text(encoding="utf-8") if text is None else text}})
+        self.notify(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "yaml",
+                    "version": 1,
+                    "text": path.read_text(encoding="utf-8") if text is None else text,
+                }
+            },
+        )
         return uri
 
     def change(self, uri: str, text: str) -> int:
         """Replace the whole buffer (unsaved); returns the new version."""
         self.versions[uri] += 1
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self.versions[uri]},
-                                               "contentChanges": [{"text": text}]})
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": self.versions[uri]}, "contentChanges": [{"text": text}]},
+        )
         return self.versions[uri]
 
     def edit(self, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> int:
         """An incremental change, as editors send while typing; returns the new version."""
         self.versions[uri] += 1
-        change = {"range": {"start": {"line": start[0], "character": start[1]},
-                            "end": {"line": end[0], "character": end[1]}}, "text": text}
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self.versions[uri]},
-                                               "contentChanges": [change]})
+        change = {
+            "range": {
+                "start": {"line": start[0], "character": start[1]},
+                "end": {"line": end[0], "character": end[1]},
+            },
+            "text": text,
+        }
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": self.versions[uri]}, "contentChanges": [change]},
+        )
         return self.versions[uri]
 
     def notified(self, method: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]:
@@ -173,18 +202,30 @@ class LspClient:
 
     def published(self, uri: str) -> list[dict[str, Any]]:
         with self._changed:
-            return [n["params"] for n in self.notifications
-                    if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri]
+            return [
+                n["params"]
+                for n in self.notifications
+                if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri
+            ]
 
-    def diagnostics(self, uri: str, version: int | None = None, *,
-                    until: Callable[[list[dict[str, Any]]], bool] | None = None,
-                    timeout: float = TIMEOUT) -> list[dict[str, Any]]:
+    def diagnostics(
+        self,
+        uri: str,
+        version: int | None = None,
+        *,
+        until: Callable[[list[dict[str, Any]]], bool] | None = None,
+        timeout: float = TIMEOUT,
+    ) -> list[dict[str, Any]]:
         """The diagnostics published for ``uri`` (for ``version`` when given, and that ``until`` accepts)."""
 
         def ready() -> list[dict[str, Any]] | None:
-            for params in reversed([n["params"] for n in self.notifications
-                                    if n.get("method") == "textDocument/publishDiagnostics"
-                                    and n["params"]["uri"] == uri]):
+            for params in reversed(
+                [
+                    n["params"]
+                    for n in self.notifications
+                    if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri
+                ]
+            ):
                 if version is not None and params.get("version") != version:
                     continue
                 if until is None or until(params["diagnostics"]):
@@ -195,8 +236,10 @@ class LspClient:
         return self._wait(ready, timeout, f"diagnostics for {uri}")  # type: ignore[no-any-return]
 
     def position_request(self, method: str, uri: str, line: int, character: int, **extra: Any) -> Any:
-        return self.request(method, {"textDocument": {"uri": uri},
-                                     "position": {"line": line, "character": character}, **extra})
+        return self.request(
+            method,
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}, **extra},
+        )
 
     def close(self) -> int:
         try:

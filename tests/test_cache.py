@@ -25,7 +25,9 @@ FILES = 6  # process files; the generated repository holds a few more (people, t
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("govlint_bench_generate", PROJECT / "benchmarks" / "generate.py")
+    spec = importlib.util.spec_from_file_location(
+        "govlint_bench_generate", PROJECT / "benchmarks" / "generate.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -93,11 +95,14 @@ def test_an_edited_file_alone_is_checked_again(repo: Path) -> None:
     assert {code for *_, code in findings(result)} >= {"GOV002", "GOV101"}
 
 
-@pytest.mark.parametrize("config", [
-    'rules:\n  practitioner-overload: {options: {max-activities: 3}}\n',
-    'rules:\n  review-overdue: {severity: error}\n',
-    'rules:\n  has-manager: off\n',
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        "rules:\n  practitioner-overload: {options: {max-activities: 3}}\n",
+        "rules:\n  review-overdue: {severity: error}\n",
+        "rules:\n  has-manager: off\n",
+    ],
+)
 def test_a_changed_config_invalidates_every_file(repo: Path, config: str) -> None:
     check(repo)
     path = repo / ".govlint.yaml"
@@ -141,17 +146,31 @@ def _damage_entries(raw: dict) -> str:  # type: ignore[type-arg]
     return json.dumps(raw)
 
 
-@pytest.mark.parametrize("damage", [
-    lambda raw: "",
-    lambda raw: json.dumps(raw)[:1000],
-    lambda raw: "[" * 100_000,
-    lambda raw: json.dumps([raw]),
-    lambda raw: json.dumps({**raw, "format": "something-else/1"}),
-    lambda raw: json.dumps({**raw, "run": "0" * 64}),
-    lambda raw: json.dumps({**raw, "files": {rel: "x" for rel in raw["files"]}}),
-    _damage_entries,
-    lambda raw: b"\xff\xfe\x00garbage",
-], ids=["empty", "truncated", "deep", "list", "foreign", "other-run", "bad-entries", "damaged-results", "binary"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: "",
+        lambda raw: json.dumps(raw)[:1000],
+        lambda raw: "[" * 100_000,
+        lambda raw: json.dumps([raw]),
+        lambda raw: json.dumps({**raw, "format": "something-else/1"}),
+        lambda raw: json.dumps({**raw, "run": "0" * 64}),
+        lambda raw: json.dumps({**raw, "files": dict.fromkeys(raw["files"], "x")}),
+        _damage_entries,
+        lambda raw: b"\xff\xfe\x00garbage",
+    ],
+    ids=[
+        "empty",
+        "truncated",
+        "deep",
+        "list",
+        "foreign",
+        "other-run",
+        "bad-entries",
+        "damaged-results",
+        "binary",
+    ],
+)
 def test_a_corrupt_cache_is_ignored_and_replaced(repo: Path, damage) -> None:  # type: ignore[no-untyped-def]
     cold, _ = check(repo)
     [path] = cache_files()
@@ -170,7 +189,9 @@ def test_no_cache_neither_reads_nor_writes(repo: Path) -> None:
     outcome = CliRunner().invoke(main, ["check", "--no-cache", str(repo)], catch_exceptions=False)
     assert outcome.exit_code == 0, outcome.output
     assert cache_files() == []
-    outcome = CliRunner().invoke(main, ["check", str(repo / generate.process_path(0))], catch_exceptions=False)
+    outcome = CliRunner().invoke(
+        main, ["check", str(repo / generate.process_path(0))], catch_exceptions=False
+    )
     assert outcome.exit_code == 0, outcome.output
     assert len(cache_files()) == 1
     assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before  # nothing written in the repository
@@ -203,7 +224,7 @@ def _age(paths: list[Path], seconds: int) -> None:
 def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Path) -> None:
     files = sorted((repo / "governance").rglob("*.yaml"))
     _age(files, 3600)
-    check(repo)                               # cold: records each file's signature
+    check(repo)  # cold: records each file's signature
     _, warm = check(repo)
     assert (warm.hits, warm.unread, warm.misses) == (total(repo), total(repo), 0)
     # Same size, same old mtime, new bytes: the inode's change time still gives it away.
@@ -238,15 +259,16 @@ def test_a_small_change_is_saved_as_a_delta_beside_the_cache(repo: Path) -> None
     time.sleep(2 * cache.CLOCK_LAG_NS / 1e9)  # read after the racily-clean window: its signature is kept
     _, stats = check(repo)
     assert stats.misses == 1 and stats.written
-    assert base.read_bytes() == before                       # the large file was not rewritten
+    assert base.read_bytes() == before  # the large file was not rewritten
     delta = base.with_name(base.stem + ".delta.json")
     assert generate.process_path(3) in json.loads(delta.read_text())["files"]
     _, again = check(repo)
     assert (again.hits, again.misses, again.written) == (total(repo), 0, False)
 
 
-@pytest.mark.parametrize("damage", ["{not json", json.dumps({"format": cache.CACHE_FORMAT, "base": [1, 2],
-                                                             "files": {}})])
+@pytest.mark.parametrize(
+    "damage", ["{not json", json.dumps({"format": cache.CACHE_FORMAT, "base": [1, 2], "files": {}})]
+)
 def test_a_damaged_or_foreign_delta_only_costs_the_files_it_held(repo: Path, damage: str) -> None:
     check(repo)
     edited = repo / generate.process_path(3)
@@ -280,8 +302,19 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
 
 def test_damaged_facts_inside_a_valid_cache_mean_a_cold_run_and_a_new_cache(repo: Path) -> None:
     def cli() -> tuple[int, str]:
-        outcome = CliRunner().invoke(main, ["check", "--config", str(repo / ".govlint.yaml"), "--format", "json",
-                                            "--today", generate.TODAY.isoformat()], catch_exceptions=False)
+        outcome = CliRunner().invoke(
+            main,
+            [
+                "check",
+                "--config",
+                str(repo / ".govlint.yaml"),
+                "--format",
+                "json",
+                "--today",
+                generate.TODAY.isoformat(),
+            ],
+            catch_exceptions=False,
+        )
         return outcome.exit_code, outcome.stdout
 
     edited = repo / generate.process_path(0)

@@ -62,7 +62,9 @@ def repo(tmp_path: Path) -> Iterator[Path]:
 def test_hazard(hazard: Hazard, repo: Path) -> None:
     expected = hazard.build(repo)
     before = snapshot(repo)
-    run = run_govlint([*hazard.args, "--", *expected.paths], repo, timeout=max(60.0, 10 * hazard.seconds))  # a hang guard, not a speed check
+    run = run_govlint(
+        [*hazard.args, "--", *expected.paths], repo, timeout=max(60.0, 10 * hazard.seconds)
+    )  # a hang guard, not a speed check
 
     assert "Traceback" not in run.stdout + run.stderr
     assert run.exit_code == expected.exit_code
@@ -109,8 +111,10 @@ def test_unreadable_file_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch
         if os.geteuid() != 0:
             run = run_govlint(["check", "--format", "json"], repo)
             assert run.exit_code == 1 and run.stderr == ""
-            found = {(d["path"], d["code"], d["line"], d["column"], d["message"])
-                     for d in json.loads(run.stdout)["diagnostics"]}
+            found = {
+                (d["path"], d["code"], d["line"], d["column"], d["message"])
+                for d in json.loads(run.stdout)["diagnostics"]
+            }
         else:
             real_open = os.open
 
@@ -138,8 +142,9 @@ CONTROLS = "\x1b\x07\x9b\u202e\u2066"  # the characters of ESCAPES a terminal wo
 def test_terminal_escapes_and_bidi_controls_are_escaped(repo: Path) -> None:
     # YAML escapes put the control characters into a value that the finding echoes.
     value = "".join(f"\\u{ord(c):04x}" for c in ESCAPES)
-    (repo / "kind.yaml").write_text(f'apiVersion: govlint/v1\nkind: "{value}"\nmetadata: {{id: x}}\n',
-                                    encoding="utf-8")
+    (repo / "kind.yaml").write_text(
+        f'apiVersion: govlint/v1\nkind: "{value}"\nmetadata: {{id: x}}\n', encoding="utf-8"
+    )
     (repo / "\x1b[31mred\u202e.yaml").write_text("a: [\n", encoding="utf-8")
     for fmt in ("text", "github"):
         run = run_govlint(["check", "--format", fmt], repo)
@@ -151,8 +156,9 @@ def test_terminal_escapes_and_bidi_controls_are_escaped(repo: Path) -> None:
 
 
 def test_long_values_are_cut(repo: Path) -> None:
-    (repo / "long.yaml").write_text(f"apiVersion: govlint/v1\nkind: {'A' * 200_000}\nmetadata: {{id: x}}\n",
-                                    encoding="utf-8")
+    (repo / "long.yaml").write_text(
+        f"apiVersion: govlint/v1\nkind: {'A' * 200_000}\nmetadata: {{id: x}}\n", encoding="utf-8"
+    )
     run = run_govlint(["check"], repo)
     assert run.exit_code == 1
     lines = run.stdout.splitlines()
@@ -165,8 +171,10 @@ def many_findings(repo: Path) -> None:
     (repo / "bogus.yaml").write_text("apiVersion: govlint/v1\nkind: Bogus\n---\n" * 5000, encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", ["check", "check --format json", "check --format sarif", "rules",
-                                     "explain GOV101", "schema Process"])
+@pytest.mark.parametrize(
+    "command",
+    ["check", "check --format json", "check --format sarif", "rules", "explain GOV101", "schema Process"],
+)
 def test_reader_leaving_early_ends_quietly(repo: Path, command: str) -> None:
     many_findings(repo)
     exe = " ".join(govlint_command())
@@ -201,20 +209,28 @@ def boom(*args: object, **kwargs: object) -> None:
     raise RuntimeError("boom")
 
 
-@pytest.mark.parametrize(("target", "argv"), [
-    ("check", ["check"]),
-    ("build_registry", ["rules"]),
-    ("build_registry", ["explain", "GOV101"]),
-])
-def test_unexpected_exception_is_one_line(repo: Path, monkeypatch: pytest.MonkeyPatch, target: str,
-                                          argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("target", "argv"),
+    [
+        ("check", ["check"]),
+        ("build_registry", ["rules"]),
+        ("build_registry", ["explain", "GOV101"]),
+    ],
+)
+def test_unexpected_exception_is_one_line(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, target: str, argv: list[str]
+) -> None:
     monkeypatch.chdir(repo)
     monkeypatch.delenv("GOVLINT_DEBUG", raising=False)
     monkeypatch.setattr(runner, target, boom)
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2
-    assert result.output.splitlines() == [("govlint: internal error: RuntimeError: boom "
-                                           "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)")]
+    assert result.output.splitlines() == [
+        (
+            "govlint: internal error: RuntimeError: boom "
+            "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"
+        )
+    ]
     monkeypatch.setenv("GOVLINT_DEBUG", "1")
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2
@@ -305,8 +321,12 @@ def test_non_utf8_file_name_in_the_baseline(repo: Path) -> None:
 
 
 def test_the_command_line_raises_a_limit_the_config_may_not(repo: Path) -> None:
-    bomb = "".join(f"a{n}: &a{n} [{', '.join(['x'] * 9)}]\n" for n in range(1)) + "b: [" + ", ".join(
-        ["*a0"] * 15_000) + "]\n"  # 150,000 nodes: over the built-in 100,000
+    bomb = (
+        "".join(f"a{n}: &a{n} [{', '.join(['x'] * 9)}]\n" for n in range(1))
+        + "b: ["
+        + ", ".join(["*a0"] * 15_000)
+        + "]\n"
+    )  # 150,000 nodes: over the built-in 100,000
     (repo / "bomb.yaml").write_text("# apiVersion: govlint/v1\n" + bomb, encoding="utf-8")  # governance
     (repo / ".govlint.yaml").write_text(CONFIG + "limits: {max-alias-nodes: 200000}\n", encoding="utf-8")
     refused = run_govlint(["check"], repo)
@@ -317,7 +337,8 @@ def test_the_command_line_raises_a_limit_the_config_may_not(repo: Path) -> None:
     (repo / ".govlint.yaml").write_text(CONFIG, encoding="utf-8")
     default = run_govlint(["check", "--format", "json"], repo)
     assert [d["message"] for d in json.loads(default.stdout)["diagnostics"]] == [
-        "aliases in this file expand to more than 100000 nodes (limit max-alias-nodes)"]
+        "aliases in this file expand to more than 100000 nodes (limit max-alias-nodes)"
+    ]
     (repo / ".govlint.yaml").write_text(CONFIG + "limits: {max-alias-nodes: 1000}\n", encoding="utf-8")
     lowered = run_govlint(["check", "--limit", "max-alias-nodes=200000", "--format", "json"], repo)
     assert "more than 1000 nodes" in json.loads(lowered.stdout)["diagnostics"][0]["message"]
@@ -404,13 +425,20 @@ def large_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads processes from /proc")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
-def test_a_signal_mid_run_leaves_no_worker_and_closes_the_output(large_repo: Path, tmp_path: Path,
-                                                                 signum: signal.Signals) -> None:
+def test_a_signal_mid_run_leaves_no_worker_and_closes_the_output(
+    large_repo: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
     from hostile_cases import govlint_env
 
     command = [*govlint_command(), "check", "--no-cache", "--jobs", "2"]
-    process = subprocess.Popen(command, cwd=large_repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, env=govlint_env(tmp_path))
+    process = subprocess.Popen(
+        command,
+        cwd=large_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=govlint_env(tmp_path),
+    )
     try:
         workers: list[tuple[int, str]] = []
         for _ in range(600):  # up to a minute for the pool to start
@@ -422,7 +450,7 @@ def test_a_signal_mid_run_leaves_no_worker_and_closes_the_output(large_repo: Pat
         assert process.poll() is None and len(workers) == 2, "the run ended before it could be signalled"
         process.send_signal(signum)
         # A hang guard: the output must reach its end once govlint is gone, held open by no worker.
-        stdout, stderr = process.communicate(timeout=60)
+        stdout, stderr = process.communicate(timeout=60)  # noqa: RUF059
     finally:
         if process.poll() is None:
             process.kill()

@@ -41,8 +41,15 @@ def client(repo: Path) -> Iterator[LspClient]:
 
 def codes(diagnostics: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
     """(code, line, start character, end character) of each diagnostic, LSP's 0-based lines."""
-    return sorted((d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"],
-                   d["range"]["end"]["character"]) for d in diagnostics)
+    return sorted(
+        (
+            d["code"],
+            d["range"]["start"]["line"],
+            d["range"]["start"]["character"],
+            d["range"]["end"]["character"],
+        )
+        for d in diagnostics
+    )
 
 
 def apply(text: str, edits: list[dict[str, Any]]) -> str:
@@ -61,8 +68,9 @@ def apply(text: str, edits: list[dict[str, Any]]) -> str:
     return text
 
 
-def test_an_unsaved_typo_gets_a_diagnostic_at_its_range_and_fixing_it_clears_it(client: LspClient,
-                                                                                repo: Path) -> None:
+def test_an_unsaved_typo_gets_a_diagnostic_at_its_range_and_fixing_it_clears_it(
+    client: LspClient, repo: Path
+) -> None:
     path = repo / TEAMS
     uri = client.open(path)
     assert client.diagnostics(uri, 1) == []
@@ -76,7 +84,9 @@ def test_an_unsaved_typo_gets_a_diagnostic_at_its_range_and_fixing_it_clears_it(
     assert client.diagnostics(uri, version) == []
 
 
-def test_renaming_a_person_in_one_buffer_lights_up_the_other_open_files(client: LspClient, repo: Path) -> None:
+def test_renaming_a_person_in_one_buffer_lights_up_the_other_open_files(
+    client: LspClient, repo: Path
+) -> None:
     managers, teams, services = (client.open(repo / p) for p in (MANAGERS, TEAMS, SERVICES))
     for uri in (managers, teams, services):
         assert client.diagnostics(uri) == []
@@ -93,16 +103,26 @@ def test_definition_references_and_hover_work_across_files(client: LspClient, re
     uri = client.open(repo / TEAMS)
     # `lead: person:windy` on line 8: the cursor anywhere in the reference
     definition = client.position_request("textDocument/definition", uri, 7, 16)
-    assert definition == [{"uri": (repo / MANAGERS).as_uri(),
-                           "range": {"start": {"line": 4, "character": 6}, "end": {"line": 4, "character": 11}}}]
-    found = client.position_request("textDocument/references", uri, 7, 16, context={"includeDeclaration": True})
-    where = [(Path(loc["uri"][len("file://"):]).relative_to(repo).as_posix(), loc["range"]["start"]["line"])
-             for loc in found]
+    assert definition == [
+        {
+            "uri": (repo / MANAGERS).as_uri(),
+            "range": {"start": {"line": 4, "character": 6}, "end": {"line": 4, "character": 11}},
+        }
+    ]
+    found = client.position_request(
+        "textDocument/references", uri, 7, 16, context={"includeDeclaration": True}
+    )
+    where = [
+        (Path(loc["uri"][len("file://") :]).relative_to(repo).as_posix(), loc["range"]["start"]["line"])
+        for loc in found
+    ]
     assert where[0] == (MANAGERS, 4)  # the definition first
     assert len(where) == 20 and (SERVICES, 25) in where and (INCIDENT, 73) in where
     # from the definition itself, without it
     managers = client.open(repo / MANAGERS)
-    uses = client.position_request("textDocument/references", managers, 4, 8, context={"includeDeclaration": False})
+    uses = client.position_request(
+        "textDocument/references", managers, 4, 8, context={"includeDeclaration": False}
+    )
     assert len(uses) == 19
     hover = client.position_request("textDocument/hover", uri, 7, 16)["contents"]["value"]
     assert "Person" in hover and "Windy" in hover and "windy@example.org" in hover and "active: yes" in hover
@@ -137,9 +157,15 @@ def test_rename_returns_one_edit_of_the_id_and_every_reference(client: LspClient
     prepared = client.position_request("textDocument/prepareRename", uri, 7, 16)
     assert prepared["placeholder"] == "windy" and prepared["range"]["start"] == {"line": 7, "character": 15}
     edit = client.position_request("textDocument/rename", uri, 7, 16, newName="windy-chen")
-    changed = {Path(u[len("file://"):]).relative_to(repo).as_posix(): e for u, e in edit["changes"].items()}
-    assert set(changed) == {MANAGERS, TEAMS, SERVICES, INCIDENT, "governance/practices/service-desk.yaml",
-                            "governance/processes/service-request-management.yaml"}
+    changed = {Path(u[len("file://") :]).relative_to(repo).as_posix(): e for u, e in edit["changes"].items()}
+    assert set(changed) == {
+        MANAGERS,
+        TEAMS,
+        SERVICES,
+        INCIDENT,
+        "governance/practices/service-desk.yaml",
+        "governance/processes/service-request-management.yaml",
+    }
     assert sum(len(e) for e in changed.values()) == 20
     for rel, edits in changed.items():
         before = (repo / rel).read_text(encoding="utf-8")
@@ -148,7 +174,9 @@ def test_rename_returns_one_edit_of_the_id_and_every_reference(client: LspClient
         assert after.replace("windy-chen", "windy") == before  # every other byte unchanged
         (repo / rel).write_text(after, encoding="utf-8")
     assert "email: windy@example.org" in (repo / MANAGERS).read_text(encoding="utf-8")
-    check = subprocess.run([*govlint_command(), "check"], check=False, cwd=repo, capture_output=True, text=True)
+    check = subprocess.run(
+        [*govlint_command(), "check"], check=False, cwd=repo, capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout
     with pytest.raises(ServerError, match="already exists"):
         client.position_request("textDocument/rename", uri, 8, 28, newName="guy")  # person:ann -> taken
@@ -160,8 +188,10 @@ def test_code_actions_fix_an_unresolved_reference_or_suppress_it(client: LspClie
     typo = path.read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi", 1)
     version = client.change(uri, typo)
     found = client.diagnostics(uri, version)
-    actions = client.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": found[0]["range"],
-                                                         "context": {"diagnostics": found}})
+    actions = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": found[0]["range"], "context": {"diagnostics": found}},
+    )
     fix = next(a for a in actions if a.get("isPreferred"))
     assert fix["title"] == "Replace person:windi with person:windy"
     version = client.change(uri, apply(typo, fix["edit"]["changes"][uri]))
@@ -184,15 +214,16 @@ def test_document_symbols_list_a_process_activities_kpis_and_csfs(client: LspCli
 
 HOSTILE = {
     "alias bomb": "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: bomb}\nspec:\n  labels:\n   lol:\n"
-                  + laughs(indent="    ")[0],
+    + laughs(indent="    ")[0],
     "brackets": "apiVersion: govlint/v1\nkind: Person\nx: " + "[" * 100_000 + "\n",
     "binary": "apiVersion: govlint/v1\n" + "".join(chr(b) for b in range(256)) * 64,
 }
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_hostile_buffer_gets_a_diagnostic_and_the_server_keeps_serving(client: LspClient, repo: Path,
-                                                                         name: str) -> None:
+def test_a_hostile_buffer_gets_a_diagnostic_and_the_server_keeps_serving(
+    client: LspClient, repo: Path, name: str
+) -> None:
     path = repo / "governance/hostile.yaml"
     path.write_text("# a new file\n", encoding="utf-8")
     uri = client.open(path)
@@ -202,7 +233,9 @@ def test_a_hostile_buffer_gets_a_diagnostic_and_the_server_keeps_serving(client:
     teams = client.open(repo / TEAMS)
     hover = client.position_request("textDocument/hover", teams, 7, 16)
     assert "windy@example.org" in hover["contents"]["value"]
-    version = client.change(uri, "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: x}\nspec: {email: x@y.z}\n")
+    version = client.change(
+        uri, "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: x}\nspec: {email: x@y.z}\n"
+    )
     assert client.diagnostics(uri, version) == []
 
 
@@ -212,7 +245,9 @@ def test_a_config_change_on_disk_is_picked_up(client: LspClient, repo: Path) -> 
     version = client.change(uri, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1))
     assert [d["code"] for d in client.diagnostics(uri, version)] == ["GOV005"]
     config = repo / ".govlint.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "rules: {unresolved-reference: off}\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "rules: {unresolved-reference: off}\n", encoding="utf-8"
+    )
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
     assert client.diagnostics(uri, until=lambda found: not found) == []
 
@@ -221,21 +256,32 @@ def test_a_file_changed_on_disk_updates_the_open_files(client: LspClient, repo: 
     uri = client.open(repo / TEAMS)
     assert client.diagnostics(uri) == []
     people = repo / MANAGERS
-    people.write_text(people.read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1), encoding="utf-8"
+    )
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": people.as_uri(), "type": 2}]})
     assert len(client.diagnostics(uri, until=bool)) == 2
     people.unlink()  # every person defined there goes: more of the teams' references name nobody
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": people.as_uri(), "type": 3}]})
     assert len(client.diagnostics(uri, until=lambda found: len(found) > 2)) > 2
-    found = client.position_request("textDocument/references", uri, 7, 16, context={"includeDeclaration": True})
+    found = client.position_request(
+        "textDocument/references", uri, 7, 16, context={"includeDeclaration": True}
+    )
     assert all(not loc["uri"].endswith("managers.yaml") for loc in found)
 
 
 def check_json(root: Path) -> list[tuple[str, str, int, int]]:
-    result = subprocess.run([*govlint_command(), "check", "--format", "json"], check=False, cwd=root, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [*govlint_command(), "check", "--format", "json"],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode in (0, 1), result.stderr
-    return sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"])
+    return sorted(
+        (d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)["diagnostics"]
+    )
 
 
 @pytest.mark.parametrize("example", ["failing", "declarative"])
@@ -247,24 +293,35 @@ def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> 
     before = check_json(root)
     assert example != "declarative" or any(code.startswith("ACME") for _, code, _, _ in before)  # a plugin's
     expected = before
-    if example == "failing":  # a baseline (named in the config) hides what it recorded, in check and editor alike
+    if (
+        example == "failing"
+    ):  # a baseline (named in the config) hides what it recorded, in check and editor alike
         hidden = "governance/teams.yaml"
-        subprocess.run([*govlint_command(), "check", hidden, "--write-baseline", ".govlint-baseline.json"], check=False,
-                       cwd=root, capture_output=True)
+        subprocess.run(
+            [*govlint_command(), "check", hidden, "--write-baseline", ".govlint-baseline.json"],
+            check=False,
+            cwd=root,
+            capture_output=True,
+        )
         config = root / ".govlint.yaml"
-        config.write_text(config.read_text(encoding="utf-8") + "baseline: .govlint-baseline.json\n",
-                          encoding="utf-8")
+        config.write_text(
+            config.read_text(encoding="utf-8") + "baseline: .govlint-baseline.json\n", encoding="utf-8"
+        )
         expected = check_json(root)
         assert [d for d in before if d[0] == hidden] and not [d for d in expected if d[0] == hidden]
     lsp = LspClient(root)
     try:
         lsp.initialize(root)
-        files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml") if p.name != ".govlint.yaml")
+        files = sorted(
+            p.relative_to(root).as_posix() for p in root.rglob("*.yaml") if p.name != ".govlint.yaml"
+        )
         uris = {rel: lsp.open(root / rel) for rel in files}
         shown = []
         for rel, uri in uris.items():
             for d in lsp.diagnostics(uri, 1):
-                shown.append((rel, d["code"], d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1))
+                shown.append(
+                    (rel, d["code"], d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1)
+                )
     finally:
         assert lsp.close() == 0
     assert sorted(shown) == expected
@@ -276,7 +333,9 @@ def test_an_editor_without_a_folder_gets_the_repository_of_the_file_it_opens(rep
         lsp.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
         lsp.notify("initialized", {})
         path = repo / TEAMS
-        uri = lsp.open(path, path.read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi"))
+        uri = lsp.open(
+            path, path.read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi")
+        )
         assert codes(lsp.diagnostics(uri, 1)) == [("GOV005", 7, 8, 20)]
     finally:
         assert lsp.close() == 0
@@ -299,18 +358,24 @@ def test_columns_count_the_position_encoding_agreed_with_the_client(repo: Path, 
     lsp = LspClient(repo)
     try:
         assert lsp.initialize(repo, encodings=[encoding])["capabilities"]["positionEncoding"] == encoding
-        line = ('{apiVersion: govlint/v1, kind: Team, metadata: {id: cafe, name: "Café ☕ 𝄞"}, '
-                'spec: {lead: person:windi, members: []}}')
+        line = (
+            '{apiVersion: govlint/v1, kind: Team, metadata: {id: cafe, name: "Café ☕ 𝄞"}, '
+            "spec: {lead: person:windi, members: []}}"
+        )
         uri = lsp.open(repo / "governance/cafe.yaml", line + "\n")
         start = line.index("person:windi")
         units = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
-        width = len(line[:start].encode({"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding]))
+        width = len(
+            line[:start].encode({"utf-8": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}[encoding])
+        )
         width //= units
         assert codes(lsp.diagnostics(uri, 1)) == [("GOV005", 0, width, width + len("person:windi"))]
         items = lsp.position_request("textDocument/completion", uri, 0, width + len("person:wi"))["items"]
         edit = next(i for i in items if i["label"] == "person:windy")["textEdit"]
-        assert edit["range"] == {"start": {"line": 0, "character": width},
-                                 "end": {"line": 0, "character": width + len("person:windi")}}
+        assert edit["range"] == {
+            "start": {"line": 0, "character": width},
+            "end": {"line": 0, "character": width + len("person:windi")},
+        }
         hover = lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"]
         assert "names no Person" in hover and "person:windy" in hover  # with its did-you-mean
     finally:

@@ -25,7 +25,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "repo"
     generate.generate(root, FILES)
     edits = {
-        3: ("  owner: person:", "  onwer: person:"),           # GOV002 + GOV101
+        3: ("  owner: person:", "  onwer: person:"),  # GOV002 + GOV101
         40: ("kind: Process", "kind: Process\nextra: [unclosed"),  # GOV001
         77: ("        accountable: person:", "        accountable: team:"),
         120: ("    - ref: term:", "    - ref: term:no-such-"),  # GOV402
@@ -71,7 +71,9 @@ def test_below_the_threshold_no_pool_is_started(repo: Path, pool_calls: list[int
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
     files = discover(config, (), repo)
     above = parallel.make_analyser(jobs=2, use_cache=False, config=config, pool_threshold=len(files.context))
-    below = parallel.make_analyser(jobs=2, use_cache=False, config=config, pool_threshold=len(files.context) + 1)
+    below = parallel.make_analyser(
+        jobs=2, use_cache=False, config=config, pool_threshold=len(files.context) + 1
+    )
     assert findings(run(files, plan, config, above)) == findings(run(files, plan, config, below))
     assert pool_calls == [len(files.context)]
 

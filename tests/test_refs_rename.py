@@ -29,7 +29,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 def govlint(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*govlint_command(), *args], check=False, cwd=root, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*govlint_command(), *args], check=False, cwd=root, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_refs_lists_the_definition_then_every_reference(repo: Path) -> None:
@@ -43,9 +45,13 @@ def test_refs_lists_the_definition_then_every_reference(repo: Path) -> None:
     for line in lines[1:]:  # each site really holds the reference
         path, number, column = re.match(r"^(.+?):(\d+):(\d+): ", line).groups()  # type: ignore[union-attr]
         text = (repo / path).read_text(encoding="utf-8").splitlines()[int(number) - 1]
-        assert text[int(column) - 1:].startswith("person:windy")
+        assert text[int(column) - 1 :].startswith("person:windy")
     terms = govlint(repo, "refs", "term:major-incident").stdout.splitlines()
-    assert terms[0].startswith("governance/glossary.yaml:") and terms[0].endswith("definition") and len(terms) > 1
+    assert (
+        terms[0].startswith("governance/glossary.yaml:")
+        and terms[0].endswith("definition")
+        and len(terms) > 1
+    )
 
 
 def test_refs_refuses_what_is_not_a_reference_or_names_nothing(repo: Path) -> None:
@@ -75,7 +81,9 @@ def test_rename_changes_only_the_id_and_its_references(repo: Path) -> None:
 
 def test_rename_keeps_comments_quoting_and_mode(repo: Path) -> None:
     path = repo / "governance/teams.yaml"
-    text = path.read_text(encoding="utf-8").replace("lead: person:windy", "lead: 'person:windy'  # the lead", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        "lead: person:windy", "lead: 'person:windy'  # the lead", 1
+    )
     text = text.replace("person:windy, person:ann", '"person:windy", person:ann', 1)
     path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     os.chmod(path, 0o640)
@@ -89,11 +97,13 @@ def test_rename_keeps_comments_quoting_and_mode(repo: Path) -> None:
 
 def test_rename_refuses_when_new_exists_or_old_does_not(repo: Path) -> None:
     before = git(repo, "status", "--porcelain")
-    for old, new, says in (("person:windy", "person:guy", "already exists"),
-                           ("person:nobody", "person:somebody", "names no Person"),
-                           ("person:windy", "team:windy", "same kind"),
-                           ("person:windy", "Windy Chen", "not a valid id"),
-                           ("term:incident", "term:incidents", "cannot be renamed")):
+    for old, new, says in (
+        ("person:windy", "person:guy", "already exists"),
+        ("person:nobody", "person:somebody", "names no Person"),
+        ("person:windy", "team:windy", "same kind"),
+        ("person:windy", "Windy Chen", "not a valid id"),
+        ("term:incident", "term:incidents", "cannot be renamed"),
+    ):
         result = govlint(repo, "rename", old, new)
         assert result.returncode == 2 and says in result.stderr, (old, new, result.stderr)
     assert git(repo, "status", "--porcelain") == before
@@ -132,8 +142,12 @@ def test_schema_all_picks_each_documents_schema_by_kind(repo: Path) -> None:
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
     jsonschema.Draft7Validator.check_schema(schema)
     validator = jsonschema.Draft7Validator(schema)
-    documents = [d for p in sorted(repo.rglob("governance/**/*.yaml"))
-                 for d in yaml.safe_load_all(p.read_text(encoding="utf-8")) if d]
+    documents = [
+        d
+        for p in sorted(repo.rglob("governance/**/*.yaml"))
+        for d in yaml.safe_load_all(p.read_text(encoding="utf-8"))
+        if d
+    ]
     assert len(documents) > 20
     for document in documents:
         assert not list(validator.iter_errors(json.loads(json.dumps(document, default=str))))

@@ -81,7 +81,7 @@ def test_raci_json_names_owner_managers_administrator_and_letters(repo: Path) ->
             for party in matrix["parties"]
             if (letters := a["letters"].get(party))
         ]
-        assert flat == [row for row in oracle.raci_rows([doc])]
+        assert flat == list(oracle.raci_rows([doc]))
 
 
 def test_raci_markdown_has_a_table_per_process_with_a_row_per_activity() -> None:

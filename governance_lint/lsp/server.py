@@ -101,7 +101,7 @@ class GovlintServer(LanguageServer):
                 self.repository = LiveRepository(origin)
             else:
                 self.repository.load()
-        except Exception as exc:  # noqa: BLE001 - ConfigError, UsageError, RuleError, a plugin's own
+        except Exception as exc:
             # Said once; tried again when the config, a plugin or the baseline is saved or changes.
             self.failed = f"govlint: {exc}; fix it and save"
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=self.failed))
@@ -140,7 +140,7 @@ class GovlintServer(LanguageServer):
         dirty, self.dirty = self.dirty, set()
         try:
             self.publish(always=dirty)
-        except Exception as exc:  # noqa: BLE001 - a hostile buffer gets a diagnostic, the server keeps serving
+        except Exception as exc:
             for uri in dirty:
                 self.buffer_failed(uri, exc)
         self.last_flush = time.monotonic()
@@ -160,7 +160,8 @@ class GovlintServer(LanguageServer):
             self.published[uri] = diagnostics
             version = self.workspace.get_text_document(uri).version
             self.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            )
 
     def clear(self, uri: str) -> None:
         self.published.pop(uri, None)
@@ -171,9 +172,20 @@ class GovlintServer(LanguageServer):
         log.error("govlint could not check %s: %s", uri, "".join(traceback.format_exception(exc)))
         at = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1))
         message = f"govlint could not check this file: {type(exc).__name__}: {exc}"[:500]
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[
-            lsp.Diagnostic(range=at, message=message, severity=lsp.DiagnosticSeverity.Error, code="GOV001",
-                           source=features.SOURCE)]))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri,
+                diagnostics=[
+                    lsp.Diagnostic(
+                        range=at,
+                        message=message,
+                        severity=lsp.DiagnosticSeverity.Error,
+                        code="GOV001",
+                        source=features.SOURCE,
+                    )
+                ],
+            )
+        )
 
 
 server = GovlintServer()
@@ -218,15 +230,25 @@ def _target(ls: GovlintServer, params: Any) -> str | None:
 
 # -- document synchronisation ------------------------------------------------------------
 
+
 @server.feature(lsp.INITIALIZED)
 def initialized(ls: GovlintServer, params: lsp.InitializedParams) -> None:
     ls.load()
     watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
     if watched and watched.dynamic_registration:
-        ls.client_register_capability(lsp.RegistrationParams(registrations=[lsp.Registration(
-            id="govlint-watched-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[lsp.FileSystemWatcher(glob_pattern=WATCHED)]))]))
+        ls.client_register_capability(
+            lsp.RegistrationParams(
+                registrations=[
+                    lsp.Registration(
+                        id="govlint-watched-files",
+                        method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                            watchers=[lsp.FileSystemWatcher(glob_pattern=WATCHED)]
+                        ),
+                    )
+                ]
+            )
+        )
     ls.publish()
 
 
@@ -238,7 +260,7 @@ def _buffer_changed(ls: GovlintServer, uri: str) -> None:
         return
     try:
         ls.repository.set_buffer(rel, ls.workspace.get_text_document(uri).source)
-    except Exception as exc:  # noqa: BLE001 - a hostile buffer gets a diagnostic, the server keeps serving
+    except Exception as exc:
         ls.buffer_failed(uri, exc)
         return
     ls.changed(uri)
@@ -300,6 +322,7 @@ def did_change_watched_files(ls: GovlintServer, params: lsp.DidChangeWatchedFile
 
 # -- navigation --------------------------------------------------------------------------
 
+
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 @_answer(default=None)
 def definition(ls: GovlintServer, params: lsp.DefinitionParams) -> list[lsp.Location] | None:
@@ -348,22 +371,27 @@ def prepare_rename(ls: GovlintServer, params: lsp.PrepareRenameParams) -> lsp.Pr
 def rename(ls: GovlintServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
     target = _target(ls, params)
     if target is None:
-        raise JsonRpcInvalidParams(message="govlint: put the cursor on an entity id or a reference to rename it")
+        raise JsonRpcInvalidParams(
+            message="govlint: put the cursor on an entity id or a reference to rename it"
+        )
     try:
         return features.rename(ls.live, ls.uri, target, params.new_name, ls.encoding)
     except EditError as exc:
         raise JsonRpcInvalidParams(message=f"govlint: {exc}") from None
 
 
-@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+@server.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
+)
 @_answer(default=None)
 def code_action(ls: GovlintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
     rel = ls.rel(params.text_document.uri)
     if rel is None:
         return None
-    return features.code_actions(ls.live, params.text_document.uri, ls.text(rel),
-                                 params.context.diagnostics) or None
+    return (
+        features.code_actions(ls.live, params.text_document.uri, ls.text(rel), params.context.diagnostics)
+        or None
+    )
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -36,7 +36,7 @@ class Text:
 
     def position(self, line: int, column: int) -> lsp.Position:
         """govlint's ``line:column`` (1-based, characters) as an LSP position."""
-        prefix = self.line(line)[:max(column - 1, 0)]
+        prefix = self.line(line)[: max(column - 1, 0)]
         return lsp.Position(line=max(line - 1, 0), character=sum(_width(c, self.encoding) for c in prefix))
 
     def at_offset(self, offset: int) -> lsp.Position:
@@ -68,7 +68,7 @@ class Text:
         else:
             found = _TOKEN_END.search(text, start + 1)
             end = found.start() if found else len(text.rstrip())
-            if text[start] == "-" and text[start + 1:start + 2] == " ":  # a list item: underline the dash
+            if text[start] == "-" and text[start + 1 : start + 2] == " ":  # a list item: underline the dash
                 end = start + 1
         end = max(end, start + 1)
         return lsp.Range(self.position(line, start + 1), self.position(line, end + 1))

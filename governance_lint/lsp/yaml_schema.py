@@ -28,8 +28,12 @@ def combined_schema(schemas: SchemaSet) -> dict[str, Any]:
         for name, definition in own.pop("$defs", {}).items():
             hoisted[f"{kind}_{name}"] = _rewrite(definition, kind)
         hoisted[kind] = _rewrite(own, kind)
-        branches.append({"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
-                         "then": {"$ref": f"#/definitions/{kind}"}})
+        branches.append(
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": f"#/definitions/{kind}"},
+            }
+        )
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
@@ -52,7 +56,7 @@ def _rewrite(node: Any, kind: str) -> Any:
         out = {k: _rewrite(v, kind) for k, v in node.items()}
         ref = out.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            out["$ref"] = f"#/definitions/{kind}_{ref[len('#/$defs/'):]}"
+            out["$ref"] = f"#/definitions/{kind}_{ref[len('#/$defs/') :]}"
         return out
     if isinstance(node, list):
         return [_rewrite(v, kind) for v in node]

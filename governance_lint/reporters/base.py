@@ -54,8 +54,13 @@ def _is_printable(d: Diagnostic) -> bool:
 
 
 def _printable(d: Diagnostic) -> Diagnostic:
-    return dataclasses.replace(d, path=printable(d.path), message=printable(d.message),
-                               entity=d.entity and printable(d.entity), node=d.node and printable(d.node))
+    return dataclasses.replace(
+        d,
+        path=printable(d.path),
+        message=printable(d.message),
+        entity=d.entity and printable(d.entity),
+        node=d.node and printable(d.node),
+    )
 
 
 def escape_char(char: str) -> str:
@@ -122,8 +127,10 @@ def summary_line(summary: Summary) -> str:
     else:
         line = f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
     if summary.held_back:
-        line += (f"; {plural_label(summary.held_back, 'unresolved reference')} held back until "
-                 f"{safe_text(summary.fix_first or '?', limit=None)} loads: fix it first")
+        line += (
+            f"; {plural_label(summary.held_back, 'unresolved reference')} held back until "
+            f"{safe_text(summary.fix_first or '?', limit=None)} loads: fix it first"
+        )
     if summary.baseline_hidden:
         line += f"; {plural_label(summary.baseline_hidden, 'finding')} hidden by the baseline"
     return line

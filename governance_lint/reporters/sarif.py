@@ -172,23 +172,30 @@ def build(report: Report) -> dict[str, Any]:
     descriptors = [reporting_descriptor(rule) for rule in report.rules]
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     results = []
-    for diagnostic, fingerprint in zip(report.diagnostics, fingerprints(report.diagnostics)):
+    for diagnostic, fingerprint in zip(report.diagnostics, fingerprints(report.diagnostics)):  # noqa: B905
         if diagnostic.code not in index:
             index[diagnostic.code] = len(descriptors)
             descriptors.append(_fallback_descriptor(diagnostic))
-        results.append({
-            "ruleId": diagnostic.code,
-            "ruleIndex": index[diagnostic.code],
-            "level": LEVEL[diagnostic.severity],
-            "message": {"text": diagnostic.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(diagnostic.path), "uriBaseId": SRCROOT},
-                    "region": {"startLine": max(1, diagnostic.line), "startColumn": max(1, diagnostic.column)},
-                },
-            }],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-        })
+        results.append(
+            {
+                "ruleId": diagnostic.code,
+                "ruleIndex": index[diagnostic.code],
+                "level": LEVEL[diagnostic.severity],
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(diagnostic.path), "uriBaseId": SRCROOT},
+                            "region": {
+                                "startLine": max(1, diagnostic.line),
+                                "startColumn": max(1, diagnostic.column),
+                            },
+                        },
+                    }
+                ],
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            }
+        )
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -88,8 +88,13 @@ def _facing(partner: Entity) -> Facing:
     return facing
 
 
-def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: RepositoryContext,
-           facings: dict[int, Facing]) -> None:
+def _check(
+    entity: Entity,
+    interface: Interface,
+    index: RepositoryIndex,
+    ctx: RepositoryContext,
+    facings: dict[int, Facing],
+) -> None:
     partner = index.resolve(interface.process)
     if partner is None or partner.kind not in PARTNER_KINDS:
         return  # names nothing, or not a process: unresolved-reference and the schema say so
@@ -100,17 +105,27 @@ def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: Re
     partner_sends, partner_receives, where = facing.get(entity.key) or (set(), set(), partner.site)
     for sent in interface.sends:
         if sent.item not in partner_receives:
-            ctx.report(sent.site, f"{entity.key} sends {sent.item!r} to {partner.key}, but {partner.key} "
-                                  f"does not receive it from {entity.key} (see {where}); {REASON}")
+            ctx.report(
+                sent.site,
+                f"{entity.key} sends {sent.item!r} to {partner.key}, but {partner.key} "
+                f"does not receive it from {entity.key} (see {where}); {REASON}",
+            )
     for received in interface.receives:
         if received.item not in partner_sends:
-            ctx.report(received.site, f"{entity.key} receives {received.item!r} from {partner.key}, "
-                                      f"but {partner.key} does not send it to {entity.key} (see {where}); "
-                                      f"{REASON}")
+            ctx.report(
+                received.site,
+                f"{entity.key} receives {received.item!r} from {partner.key}, "
+                f"but {partner.key} does not send it to {entity.key} (see {where}); "
+                f"{REASON}",
+            )
 
 
-@repository_rule(code="GOV601", name="interface-symmetric", severity=Severity.WARNING,
-                 summary="A sends X to B but B does not say it receives X from A (or the mirror case)")
+@repository_rule(
+    code="GOV601",
+    name="interface-symmetric",
+    severity=Severity.WARNING,
+    summary="A sends X to B but B does not say it receives X from A (or the mirror case)",
+)
 def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     facings: dict[int, Facing] = {}
     for entity in index.of_kind(*PARTNER_KINDS):

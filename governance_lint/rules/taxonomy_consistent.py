@@ -64,8 +64,12 @@ def _normal(definition: str) -> str:
     return " ".join(definition.split())
 
 
-@repository_rule(code="GOV401", name="taxonomy-consistent", severity=Severity.ERROR,
-                 summary="one term is defined with different definitions")
+@repository_rule(
+    code="GOV401",
+    name="taxonomy-consistent",
+    severity=Severity.ERROR,
+    summary="one term is defined with different definitions",
+)
 def taxonomy_consistent(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     canonical: dict[str, Term] = {}
     for term in index.terms():  # Glossary first, then path order
@@ -73,5 +77,8 @@ def taxonomy_consistent(index: RepositoryIndex, ctx: RepositoryContext) -> None:
             continue
         first = canonical.setdefault(term.slug, term)
         if first is not term and _normal(first.definition or "") != _normal(term.definition):
-            ctx.report(term.site, f"term {term.term!r} is defined differently in {first.site}; "
-                                  "one term has one meaning across all processes")
+            ctx.report(
+                term.site,
+                f"term {term.term!r} is defined differently in {first.site}; "
+                "one term has one meaning across all processes",
+            )

@@ -76,16 +76,21 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: 
     return ""
 
 
-@repository_rule(code="GOV402", name="term-defined", severity=Severity.ERROR,
-                 summary="a term: reference names no Glossary term")
+@repository_rule(
+    code="GOV402",
+    name="term-defined",
+    severity=Severity.ERROR,
+    summary="a term: reference names no Glossary term",
+)
 def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     glossary: dict[str, Term] = {}
     local: dict[str, Term] = {}
     for term in index.terms():  # Glossary first, then path order: the first of a slug wins
         (glossary if term.glossary else local).setdefault(term.slug, term)
     slugs = Vocabulary(glossary, cutoff=0.75)
-    for ref in index.references(reported_only=True, kinds=("term",),
-                                unless=lambda target: target.partition(":")[2] in glossary):
+    for ref in index.references(
+        reported_only=True, kinds=("term",), unless=lambda target: target.partition(":")[2] in glossary
+    ):
         if ref.id not in glossary:
             hint = _hint(ref.id, glossary, local, slugs)
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")

@@ -78,8 +78,12 @@ def spelling_key(term: str) -> str:
     return "".join(w[:-1] if len(w) > 1 and w.endswith("s") else w for w in words)
 
 
-@repository_rule(code="GOV403", name="term-variant", severity=Severity.WARNING,
-                 summary="one term is spelled two ways (case, a plural s, or separators)")
+@repository_rule(
+    code="GOV403",
+    name="term-variant",
+    severity=Severity.WARNING,
+    summary="one term is spelled two ways (case, a plural s, or separators)",
+)
 def term_variant(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     canonical: dict[str, Term] = {}
     for term in index.terms():  # Glossary first, then path order
@@ -89,5 +93,7 @@ def term_variant(index: RepositoryIndex, ctx: RepositoryContext) -> None:
         first = canonical.setdefault(key, term)
         if term.term != first.term:
             where = "the Glossary" if first.glossary else "the first definition"
-            ctx.report(term.site, f"term {term.term!r} is a variant of {first.term!r} "
-                                  f"({where}, at {first.site}); {REASON}")
+            ctx.report(
+                term.site,
+                f"term {term.term!r} is a variant of {first.term!r} ({where}, at {first.site}); {REASON}",
+            )

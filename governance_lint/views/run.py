@@ -67,7 +67,9 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     fmt = _choose(settings.format, formats, f"format for report {kind}") if settings.format else formats[0]
     if settings.party is not None and kind != "roles":
         raise UsageError("--for narrows report roles only")
-    repo = load_repository(LoadSettings(settings.paths, settings.config, settings.today, settings.cwd, settings.isolated))
+    repo = load_repository(
+        LoadSettings(settings.paths, settings.config, settings.today, settings.cwd, settings.isolated)
+    )
     if settings.party is not None:
         from .roles import parties
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..model import plural_label
@@ -39,7 +40,7 @@ def markdown(repo: Repository, within: int | None = None) -> str:
     )
     processes = sum(1 for _ in repo.of_kind("Process", "Practice"))
     many = processes > 10
-    sections = [
+    sections: list[tuple[str, Callable[[], str], bool]] = [
         ("Findings", lambda: findings_table(repo), len(repo.findings) > 50),
         ("Process map", lambda: map.markdown(repo), many),
         (

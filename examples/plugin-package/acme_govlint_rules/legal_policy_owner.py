@@ -48,13 +48,22 @@ legal policies.
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, Site, repository_rule
 
 
-@repository_rule(code="ACME101", name="legal-policy-owned-by-legal", severity=Severity.ERROR,
-                 kinds=["Policy", "Team"], options={"team": {"type": "string", "default": "legal"}},
-                 summary="a legal Policy is owned by a member of the legal team")
+@repository_rule(
+    code="ACME101",
+    name="legal-policy-owned-by-legal",
+    severity=Severity.ERROR,
+    kinds=["Policy", "Team"],
+    options={"team": {"type": "string", "default": "legal"}},
+    summary="a legal Policy is owned by a member of the legal team",
+)
 def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     team_ref = f"team:{ctx.options['team']}"
     team = index.resolve(team_ref)
-    members = {r.target for r in team.references if (r.site.node or "").startswith("spec/members/")} if team else set()
+    members = (
+        {r.target for r in team.references if (r.site.node or "").startswith("spec/members/")}
+        if team
+        else set()
+    )
     for policy in index.of_kind("Policy"):
         doc = index.document(policy)  # the category is not among the index's facts: read the document
         if doc is None or doc.spec.get("category") != "legal":
@@ -66,5 +75,8 @@ def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) 
         if not owner:
             ctx.report(site, f"legal policy '{policy.id}' has no owner; a member of {team_ref} must own it")
         elif owner not in members:
-            ctx.report(site, f"legal policy '{policy.id}' is owned by {owner}, who is not a member of "
-                             f"{team_ref}" + ("" if team else f" ({team_ref} is not defined)"))
+            ctx.report(
+                site,
+                f"legal policy '{policy.id}' is owned by {owner}, who is not a member of "
+                f"{team_ref}" + ("" if team else f" ({team_ref} is not defined)"),
+            )
