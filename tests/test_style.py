@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ["governance_lint", "tests", "scripts", "benchmarks", "examples"]
 
