@@ -149,7 +149,6 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
         jobs=jobs,
         use_cache=not no_cache,
         quiet=quiet,
-        verbose=verbose,
         color=use_color(sys.stdout),
     )
     sys.exit(run_check(settings, sys.stdout, sys.stderr))

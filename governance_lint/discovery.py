@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, git_ls_files
-from .model import Position, Problem
+from .model import Position, Problem, Role
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,31 +132,31 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
         if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(path)
             if relative(Path(os.path.realpath(root)), Path(target)) is None:
-                return Problem("GOV001", "symbolic link points outside the repository; not followed", at)
+                return Problem(Role.SYNTAX, "symbolic link points outside the repository; not followed", at)
             try:
                 info = os.stat(path)
             except OSError as exc:
                 reason = "a loop" if exc.errno == errno.ELOOP else "nothing"
-                return Problem("GOV001", f"symbolic link leads to {reason}; not followed", at)
+                return Problem(Role.SYNTAX, f"symbolic link leads to {reason}; not followed", at)
         if stat.S_ISDIR(info.st_mode):
-            return Problem("GOV001", "is a directory, not a file", at)
+            return Problem(Role.SYNTAX, "is a directory, not a file", at)
         if not stat.S_ISREG(info.st_mode):
-            return Problem("GOV001", f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
+            return Problem(Role.SYNTAX, f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
         if info.st_size > max_bytes:
-            return Problem("GOV001", _too_large(info.st_size, max_bytes), at)
+            return Problem(Role.SYNTAX, _too_large(info.st_size, max_bytes), at)
         # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return Problem("GOV001", "is not a regular file; not read", at)
+                return Problem(Role.SYNTAX, "is not a regular file; not read", at)
             with os.fdopen(fd, "rb", closefd=False) as stream:
                 content = stream.read(max_bytes + 1)
         finally:
             os.close(fd)
     except OSError as exc:
-        return Problem("GOV001", f"cannot read file: {exc.strerror or exc}", at)
+        return Problem(Role.SYNTAX, f"cannot read file: {exc.strerror or exc}", at)
     if len(content) > max_bytes:
-        return Problem("GOV001", _too_large(len(content), max_bytes), at)
+        return Problem(Role.SYNTAX, _too_large(len(content), max_bytes), at)
     return content
 
 

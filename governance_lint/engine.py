@@ -1,10 +1,11 @@
-"""Runs the rules: per file (load, envelope, schema, document rules, facts), then
-over the repository index, then filters what is reported.
+"""Runs the rules: per file (load, envelope, schema, document rules, facts), and the
+repository rules over an index; then puts the findings in report order.
 
 Per-file work is a pure function of the file's bytes and the plan, returning
-a JSON-able ``FileResult``; that is what makes it cacheable and able to run in
+a JSON-able ``FileResult``; that is what makes it storable and able to run in
 worker processes.  A rule that raises is recorded as a crash (rule and file)
-and the other rules still run.
+and the other rules still run.  Nothing here names a rule: the loader's
+problems go to the rule that declares their ``Role``.
 """
 
 from __future__ import annotations
@@ -14,26 +15,15 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from .api import DocumentContext, RepositoryContext, Rule
+from .comments import collect_suppressions
 from .config import Config, RuleSetting
-from .discovery import FileSet, matches, read_file
-from .index import (
-    ENTITY_FIELDS,
-    DamagedFacts,
-    Entity,
-    RepositoryIndex,
-    entity_from_json,
-    entity_to_json,
-    extract_entity,
-)
-from .model import Diagnostic, Document, Limits, Problem, Severity, Summary
-from .registry import Registry
-from .suppress import collect_suppressions
-
-LOADER_RULE = "GOV001"
-SCHEMA_RULE = "GOV002"
+from .discovery import matches
+from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .loader import load
+from .model import Diagnostic, Document, Limits, Problem, Role, Severity, Summary, envelope_problem
 
 
 @dataclass(frozen=True)
@@ -45,7 +35,7 @@ class ActiveRule:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything per-file work depends on (and so everything a cache key must cover)."""
+    """Everything per-file work depends on (and so everything a stored result's key must cover)."""
 
     rules: tuple[ActiveRule, ...]
     limits: Limits
@@ -54,9 +44,23 @@ class Plan:
     def active(self, code: str) -> ActiveRule | None:
         return next((a for a in self.rules if a.rule.code == code), None)
 
+    def role(self, role: str) -> ActiveRule | None:
+        """The active rule standing for ``role`` (``Role.SYNTAX``, ...), if it is selected."""
+        return next((a for a in self.rules if a.rule.role == role), None)
+
+    @property
+    def repository_rules(self) -> tuple[ActiveRule, ...]:
+        return tuple(a for a in self.rules if a.rule.check_repository is not None)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The ``spec`` fields repository rules declared they read: extracted with each file's facts."""
+        return tuple(sorted({f for a in self.repository_rules for f in a.rule.fields}))
+
     def fingerprint(self) -> dict[str, Any]:
         return {
-            "rules": [[a.rule.code, a.rule.source, a.severity.label, a.options] for a in self.rules],
+            "rules": [[a.rule.code, a.rule.source, a.severity.label, a.options, a.rule.role, a.rule.scope,
+                       sorted(a.rule.reads) if a.rule.reads is not None else None] for a in self.rules],
             "limits": [self.limits.max_file_bytes, self.limits.max_depth, self.limits.max_alias_nodes],
             "today": self.today.isoformat(),
         }
@@ -64,7 +68,7 @@ class Plan:
 
 @dataclass
 class FileResult:
-    """What one file contributes: its findings, counts and repository facts."""
+    """What one file contributes: its findings, counts, suppression comments and facts."""
 
     path: str
     documents: int = 0
@@ -72,20 +76,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
-    # The facts, or (read back from JSON) their JSON form, decoded when first asked for: a run
-    # whose repository findings are remembered never needs them.
-    _entities: list[Entity] | list[list[Any]] = field(default_factory=list, repr=False)
-    _decoded: bool = field(default=True, repr=False)
-
-    @property
-    def entities(self) -> list[Entity]:
-        if not self._decoded:
-            try:
-                self._entities = [entity_from_json(e) for e in self._entities]  # type: ignore[arg-type]
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-                raise DamagedFacts(f"{self.path}: {type(exc).__name__}: {exc}") from exc
-            self._decoded = True
-        return self._entities  # type: ignore[return-value]
+    entities: list[Entity] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,17 +84,14 @@ class FileResult:
             "documents": self.documents,
             "skipped": self.skipped,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "entities": self._entities if not self._decoded else [entity_to_json(e) for e in self.entities],
+            "entities": [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
         }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FileResult:
-        entities = raw["entities"]
-        # The shape is checked now (a damaged entry must fail here, where the caller re-checks the file).
-        if type(entities) is not list or not all(type(e) is list and len(e) == ENTITY_FIELDS for e in entities):
-            raise ValueError("malformed entities")
+        """The result ``to_json`` wrote; raises (ValueError, KeyError, TypeError, ...) on damage."""
         return cls(
             path=raw["path"],
             documents=raw["documents"],
@@ -111,14 +99,13 @@ class FileResult:
             diagnostics=[Diagnostic.from_dict(d) for d in raw["diagnostics"]],
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
-            _entities=entities,
-            _decoded=not entities,
+            entities=[entity_from_json(e) for e in raw.get("entities", ())],
         )
 
 
 def problem_diagnostic(path: str, problem: Problem, plan: Plan,
                        doc: Document | None = None) -> Diagnostic | None:
-    active = plan.active(problem.code)
+    active = plan.role(problem.role)
     if active is None:
         return None
     return Diagnostic(
@@ -131,8 +118,6 @@ def problem_diagnostic(path: str, problem: Problem, plan: Plan,
 
 def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     """Load one file and run every per-document check on it."""
-    from .loader import load
-
     result = FileResult(path)
     if isinstance(content, Problem):
         diag = problem_diagnostic(path, content, plan)
@@ -147,15 +132,16 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
         diag = problem_diagnostic(path, problem, plan, doc)
         if diag:
             result.diagnostics.append(diag)
-    if any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
+    if any(p.role == Role.SYNTAX for p in loaded.problems if p.document is None):
         return result  # the file as a whole is not YAML: nothing more to say
     governance_file = any(d.is_governance for d in docs)
     result.documents = len(docs)
     if not governance_file:
         result.skipped = len(docs)
         return result
+    fields = plan.fields
     for doc in docs:
-        envelope_ok = doc.is_governance and _supported(doc)
+        envelope_ok = doc.is_governance and envelope_problem(doc) is None
         for active in plan.rules:
             rule = active.rule
             if rule.check is None:
@@ -169,16 +155,10 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
                 result.crashes.append(_crash(rule, path, exc))
             result.diagnostics.extend(ctx.findings)
         if envelope_ok:
-            entity = extract_entity(doc)
+            entity = extract_entity(doc, fields)
             if entity is not None:
                 result.entities.append(entity)
     return result
-
-
-def _supported(doc: Document) -> bool:
-    from .rules.unknown_document import envelope_problem
-
-    return envelope_problem(doc) is None
 
 
 def _crash(rule: Rule, path: str, exc: BaseException) -> str:
@@ -187,7 +167,20 @@ def _crash(rule: Rule, path: str, exc: BaseException) -> str:
     return f"rule {rule.code} {rule.name} ({rule.source}) crashed on {path}: {type(exc).__name__}: {exc}{at}"
 
 
-# -- the whole run ----------------------------------------------------------
+def check_repository(active: ActiveRule, index: RepositoryIndex, today: dt.date) -> tuple[list[Diagnostic],
+                                                                                           list[str]]:
+    """One repository rule over ``index``: its findings, and its crash if it raised."""
+    rule = active.rule
+    assert rule.check_repository is not None
+    ctx = RepositoryContext(rule, active.severity, active.options, today, index=index)
+    try:
+        rule.check_repository(index, ctx)
+    except Exception as exc:  # a rule bug must not stop the others
+        return ctx.findings, [_crash(rule, "the repository", exc)]
+    return ctx.findings, []
+
+
+# -- the plan ---------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Selection:
@@ -259,7 +252,7 @@ class RunResult:
     files: list[FileResult]
 
 
-FileAnalyser = Callable[[FileSet, Plan], list[FileResult]]
+Filter = Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]
 
 
 def _report_order(d: Diagnostic) -> tuple[Any, ...]:
@@ -267,93 +260,42 @@ def _report_order(d: Diagnostic) -> tuple[Any, ...]:
     return (d.path, d.line, d.column, d.code, d.name, d.severity, d.message, d.entity or "", d.node or "")
 
 
-def analyse_serially(files: FileSet, plan: Plan) -> list[FileResult]:
-    return [check_file(rel, read_file(files.root, rel, plan.limits.max_file_bytes), plan)
-            for rel in files.context]
-
-
-@runtime_checkable
-class RepositoryMemo(Protocol):
-    """Remembers the repository rules' findings of a whole repository whose files did not change."""
-
-    def recall(self) -> list[Diagnostic] | None: ...
-
-    def remember(self, findings: list[Diagnostic]) -> None: ...
-
-
-def run(files: FileSet, plan: Plan, config: Config, analyse: FileAnalyser = analyse_serially,
-        filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
-        memo: RepositoryMemo | None = None) -> RunResult:
-    results = analyse(files, plan)
-    crashes = [c for r in results for c in r.crashes]
-    diagnostics = [d for r in results if r.path in files.reported for d in r.diagnostics]
-    remembered = memo.recall() if memo is not None else None
-    if remembered is not None:
-        diagnostics.extend(d for d in remembered if d.path in files.reported)
-    else:
-        found, repo_crashes = _check_repository(files, plan, results)
-        crashes.extend(repo_crashes)
-        diagnostics.extend(d for d in found if d.path in files.reported)
-        # Only a run over the whole repository found everything; one that skipped work did not.
-        if memo is not None and not repo_crashes and files.reported.issuperset(files.context):
-            memo.remember(found)
-    diagnostics = _drop_schema_duplicates(diagnostics)
-    diagnostics = _apply_per_file(diagnostics, config)
+def finish(diagnostics: Iterable[Diagnostic], files: Sequence[FileResult], crashes: list[str], plan: Plan,
+           config: Config, filters: Sequence[Filter] = ()) -> RunResult:
+    """The findings of the reported ``files``, filtered and in report order, with the summary."""
+    found = _drop_schema_duplicates(list(diagnostics), plan)
+    found = _apply_per_file(found, config)
+    results = list(files)
     for keep in filters:
-        diagnostics = keep(diagnostics, results)
-    diagnostics = sorted(set(diagnostics), key=_report_order)
-    reported = [r for r in results if r.path in files.reported]
+        found = keep(found, results)
+    found = sorted(set(found), key=_report_order)
     summary = Summary(
-        files=len(reported),
-        documents=sum(r.documents for r in reported),
-        skipped=sum(r.skipped for r in reported),
-        errors=sum(d.severity is Severity.ERROR for d in diagnostics),
-        warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
-        infos=sum(d.severity is Severity.INFO for d in diagnostics),
-        files_with_findings=len({d.path for d in diagnostics}),
+        files=len(results),
+        documents=sum(r.documents for r in results),
+        skipped=sum(r.skipped for r in results),
+        errors=sum(d.severity is Severity.ERROR for d in found),
+        warnings=sum(d.severity is Severity.WARNING for d in found),
+        infos=sum(d.severity is Severity.INFO for d in found),
+        files_with_findings=len({d.path for d in found}),
     )
-    return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
+    return RunResult(found, summary, crashes, [a.rule for a in plan.rules], results)
 
 
-def _check_repository(files: FileSet, plan: Plan,
-                      results: list[FileResult]) -> tuple[list[Diagnostic], list[str]]:
-    """The repository rules over the index of every file's facts: their findings and crashes."""
-
-    def load_documents(rel: str) -> tuple[Document, ...]:
-        from .loader import load
-
-        content = read_file(files.root, rel, plan.limits.max_file_bytes)
-        return () if isinstance(content, Problem) else load(rel, content, plan.limits).documents
-
-    index = RepositoryIndex.build((e for r in results for e in r.entities), load_documents, files.reported)
-    found: list[Diagnostic] = []
-    crashes: list[str] = []
-    for active in plan.rules:
-        rule = active.rule
-        if rule.check_repository is None:
-            continue
-        ctx = RepositoryContext(rule, active.severity, active.options, plan.today, index=index)
-        try:
-            rule.check_repository(index, ctx)
-        except DamagedFacts:
-            raise  # not the rule's fault: the run starts again without the cache
-        except Exception as exc:
-            crashes.append(_crash(rule, "the repository", exc))
-        found.extend(ctx.findings)
-    return found, crashes
-
-
-def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A rule that reports a node explains it better than the schema: drop GOV002 there."""
+def _drop_schema_duplicates(diagnostics: list[Diagnostic], plan: Plan) -> list[Diagnostic]:
+    """A rule that reports a node explains it better than the schema: drop the schema's finding there."""
+    schema = plan.role(Role.SCHEMA)
+    if schema is None:
+        return diagnostics
+    code = schema.rule.code
     claimed: dict[tuple[str, str | None], list[str]] = {}
     for d in diagnostics:
-        if d.code != SCHEMA_RULE and d.node is not None:
+        if d.code != code and d.node is not None:
             claimed.setdefault((d.path, d.entity), []).append(d.node)
     if not claimed:
         return diagnostics
     kept = []
     for d in diagnostics:
-        nodes = claimed.get((d.path, d.entity), ()) if d.code == SCHEMA_RULE and d.node else ()
+        nodes = claimed.get((d.path, d.entity), ()) if d.code == code and d.node else ()
         if any(d.node == n or d.node.startswith(n + "/") for n in nodes):  # type: ignore[union-attr]
             continue
         kept.append(d)

@@ -6,6 +6,7 @@ these values and every later stage only reads them.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from collections.abc import Iterator
@@ -169,11 +170,23 @@ def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
             stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(node))))
 
 
+class Role:
+    """What a rule stands for in the core, so that no stage names a rule by its code.
+
+    The loader and discovery report problems under a role; the rule that declares
+    that role (``Rule.role``) gives them their code, name and severity.
+    """
+
+    SYNTAX = "syntax"  # the file cannot be read or is not loadable YAML
+    SCHEMA = "schema"  # a value no schema can hold, and schema violations
+    UNUSED_SUPPRESSION = "unused-suppression"  # a suppression or baseline entry that hid nothing
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something the loader found wrong with a file or one of its documents."""
 
-    code: str  # GOV001 (not loadable YAML) or GOV002 (a value no schema can hold)
+    role: str  # Role.SYNTAX (not loadable YAML) or Role.SCHEMA (a value no schema can hold)
     message: str
     position: Position
     document: int | None = None  # index of the document, when one is known
@@ -226,6 +239,30 @@ class Diagnostic:
             entity=raw.get("entity"),
             node=raw.get("node"),
         )
+
+
+def envelope_problem(doc: Document) -> str | None:
+    """Why a document of a governance file is not a supported governance document."""
+    data = doc.data
+    if not isinstance(data, dict):
+        shape = "a list" if isinstance(data, list) else "a single value"
+        return (f"document is {shape}, not a mapping; "
+                "a file holding governance documents holds only those")
+    api = data.get("apiVersion")
+    if api is None:
+        return "document has no apiVersion; a file holding governance documents holds only those"
+    if not isinstance(api, str) or not api.startswith(API_PREFIX):
+        return f"apiVersion {api!r} is not a govlint version; a file holding governance documents holds only those"
+    if api != API_VERSION:
+        return f"apiVersion {api!r} is not supported (this govlint reads {API_VERSION})"
+    kind = data.get("kind")
+    if kind is None:
+        return "document has no kind (one of " + ", ".join(KINDS) + ")"
+    if kind not in KINDS:
+        hint = difflib.get_close_matches(kind, KINDS, n=1) if isinstance(kind, str) else []
+        return f"kind {kind!r} is not supported" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                       " (one of " + ", ".join(KINDS) + ")")
+    return None
 
 
 def term_slug(term: str) -> str:

@@ -1,11 +1,10 @@
-"""Per-file work at repository scale: cached results for unchanged files, all cores for the rest.
+"""Per-file work for many files at once: all cores, results in file order.
 
-``make_analyser`` returns the ``analyse(files, plan)`` step ``engine.run``
-calls.  Files whose bytes hash to a cached entry reuse their result; the
-others are checked in this process or, when there are enough of them to pay
-for the start-up (``pool_threshold``), by a fork pool whose workers read the
-files themselves and send back small JSON-able results.  Results come back in
-file order, so the output is byte-identical to a serial run.
+``check_files`` checks files in this process or, when there are enough of
+them to pay for the start-up (``pool_threshold``), in a fork pool whose
+workers read the files themselves and send back small JSON-able results.
+Results come back in file order, so the output is byte-identical to a serial
+run.
 """
 
 from __future__ import annotations
@@ -16,24 +15,24 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+import stat
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheStats, ResultCache, content_key, file_signature, run_digest
-from .config import Config
-from .discovery import FileSet, read_file
+from .discovery import read_file
 from .engine import FileResult, Plan, check_file
-from .model import Diagnostic
+from .model import Problem
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
 
-# sha256 of the bytes read (None: unreadable), the file's signature taken before reading, result JSON
-Checked = tuple[str | None, list[int] | None, dict[str, Any]]
+#: sha256 of the bytes read (None: unreadable), the signature taken before reading, when it was read, result
+Checked = tuple[str | None, list[int] | None, int, FileResult]
+Reader = Callable[[str], bytes | Problem]
 
 
 class WorkerCrash(RuntimeError):
@@ -46,108 +45,38 @@ class WorkerCrash(RuntimeError):
         self.govlint_path = first
 
 
-@dataclass
-class Analyser:
-    """``analyse(files, plan)`` with a content cache and a process pool."""
-
-    config: Config
-    jobs: int = 1
-    use_cache: bool = True
-    pool_threshold: int = POOL_THRESHOLD
-    reuse: bool = True  # False: check every file again and replace the cache (found damaged)
-    stats: CacheStats = field(default_factory=CacheStats)
-    _cache: ResultCache | None = field(default=None, repr=False)
-    _repository_key: str | None = field(default=None, repr=False)
-
-    def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
-        with _bulk_phase():
-            return self._analyse(files, plan)
-
-    def _analyse(self, files: FileSet, plan: Plan) -> list[FileResult]:
-        cache = ResultCache(files.root, run_digest(plan, self.config)) if self.use_cache else None
-        if cache is not None and self.reuse:
-            cache.load()
-            self.stats = cache.stats
-        results: list[FileResult | None] = [None] * len(files.context)
-        keys: list[str | None] = [None] * len(files.context)
-        todo: list[int] = []
-        for i, rel in enumerate(files.context):
-            cached = self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
-            if cached is None:
-                todo.append(i)
-            else:
-                keys[i], results[i] = cached
-        self.stats.misses = len(todo)
-        rels = [files.context[i] for i in todo]
-        if len(rels) >= max(self.pool_threshold, 2) and self.jobs > 1 and _can_fork():
-            checked = _in_pool(files.root, rels, plan, self.jobs)
-            fresh = ((key, signature, FileResult.from_json(raw), raw) for key, signature, raw in checked)
-        else:
-            fresh = (_check_here(files.root, rel, plan, cache is not None) for rel in rels)
-        for i, (key, signature, result, raw) in zip(todo, fresh, strict=True):
-            keys[i], results[i] = key, result
-            if cache is not None and key is not None:
-                cache.store(result.path, key, raw, signature)
-        if cache is not None:
-            cache.keep_only(set(files.context))
-            cache.save()
-            self._cache = cache
-            self._repository_key = _repository_key(cache.digest, files.context, keys)
-        return results  # type: ignore[return-value]  # every slot is filled above
-
-    # The repository rules' findings, remembered for a repository whose every file is unchanged.
-    def recall(self) -> list[Diagnostic] | None:
-        if self._cache is None or self._repository_key is None:
-            return None
-        raw = self._cache.recall(self._repository_key)
-        try:
-            return None if raw is None else [Diagnostic.from_dict(d) for d in raw]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
-
-    def remember(self, findings: list[Diagnostic]) -> None:
-        if self._cache is not None and self._repository_key is not None:
-            self._cache.remember(self._repository_key, [d.to_dict() for d in findings])
-
-    def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> tuple[str, FileResult] | None:
-        signature = file_signature(root, rel)
-        found = cache.unchanged(rel, signature)
-        if found is not None:
-            self.stats.unread += 1
-        else:  # not known unchanged by its signature: hash its bytes
-            content = read_file(root, rel, plan.limits.max_file_bytes)
-            if not isinstance(content, bytes):
-                return None
-            found = cache.lookup(rel, content_key(content), signature)
-        if found is None:
-            return None
-        key, raw = found
-        try:
-            result = FileResult.from_json(raw)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return None  # a damaged entry: check the file again
-        self.stats.hits += 1
-        return key, result
+def content_key(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
-def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None]) -> str | None:
-    """Names the whole repository's content: every file's path and bytes (None if one was unreadable)."""
-    if any(key is None for key in keys):
+def file_signature(root: Path, rel: str) -> list[int] | None:
+    """Size, times and inode of a regular file (not a link): what git's index trusts to skip reading."""
+    try:
+        info = os.lstat(os.path.join(root, rel))
+    except OSError:
         return None
-    text = "\n".join(f"{path}\0{key}" for path, key in zip(paths, keys, strict=True))
-    return hashlib.sha256(f"{digest}\n{text}".encode("utf-8", "surrogateescape")).hexdigest()
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def make_analyser(jobs: int | None = None, use_cache: bool = True, config: Config | None = None,
-                  pool_threshold: int = POOL_THRESHOLD, reuse: bool = True) -> Analyser:
-    """The analyser ``runner.check`` uses: ``jobs`` defaults to every core."""
-    if config is None:
-        raise ValueError("make_analyser needs the run's config (its root names the cache folder)")
-    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold, reuse)
+def check_files(rels: Sequence[str], plan: Plan, read: Reader, *, root: Path | None = None, jobs: int = 1,
+                pool_threshold: int | None = None) -> Iterator[Checked]:
+    """Check ``rels`` (read by ``read``; from disk under ``root`` when given); results in the order of ``rels``.
+
+    The pool is used only for files on disk (``root``): its workers read them themselves.
+    """
+    threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
+    if root is not None and len(rels) >= max(threshold, 2) and jobs > 1 and _can_fork():
+        for key, signature, read_ns, raw in _in_pool(root, list(rels), plan, jobs):
+            yield key, signature, read_ns, FileResult.from_json(raw)
+        return
+    for rel in rels:
+        yield _read_and_check(rel, plan, read, root)
 
 
 @contextlib.contextmanager
-def _bulk_phase() -> Iterator[None]:
+def bulk_phase() -> Iterator[None]:
     """No cyclic GC while results pile up: they are long-lived and acyclic (it doubled load time)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -159,17 +88,13 @@ def _bulk_phase() -> Iterator[None]:
             gc.enable()
 
 
-def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, list[int] | None, FileResult]:
-    signature = file_signature(root, rel)  # before reading: a change while reading makes it stale, not wrong
-    content = read_file(root, rel, plan.limits.max_file_bytes)
+def _read_and_check(rel: str, plan: Plan, read: Reader, root: Path | None) -> Checked:
+    # the signature before reading: a change while reading makes it stale, not wrong
+    signature = file_signature(root, rel) if root is not None else None
+    read_ns = time.time_ns()
+    content = read(rel)
     key = content_key(content) if isinstance(content, bytes) else None
-    return key, signature, check_file(rel, content, plan)
-
-
-def _check_here(root: Path, rel: str, plan: Plan,
-                for_cache: bool) -> tuple[str | None, list[int] | None, FileResult, Any]:
-    key, signature, result = _read_and_check(root, rel, plan)
-    return key, signature, result, result.to_json() if for_cache and key is not None else None
+    return key, signature, read_ns, check_file(rel, content, plan)
 
 
 # -- the pool -------------------------------------------------------------------------
@@ -185,13 +110,14 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _check_chunk(rels: list[str]) -> list[Checked]:
+def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
     assert _WORK is not None, "worker started without a plan"
     root, plan = _WORK
     out = []
     for rel in rels:
-        key, signature, result = _read_and_check(root, rel, plan)
-        out.append((key, signature, result.to_json()))
+        key, signature, read_ns, result = _read_and_check(
+            rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root)
+        out.append((key, signature, read_ns, result.to_json()))
     return out
 
 
@@ -201,7 +127,8 @@ def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     return [rels[i:i + size] for i in range(0, len(rels), size)]
 
 
-def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Iterator[Checked]:
+def _in_pool(root: Path, rels: list[str], plan: Plan,
+             jobs: int) -> Iterator[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
     chunks = _chunks(rels, jobs)

@@ -1,13 +1,15 @@
 """One ``govlint check`` run, from frozen settings to an exit code.
 
-The CLI builds ``CheckSettings`` and calls ``check``; everything testable
-lives here and below.
+The CLI builds ``CheckSettings`` and calls ``check``, which builds the
+repository model (``repository.Repository``) from the work tree and reads its
+findings; everything testable lives here and below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -15,12 +17,11 @@ from typing import TextIO
 from . import __version__
 from .config import Config, find_config, load_config
 from .discovery import FileSet, discover
-from .engine import RunResult, Selection, make_plan, run
-from .index import DamagedFacts
+from .engine import Filter, Plan, RunResult, Selection, make_plan
 from .model import Severity
-from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
-from .suppress import make_filters, write_baseline
+from .repository import Repository
+from .suppress import baseline_path, make_filters, write_baseline
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -40,7 +41,6 @@ class CheckSettings:
     jobs: int | None = None
     use_cache: bool = True
     quiet: bool = False
-    verbose: bool = False
     color: bool = False
     cwd: Path | None = None
 
@@ -84,16 +84,9 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         raise FileNotFoundError(f"{name}: no such file or directory")
     for name in files.outside:
         raise FileNotFoundError(f"{name}: is outside the repository root {config.root}")
-    filters = make_filters(settings, config, registry, plan, files.reported)
-    # Per-file work cached by content and spread over the cores; it also remembers the
-    # repository rules' findings of an unchanged repository.
-    analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config)
-    try:
-        result = run(files, plan, config, analyse, filters, memo=analyse)
-    except DamagedFacts:
-        # The cache held facts that do not decode: never trust it, check every file and replace it.
-        analyse = make_analyser(jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=False)
-        result = run(files, plan, config, analyse, filters, memo=analyse)
+    baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
+    filters = make_filters(config, registry, plan, files.reported, baseline)
+    result = run(files, plan, config, filters, jobs=settings.jobs, use_cache=settings.use_cache)
     for crash in result.crashes:
         print(f"govlint: error: {crash}", file=stderr)
     if settings.write_baseline is not None:
@@ -105,6 +98,14 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     fail_on = settings.fail_on or config.fail_on
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
+
+
+def run(files: FileSet, plan: Plan, config: Config, filters: Sequence[Filter] = (), *, jobs: int | None = 1,
+        use_cache: bool = False) -> RunResult:
+    """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
+    repo = Repository.build_from_worktree(config, plan, files, use_cache=use_cache,
+                                          jobs=jobs or os.cpu_count() or 1)
+    return repo.result(files.reported, filters)
 
 
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO) -> None:

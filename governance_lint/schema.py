@@ -82,7 +82,7 @@ class SchemaSet:
         return h.hexdigest()
 
     def check(self, doc: Document) -> list[Violation]:
-        """Every schema violation of ``doc``; [] when valid or of no known kind (GOV003's business)."""
+        """Every schema violation of ``doc``; [] when valid or of no known kind (the unknown-document rule's business)."""
         validator = self._validators.get(doc.kind or "")
         if validator is None or validator.is_valid(doc.data):
             return []

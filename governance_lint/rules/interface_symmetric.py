@@ -100,10 +100,9 @@ def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: Re
 
 
 @repository_rule(code="GOV601", name="interface-symmetric", severity=Severity.WARNING,
-                 summary="A sends X to B but B does not say it receives X from A (or the mirror case)")
+                 summary="A sends X to B but B does not say it receives X from A (or the mirror case)",
+                 reads=["interfaces"])
 def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for entity in index.of_kind(*PARTNER_KINDS):
-        if not index.is_reported(entity):
-            continue  # findings are at this entity's own interface items
+    for entity in index.subjects(*PARTNER_KINDS):
         for interface in entity.interfaces:
             _check(entity, interface, index, ctx)

@@ -44,9 +44,9 @@ from governance_lint.model import SLUG_RE
 
 
 @repository_rule(code="GOV301", name="policy-defined", severity=Severity.ERROR,
-                 summary="a policy: reference names no Policy")
+                 summary="a policy: reference names no Policy", reads=["references"])
 def policy_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for ref in index.references(reported_only=True, kinds=("policy",), unless=index.defines):
+    for ref in index.references(kinds=("policy",), unless=index.defines):
         # "policy: all incidents are logged" is a statement, not a reference.
         if SLUG_RE.match(ref.id):
             ctx.report(ref.site, f"{ref.target} is referenced but no Policy defines it; "

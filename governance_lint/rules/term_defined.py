@@ -79,14 +79,14 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term]) -> str:
 
 
 @repository_rule(code="GOV402", name="term-defined", severity=Severity.ERROR,
-                 summary="a term: reference names no Glossary term")
+                 summary="a term: reference names no Glossary term", reads=["references", "terms", "glossary"])
 def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     glossary: dict[str, Term] = {}
-    local: dict[str, Term] = {}
-    for term in index.terms():  # Glossary first, then path order: the first of a slug wins
-        (glossary if term.glossary else local).setdefault(term.slug, term)
-    for ref in index.references(reported_only=True, kinds=("term",),
-                                unless=lambda target: target.partition(":")[2] in glossary):
+    for term in index.glossary():  # path order: the first of a slug wins
+        glossary.setdefault(term.slug, term)
+    for ref in index.references(kinds=("term",), unless=lambda target: target.partition(":")[2] in glossary):
         if ref.id not in glossary:
-            hint = _hint(ref.id, glossary, local)
+            slug = term_slug(ref.id)
+            first_local = next((t for t in index.terms(slug=slug) if not t.glossary), None)
+            hint = _hint(ref.id, glossary, {slug: first_local} if first_local else {})
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")

@@ -45,9 +45,10 @@ KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process",
 
 
 @repository_rule(code="GOV005", name="unresolved-reference", severity=Severity.ERROR,
-                 summary="a person:/team:/process:/practice:/service: reference names nothing")
+                 summary="a person:/team:/process:/practice:/service: reference names nothing",
+                 reads=["references"])
 def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for ref in index.references(reported_only=True, kinds=KIND_NAMES, unless=index.defines):
+    for ref in index.references(kinds=KIND_NAMES, unless=index.defines):
         # "person:Mrs Davis" is not a reference but text (or a malformed one: the schema's finding).
         if SLUG_RE.match(ref.id):
             ctx.report(ref.site, f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository")

@@ -1,0 +1,532 @@
+"""The repository model: its state at one moment, and updated by what changed.
+
+A ``Repository`` holds every file's result (findings, counts, suppression
+comments), the facts the index is made of, and each repository rule's
+findings.  It is built from the work tree, from a git commit's tree, or from
+the work tree with editor buffers laid over it, and ``update(paths)`` reloads
+only those files; the repository rules then check again only the entities the
+change can affect (see ``affected``), and their other findings are kept.
+``check``, ``check --new-since``, reports and the language server read it::
+
+    repo = Repository.build_from_worktree(config, plan)          # stored state reused
+    base = Repository.build_from_git(config, plan, "HEAD")        # no checkout
+    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers
+    live.update(["governance/a.yaml"])                            # after the next edit
+    found = live.findings()                                      # unfiltered, in report order
+
+The state persists in a ``Store`` (``cache.py``) when one is given: a warm run
+reads each file's row but no facts; a run after one edit reads the facts of
+the few files the edit can affect.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .cache import Store, run_digest
+from .config import Config
+from .discovery import FileSet, discover, matches, read_file, relative
+from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish
+from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts, MemoryFacts, Overlay, \
+    RepositoryIndex, Subject, entity_keys, entity_to_json
+from .loader import load
+from .model import Diagnostic, Document, Problem
+from .parallel import bulk_phase, check_files, content_key, file_signature
+
+# Past this many changed files (or this share of all), every repository rule runs over everything:
+# loading every file's facts at once is then cheaper than following each change.
+FULL_UPDATE_MIN, FULL_UPDATE_SHARE = 2000, 5
+
+
+class Source(Protocol):
+    """Where a repository's files come from."""
+
+    root: Path
+    on_disk: bool  # files are read from disk under ``root`` (worker processes may read them themselves)
+
+    def paths(self) -> list[str]: ...
+
+    def exists(self, rel: str) -> bool: ...
+
+    def read(self, rel: str) -> bytes | Problem: ...
+
+
+class WorkTree:
+    """The files on disk that the config includes."""
+
+    on_disk = True
+
+    def __init__(self, config: Config, paths: Iterable[str], max_bytes: int) -> None:
+        self.root, self.config, self.max_bytes = config.root, config, max_bytes
+        self._paths = set(paths)
+        self._own_config = relative(config.root, config.path) if config.path else None
+
+    def paths(self) -> list[str]:
+        return sorted(self._paths)
+
+    def exists(self, rel: str) -> bool:
+        """Whether ``rel`` is (now) a file of the repository; remembers the answer."""
+        present = (os.path.lexists(os.path.join(self.root, rel)) and rel != self._own_config
+                   and matches(rel, self.config.include) and not matches(rel, self.config.exclude))
+        if present:
+            self._paths.add(rel)
+        else:
+            self._paths.discard(rel)
+        return present
+
+    def read(self, rel: str) -> bytes | Problem:
+        return read_file(self.root, rel, self.max_bytes)
+
+
+class Buffers:
+    """Another source with some files replaced by in-memory text (None: the file is absent)."""
+
+    on_disk = False
+
+    def __init__(self, base: Source, buffers: Mapping[str, bytes | None]) -> None:
+        self.root, self.base, self.buffers = base.root, base, dict(buffers)
+
+    def paths(self) -> list[str]:
+        present = {p for p in self.base.paths() if p not in self.buffers}
+        return sorted(present | {p for p, text in self.buffers.items() if text is not None})
+
+    def exists(self, rel: str) -> bool:
+        if rel in self.buffers:
+            return self.buffers[rel] is not None
+        return self.base.exists(rel)
+
+    def read(self, rel: str) -> bytes | Problem:
+        text = self.buffers.get(rel)
+        return text if text is not None else self.base.read(rel)
+
+
+@dataclass
+class Stats:
+    """What building or updating the model did (for the tests and the benchmark)."""
+
+    hits: int = 0  # files whose stored result was reused
+    misses: int = 0  # files checked
+    unread: int = 0  # reused without reading the file: its signature is the one stored
+    written: bool = False  # the store was written
+    ignored: str | None = None  # why an existing store was not used
+    subjects: int = 0  # entities the last update checked again
+
+
+class Repository:
+    """The repository's files, facts and findings; see the module documentation."""
+
+    def __init__(self, source: Source, plan: Plan, config: Config, *, store: Store | None = None,
+                 jobs: int = 1) -> None:
+        self.source, self.plan, self.config, self.store, self.jobs = source, plan, config, store, jobs
+        self.files: dict[str, FileResult] = {}  # per-file results; their facts live in ``facts``
+        self.facts: Facts = MemoryFacts()
+        self.results: dict[str, list[Diagnostic]] = {}  # each repository rule's findings, by code
+        self.rule_crashes: dict[str, list[str]] = {}
+        self.stats = Stats()
+        self._shas: dict[str, str | None] = {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build_from_worktree(cls, config: Config, plan: Plan, files: FileSet | None = None, *,
+                            use_cache: bool = True, jobs: int = 1) -> Repository:
+        """The work tree as it is, reusing the stored state of unchanged files when ``use_cache``."""
+        files = files if files is not None else discover(config, (), config.root)
+        source = WorkTree(config, files.context, plan.limits.max_file_bytes)
+        store = Store(config.root, run_digest(plan, config)) if use_cache else None
+        if store is not None and not store.open():
+            store = None
+        repo = cls(source, plan, config, store=store, jobs=jobs)
+        if store is not None:
+            repo.stats.ignored = store.ignored
+            if repo._resume():
+                return repo
+            repo._restart()
+        repo._build()
+        return repo
+
+    @classmethod
+    def build_from_git(cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True,
+                       jobs: int = 1) -> Repository:
+        """The repository at commit ``rev``, read from git objects (the work tree is not touched).
+
+        Built as the work tree's model with the files that differ at ``rev`` laid
+        over it, so unchanged files cost nothing and the rules follow the difference.
+        Raises ``GitError`` when ``rev`` is not a commit.
+        """
+        worktree = cls.build_from_worktree(config, plan, use_cache=use_cache, jobs=jobs)
+        return worktree.with_overlay(git_differences(config, rev, worktree.source.paths()))
+
+    def with_overlay(self, buffers: Mapping[str, bytes | None]) -> Repository:
+        """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
+        other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
+        other.files = dict(self.files)
+        other._shas = dict(self._shas)
+        other.facts = Overlay(self.facts, {})
+        other.results = {code: list(found) for code, found in self.results.items()}
+        other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
+        if buffers:
+            other.update(buffers)
+        return other
+
+    def set_buffer(self, rel: str, text: bytes | None) -> None:
+        """Lay (or replace) one buffer over an overlay model, then ``update([rel])``."""
+        if not isinstance(self.source, Buffers):
+            raise TypeError("set_buffer needs a model made by with_overlay")
+        self.source.buffers[rel] = text
+        self.update([rel])
+
+    def _build(self) -> None:
+        """Check every file and run every repository rule (nothing reused)."""
+        paths = self.source.paths()
+        by_path: dict[str, list[Entity]] = {}
+        with bulk_phase():
+            for rel, (sha, _, _, result) in zip(paths, self._check(paths), strict=True):
+                by_path[rel] = result.entities
+                self._keep(rel, sha, result)
+            self.facts = MemoryFacts(by_path)
+        self.stats.misses = len(paths)
+        self._run_everything()
+        if self.store is not None:
+            self._save_all()
+
+    def _resume(self) -> bool:
+        """Take the stored state and follow what changed since; False when there is none to take."""
+        assert self.store is not None
+        stored = self.store.files()
+        results = self.store.findings() if stored else None
+        if not stored or results is None or self.store.damaged:
+            return False
+        self.facts = self.store
+        self.results = results
+        changed: list[str] = []
+        touched: dict[str, tuple[list[int] | None, int]] = {}
+        root = self.source.root
+        import time
+
+        for rel in self.source.paths():
+            entry = stored.get(rel)
+            signature = file_signature(root, rel)
+            if entry is not None and entry.unchanged(signature):
+                self.stats.unread += 1
+            elif entry is not None:
+                read_ns = time.time_ns()
+                content = self.source.read(rel)
+                if not isinstance(content, bytes) or content_key(content) != entry.sha:
+                    changed.append(rel)
+                    continue
+                touched[rel] = (signature, read_ns)
+            else:
+                changed.append(rel)
+                continue
+            self.files[rel] = entry.result
+            self._shas[rel] = entry.sha
+        self.stats.hits = len(self.files)
+        gone = sorted(set(stored) - set(self.source.paths()))
+        self.store.touch(touched)
+        missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
+        if changed or gone or missing:
+            self.update([*changed, *gone])
+        return not self.store.damaged  # a row that did not decode while following the change: start cold
+
+    def _restart(self) -> None:
+        """Forget what was taken from the store and empty it: the build starts cold."""
+        assert self.store is not None
+        if self.store.damaged or self.files:
+            self.stats.ignored = self.stats.ignored or "damaged"
+        self.store.close()
+        self.store.discard()
+        self.store.damaged = False
+        if not self.store.open():
+            self.store = None
+        self.files, self._shas, self.results, self.rule_crashes = {}, {}, {}, {}
+        self.facts = MemoryFacts()
+        self.stats = Stats(ignored=self.stats.ignored)
+
+    # -- updating ---------------------------------------------------------------------------
+
+    def update(self, paths: Iterable[str]) -> None:
+        """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+        paths = sorted(set(paths))
+        present = [p for p in paths if self.source.exists(p)]
+        old = {p: self.facts.entities(p) for p in paths}
+        new: dict[str, list[Entity]] = {p: [] for p in paths}
+        checked: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = dict.fromkeys(paths)
+        for rel, entry in zip(present, self._check(present), strict=True):
+            checked[rel] = entry
+            new[rel] = entry[3].entities
+        self.stats.misses += len(present)
+        overlay = Overlay(self.facts, new)
+        full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
+        change = None if full else affected(old, new, self.facts, overlay)
+        replaced: list[str] = []
+        spliced: dict[str, set[tuple[str, str | None]]] = {}
+        for active in self.plan.repository_rules:
+            code = active.rule.code
+            scope = self._scope(active, change)
+            if scope == "keep" and code in self.results:
+                continue
+            if scope == "all" or code not in self.results or change is None:
+                self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                replaced.append(code)
+                continue
+            assert change is not None
+            kept = [d for d in self.results[code]
+                    if d.path not in new and (d.path, d.entity) not in change.subjects]
+            self.results[code] = kept
+            self._run(active, RepositoryIndex(overlay, subjects=change.subjects, loader=self._documents),
+                      keep=True)
+            spliced[code] = {*change.subjects, *((p, None) for p in paths)}
+        self.stats.subjects = len(change.subjects) if change else -1
+        for rel in paths:
+            entry = checked[rel]
+            if entry is None:
+                self.files.pop(rel, None)
+                self._shas.pop(rel, None)
+            else:
+                self._keep(rel, entry[0], entry[3])
+        self._commit(new)
+        if self.store is not None:
+            self.store.save(checked, self.results, replaced, spliced, self._ran())
+            self.stats.written = True
+
+    @staticmethod
+    def _scope(active: ActiveRule, change: Change | None) -> str:
+        """How much of a rule the change asks for: "keep" its findings, "subjects", or "all"."""
+        rule = active.rule
+        if change is None or rule.reads is None:
+            return "all"
+        if rule.scope == "repository":
+            kinds = rule.kinds
+            hit = change.kinds if kinds is None else change.kinds & kinds
+            return "all" if hit else "keep"
+        if "glossary" in rule.reads and change.glossary:
+            return "all"
+        return "subjects" if change.subjects else "keep"
+
+    def _commit(self, new: Mapping[str, list[Entity]]) -> None:
+        if isinstance(self.facts, (MemoryFacts, Overlay)):
+            self.facts.replace(new)
+        # a store-backed model: the store's save below makes ``new`` its state
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def _run_everything(self) -> None:
+        index = RepositoryIndex(self.facts, loader=self._documents)
+        self.results = {}
+        for active in self.plan.repository_rules:
+            self._run(active, index)
+
+    def _run(self, active: ActiveRule, index: RepositoryIndex, keep: bool = False) -> None:
+        found, crashes = check_repository(active, index, self.plan.today)
+        code = active.rule.code
+        self.results[code] = [*self.results.get(code, []), *found] if keep else found
+        self.rule_crashes[code] = crashes
+
+    def _ran(self) -> list[str]:
+        """Rules whose stored findings are complete (one that crashed must run again next time)."""
+        return [code for code in self.results if not self.rule_crashes.get(code)]
+
+    def _documents(self, rel: str) -> tuple[Document, ...]:
+        content = self.source.read(rel)
+        return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
+
+    # -- per file ---------------------------------------------------------------------------
+
+    def _check(self, paths: Sequence[str]) -> Iterable[tuple[str | None, list[int] | None, int, FileResult]]:
+        root = self.source.root if self.source.on_disk else None
+        return check_files(paths, self.plan, self.source.read, root=root, jobs=self.jobs)
+
+    def _keep(self, rel: str, sha: str | None, result: FileResult) -> None:
+        # the facts live in ``facts``; the per-file result keeps the rest
+        self.files[rel] = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
+                                     result.suppressions)
+        self._shas[rel] = sha
+
+    def _save_all(self) -> None:
+        assert self.store is not None
+        entries: dict[str, tuple[str, list[int] | None, int, FileResult] | None] = {}
+        import time
+
+        read_ns = time.time_ns()
+        for rel, result in self.files.items():
+            sha = self._shas.get(rel)
+            if sha is None:
+                continue  # unreadable: checked again next time
+            full = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
+                              result.suppressions, self.facts.entities(rel))
+            entries[rel] = (sha, file_signature(self.source.root, rel), read_ns, full)
+        self.store.save(entries, self.results, list(self.results), {}, self._ran())
+        self.stats.written = True
+
+    def close(self) -> None:
+        """Let go of the store (the model stays readable; later updates are no longer stored)."""
+        if self.store is not None:
+            if isinstance(self.facts, Store):
+                self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
+            self.store.close()
+            self.store = None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def crashes(self) -> list[str]:
+        """Rules that raised: on each file, then over the repository."""
+        per_file = [c for rel in sorted(self.files) for c in self.files[rel].crashes]
+        return per_file + [c for code in sorted(self.rule_crashes) for c in self.rule_crashes[code]]
+
+    def findings(self, reported: Collection[str] | None = None) -> list[Diagnostic]:
+        """Every finding (of the ``reported`` files, if given), before suppressions, in no set order."""
+        shown = self.files.keys() if reported is None else [p for p in reported if p in self.files]
+        found = [d for rel in shown for d in self.files[rel].diagnostics]
+        wanted = None if reported is None else set(reported)
+        for code in sorted(self.results):
+            found.extend(d for d in self.results[code] if wanted is None or d.path in wanted)
+        return found
+
+    def result(self, reported: Collection[str] | None = None, filters: Sequence[Filter] = ()) -> RunResult:
+        """What a ``check`` reports: the findings of ``reported``, filtered and in report order."""
+        shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
+        return finish(self.findings(shown), [self.files[p] for p in shown], self.crashes, self.plan, self.config,
+                      filters)
+
+
+# -- what a change affects ----------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """What a change can affect: entities to check again, kinds touched, whether a Glossary changed."""
+
+    subjects: set[Subject]
+    kinds: set[str]
+    glossary: bool
+
+
+def affected(old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], before: Facts,
+             after: Facts) -> Change:
+    """The entities whose findings a change of the files in ``new`` can alter.
+
+    A finding sits at its subject's own document and depends on the subject's
+    facts and on what the subject reaches by key.  So besides every entity of a
+    changed file, the change affects:
+    - the entities defining a key a changed file mentions (before or after), whose
+      aggregates count it (the load of a practitioner, an interface partner);
+    - every entity defining or mentioning a key whose first definition changed
+      (before or after): that is the definition lookups return (a removed Person,
+      a redefined term, a renamed team).
+    """
+    subjects: set[Subject] = set()
+    kinds: set[str] = set()
+    glossary = False
+    touched: set[tuple[str, str]] = set()  # (key, path): the definition of key in path changed
+    mentioned: set[str] = set()
+    for path, entities in new.items():
+        previous = old.get(path, [])
+        subjects.update((path, e.key) for e in entities)
+        for key, (was, now) in _by_key(previous, entities).items():
+            if [entity_to_json(e) for e in was] == [entity_to_json(e) for e in now]:
+                continue
+            touched.add((key, path))
+            kinds.update(e.kind for e in (*was, *now))
+            glossary = glossary or any(e.kind == "Glossary" for e in (*was, *now))
+            touched.update((term_key, path) for term_key in _changed_terms(was, now))
+        for entity in (*previous, *entities):
+            mentioned.update(k for k, role in entity_keys(entity) if role == MENTIONS)
+    for key in mentioned:
+        subjects.update((p, e) for p, e, role in after.rows(key) if role == DEFINES)
+    for key, path in touched:
+        if _first_definer(before, key) == path or _first_definer(after, key) == path:
+            subjects.update((p, e) for p, e, _ in after.rows(key))
+    return Change(subjects, kinds, glossary)
+
+
+def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity], list[Entity]]]:
+    pairs: dict[str, tuple[list[Entity], list[Entity]]] = {}
+    for entity in was:
+        pairs.setdefault(entity.key, ([], []))[0].append(entity)
+    for entity in now:
+        pairs.setdefault(entity.key, ([], []))[1].append(entity)
+    return pairs
+
+
+def _changed_terms(was: list[Entity], now: list[Entity]) -> set[str]:
+    """The term keys (slug and family) whose definitions differ between ``was`` and ``now``."""
+    def by_key(entities: list[Entity]) -> dict[str, list[tuple[object, ...]]]:
+        found: dict[str, list[tuple[object, ...]]] = {}
+        for entity in entities:
+            for term in entity.terms:
+                value = (term.term, term.definition, term.glossary, term.site.line, term.site.column)
+                found.setdefault("term:" + term.slug, []).append(value)
+                found.setdefault(FAMILY_KEY + term.family, []).append(value)
+        return found
+
+    before, after = by_key(was), by_key(now)
+    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+
+
+def _first_definer(facts: Facts, key: str) -> str | None:
+    """The file of the definition lookups return: a Glossary's before a local one, then path order."""
+    rows = [(role, path) for path, _, role in facts.rows(key) if role in (DEFINES, DEFINES_LOCALLY)]
+    return min(rows)[1] if rows else None
+
+
+# -- git ----------------------------------------------------------------------------------------
+
+class GitError(Exception):
+    """A revision git does not know, or git itself failing: exit 2 with this message."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git {args[0]}: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def git_differences(config: Config, rev: str, worktree_paths: Iterable[str]) -> dict[str, bytes | None]:
+    """The files whose content at ``rev`` differs from the work tree: their bytes at ``rev`` (None: absent)."""
+    root = config.root
+    own_config = relative(root, config.path) if config.path else None
+
+    def included(rel: str) -> bool:
+        return rel != own_config and matches(rel, config.include) and not matches(rel, config.exclude)
+
+    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    listed = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", ".")
+    at_rev = {n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
+    diff = _git(root, "diff", "-z", "--name-only", "--no-renames", "--relative", rev, "--", ".")
+    differing = {n for n in diff.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
+    now = set(worktree_paths)
+    differing |= at_rev ^ now
+    wanted = sorted(p for p in differing if p in at_rev)
+    contents = _cat_files(root, rev, wanted)
+    return {p: contents.get(p) if p in at_rev else None for p in sorted(differing)}
+
+
+def _cat_files(root: Path, rev: str, paths: list[str]) -> dict[str, bytes]:
+    """The blobs of ``paths`` at ``rev``, in one ``git cat-file --batch``."""
+    if not paths:
+        return {}
+    names = "".join(f"{rev}:./{p}\n" for p in paths).encode("utf-8", "surrogateescape")
+    out = _git(root, "cat-file", "--batch", stdin=names)
+    found: dict[str, bytes] = {}
+    at = 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing, or a submodule or link git stores otherwise
+        size = int(header[2])
+        found[path] = out[at:at + size]
+        at += size + 1
+    return found
