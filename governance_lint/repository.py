@@ -70,14 +70,19 @@ class WorkTree:
         return sorted(self._paths)
 
     def exists(self, rel: str) -> bool:
-        """Whether ``rel`` is (now) a file of the repository; remembers the answer."""
+        """Whether ``rel`` is a file of the repository: discovered (git may list a file deleted since, which
+        is then reported unreadable), or on disk now and included by the config."""
+        if rel in self._paths:
+            return True
         present = (os.path.lexists(os.path.join(self.root, rel)) and rel != self._own_config
                    and matches(rel, self.config.include) and not matches(rel, self.config.exclude))
         if present:
             self._paths.add(rel)
-        else:
-            self._paths.discard(rel)
         return present
+
+    def forget(self, rel: str) -> None:
+        """``rel`` left the repository (a long-lived model learns it from its caller)."""
+        self._paths.discard(rel)
 
     def read(self, rel: str) -> bytes | Problem:
         return read_file(self.root, rel, self.max_bytes)
