@@ -37,18 +37,17 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Config
 from .engine import FileResult, Plan
 from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/1"
+STORE_FORMAT = "govlint-store/3"
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets, days)
 RACY_NS = 2_000_000_000  # a file changed this close to when it was read may share its mtime: read it again
 DamagedStore = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
@@ -128,12 +127,11 @@ def _declared(check: Any) -> Any:
     return [getattr(check, f, None) for f in fields] if all(hasattr(check, f) for f in fields) else None
 
 
-@dataclass
-class StoredFile:
+class StoredFile(NamedTuple):
     """A file as the store last saw it; ``result`` holds everything but its facts."""
 
     sha: str
-    signature: list[int] | None
+    signature: str | None  # size, times and inode when it was read, as text
     read_ns: int
     result: FileResult
 
@@ -143,16 +141,18 @@ class StoredFile:
         As git's index does: a file changed in the same clock tick as it was read
         could keep its signature, so such an entry is read again.
         """
-        return signature is not None and signature == self.signature and signature[1] < self.read_ns - RACY_NS
+        return (signature is not None and signature[1] < self.read_ns - RACY_NS
+                and _signature(signature) == self.signature)
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT NOT NULL, signature TEXT, read_ns INTEGER,
                                  documents INTEGER, skipped INTEGER, extra TEXT);
-CREATE TABLE IF NOT EXISTS facts(path TEXT PRIMARY KEY, entities TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS facts(path TEXT NOT NULL, entity TEXT NOT NULL, position INTEGER NOT NULL,
+                                 facts TEXT NOT NULL, PRIMARY KEY (path, position));
 CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, path TEXT NOT NULL, entity TEXT NOT NULL, role INTEGER);
-CREATE INDEX IF NOT EXISTS keys_by_key ON keys(key);
+CREATE INDEX IF NOT EXISTS keys_by_key ON keys(key, role);
 CREATE INDEX IF NOT EXISTS keys_by_path ON keys(path);
 CREATE TABLE IF NOT EXISTS findings(rule TEXT NOT NULL, path TEXT NOT NULL, entity TEXT, finding TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule);
@@ -241,14 +241,13 @@ class Store:
             rows = self.db.execute("SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files")
             for path, sha, signature, read_ns, documents, skipped, extra in rows:
                 try:
-                    result = FileResult(path, documents, skipped)
+                    result = FileResult(path, int(documents), int(skipped))
                     if extra is not None:
                         raw = json.loads(extra)
                         result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
                         result.crashes = list(raw["crashes"])
                         result.suppressions = list(raw["suppressions"])
-                    sig = [int(x) for x in signature.split(",")] if signature else None
-                    found[path] = StoredFile(sha, sig, int(read_ns or 0), result)
+                    found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
                 except DamagedStore:
                     continue
         except sqlite3.Error:
@@ -271,25 +270,33 @@ class Store:
             by_rule.setdefault(code, [])
         return by_rule
 
-    def rows(self, key: str) -> list[Row]:
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
         try:
-            return [(p, e, r) for p, e, r in self.db.execute("SELECT path, entity, role FROM keys WHERE key = ?",
-                                                             (key,))]
+            if roles is None:
+                return self.db.execute("SELECT path, entity, role FROM keys WHERE key = ?", (key,)).fetchall()
+            marks = ", ".join("?" * len(roles))
+            return self.db.execute(f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})",
+                                   (key, *roles)).fetchall()
         except sqlite3.Error:
             self.damaged = True
             return []
 
     def entities(self, path: str) -> list[Entity]:
+        return self._entities("SELECT facts FROM facts WHERE path = ? ORDER BY position", (path,))
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        return self._entities("SELECT facts FROM facts WHERE path = ? AND entity = ? ORDER BY position", (path, key))
+
+    def _entities(self, query: str, args: tuple[str, ...]) -> list[Entity]:
         try:
-            row = self.db.execute("SELECT entities FROM facts WHERE path = ?", (path,)).fetchone()
-            return [entity_from_json(e) for e in json.loads(row[0])] if row else []
+            return [entity_from_json(json.loads(raw)) for (raw,) in self.db.execute(query, args)]
         except DamagedStore:
             self.damaged = True
             return []
 
     def paths(self) -> list[str]:
         try:
-            return [p for (p,) in self.db.execute("SELECT path FROM facts")]
+            return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM facts")]
         except sqlite3.Error:
             self.damaged = True
             return []
@@ -348,8 +355,9 @@ class Store:
         db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra))
         if result.entities:
-            db.execute("INSERT INTO facts VALUES (?, ?)",
-                       (path, json.dumps([entity_to_json(e) for e in result.entities], separators=(",", ":"))))
+            db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)",
+                           [(path, e.key, i, json.dumps(entity_to_json(e), separators=(",", ":")))
+                            for i, e in enumerate(result.entities)])
             rows = {(key, path, entity.key, role) for entity in result.entities for key, role in entity_keys(entity)}
             db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", sorted(rows))
 

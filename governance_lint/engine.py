@@ -66,7 +66,7 @@ class Plan:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     """What one file contributes: its findings, counts, suppression comments and facts."""
 

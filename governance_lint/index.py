@@ -317,12 +317,16 @@ Row = tuple[str, str, int]  # path, entity key, role
 class Facts(Protocol):
     """Where an index finds its facts: key rows, and the entities of one file."""
 
-    def rows(self, key: str) -> list[Row]:
-        """Every (path, entity, role) that defines or mentions ``key``, in any order."""
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        """Every (path, entity, role) that defines or mentions ``key`` (in one of ``roles``), in any order."""
         ...
 
     def entities(self, path: str) -> list[Entity]:
         """The entities of one file, in document order ([] for a file without any)."""
+        ...
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        """The entities of one file with this key (one, unless the file defines it twice)."""
         ...
 
     def paths(self) -> list[str]:
@@ -350,11 +354,15 @@ class MemoryFacts:
                 for key, role in entity_keys(entity):
                     self._rows.setdefault(key, set()).add((path, entity.key, role))
 
-    def rows(self, key: str) -> list[Row]:
-        return list(self._rows.get(key, ()))
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        found = self._rows.get(key, ())
+        return list(found) if roles is None else [r for r in found if r[2] in roles]
 
     def entities(self, path: str) -> list[Entity]:
         return self._by_path.get(path, [])
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        return [e for e in self._by_path.get(path, ()) if e.key == key]
 
     def paths(self) -> list[str]:
         return list(self._by_path)
@@ -372,12 +380,17 @@ class Overlay:
         self.changed.update(changed)
         self._new.replace(changed)
 
-    def rows(self, key: str) -> list[Row]:
-        kept = [r for r in self.base.rows(key) if r[0] not in self.changed]
-        return kept + self._new.rows(key)
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        kept = [r for r in self.base.rows(key, roles) if r[0] not in self.changed]
+        return kept + self._new.rows(key, roles)
 
     def entities(self, path: str) -> list[Entity]:
         return self.changed[path] if path in self.changed else self.base.entities(path)
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        if path in self.changed:
+            return [e for e in self.changed[path] if e.key == key]
+        return self.base.entity(path, key)
 
     def paths(self) -> list[str]:
         return [p for p in self.base.paths() if p not in self.changed] + self._new.paths()
@@ -415,34 +428,42 @@ class RepositoryIndex:
         self.facts: Facts = facts  # type: ignore[assignment]
         self.loader = loader
         self._subjects = frozenset(subjects) if subjects is not None else None
-        self._subject_paths = frozenset(p for p, _ in subjects) if subjects is not None else None
-        self._files: dict[str, list[Entity]] = {}
+        self._loaded: dict[Subject, list[Entity]] = {}
         self._definitions: dict[str, list[Entity]] = {}
-        self._paths: dict[tuple[str, tuple[int, ...]], list[str]] = {}
+        self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
+        self._all: list[Entity] | None = None
 
     # -- what a rule checks --------------------------------------------------
 
-    def _file(self, path: str) -> list[Entity]:
-        found = self._files.get(path)
-        if found is None:
-            found = self._files[path] = self.facts.entities(path)
+    def _load(self, pairs: Iterable[Subject]) -> list[Entity]:
+        """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
+        found: list[Entity] = []
+        for pair in set(pairs):
+            entities = self._loaded.get(pair)
+            if entities is None:
+                entities = self._loaded[pair] = self.facts.entity(*pair)
+            found.extend(entities)
+        found.sort(key=_order)
         return found
-
-    def _entities_in(self, paths: Iterable[str]) -> list[Entity]:
-        return [e for path in sorted(set(paths)) for e in self._file(path)]
 
     @property
     def entities(self) -> list[Entity]:
         """Every entity of the repository, in path order (reads every file's facts)."""
-        return self._entities_in(self.facts.paths())
+        if self._all is None:
+            found: list[Entity] = []
+            for path in sorted(self.facts.paths()):
+                groups: dict[str, list[Entity]] = {}
+                for entity in self.facts.entities(path):
+                    groups.setdefault(entity.key, []).append(entity)
+                for key, group in groups.items():  # the objects lookups return, so that ``is`` holds
+                    found.extend(self._loaded.setdefault((path, key), group))
+            found.sort(key=_order)
+            self._all = found
+        return self._all
 
     def subjects(self, *kinds: str) -> list[Entity]:
         """The entities to check (of ``kinds``, if given), in path order."""
-        if self._subjects is None:
-            found = self.entities
-        else:
-            found = [e for e in self._entities_in(self._subject_paths or ())
-                     if (e.path, e.key) in self._subjects]
+        found = self.entities if self._subjects is None else self._load(self._subjects)
         return [e for e in found if e.kind in kinds] if kinds else found
 
     def is_subject(self, entity: Entity) -> bool:
@@ -453,18 +474,17 @@ class RepositoryIndex:
 
     # -- lookups by key ------------------------------------------------------
 
-    def _with_role(self, key: str, *roles: int) -> list[str]:
-        found = self._paths.get((key, roles))
+    def _with_role(self, key: str, *roles: int) -> list[Subject]:
+        found = self._rows.get((key, roles))
         if found is None:
-            found = self._paths[(key, roles)] = sorted({p for p, _, role in self.facts.rows(key) if role in roles})
+            found = self._rows[(key, roles)] = sorted({(p, e) for p, e, _ in self.facts.rows(key, roles)})
         return found
 
     def definitions(self, key: str) -> list[Entity]:
         """Every entity with this ``KIND:ID`` key, in path order (several only when ids clash)."""
         found = self._definitions.get(key)
         if found is None:
-            found = self._definitions[key] = [e for e in self._entities_in(self._with_role(key, DEFINES))
-                                              if e.key == key]
+            found = self._definitions[key] = [e for e in self._load(self._with_role(key, DEFINES)) if e.key == key]
         return found
 
     def resolve(self, reference: str) -> Entity | None:
@@ -478,13 +498,12 @@ class RepositoryIndex:
 
     def referrers(self, key: str) -> list[Entity]:
         """Every entity whose spec names ``key``, in path order."""
-        wanted = {(path, entity) for path, entity, role in self.facts.rows(key) if role == MENTIONS}
-        return [e for e in self._entities_in(p for p, _ in wanted) if (e.path, e.key) in wanted]
+        return self._load(self._with_role(key, MENTIONS))
 
     def of_kind(self, *kinds: str) -> Iterator[Entity]:
         """Every entity of these kinds, in path order."""
-        paths = {p for kind in kinds for p in self._with_role(KIND_KEY + kind, DEFINES)}
-        return (e for e in self._entities_in(paths) if e.kind in kinds)
+        pairs = [pair for kind in kinds for pair in self._with_role(KIND_KEY + kind, DEFINES)]
+        return (e for e in self._load(pairs) if e.kind in kinds)
 
     def terms(self, *, slug: str | None = None, family: str | None = None) -> Iterator[Term]:
         """Defined terms: Glossary terms first, then by path order; only one slug's or one family's
@@ -494,8 +513,11 @@ class RepositoryIndex:
             return
         key = "term:" + slug if slug is not None else FAMILY_KEY + (family or "")
         for role in (DEFINES, DEFINES_LOCALLY):
-            for path in self._with_role(key, role):
-                found = [t for e in self._file(path) for t in e.terms
+            by_path: dict[str, list[Subject]] = {}
+            for pair in self._with_role(key, role):
+                by_path.setdefault(pair[0], []).append(pair)
+            for pairs in by_path.values():  # in path order: the lazy walk stops at the first it needs
+                found = [t for e in self._load(pairs) for t in e.terms
                          if t.glossary == (role == DEFINES) and (t.slug == slug if slug is not None
                                                                   else t.family == family)]
                 yield from sorted(found, key=_term_order)

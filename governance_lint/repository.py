@@ -5,7 +5,7 @@ comments), the facts the index is made of, and each repository rule's
 findings.  It is built from the work tree, from a git commit's tree, or from
 the work tree with editor buffers laid over it, and ``update(paths)`` reloads
 only those files; the repository rules then check again only the entities the
-change can affect (see ``affected``), and their other findings are kept.
+change can affect (see ``Change.subjects``), and their other findings are kept.
 ``check``, ``check --new-since``, reports and the language server read it::
 
     repo = Repository.build_from_worktree(config, plan)          # stored state reused
@@ -268,26 +268,32 @@ class Repository:
         self.stats.misses += len(present)
         overlay = Overlay(self.facts, new)
         full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
-        change = None if full else affected(old, new, self.facts, overlay)
+        change = None if full else compare(old, new, self._fact_names())
         replaced: list[str] = []
         spliced: dict[str, set[tuple[str, str | None]]] = {}
+        subjects_checked = 0
         for active in self.plan.repository_rules:
             code = active.rule.code
-            scope = self._scope(active, change)
-            if scope == "keep" and code in self.results:
-                continue
-            if scope == "all" or code not in self.results or change is None:
+            rule = active.rule
+            if change is None or rule.reads is None or code not in self.results or (
+                    "glossary" in rule.reads and change.touches(["glossary"])):
                 self._run(active, RepositoryIndex(overlay, loader=self._documents))
                 replaced.append(code)
                 continue
-            assert change is not None
-            kept = [d for d in self.results[code]
-                    if d.path not in new and (d.path, d.entity) not in change.subjects]
-            self.results[code] = kept
-            self._run(active, RepositoryIndex(overlay, subjects=change.subjects, loader=self._documents),
-                      keep=True)
-            spliced[code] = {*change.subjects, *((p, None) for p in paths)}
-        self.stats.subjects = len(change.subjects) if change else -1
+            if rule.scope == "repository":
+                if change.touches([IDENTITY, *rule.reads]) and (rule.kinds is None or change.kinds & rule.kinds):
+                    self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                    replaced.append(code)
+                continue
+            subjects = change.subjects(rule.reads, self.facts, overlay)
+            if not subjects:
+                continue  # nothing this rule reads changed: its findings stand
+            subjects_checked += len(subjects)
+            self.results[code] = [d for d in self.results[code]
+                                  if d.path not in new and (d.path, d.entity) not in subjects]
+            self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self._documents), keep=True)
+            spliced[code] = {*subjects, *((p, None) for p in paths)}
+        self.stats.subjects = subjects_checked
         for rel in paths:
             entry = checked[rel]
             if entry is None:
@@ -300,19 +306,12 @@ class Repository:
             self.store.save(checked, self.results, replaced, spliced, self._ran())
             self.stats.written = True
 
-    @staticmethod
-    def _scope(active: ActiveRule, change: Change | None) -> str:
-        """How much of a rule the change asks for: "keep" its findings, "subjects", or "all"."""
-        rule = active.rule
-        if change is None or rule.reads is None:
-            return "all"
-        if rule.scope == "repository":
-            kinds = rule.kinds
-            hit = change.kinds if kinds is None else change.kinds & kinds
-            return "all" if hit else "keep"
-        if "glossary" in rule.reads and change.glossary:
-            return "all"
-        return "subjects" if change.subjects else "keep"
+    def _fact_names(self) -> set[str]:
+        """Every fact some repository rule reads (identity included)."""
+        names = {IDENTITY}
+        for active in self.plan.repository_rules:
+            names.update(active.rule.reads or ())
+        return names
 
     def _commit(self, new: Mapping[str, list[Entity]]) -> None:
         if isinstance(self.facts, (MemoryFacts, Overlay)):
@@ -403,51 +402,105 @@ class Repository:
 
 # -- what a change affects ----------------------------------------------------------------------
 
+IDENTITY = "entities"  # the fact every rule reads: kind, id, name, site, document, active
+
+
+def fact(entity: Entity, name: str) -> object:
+    """One fact of an entity, as rules read it (``IDENTITY``, a name of ``api.FACTS``, or ``spec.<field>``)."""
+    if name == IDENTITY:
+        return entity.kind, entity.id, entity.name, entity.site, entity.document, entity.active
+    if name.startswith("spec."):
+        return entity.value(name), entity.value_site(name)
+    if name == "glossary":
+        return entity.terms if entity.kind == "Glossary" else ()
+    return getattr(entity, name)
+
+
+@dataclass
+class EntityChange:
+    """One key of one changed file: its entities before and after, and which facts differ."""
+
+    path: str
+    key: str
+    was: list[Entity]
+    now: list[Entity]
+    facts: set[str]
+
+    def mentioned(self, name: str) -> set[str]:
+        """The keys named by what changed in fact ``name`` (those an aggregate over mentions may count)."""
+        def items(entities: list[Entity]) -> set[object]:
+            return {item for e in entities for item in fact(e, name)}  # type: ignore[attr-defined]
+
+        if name == "references":
+            return {r.target for r in items(self.was) ^ items(self.now)}  # type: ignore[attr-defined]
+        if name == "responsible":
+            return {held_by for _, held_by in items(self.was) ^ items(self.now)}  # type: ignore[misc]
+        if name == "interfaces":
+            return {i.process for i in items(self.was) ^ items(self.now)}  # type: ignore[attr-defined]
+        if name in ("terms", "glossary"):
+            return set()
+        return {k for e in (*self.was, *self.now) for k, role in entity_keys(e) if role == MENTIONS}
+
+
 @dataclass
 class Change:
-    """What a change can affect: entities to check again, kinds touched, whether a Glossary changed."""
+    """What changed in some files, entity by entity; ``subjects`` says what it affects for one rule."""
 
-    subjects: set[Subject]
-    kinds: set[str]
-    glossary: bool
+    paths: set[str]
+    entities: list[EntityChange]
+    new: Mapping[str, list[Entity]]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {e.kind for c in self.entities for e in (*c.was, *c.now)}
+
+    def touches(self, names: Collection[str]) -> bool:
+        return any(c.facts & set(names) for c in self.entities)
+
+    def subjects(self, reads: Collection[str], before: Facts, after: Facts) -> set[Subject]:
+        """The entities whose findings, by a rule reading ``reads``, this change can alter.
+
+        A finding sits at its subject's own document and depends on the facts the
+        rule reads of the subject and of what it reaches by key.  So besides the
+        entities of the changed files, a change affects:
+        - the entities defining a key that changed facts name (before or after):
+          an aggregate over mentions counts them (a practitioner's load, an
+          interface partner);
+        - every entity defining or mentioning a key whose first definition changed
+          (before or after): that is what lookups return (a removed Person, a
+          redefined term, a renamed team).
+        """
+        names = {IDENTITY, *reads}
+        relevant = [c for c in self.entities if c.facts & names]
+        if not relevant:
+            return set()
+        subjects: set[Subject] = {(p, e.key) for p, entities in self.new.items() for e in entities}
+        mentioned: set[str] = set()
+        touched: set[tuple[str, str]] = set()
+        for change in relevant:
+            for name in change.facts & names:
+                mentioned |= change.mentioned(name)
+            touched.add((change.key, change.path))
+            if {"terms", "glossary"} & change.facts & names:
+                touched.update((key, change.path) for key in _changed_terms(change.was, change.now))
+        for key in mentioned:
+            subjects.update((p, e) for p, e, _ in after.rows(key, (DEFINES,)))
+        for key, path in touched:
+            if _first_definer(before, key) == path or _first_definer(after, key) == path:
+                subjects.update((p, e) for p, e, _ in after.rows(key))
+        return subjects
 
 
-def affected(old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], before: Facts,
-             after: Facts) -> Change:
-    """The entities whose findings a change of the files in ``new`` can alter.
-
-    A finding sits at its subject's own document and depends on the subject's
-    facts and on what the subject reaches by key.  So besides every entity of a
-    changed file, the change affects:
-    - the entities defining a key a changed file mentions (before or after), whose
-      aggregates count it (the load of a practitioner, an interface partner);
-    - every entity defining or mentioning a key whose first definition changed
-      (before or after): that is the definition lookups return (a removed Person,
-      a redefined term, a renamed team).
-    """
-    subjects: set[Subject] = set()
-    kinds: set[str] = set()
-    glossary = False
-    touched: set[tuple[str, str]] = set()  # (key, path): the definition of key in path changed
-    mentioned: set[str] = set()
-    for path, entities in new.items():
-        previous = old.get(path, [])
-        subjects.update((path, e.key) for e in entities)
-        for key, (was, now) in _by_key(previous, entities).items():
-            if [entity_to_json(e) for e in was] == [entity_to_json(e) for e in now]:
-                continue
-            touched.add((key, path))
-            kinds.update(e.kind for e in (*was, *now))
-            glossary = glossary or any(e.kind == "Glossary" for e in (*was, *now))
-            touched.update((term_key, path) for term_key in _changed_terms(was, now))
-        for entity in (*previous, *entities):
-            mentioned.update(k for k, role in entity_keys(entity) if role == MENTIONS)
-    for key in mentioned:
-        subjects.update((p, e) for p, e, role in after.rows(key) if role == DEFINES)
-    for key, path in touched:
-        if _first_definer(before, key) == path or _first_definer(after, key) == path:
-            subjects.update((p, e) for p, e, _ in after.rows(key))
-    return Change(subjects, kinds, glossary)
+def compare(old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]) -> Change:
+    """What changed between the ``old`` and ``new`` facts of some files, compared on the facts ``names``."""
+    entities = []
+    for path, now in new.items():
+        for key, (was, is_now) in _by_key(old.get(path, []), now).items():
+            differ = {n for n in names
+                      if len(was) != len(is_now) or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now))}
+            if differ:
+                entities.append(EntityChange(path, key, was, is_now, differ))
+    return Change(set(new), entities, new)
 
 
 def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity], list[Entity]]]:
@@ -476,7 +529,7 @@ def _changed_terms(was: list[Entity], now: list[Entity]) -> set[str]:
 
 def _first_definer(facts: Facts, key: str) -> str | None:
     """The file of the definition lookups return: a Glossary's before a local one, then path order."""
-    rows = [(role, path) for path, _, role in facts.rows(key) if role in (DEFINES, DEFINES_LOCALLY)]
+    rows = [(role, path) for path, _, role in facts.rows(key, (DEFINES, DEFINES_LOCALLY))]
     return min(rows)[1] if rows else None
 
 
