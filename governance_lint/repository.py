@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -120,6 +121,14 @@ class Stats:
     written: bool = False  # the store was written
     ignored: str | None = None  # why an existing store was not used
     subjects: int = 0  # entities the last update checked again
+    #: where the time went: "state" (reading the store), "lstat" (finding what changed), "update"
+    #: (reloading changed files, comparing facts, writing the store) and "rules" (repository rules)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
+        return now
 
 
 class Repository:
@@ -134,6 +143,7 @@ class Repository:
         self.rule_crashes: dict[str, list[str]] = {}
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
+        self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
 
     # -- building ---------------------------------------------------------------------------
 
@@ -191,9 +201,10 @@ class Repository:
         paths = self.source.paths()
         by_path: dict[str, list[Entity]] = {}
         with bulk_phase():
-            for rel, (sha, _, _, result) in zip(paths, self._check(paths), strict=True):
+            for rel, (sha, signature, read_ns, result) in zip(paths, self._check(paths), strict=True):
                 by_path[rel] = result.entities
                 self._keep(rel, sha, result)
+                self._read[rel] = (signature, read_ns)
             self.facts = MemoryFacts(by_path)
         self.stats.misses = len(paths)
         self._run_everything()
@@ -203,8 +214,10 @@ class Repository:
     def _resume(self) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take."""
         assert self.store is not None
+        started = time.perf_counter()
         stored = self.store.files()
         results = self.store.findings() if stored else None
+        started = self.stats.add("state", started)
         if not stored or results is None or self.store.damaged:
             return False
         self.facts = self.store
@@ -212,8 +225,6 @@ class Repository:
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         root = self.source.root
-        import time
-
         for rel in self.source.paths():
             entry = stored.get(rel)
             signature = file_signature(root, rel)
@@ -235,6 +246,7 @@ class Repository:
         gone = sorted(set(stored) - set(self.source.paths()))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
+        self.stats.add("lstat", started)
         if changed or gone or missing:
             self.update([*changed, *gone])
         return not self.store.damaged  # a row that did not decode while following the change: start cold
@@ -257,6 +269,8 @@ class Repository:
 
     def update(self, paths: Iterable[str]) -> None:
         """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+        started = time.perf_counter()
+        rules_before = self.stats.seconds.get("rules", 0.0)
         paths = sorted(set(paths))
         present = [p for p in paths if self.source.exists(p)]
         old = {p: self.facts.entities(p) for p in paths}
@@ -305,6 +319,8 @@ class Repository:
         if self.store is not None:
             self.store.save(checked, self.results, replaced, spliced, self._ran())
             self.stats.written = True
+        self.stats.add("update", started)
+        self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
 
     def _fact_names(self) -> set[str]:
         """Every fact some repository rule reads (identity included)."""
@@ -327,7 +343,9 @@ class Repository:
             self._run(active, index)
 
     def _run(self, active: ActiveRule, index: RepositoryIndex, keep: bool = False) -> None:
+        started = time.perf_counter()
         found, crashes = check_repository(active, index, self.plan.today)
+        self.stats.add("rules", started)
         code = active.rule.code
         self.results[code] = [*self.results.get(code, []), *found] if keep else found
         self.rule_crashes[code] = crashes
@@ -354,17 +372,14 @@ class Repository:
 
     def _save_all(self) -> None:
         assert self.store is not None
-        entries: dict[str, tuple[str, list[int] | None, int, FileResult] | None] = {}
-        import time
-
-        read_ns = time.time_ns()
+        entries: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = {}
         for rel, result in self.files.items():
             sha = self._shas.get(rel)
             if sha is None:
                 continue  # unreadable: checked again next time
             full = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
                               result.suppressions, self.facts.entities(rel))
-            entries[rel] = (sha, file_signature(self.source.root, rel), read_ns, full)
+            entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
         self.store.save(entries, self.results, list(self.results), {}, self._ran())
         self.stats.written = True
 
