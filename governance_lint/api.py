@@ -64,10 +64,12 @@ CODE_RE = re.compile(r"^[A-Z]{2,6}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 #: Facts a repository rule may declare it reads, besides ``spec.<field>`` values. Every rule sees the
 #: entities' identity (kind, id, name, site, active); "glossary" is every Glossary term at once.
-FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary"})
+#: "ids" is every id of every kind (for did-you-mean): when ids come or go, a rule reading it checks again
+#: the entities it has findings at, besides those the change affects.
+FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids"})
 FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
 SCOPES = ("subjects", "repository")
-ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION)
+ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.ENVELOPE, Role.UNRESOLVED)
 
 DocumentCheck = Callable[[Document, "DocumentContext"], None]
 RepositoryCheck = Callable[[RepositoryIndex, "RepositoryContext"], None]
@@ -143,11 +145,13 @@ class Rule:
 
 def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
     def wrap(fn: Callable[..., None]) -> Rule:
+        role = identity.pop("role", None)
         doc = identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
         severity = identity.pop("severity")
         kinds = identity.pop("kinds", None)
         reads = identity.pop("reads", None)
         return Rule(
+            role=role,
             reads=frozenset(reads) if reads is not None else None,
             severity=Severity.parse(severity) if isinstance(severity, str) else severity,
             kinds=frozenset(kinds) if kinds is not None else None,
@@ -163,20 +167,21 @@ def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None
 
 def document_rule(*, code: str, name: str, severity: Severity | str, summary: str,
                   kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
-                  doc: str | None = None, source: str = "builtin") -> Callable[[DocumentCheck], Rule]:
+                  doc: str | None = None, source: str = "builtin",
+                  role: str | None = None) -> Callable[[DocumentCheck], Rule]:
     """Define a rule that checks one document at a time."""
     return _rule_decorator(False, code=code, name=name, severity=severity, summary=summary,
-                           kinds=kinds, options=dict(options or {}), doc=doc, source=source)
+                           kinds=kinds, options=dict(options or {}), doc=doc, source=source, role=role)
 
 
 def repository_rule(*, code: str, name: str, severity: Severity | str, summary: str,
                     kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
                     doc: str | None = None, source: str = "builtin", reads: Iterable[str] | None = None,
-                    scope: str = "subjects") -> Callable[[RepositoryCheck], Rule]:
+                    scope: str = "subjects", role: str | None = None) -> Callable[[RepositoryCheck], Rule]:
     """Define a rule that checks the repository index: the facts it ``reads``, over its subjects."""
     return _rule_decorator(True, code=code, name=name, severity=severity, summary=summary,
                            kinds=kinds, options=dict(options or {}), doc=doc, source=source, reads=reads,
-                           scope=scope)
+                           scope=scope, role=role)
 
 
 def _dedent(text: str) -> str:

@@ -47,7 +47,7 @@ from .engine import FileResult, Plan
 from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/3"
+STORE_FORMAT = "govlint-store/4"
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets, days)
 RACY_NS = 2_000_000_000  # a file changed this close to when it was read may share its mtime: read it again
 DamagedStore = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
@@ -247,6 +247,7 @@ class Store:
                         result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
                         result.crashes = list(raw["crashes"])
                         result.suppressions = list(raw["suppressions"])
+                        result.unloadable = bool(raw["unloadable"])
                     found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
                 except DamagedStore:
                     continue
@@ -348,10 +349,10 @@ class Store:
             return
         sha, signature, read_ns, result = entry
         extra = None
-        if result.diagnostics or result.crashes or result.suppressions:
+        if result.diagnostics or result.crashes or result.suppressions or result.unloadable:
             extra = json.dumps({"diagnostics": [d.to_dict() for d in result.diagnostics],
-                                "crashes": result.crashes, "suppressions": result.suppressions},
-                               separators=(",", ":"))
+                                "crashes": result.crashes, "suppressions": result.suppressions,
+                                "unloadable": result.unloadable}, separators=(",", ":"))
         db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra))
         if result.entities:

@@ -52,6 +52,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from .api import RuleError
         from .config import ConfigError
+        from .discovery import RepositoryError
         from .engine import UsageError
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
@@ -61,7 +62,7 @@ class _Group(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
-        except (ConfigError, UsageError, RuleError, FileNotFoundError) as exc:
+        except (ConfigError, RepositoryError, UsageError, RuleError, FileNotFoundError) as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
@@ -119,7 +120,8 @@ def main() -> None:
               help="Worker processes for per-file work [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Name the files skipped (not governance files, or outside include/exclude); "
+              "show tracebacks of internal errors.")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
@@ -127,8 +129,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
           no_cache: bool, quiet: bool, verbose: bool) -> None:
     """Lint governance files and folders (default: the whole repository).
 
-    Files named here are reported on; the whole repository is loaded as
-    context, so repository-wide rules work on a single changed file.
+    Files named here pass through the config's include and exclude globs, and
+    only governance files (those that mention govlint/) are checked: other
+    YAML is skipped.  Findings are reported in the named files; the whole
+    repository is loaded as context, so repository-wide rules work on a single
+    changed file.
     """
     from .model import Severity
     from .runner import CheckSettings, default_format, use_color
@@ -149,6 +154,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
         jobs=jobs,
         use_cache=not no_cache,
         quiet=quiet,
+        verbose=verbose,
         color=use_color(sys.stdout),
     )
     sys.exit(run_check(settings, sys.stdout, sys.stderr))

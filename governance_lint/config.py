@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,15 +266,3 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         ),
     )
 
-
-def git_ls_files(root: Path) -> list[str] | None:
-    """Files under ``root`` that git tracks or would track (not ignored), relative to root."""
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=root, capture_output=True, timeout=60, check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    names = out.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({n for n in names if n})

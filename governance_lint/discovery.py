@@ -1,24 +1,38 @@
 """Which files a run checks, and reading them safely.
 
 The repository (every included file under the root) is the context; the
-files the user named are the ones reported on.  Reading never follows a link
-out of the repository, never opens a FIFO or device, and never reads more
-than the size limit.
+files the user named, passed through the same include and exclude globs, are
+the ones reported on.  Inside a git work tree git says which files exist,
+and a git that is missing or refuses the checkout stops the run; outside git
+the folder is walked.  Reading never follows a link out of the repository,
+never opens a FIFO or device, and never reads more than the size limit.
 """
 
 from __future__ import annotations
 
+import difflib
 import errno
 import functools
 import os
 import re
 import stat
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, git_ls_files
-from .model import Position, Problem, Role
+from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root
+from .model import API_PREFIX, Position, Problem, Role
+
+#: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
+GOVERNANCE_MARK = API_PREFIX.encode()
+# The same in UTF-16 (either byte order contains it), so a file saved as UTF-16 is not passed over.
+_WIDE_MARK = API_PREFIX.encode("utf-16-le")
+
+
+def mentions_governance(content: bytes) -> bool:
+    """Whether the file mentions ``govlint/``, the mark of a governance file (SPEC §4)."""
+    return GOVERNANCE_MARK in content or _WIDE_MARK in content
 
 
 @functools.lru_cache(maxsize=256)
@@ -62,8 +76,12 @@ class FileSet:
     root: Path
     context: tuple[str, ...]   # every file loaded (sorted), the reported ones included
     reported: frozenset[str]   # files whose findings are shown
-    outside: tuple[str, ...] = ()  # named paths outside the root (reported as problems)
     missing: tuple[str, ...] = ()  # named paths that do not exist
+    passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
+
+
+class RepositoryError(Exception):
+    """The root is inside a git work tree and git cannot list its files: exit 2 with this message."""
 
 
 def relative(root: Path, path: Path) -> str | None:
@@ -88,39 +106,126 @@ def _walk(root: Path) -> list[str]:
     return sorted(found)
 
 
+def _git(root: Path, *args: str) -> str:
+    """The output of ``git ARGS`` run in ``root``; a RepositoryError saying why when git cannot answer."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=300, check=False)
+    except FileNotFoundError:
+        raise RepositoryError(f"{root} is inside a git work tree, but git is not installed (not on PATH); "
+                              "govlint asks git which files the repository holds") from None
+    except subprocess.TimeoutExpired:
+        raise RepositoryError(f"git ls-files did not answer within 300 s in {root}") from None
+    except OSError as exc:
+        raise RepositoryError(f"cannot run git in {root}: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").splitlines()
+        reason = next((line.removeprefix("fatal: ").removeprefix("error: ").strip()
+                       for line in lines if line.startswith(("fatal:", "error:"))), "")
+        hint = next((line.strip() for line in lines if line.strip().startswith("git config")), "")
+        raise RepositoryError(f"git refused to list the files of {root}: "
+                              f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})"
+                                                                                 if hint else ""))
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+def git_files(root: Path) -> list[str]:
+    """The files under ``root`` as git sees them, relative to ``root``.
+
+    Tracked files (those of checked-out submodules included) and untracked
+    files git does not ignore.  Left out: skip-worktree entries (a sparse
+    checkout), files deleted from the work tree but not yet staged, and the
+    folders of submodules that are not checked out.  (Untracked files inside
+    a submodule are not listed: git lists them only from inside it.)
+    """
+    tracked = _git(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", ".")
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
+    deleted = set(_git(root, "ls-files", "-z", "--deleted", "--", ".").split("\0"))
+    names = set()
+    for entry in tracked.split("\0"):
+        # "<tag> <mode> <object> <stage>\t<name>": tag S is skip-worktree, mode 160000 a submodule
+        meta, _, name = entry.partition("\t")
+        if name and not meta.startswith("S ") and meta[2:8] != "160000" and name not in deleted:
+            names.add(name)
+    names.update(name for name in untracked.split("\0") if name)
+    return sorted(names)
+
+
+def selected(config: Config, rel: str) -> bool:
+    """Whether the include and exclude globs take this root-relative path."""
+    return matches(rel, config.include) and not matches(rel, config.exclude)
+
+
 def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
+    """The repository's files (the context) and the ones reported on: the named ones, or all.
+
+    Named files pass through the include and exclude globs like any other
+    (a file outside them is passed over silently, as ruff's force-exclude
+    does), so a hook handed every staged YAML file checks only governance files.
+    """
     root = config.root
-    listed = git_ls_files(root) if (root / ".git").exists() or _inside_git(root) else None
-    candidates = listed if listed is not None else _walk(root)
+    candidates = git_files(root) if git_root(root) is not None else _walk(root)
+    _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
-    included = {
-        p for p in candidates
-        if p != own_config and matches(p, config.include) and not matches(p, config.exclude)
-    }
+    included = {p for p in candidates if p != own_config and selected(config, p)}
     if not named:
         return FileSet(root, tuple(sorted(included)), frozenset(included))
     reported: set[str] = set()
-    outside, missing = [], []
+    missing: list[str] = []
+    passed_over: list[str] = []
     for raw in named:
         path = raw if raw.is_absolute() else cwd / raw
         rel = relative(root, path)
-        if rel is None:
-            outside.append(str(raw))
-            continue
-        if os.path.isdir(path) and not os.path.islink(path):
-            prefix = "" if rel == "." else rel + "/"
-            reported.update(p for p in included if p.startswith(prefix))
-        elif os.path.lexists(path):
-            reported.add(rel)  # named files are checked even if no glob matches
-        else:
+        if not os.path.lexists(path):
             missing.append(str(raw))
-    return FileSet(root, tuple(sorted(included | reported)), frozenset(reported), tuple(outside), tuple(missing))
+        elif os.path.isdir(path) and not os.path.islink(path):
+            if rel is not None:
+                prefix = "" if rel == "." else rel + "/"
+                reported.update(p for p in included if p.startswith(prefix))
+        elif rel is not None and rel != own_config and selected(config, rel):
+            reported.add(rel)
+        else:
+            passed_over.append(str(raw))
+    return FileSet(root, tuple(sorted(included | reported)), frozenset(reported), tuple(missing),
+                   tuple(passed_over))
 
 
-def _inside_git(root: Path) -> bool:
-    from .config import git_root
+def _check_include(config: Config, candidates: Sequence[str]) -> None:
+    """A configured ``include`` glob that names what the repository does not hold is a mistake: say which.
 
-    return git_root(root) is not None
+    A glob matching no file is an error when the folder it names (or, without
+    wildcards, the file or folder itself) does not exist, or when no glob
+    matches anything at all: a typo such as ``govrnance/**``.  A glob whose
+    folder exists but holds no match yet (``governance/**/*.yml`` beside
+    ``.yaml`` files) is kept for files to come.
+    """
+    if config.include == DEFAULT_INCLUDE:
+        return
+    unmatched = [p for p in config.include if not any(glob_regex(p).match(c) for c in candidates)]
+    if not unmatched:
+        return
+    folders = {c[:i] for c in candidates for i in range(len(c)) if c[i] == "/"}
+    nothing = len(unmatched) == len(config.include)
+    for pattern in unmatched:
+        folder = _literal_folder(pattern)
+        if nothing or folder is None or (folder and folder not in folders):
+            missing = pattern.strip("/") if folder is None else folder
+            known = folders.union(candidates)
+            hint = [] if missing in known else difflib.get_close_matches(missing, sorted(known), n=1)
+            raise ConfigError(f"{config.label}: include: {pattern!r} matches no file in the repository "
+                              f"({config.root})" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+
+
+def _literal_folder(pattern: str) -> str | None:
+    """The folder a glob names before its first wildcard ('' for the root); None for a glob with none."""
+    parts = pattern.strip("/").split("/")
+    if not any(char in pattern for char in "*?["):
+        return None
+    literal: list[str] = []
+    for part in parts[:-1]:
+        if any(char in part for char in "*?["):
+            break
+        literal.append(part)
+    return "/".join(literal)
 
 
 def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
@@ -142,8 +247,6 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
             return Problem(Role.SYNTAX, "is a directory, not a file", at)
         if not stat.S_ISREG(info.st_mode):
             return Problem(Role.SYNTAX, f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
-        if info.st_size > max_bytes:
-            return Problem(Role.SYNTAX, _too_large(info.st_size, max_bytes), at)
         # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
@@ -156,7 +259,11 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
     except OSError as exc:
         return Problem(Role.SYNTAX, f"cannot read file: {exc.strerror or exc}", at)
     if len(content) > max_bytes:
-        return Problem(Role.SYNTAX, _too_large(len(content), max_bytes), at)
+        # Too large to check; but one whose first max_bytes never mention govlint/ is not a
+        # governance file at all, and is skipped like any other YAML (empty content says so).
+        if not mentions_governance(content):
+            return b""
+        return Problem(Role.SYNTAX, _too_large(max(info.st_size, len(content)), max_bytes), at)
     return content
 
 

@@ -11,8 +11,12 @@ problems go to the rule that declares their ``Role``.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +24,11 @@ from typing import Any
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
 from .config import Config, RuleSetting
-from .discovery import matches
+from .discovery import matches, mentions_governance, read_file
+from .envelope import envelope_problem, might_be_governance, near_miss
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .loader import load
-from .model import Diagnostic, Document, Limits, Problem, Role, Severity, Summary, envelope_problem
+from .model import API_PREFIX, KINDS, Diagnostic, Document, Limits, Problem, Role, Severity, Summary, term_slug
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class Plan:
     def role(self, role: str) -> ActiveRule | None:
         """The active rule standing for ``role`` (``Role.SYNTAX``, ...), if it is selected."""
         return next((a for a in self.rules if a.rule.role == role), None)
+
+    def codes_of(self, role: str) -> frozenset[str]:
+        """The codes of every active rule that declares ``role`` (several rules may share one)."""
+        return frozenset(a.rule.code for a in self.rules if a.rule.role == role)
 
     @property
     def repository_rules(self) -> tuple[ActiveRule, ...]:
@@ -77,6 +86,8 @@ class FileResult:
     crashes: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    #: the file could not be read or parsed at all (a whole-file syntax finding, whichever rules run)
+    unloadable: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +98,7 @@ class FileResult:
             "entities": [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
+            "unloadable": self.unloadable,
         }
 
     @classmethod
@@ -100,6 +112,7 @@ class FileResult:
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
             entities=[entity_from_json(e) for e in raw.get("entities", ())],
+            unloadable=bool(raw["unloadable"]),
         )
 
 
@@ -117,28 +130,40 @@ def problem_diagnostic(path: str, problem: Problem, plan: Plan,
 
 
 def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
-    """Load one file and run every per-document check on it."""
+    """Load one file and run every per-document check on it.
+
+    Only governance files are govlint's business: a file that never mentions
+    ``govlint/`` is skipped unparsed, whatever it holds (a Helm template, a
+    manifest with a duplicate key), unless a document in it is governance gone
+    wrong (the envelope role's finding).  ``skipped`` is 1 for a skipped file.
+    """
     result = FileResult(path)
     if isinstance(content, Problem):
+        result.unloadable = True
         diag = problem_diagnostic(path, content, plan)
         result.diagnostics.extend([diag] if diag else [])
         return result
+    mentions = mentions_governance(content)
+    if not mentions and not might_be_governance(content):
+        return _skip(result)
     loaded = load(path, content, plan.limits)
     result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"
     docs = [d for d in loaded.documents if d.data is not None]
     by_index = {d.index: d for d in docs}
-    for problem in loaded.problems:
-        doc = by_index.get(problem.document) if problem.document is not None else None
-        diag = problem_diagnostic(path, problem, plan, doc)
-        if diag:
-            result.diagnostics.append(diag)
-    if any(p.role == Role.SYNTAX for p in loaded.problems if p.document is None):
-        return result  # the file as a whole is not YAML: nothing more to say
     governance_file = any(d.is_governance for d in docs)
-    result.documents = len(docs)
+    for problem in loaded.problems:
+        # A file that mentions govlint/ and cannot be loaded is a syntax finding (SPEC §4); other YAML's
+        # troubles are not govlint's business.
+        if governance_file or (mentions and problem.role == Role.SYNTAX):
+            doc = by_index.get(problem.document) if problem.document is not None else None
+            diag = problem_diagnostic(path, problem, plan, doc)
+            result.diagnostics.extend([diag] if diag else [])
+    if mentions and any(p.role == Role.SYNTAX for p in loaded.problems if p.document is None):
+        result.unloadable = True
+        return result  # a governance file that is not YAML as a whole: nothing more to say
     if not governance_file:
-        result.skipped = len(docs)
-        return result
+        return _near_misses(result, docs, plan)
+    result.documents = len(docs)
     fields = plan.fields
     for doc in docs:
         envelope_ok = doc.is_governance and envelope_problem(doc) is None
@@ -158,6 +183,27 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
             entity = extract_entity(doc, fields)
             if entity is not None:
                 result.entities.append(entity)
+    return result
+
+
+def _skip(result: FileResult) -> FileResult:
+    result.skipped, result.suppressions = 1, []
+    return result
+
+
+def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileResult:
+    """A file with no governance document: an envelope finding on each document that looks like one gone wrong.
+
+    It is skipped when there is none and nothing else was found in it.
+    """
+    found = [(doc, message) for doc in docs if (message := near_miss(doc))]
+    if not found and not result.diagnostics:
+        return _skip(result)
+    result.documents = len(docs)
+    for doc, message in found:
+        diag = problem_diagnostic(result.path, Problem(Role.ENVELOPE, message, doc.start, doc.index),
+                                  plan, doc)
+        result.diagnostics.extend([diag] if diag else [])
     return result
 
 
@@ -261,14 +307,21 @@ def _report_order(d: Diagnostic) -> tuple[Any, ...]:
 
 
 def finish(diagnostics: Iterable[Diagnostic], files: Sequence[FileResult], crashes: list[str], plan: Plan,
-           config: Config, filters: Sequence[Filter] = ()) -> RunResult:
-    """The findings of the reported ``files``, filtered and in report order, with the summary."""
+           config: Config, filters: Sequence[Filter] = (),
+           held: Mapping[Diagnostic, list[str]] | None = None) -> RunResult:
+    """The findings of the reported ``files``, filtered and in report order, with the summary.
+
+    ``held`` (see ``held_back``) still meet the suppressions and the baseline (which then count as
+    used), and are taken out after them.
+    """
     found = _drop_schema_duplicates(list(diagnostics), plan)
     found = _apply_per_file(found, config)
     results = list(files)
     for keep in filters:
         found = keep(found, results)
-    found = sorted(set(found), key=_report_order)
+    held = held or {}
+    still_held = [d for d in found if d in held]
+    found = sorted(set(found) - set(still_held), key=_report_order)
     summary = Summary(
         files=len(results),
         documents=sum(r.documents for r in results),
@@ -277,8 +330,88 @@ def finish(diagnostics: Iterable[Diagnostic], files: Sequence[FileResult], crash
         warnings=sum(d.severity is Severity.WARNING for d in found),
         infos=sum(d.severity is Severity.INFO for d in found),
         files_with_findings=len({d.path for d in found}),
+        held_back=len(still_held),
+        fix_first=_fix_first(still_held, held),
+        baseline_hidden=sum(getattr(keep, "hidden", 0) for keep in filters),
     )
     return RunResult(found, summary, crashes, [a.rule for a in plan.rules], results)
+
+
+# -- references held back while a governance file does not load ---------------------------
+
+#: The kind of document that defines what a reference of each kind names.
+_DEFINED_BY = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
+               "service": "Service", "policy": "Policy", "term": "Glossary"}
+_KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
+_KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
+
+
+@dataclass(frozen=True)
+class UnloadedFile:
+    """A file that failed to load, and what it might define once it loads.
+
+    ``kinds``: the governance kinds its text names (``kind: Person``), None when
+    it names none (any kind); ``words``: its text as one slug (``-id-person-windy-…-``),
+    None when it cannot be read (any id).  An id or term it does not spell cannot be
+    defined in it.
+    """
+
+    path: str
+    kinds: frozenset[str] | None
+    words: str | None
+
+    def might_define(self, kind: str, ident: str) -> bool:
+        return ((self.kinds is None or _DEFINED_BY.get(kind) in self.kinds)
+                and (self.words is None or f"-{term_slug(ident)}-" in self.words))
+
+
+def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
+    """What an unloadable file might define; None when it holds no governance document at all."""
+    content = read_file(root, path, max_bytes)
+    if isinstance(content, Problem):
+        # A regular file too large to read might define anything; a symbolic link govlint does not
+        # follow, a folder or a device defines nothing.
+        try:
+            regular = stat.S_ISREG(os.lstat(root / path).st_mode)
+        except OSError:
+            regular = False
+        return UnloadedFile(path, None, None) if regular else None
+    text = content.decode("utf-8", "replace")
+    if API_PREFIX not in text:
+        return None  # every governance document says apiVersion: govlint/...
+    kinds = frozenset(k for k in (_KIND_BY_NAME.get(name.lower()) for name in _KIND_RE.findall(text)) if k)
+    return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
+
+
+def held_back(diagnostics: Iterable[Diagnostic], results: Iterable[FileResult], root: Path, plan: Plan,
+              entities: Callable[[str], list[Entity]]) -> dict[Diagnostic, list[str]]:
+    """The unresolved-reference findings some unloadable file might resolve, each with those files.
+
+    ``entities`` gives a file's facts (the references the findings sit at).
+    """
+    unresolved = plan.codes_of(Role.UNRESOLVED)
+    candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in unresolved}
+    if not candidates:
+        return {}
+    unloaded = [u for r in results if r.unloadable
+                and (u := unloaded_file(root, r.path, plan.limits.max_file_bytes)) is not None]
+    if not unloaded:
+        return {}
+    held: dict[Diagnostic, list[str]] = {}
+    for path in sorted({path for path, _, _ in candidates}):
+        for entity in entities(path):
+            for ref in entity.references:
+                found = candidates.get((ref.site.path, ref.site.line, ref.site.column))
+                definers = [u.path for u in unloaded if u.might_define(ref.kind, ref.id)] if found else []
+                if found and definers:
+                    held[found] = definers
+    return held
+
+
+def _fix_first(still_held: list[Diagnostic], held: Mapping[Diagnostic, list[str]]) -> str | None:
+    """The unloadable file that might resolve the most held-back findings (on a tie, the first by path)."""
+    tally = Counter(path for d in still_held for path in held[d])
+    return min(tally, key=lambda path: (-tally[path], path)) if tally else None
 
 
 def _drop_schema_duplicates(diagnostics: list[Diagnostic], plan: Plan) -> list[Diagnostic]:

@@ -500,6 +500,10 @@ class RepositoryIndex:
         """Every entity whose spec names ``key``, in path order."""
         return self._load(self._with_role(key, MENTIONS))
 
+    def ids(self, kind: str) -> list[str]:
+        """The id of every entity of ``kind``, in path order, read from the key rows alone (no facts)."""
+        return [key.partition(":")[2] for _, key in self._with_role(KIND_KEY + kind, DEFINES)]
+
     def of_kind(self, *kinds: str) -> Iterator[Entity]:
         """Every entity of these kinds, in path order."""
         pairs = [pair for kind in kinds for pair in self._with_role(KIND_KEY + kind, DEFINES)]

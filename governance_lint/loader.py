@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, Role
+from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, Role, plural_label
 
 __all__ = ["DEFAULT_LIMITS", "load"]
 
@@ -163,7 +163,7 @@ def _depth_message(limits: Limits) -> str:
     return f"nesting is deeper than {limits.max_depth} levels (limit max-depth)"
 
 
-def _syntax_error(exc: yaml.YAMLError) -> Problem:
+def _syntax_error(exc: yaml.YAMLError, text: str) -> Problem:
     problem = getattr(exc, "problem", None)
     context = getattr(exc, "context", None)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -172,7 +172,75 @@ def _syntax_error(exc: yaml.YAMLError) -> Problem:
     else:
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
     position = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
+    if problem and mark is not None:
+        opened = getattr(exc, "context_mark", None)
+        message = _plain_words(str(problem), text.splitlines(), mark.line, mark.column,
+                               opened.line if opened is not None else None) or message
     return Problem(SYNTAX, message, position)
+
+
+# libyaml's wording, and what it means in the file, in plain words (the position stays libyaml's).
+_TAB = "a tab in the indentation: YAML indents with spaces only; use spaces"
+_QUOTE_IT = "quote the whole value"
+# A line that starts a mapping entry (``key:``, ``- key:``): its indentation is that of its key.
+_KEY_LINE = re.compile(r"(?P<indent> *)(?:- +)*[^\s#'\"\[{-][^:#]*:(?:\s|$)")
+
+
+def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opened0: int | None) -> str | None:
+    """A message a person can act on for the usual YAML mistakes; None keeps libyaml's own."""
+    line = lines[line0] if line0 < len(lines) else ""
+    indent = len(line) - len(line.lstrip(" "))
+    char = line[column0] if column0 < len(line) else ""
+    above = next((n for n in range(min(line0, len(lines)) - 1, -1, -1)
+                  if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+    if problem == "found a tab character that violates indentation" or (
+            problem == "found character that cannot start any token" and char == "\t"):
+        return _TAB
+    if problem == "found character that cannot start any token" and char in "@`%|>":
+        return f"a plain value cannot start with '{char}'; {_QUOTE_IT}"
+    if problem == "mapping values are not allowed in this context":
+        entry = line[indent:].removeprefix("- ")
+        if ": " in line[indent:column0] or line[indent:column0].rstrip().endswith(":"):
+            key, _, value = entry.partition(": ")
+            quoted = value.strip().replace("'", "''")
+            example = f": {key}: '{quoted}'" if len(key) + len(quoted) <= 60 else ""
+            return f"a second ': ' on one line: a value that contains ': ' must be quoted{example}"
+        if above is not None and ":" not in lines[above]:
+            return f"line {above + 1} has no ':' before this key; every entry of a mapping is 'key: value'"
+        return ("this key is indented deeper than the entry above it, which already has a value; "
+                "indent it exactly like the keys it belongs with")
+    if problem == "did not find expected key":
+        if column0 > indent:
+            return f"unexpected text after a value; {_QUOTE_IT}"
+        if char == "-":
+            return ("a list item where a key was expected: line it up with the items above it, "
+                    "or put the list under a key")
+        keys = {len(m["indent"]) for m in map(_KEY_LINE.match, lines[:line0]) if m}
+        if indent not in keys:
+            spaces = plural_label(indent, "space")
+            return (f"this line's indentation ({spaces}) lines up with no key above it; "
+                    "indent it exactly like the keys it belongs with")
+        return ("this line is not 'key: value' like the other keys at its indentation; "
+                f"add the ':' or {_QUOTE_IT}")
+    if problem == "did not find expected '-' indicator":
+        return ("this line is not a list item, but the lines above it at this indentation are; "
+                "start it with '- ' or indent it under an item")
+    if problem == "block sequence entries are not allowed in this context":
+        return "a list item ('- ') cannot start on its key's line; put it on the next line, indented"
+    if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'") and char == ":":
+        return f"a ':' inside a value in brackets; {_QUOTE_IT}"
+    if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'"):
+        opening, close, what = ("[", "]", "list") if problem.endswith("']'") else ("{", "}", "mapping")
+        return f"the {what} opened with '{opening}' is not closed here: a '{close}' or a ',' is missing"
+    if problem == "found unexpected end of stream" and opened0 is not None:
+        return f"the quoted value opened on line {opened0 + 1} is never closed; add the closing quote"
+    if problem == "did not find expected node content" and line0 >= len(lines):
+        return "the file ends inside '[' or '{': a value and the closing bracket are missing"
+    if problem == "could not find expected ':'" and opened0 is not None:
+        return f"line {opened0 + 1} has no ':' after its key; every entry of a mapping is 'key: value'"
+    if problem == "found undefined alias":
+        return "this alias names no anchor defined above it (write &name before *name)"
+    return None
 
 
 def _depth_bound(content: bytes) -> int:
@@ -858,7 +926,7 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
         try:
             _audit_events(content, limits)
         except yaml.YAMLError as exc:
-            return LoadResult((), (_syntax_error(exc),))
+            return LoadResult((), (_syntax_error(exc, text),))
         audited = True
 
     roots: list[Node] = []
@@ -867,7 +935,7 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
         while loader.check_node():
             roots.append(loader.get_node())
     except yaml.YAMLError as exc:
-        return LoadResult((), (_syntax_error(exc),))
+        return LoadResult((), (_syntax_error(exc, text),))
     finally:
         loader.dispose()
 

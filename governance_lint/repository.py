@@ -32,7 +32,7 @@ from typing import Protocol
 from .cache import Store, run_digest
 from .config import Config
 from .discovery import FileSet, discover, matches, read_file, relative
-from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish
+from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish, held_back
 from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts, MemoryFacts, Overlay, \
     RepositoryIndex, Subject, entity_keys, entity_to_json
 from .loader import load
@@ -289,8 +289,7 @@ class Repository:
         for active in self.plan.repository_rules:
             code = active.rule.code
             rule = active.rule
-            if change is None or rule.reads is None or code not in self.results or (
-                    "glossary" in rule.reads and change.touches(["glossary"])):
+            if change is None or rule.reads is None or code not in self.results:
                 self._run(active, RepositoryIndex(overlay, loader=self._documents))
                 replaced.append(code)
                 continue
@@ -300,6 +299,8 @@ class Repository:
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
+            if change.touches(HINTS & rule.reads):
+                subjects |= {(d.path, d.entity) for d in self.results[code] if d.entity is not None}
             if not subjects:
                 continue  # nothing this rule reads changed: its findings stand
             subjects_checked += len(subjects)
@@ -367,7 +368,7 @@ class Repository:
     def _keep(self, rel: str, sha: str | None, result: FileResult) -> None:
         # the facts live in ``facts``; the per-file result keeps the rest
         self.files[rel] = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
-                                     result.suppressions)
+                                     result.suppressions, unloadable=result.unloadable)
         self._shas[rel] = sha
 
     def _save_all(self) -> None:
@@ -378,7 +379,7 @@ class Repository:
             if sha is None:
                 continue  # unreadable: checked again next time
             full = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
-                              result.suppressions, self.facts.entities(rel))
+                              result.suppressions, self.facts.entities(rel), result.unloadable)
             entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
         self.store.save(entries, self.results, list(self.results), {}, self._ran())
         self.stats.written = True
@@ -411,13 +412,17 @@ class Repository:
     def result(self, reported: Collection[str] | None = None, filters: Sequence[Filter] = ()) -> RunResult:
         """What a ``check`` reports: the findings of ``reported``, filtered and in report order."""
         shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
-        return finish(self.findings(shown), [self.files[p] for p in shown], self.crashes, self.plan, self.config,
-                      filters)
+        found = self.findings(shown)
+        held = held_back(found, self.files.values(), self.source.root, self.plan, self.facts.entities)
+        return finish(found, [self.files[p] for p in shown], self.crashes, self.plan, self.config, filters, held)
 
 
 # -- what a change affects ----------------------------------------------------------------------
 
 IDENTITY = "entities"  # the fact every rule reads: kind, id, name, site, document, active
+#: Facts taken as a whole for did-you-mean hints: when they change, a rule also checks again the
+#: entities it has findings at (a hint is only ever part of a finding).
+HINTS = frozenset({"ids", "glossary"})
 
 
 def fact(entity: Entity, name: str) -> object:
@@ -428,6 +433,8 @@ def fact(entity: Entity, name: str) -> object:
         return entity.value(name), entity.value_site(name)
     if name == "glossary":
         return entity.terms if entity.kind == "Glossary" else ()
+    if name == "ids":
+        return entity.key
     return getattr(entity, name)
 
 
@@ -452,7 +459,7 @@ class EntityChange:
             return {held_by for _, held_by in items(self.was) ^ items(self.now)}  # type: ignore[misc]
         if name == "interfaces":
             return {i.process for i in items(self.was) ^ items(self.now)}  # type: ignore[attr-defined]
-        if name in ("terms", "glossary"):
+        if name in HINTS or name == "terms":
             return set()
         return {k for e in (*self.was, *self.now) for k, role in entity_keys(e) if role == MENTIONS}
 

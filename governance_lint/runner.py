@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .config import Config, find_config, load_config
+from .config import Config, find_config, git_root, load_config
 from .discovery import FileSet, discover
 from .engine import Filter, Plan, RunResult, Selection, make_plan
-from .model import Severity
+from .model import Diagnostic, Severity
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository
 from .suppress import baseline_path, make_filters, write_baseline
@@ -41,6 +41,7 @@ class CheckSettings:
     jobs: int | None = None
     use_cache: bool = True
     quiet: bool = False
+    verbose: bool = False
     color: bool = False
     cwd: Path | None = None
 
@@ -82,8 +83,6 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     files = discover(config, settings.paths, cwd)
     for name in files.missing:
         raise FileNotFoundError(f"{name}: no such file or directory")
-    for name in files.outside:
-        raise FileNotFoundError(f"{name}: is outside the repository root {config.root}")
     baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
     filters = make_filters(config, registry, plan, files.reported, baseline)
     result = run(files, plan, config, filters, jobs=settings.jobs, use_cache=settings.use_cache)
@@ -93,7 +92,8 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         count = write_baseline(cwd / settings.write_baseline, result)
         if not settings.quiet:
             print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
-    _report(settings, config, files, result, stdout)
+    _report(settings, config, files, result, stdout, cwd)
+    _tell_skipped(settings, files, result, cwd, stderr)
     if result.crashes:
         return EXIT_ERROR
     fail_on = settings.fail_on or config.fail_on
@@ -108,15 +108,17 @@ def run(files: FileSet, plan: Plan, config: Config, filters: Sequence[Filter] = 
     return repo.result(files.reported, filters)
 
 
-def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO) -> None:
+def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO,
+            cwd: Path) -> None:
     from .reporters import Report, render
 
     diagnostics = result.diagnostics
     if settings.quiet:
         fail_on = settings.fail_on or config.fail_on
         diagnostics = [d for d in diagnostics if d.severity >= fail_on]
-    report = Report(diagnostics=diagnostics, summary=result.summary, rules=result.rules,
-                    tool_version=__version__, root=str(files.root))
+    base = output_base(settings.format, config, cwd)
+    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=result.summary,
+                    rules=result.rules, tool_version=__version__, root=str(base))
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
@@ -124,6 +126,49 @@ def _report(settings: CheckSettings, config: Config, files: FileSet, result: Run
     with open(tmp, "w", encoding="utf-8") as stream:
         render(settings.format, report, stream, color=False)
     os.replace(tmp, settings.output)
+
+
+def output_base(fmt: str, config: Config, cwd: Path) -> Path:
+    """The folder printed paths are relative to (SPEC §4, Paths in output).
+
+    ``text`` is read by people in a terminal or an editor: relative to the
+    current folder.  ``json``, ``sarif`` and ``github`` are read by CI
+    platforms, which resolve paths from the repository's top: relative to the
+    git work tree's root, or to the config's folder outside git.
+    """
+    if fmt == "text":
+        return cwd
+    return git_root(config.root) or config.root
+
+
+def rebase(diagnostics: Sequence[Diagnostic], root: Path, base: Path) -> list[Diagnostic]:
+    """The diagnostics with their root-relative paths made relative to ``base`` (``/`` separated)."""
+    if os.path.abspath(root) == os.path.abspath(base):
+        return list(diagnostics)
+    moved = {path: shown_path(path, root, base) for path in {d.path for d in diagnostics}}
+    return [replace(d, path=moved[d.path]) for d in diagnostics]
+
+
+def shown_path(path: str, root: Path, base: Path) -> str:
+    """A root-relative path as seen from ``base`` (``../`` when it lies outside)."""
+    return os.path.relpath(os.path.join(root, path), base).replace(os.sep, "/")
+
+
+def _tell_skipped(settings: CheckSettings, files: FileSet, result: RunResult, cwd: Path,
+                  stderr: TextIO) -> None:
+    """``--verbose`` names every skipped file; named paths holding no governance file get one note."""
+    shown = [r for r in result.files if r.path in files.reported]
+    if settings.verbose:
+        for name in files.passed_over:
+            print(f"govlint: skipped {name}: not among the files the config includes", file=stderr)
+        for r in shown:
+            if r.skipped:
+                print(f"govlint: skipped {shown_path(r.path, files.root, cwd)}: not a governance file "
+                      "(never mentions govlint/)", file=stderr)
+    if settings.paths and not settings.quiet and all(r.skipped for r in shown):
+        passed = len(files.passed_over) + sum(r.skipped for r in shown)
+        print(f"govlint: note: the named paths hold no governance file ({passed} skipped"
+              f"{'' if settings.verbose else '; --verbose names them'})", file=stderr)
 
 
 def use_color(stream: TextIO) -> bool:

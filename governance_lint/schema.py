@@ -25,7 +25,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from .model import KINDS, Document, NodePath
+from .model import KINDS, Document, NodePath, closest, did_you_mean, reference_form
 
 Violation = tuple[NodePath, str, bool]
 
@@ -138,10 +138,12 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
     where = _describe(path)
 
     if name == "additionalProperties":
-        allowed = ", ".join(_node(schema, error.schema_path[:-1]).get("properties", {}))
-        suffix = f" (allowed: {allowed})" if allowed else ""
+        properties = list(_node(schema, error.schema_path[:-1]).get("properties", {}))
+        suffix = f" (allowed: {', '.join(properties)})" if properties else ""
         for field in kind.unexpected:
-            yield path + (field,), f"unknown field '{field}' in {where}{suffix}", True
+            close = closest(field, properties)
+            hint = did_you_mean(f"'{close}'" if close else None)
+            yield path + (field,), f"unknown field '{field}' in {where}{hint}{suffix}", True
     elif name == "required":
         subject = f"'{where}'" if path else where
         yield path, f"{subject} is missing required field '{kind.property}'", False
@@ -155,13 +157,16 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
     elif name == "oneOfMultipleValid":
         yield path, f"{where} matches more than one allowed form; keep the fields of one", False
     elif name == "type":
-        yield path, f"expected {_expected_types(kind.types)}, got {_type_of(value)}", False
+        yield path, _type_message(value, kind.types), False
     elif name == "pattern":
         yield path, _pattern_message(value, kind.pattern), False
     elif name == "format":
         yield path, _format_message(value, kind.format), False
     elif name == "enum":
-        yield path, f"{_show(value)} is not one of {', '.join(_plain(o) for o in kind.options)}", False
+        options = [_plain(o) for o in kind.options]
+        close = closest(value, options) if isinstance(value, str) else None
+        hint = did_you_mean(_show(close) if close else None)
+        yield path, f"{_show(value)} is not one of {', '.join(options)}{hint}", False
     elif name == "const":
         yield path, f"{_show(value)} is not {_show(kind.expected_value)}", False
     elif name == "minItems":
@@ -216,16 +221,44 @@ def _pattern_message(value: Any, pattern: str) -> str:
         kinds = match.group(1).split("|")
         noun = " or ".join(kinds)
         expected = " or ".join(f"{k}:<id>" for k in kinds)
-        return f"{_show(value)} is not a valid {noun} reference (expected {expected})"
+        hint = _reference_hint(value, kinds)
+        return f"{_show(value)} is not a valid {noun} reference (expected {expected}){hint}"
     if pattern == _SLUG_PATTERN:
         return (f"{_show(value)} is not a valid id (expected lower-case letters, digits and '-', "
                 "e.g. incident-management)")
     return f"{_show(value)} does not match the pattern {pattern}"
 
 
+def _reference_hint(value: Any, kinds: list[str]) -> str:
+    """``; write person:mrs-davis`` for ``Mrs. Davis`` or ``person:Mrs Davis``: a name's reference form."""
+    if not isinstance(value, str):
+        return ""
+    prefix = value.partition(":")[0].lower()
+    reference = reference_form(prefix if prefix in kinds else kinds[0], value)
+    return f"; write {reference}" if reference else ""
+
+
 def _format_message(value: Any, fmt: str) -> str:
     hint = {"date": " (expected YYYY-MM-DD)", "email": " (expected name@domain)"}.get(fmt, "")
     return f"{_show(value)} is not a valid {fmt}{hint}"
+
+
+# Words YAML 1.1 read as booleans and YAML 1.2 (what govlint reads) keeps as text.
+_YAML11_TRUE = frozenset(("yes", "y", "on"))
+_YAML11_FALSE = frozenset(("no", "n", "off"))
+
+
+def _type_message(value: Any, types: Any) -> str:
+    """``expected …, got …``, and for the YAML 1.2 pitfalls what to write instead."""
+    expected = [types] if isinstance(types, str) else list(types)
+    wanted = _expected_types(expected)
+    if "boolean" in expected and isinstance(value, str) and value.lower() in _YAML11_TRUE | _YAML11_FALSE:
+        word = "true" if value.lower() in _YAML11_TRUE else "false"
+        return f"expected {wanted}, got {_show(value)}, which YAML 1.2 reads as text (not {word}); write {word}"
+    if "string" in expected and isinstance(value, (bool, int, float)):
+        return (f"expected {wanted}, got {_show(value)}, which YAML reads as {_type_of(value)}; "
+                f"quote it: '{_plain(value)}'")
+    return f"expected {wanted}, got {_type_of(value)}"
 
 
 def _expected_types(types: Any) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +163,22 @@ def node_key(entity: str | None, node: str | None) -> str | None:
     return entity or node
 
 
+# A position inside a message: ``people.yaml:12`` (a path, then ``:line`` and maybe ``:column``) or
+# ``line 12``; and the did-you-mean hint, which changes when other files do.
+_POSITION = re.compile(r"(?P<path>[^\s:]*[./][^\s:]*)(?::\d+)+(?=[\s;,)?]|$)|(?P<line>\bline) \d+")
+_DID_YOU_MEAN = re.compile(r" ?\(did you mean [^()]*\?\)")
+
+
+def finding_subject(message: str) -> str:
+    """What a finding is about: its message without positions and without a did-you-mean hint.
+
+    ``person:windi names no Person (did you mean person:windy?)`` and the same
+    finding after lines moved or another person was added have one subject;
+    ``person:wendy names no Person`` has another.
+    """
+    return _DID_YOU_MEAN.sub("", _POSITION.sub(lambda m: m["path"] or m["line"], message))
+
+
 @dataclass(frozen=True, order=True)
 class BaselineEntry:
     path: str
@@ -170,6 +186,9 @@ class BaselineEntry:
     code: str
     name: str = ""
     message: str = ""
+    #: the finding's subject (``finding_subject``); None in baselines written before subjects were
+    #: recorded: such an entry matches any finding of its rule at its node
+    subject: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -177,7 +196,7 @@ class BaselineEntry:
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "path": self.path, "node": self.node,
-                "message": self.message}
+                "message": self.message, "subject": self.subject}
 
 
 def read_baseline(path: Path) -> list[BaselineEntry]:
@@ -192,17 +211,20 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
     entries = []
     for number, entry in enumerate(raw["entries"], 1):
         ok = (isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("path"), str)
-              and isinstance(entry.get("node"), (str, type(None))))
+              and isinstance(entry.get("node"), (str, type(None)))
+              and isinstance(entry.get("subject"), (str, type(None))))
         if not ok:
-            raise BaselineError(f"{path}: entry {number} needs string 'code' and 'path' and a 'node' (string or null)")
-        entries.append(BaselineEntry(entry["path"], entry["node"], entry["code"],
-                                     str(entry.get("name", "")), str(entry.get("message", ""))))
+            raise BaselineError(f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
+                                "and, if it has one, a string 'subject'")
+        entries.append(BaselineEntry(entry["path"], entry["node"], entry["code"], str(entry.get("name", "")),
+                                     str(entry.get("message", "")), entry.get("subject")))
     return entries
 
 
 def write_baseline(path: Path, result: RunResult) -> int:
     """Record the run's findings, one entry each, atomically; returns how many."""
-    entries = sorted(BaselineEntry(d.path, node_key(d.entity, d.node), d.code, d.name, d.message)
+    entries = sorted(BaselineEntry(d.path, node_key(d.entity, d.node), d.code, d.name, d.message,
+                                   finding_subject(d.message))
                      for d in result.diagnostics)
     text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
@@ -217,30 +239,35 @@ def write_baseline(path: Path, result: RunResult) -> int:
 
 
 class BaselineFilter(_Judge):
-    """Hides findings recorded in the baseline; entries that match nothing are stale (unused-suppression)."""
+    """Hides findings recorded in the baseline; entries that match nothing are stale (unused-suppression).
+
+    A finding matches an entry of its rule, file and node whose subject is its
+    own; an entry without a subject (an older baseline) matches whatever the
+    subject.  ``hidden`` counts the findings the last call hid.
+    """
 
     def __init__(self, entries: list[BaselineEntry], config: Config, plan: Plan,
                  reported: frozenset[str] | None) -> None:
         super().__init__(config, plan, reported)
         self.entries = entries
+        self.hidden = 0
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
-        remaining = Counter(e.key for e in self.entries)
+        remaining: dict[tuple[str, str, str | None], list[BaselineEntry]] = {}
+        for entry in self.entries:
+            remaining.setdefault(entry.key, []).append(entry)
         kept = []
         for d in diagnostics:
-            key = (d.code, d.path, node_key(d.entity, d.node))
-            if remaining[key] > 0:
-                remaining[key] -= 1
-            else:
+            candidates = remaining.get((d.code, d.path, node_key(d.entity, d.node)))
+            match = _matching(candidates, d.message) if candidates else None
+            if match is None:
                 kept.append(d)
+            else:
+                candidates.remove(match)  # type: ignore[union-attr]
+        self.hidden = len(diagnostics) - len(kept)
         if self.unused is None:
             return kept
-        stale = []
-        for entry in reversed(self.entries):  # the last of several equal entries are the stale ones
-            if remaining[entry.key] > 0:
-                remaining[entry.key] -= 1
-                if self.shown(entry.path) and self.ran(entry.path, entry.code):
-                    stale.append(entry)
+        stale = [e for left in remaining.values() for e in left if self.shown(e.path) and self.ran(e.path, e.code)]
         return kept + [self._stale(e) for e in sorted(stale)]
 
     def _stale(self, entry: BaselineEntry) -> Diagnostic:
@@ -264,6 +291,13 @@ class BaselineFilter(_Judge):
                 position = doc.position(path)
                 return position.line, position.column, entity, doc.node_name(path) or None
         return 1, 1, None, None
+
+
+def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | None:
+    """The entry a finding with this message matches: one with its subject, else one with none."""
+    subject = finding_subject(message)
+    return (next((e for e in entries if e.subject == subject), None)
+            or next((e for e in entries if e.subject is None), None))
 
 
 def _node_path(doc: Document, node: str) -> NodePath:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from helpers import make_repo
 
 from governance_lint.cli import main
 
@@ -70,13 +71,8 @@ CLOSE_LINE = 20  # "    - id: close"
 
 
 def write_repo(root: Path, files: Mapping[str, str]) -> Path:
-    """Write ``files`` under ``root`` and mark it as a git work tree root."""
-    (root / ".git").mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    """A real git work tree at ``root`` holding ``files`` (untracked: git lists them all the same)."""
+    return make_repo(root, files)
 
 
 def govlint(*args: str) -> tuple[int, dict[str, Any] | None, str]:

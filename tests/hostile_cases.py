@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from governance_lint.discovery import mentions_governance
+
 MEMORY_CAP = 1536 * 1024 * 1024  # address space of each govlint run: 1.5 GiB
 CONFIG = "fail-on: error\n"  # the repository root is the config's folder
 
@@ -143,8 +145,17 @@ def policy(statement: str = "All incidents must be logged.", reviewed: str = "20
     )
 
 
+# Only a file that mentions govlint/ is a governance file (other YAML is skipped unread), so every
+# hazard is written as one: the mark closes a small file (no position moves) and opens a large one
+# (read only as far as the size limit, and reported at 1:1 whatever comes first).
+MARK = b"# a governance file: apiVersion govlint/v1\n"
+LARGE = 1 << 20
+
+
 def _write(root: Path, name: str, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if not mentions_governance(data):
+        data = MARK + data if len(data) > LARGE else data + (b"" if data.endswith(b"\n") else b"\n") + MARK
     (root / name).write_bytes(data)
 
 
@@ -253,7 +264,7 @@ def _configured_depth(root: Path) -> Expected:
 
 def _huge_scalar(root: Path) -> Expected:
     with open(root / "scalar.yaml", "wb") as stream:
-        stream.write(b"a: ")
+        stream.write(MARK + b"a: ")
         chunk = b"x" * (1 << 20)
         stream.writelines(chunk for _ in range(50))
         stream.write(b"\n")

@@ -150,3 +150,63 @@ def test_missing_or_corrupt_baseline_exits_2_naming_the_file(repo: Path, content
 def test_unwritable_baseline_exits_2(repo: Path) -> None:
     code, _, err = govlint("--write-baseline", "no-such-folder/baseline.json")
     assert code == 2 and "no-such-folder/baseline.json" in err and "cannot write baseline" in err
+
+
+# -- subjects: a finding that changes in substance at the same node is reported again -----------
+
+def test_entries_record_the_subject_without_positions(repo: Path) -> None:
+    inactive = PEOPLE.replace("metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org}",
+                              "metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org, active: false}")
+    (repo / "people.yaml").write_text(inactive)
+    govlint("--select", "GOV102", "--write-baseline", "baseline.json")
+    entries = baseline_of(repo / "baseline.json")
+    assert entries and all(e["subject"] for e in entries)
+    first = entries[0]
+    assert "people.yaml:" in str(first["message"]) and "people.yaml:" not in str(first["subject"])
+    assert str(first["subject"]) in str(first["message"]).replace("people.yaml:8", "people.yaml")
+    # windy's document moves down in people.yaml: the messages' positions change, the subjects do not
+    (repo / "people.yaml").write_text("# the people\n\n" + inactive)
+    code, report, _ = govlint("--select", "GOV102", "--baseline", "baseline.json")
+    assert (code, found(report)) == (0, [])
+    assert report is not None and report["summary"]["baseline_hidden"] == len(entries)
+
+
+@pytest.mark.parametrize(("before", "after", "code"), [
+    ("  owner: person:nobody\n", "  owner: person:ghost\n", "GOV005"),
+    ("  owner: [person:mrs-davis, person:windy]\n", "  owner: [person:mrs-davis, person:windy, person:guy]\n",
+     "GOV101"),
+], ids=["another-unresolved-name", "a-third-owner"])
+def test_a_finding_that_changes_in_substance_is_reported_again(repo: Path, before: str, after: str,
+                                                                code: str) -> None:
+    start = PROCESS.replace("  owner: person:mrs-davis\n", before)
+    (repo / "process.yaml").write_text(start)
+    govlint("--select", code, "--write-baseline", "baseline.json")
+    assert [e["code"] for e in baseline_of(repo / "baseline.json")] == [code]
+    (repo / "process.yaml").write_text(PROCESS.replace("  owner: person:mrs-davis\n", after))
+    _, report, _ = govlint("--select", f"{code},GOV006", "--baseline", "baseline.json")
+    assert {f[:2] for f in found(report)} == {(code, "process.yaml"), ("GOV006", "process.yaml")}
+    assert report is not None and report["summary"]["baseline_hidden"] == 0
+
+
+def test_old_baseline_without_subjects_still_matches_by_rule_file_and_node(repo: Path) -> None:
+    govlint("--write-baseline", "baseline.json")
+    old = [{k: v for k, v in e.items() if k != "subject"} | {"message": "worded differently once"}
+           for e in baseline_of(repo / "baseline.json")]
+    (repo / "baseline.json").write_text(json.dumps({"version": 1, "entries": old}))
+    code, report, _ = govlint("--baseline", "baseline.json")
+    assert (code, found(report)) == (0, [])
+    assert report is not None and report["summary"]["baseline_hidden"] == 1
+
+
+def test_summary_line_says_how_many_findings_the_baseline_hid(repo: Path) -> None:
+    import subprocess
+    import sys
+
+    (repo / "process.yaml").write_text(SECOND_FINDING)
+    govlint("--write-baseline", "baseline.json")
+    exe = Path(sys.executable).with_name("govlint")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "governance_lint.cli"]
+    done = subprocess.run([*command, "check", "--no-cache", "--baseline", "baseline.json"], cwd=repo,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["no problems in 2 files (5 documents); 2 findings hidden by the baseline"]

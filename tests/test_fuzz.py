@@ -96,6 +96,8 @@ def test_mutated_governance_files_get_findings_never_a_crash(repo: Path, data: s
         after = digests(repo)
         path.write_bytes(original)
     assert code in (0, 1), stderr.getvalue()
-    assert stderr.getvalue() == ""  # no rule crashed on it
+    # No rule crashed on it; a mutation that removed every mention of govlint/ makes the file other
+    # YAML, skipped with a note.
+    assert [line for line in stderr.getvalue().splitlines() if not line.startswith("govlint: note: ")] == []
     assert "Traceback" not in stdout.getvalue()
     assert after == before  # nothing wrote to the checked files (or any other)

@@ -91,7 +91,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 # -- local plugins that work ------------------------------------------------------
 
-def test_local_python_and_yaml_plugins_run_like_built_in_rules(tmp_path: Path) -> None:
+def test_local_python_and_yaml_plugins_run_like_built_in_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # text output names files relative to the current folder
     config = make_repo(tmp_path, ["plugins/inputs.py", "plugins/versioned.yaml"],
                        {"plugins/inputs.py": python_rule(), "plugins/versioned.yaml": rule_doc()})
     code, out, err = invoke("check", "--config", str(config), "--select", "ACME,GOV101")
@@ -208,7 +209,8 @@ def crashes_on_the_repository(index, ctx):
 '''
 
 
-def test_a_crashing_rule_is_reported_and_the_other_rules_still_run(tmp_path: Path) -> None:
+def test_a_crashing_rule_is_reported_and_the_other_rules_still_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # text output names files relative to the current folder
     config = make_repo(tmp_path, ["crash.py"], {"crash.py": CRASHING})
     code, out, err = invoke("check", "--config", str(config), "--select", "ACME9,GOV101")
     assert code == 2

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import GOVLINT
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean"
@@ -166,8 +167,11 @@ def test_a_process_with_two_owners_fails_the_commit_at_its_owner(with_hooks: Pat
 def test_a_staged_file_named_like_an_option_is_checked(with_hooks: Path, env: dict[str, str]) -> None:
     text = NEW_PROCESS.format(id="access-management", owner="[person:mrs-davis, person:windy]")
     (with_hooks / "-h.yaml").write_text(text, encoding="utf-8")
+    config = with_hooks / ".govlint.yaml"  # the file must be among those the config includes
+    config.write_text(config.read_text(encoding="utf-8").replace('include: ["governance/**/*.yaml"]',
+                                                                 'include: ["governance/**/*.yaml", "-h.yaml"]'))
 
-    done = commit(with_hooks, env, "-h.yaml")
+    done = commit(with_hooks, env, "-h.yaml", ".govlint.yaml")
 
     assert done.returncode == 1, done.stdout
     assert "-h.yaml:6:3: error GOV101 " in done.stdout
@@ -193,3 +197,43 @@ def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Pa
     unresolved = commit(with_hooks, env, rel)
     assert unresolved.returncode == 1, unresolved.stdout
     assert f"{rel}:6:10: error GOV005 " in unresolved.stdout
+
+
+# Other people's YAML beside the governance folder: a Helm template (not YAML until rendered), a
+# Kubernetes manifest with a duplicate key, and an Ansible playbook with a tab in its indentation.
+OTHER_YAML = {
+    "chart/templates/service.yaml": ("apiVersion: v1\nkind: Service\nmetadata:\n"
+                                     "  name: {{ include \"app.fullname\" . }}\n"
+                                     "  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\n"),
+    "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  name: web-2\n",
+    "ansible/site.yml": "- hosts: all\n  tasks:\n    - name: install\n\t  apt: name=nginx\n",
+}
+BROKEN_POLICY = ("apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: broken}\n"
+                 "spec:\n  statement: incidents are logged: always\n")
+
+
+def test_a_mixed_repository_fails_only_on_its_broken_governance_file(with_hooks: Path, env: dict[str, str]) -> None:
+    config = with_hooks / ".govlint.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('include: ["governance/**/*.yaml"]',
+                                                                 'include: ["governance/**"]'))
+    broken = "governance/policies/broken.yaml"
+    for rel, text in {**OTHER_YAML, broken: BROKEN_POLICY}.items():
+        (with_hooks / rel).parent.mkdir(parents=True, exist_ok=True)
+        (with_hooks / rel).write_text(text, encoding="utf-8")
+    staged = [".govlint.yaml", *OTHER_YAML, broken]
+
+    done = commit(with_hooks, env, *staged)
+
+    assert done.returncode == 1, done.stdout
+    found = re.findall(r"^(\S+):(\d+):(\d+): error (GOV\d+) ", done.stdout, re.MULTILINE)
+    assert found == [(broken, "5", "34", "GOV001")]
+    # The same answer from `govlint check` handed the files by name.
+    named = sh(GOVLINT, "check", *OTHER_YAML, broken, cwd=with_hooks, env=env, check=False)
+    assert named.returncode == 1 and re.findall(r"^(\S+):\d+:\d+: ", named.stdout, re.MULTILINE) == [broken]
+
+    sh("git", "rm", "-q", "--cached", broken, cwd=with_hooks, env=env)
+    (with_hooks / broken).unlink()
+    passing = commit(with_hooks, env, *staged[:-1])
+
+    assert passing.returncode == 0, passing.stdout
+    assert re.search(r"^govlint\.+Passed$", passing.stdout, re.MULTILINE), passing.stdout

@@ -117,6 +117,15 @@ def test_text_lines_and_summary() -> None:
     (Summary(files=0, documents=0), "no problems in 0 files (0 documents)"),
     (Summary(files=3, documents=5, warnings=2, infos=4, files_with_findings=1),
      "2 warnings, 4 infos in 1 of 3 files (5 documents)"),
+    (Summary(files=30, documents=40, errors=1, files_with_findings=1, held_back=28, fix_first="people.yaml"),
+     ("1 error in 1 of 30 files (40 documents); 28 unresolved references held back until people.yaml loads: "
+      "fix it first")),
+    (Summary(files=2, documents=2, baseline_hidden=1),
+     "no problems in 2 files (2 documents); 1 finding hidden by the baseline"),
+    (Summary(files=2, documents=2, errors=1, files_with_findings=1, held_back=1, fix_first="a.yaml",
+             baseline_hidden=3),
+     ("1 error in 1 of 2 files (2 documents); 1 unresolved reference held back until a.yaml loads: "
+      "fix it first; 3 findings hidden by the baseline")),
 ])
 def test_summary_line_wording(summary: Summary, line: str) -> None:
     assert summary_line(summary) == line
@@ -224,7 +233,7 @@ def test_json_structure() -> None:
     assert list(data) == ["version", "summary", "diagnostics"]
     assert data["version"] == 1
     assert data["summary"] == {"files": 14, "documents": 41, "skipped": 2, "errors": 1, "warnings": 1,
-                               "infos": 1}
+                               "infos": 1, "held_back": 0, "fix_first": None, "baseline_hidden": 0}
     assert data["diagnostics"][0] == {
         "code": "GOV101", "name": "single-owner", "severity": "error",
         "message": "process 'incident-management' has no owner", "path": "processes/incident.yaml",
@@ -245,7 +254,8 @@ def test_json_keeps_full_message_but_no_raw_controls() -> None:
 def test_json_empty_run() -> None:
     data = json.loads(rendered("json", make_report((), Summary())))
     assert data == {"version": 1, "diagnostics": [],
-                    "summary": dict.fromkeys(("files", "documents", "skipped", "errors", "warnings", "infos"), 0)}
+                    "summary": {**dict.fromkeys(("files", "documents", "skipped", "errors", "warnings", "infos",
+                                                 "held_back", "baseline_hidden"), 0), "fix_first": None}}
 
 
 # --- sarif --------------------------------------------------------------------------------------

@@ -97,11 +97,19 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         (root / process(6).replace(".yaml", "-copy.yaml")).unlink()
         (root / process(8)).unlink()  # its interface partners lose their counterpart
 
+    def person_close_to_the_unresolved_owner() -> None:
+        owner = next(line for line in (root / process(1)).read_text().splitlines() if line.startswith("  owner:"))
+        ident = owner.split("person:", 1)[1].strip()
+        (root / "governance" / "people" / "late.yaml").write_text(
+            f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {ident[:-1]}x}}\n"
+            "spec: {email: late@example.org}\n")
+
     return [
         ("an unresolved owner", lambda: edit(root, process(1), "  owner: person:", "  owner: person:nobody-")),
         ("an inactive person", lambda: edit(root, PEOPLE, "  email: person-00000@example.org",
                                             "  email: person-00000@example.org\n  active: false")),
         ("lines shift in a people file", lambda: edit(root, PEOPLE, "apiVersion", "# a comment\napiVersion")),
+        ("a person whose id is close to the unresolved owner's", person_close_to_the_unresolved_owner),
         ("a renamed process file", rename),
         ("a deleted glossary", delete_glossary),
         ("a glossary back, one term redefined", restore_glossary_redefined),

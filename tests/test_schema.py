@@ -272,15 +272,29 @@ def test_violations_are_sorted_by_path(schemas: SchemaSet) -> None:
 
 @pytest.mark.parametrize("data, message", [
     (_set("Process", ("spec", "onwer"), "person:a"),
-     "unknown field 'onwer' in spec (allowed: purpose, owner, managers, administrator, practitioners, "
-     "escalation, policies, terms, activities, csfs, kpis, interfaces)"),
+     ("unknown field 'onwer' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
     (_set("Process", ("spec", "purpose"), _DELETE), "'spec' is missing required field 'purpose'"),
     (_set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
-     "'person:Windy' is not a valid person reference (expected person:<id>)"),
+     "'person:Windy' is not a valid person reference (expected person:<id>); write person:windy"),
+    (_set("Process", ("spec", "owner"), "Mrs. Davis"),
+     "'Mrs. Davis' is not a valid person reference (expected person:<id>); write person:mrs-davis"),
+    (_set("Process", ("spec", "Owner"), "person:a"),
+     ("unknown field 'Owner' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
+    (_set("Person", ("spec", "active"), "no"),
+     "expected true or false, got 'no', which YAML 1.2 reads as text (not false); write false"),
+    (_set("Person", ("spec", "active"), "Yes"),
+     "expected true or false, got 'Yes', which YAML 1.2 reads as text (not true); write true"),
+    (_set("Process", ("metadata", "version"), 1.0),
+     "expected a string, got 1.0, which YAML reads as a number; quote it: '1.0'"),
+    (_set("Policy", ("spec", "category"), "proces"),
+     "'proces' is not one of process, it, hr, legal, security, other (did you mean 'process'?)"),
     (_set("Process", ("spec", "escalation"), "person:windy"), "expected a list, got a string"),
     (_set("Policy", ("metadata", "lastReviewed"), "2023-02-30"),
      "'2023-02-30' is not a valid date (expected YYYY-MM-DD)"),
     (_set("Rule", ("spec", "severity"), "sometimes"), "'sometimes' is not one of error, warning, info"),
+    (_set("Rule", ("spec", "severity"), "eror"), "'eror' is not one of error, warning, info (did you mean 'error'?)"),
 ])
 def test_messages_are_worded_for_people(schemas: SchemaSet, data: dict[str, Any], message: str) -> None:
     assert [m for _p, m, _k in schemas.check(_doc(data))] == [message]

@@ -8,14 +8,17 @@ over the whole repository.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from governance_lint.cli import main
+from governance_lint.config import git_root
 
 FAILING = Path(__file__).resolve().parent.parent / "examples" / "failing"
+BASE = git_root(FAILING) or FAILING
 
 
 def findings(*paths: str) -> set[tuple[str, int, int, str]]:
@@ -24,7 +27,9 @@ def findings(*paths: str) -> set[tuple[str, int, int, str]]:
         catch_exceptions=False,
     )
     assert result.exit_code in (0, 1), result.stderr
-    return {(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]}
+    # JSON paths are relative to the git work tree's root: made relative to the example again here.
+    return {(Path(os.path.relpath(BASE / d["path"], FAILING)).as_posix(), d["line"], d["column"], d["code"])
+            for d in json.loads(result.stdout)["diagnostics"]}
 
 
 WHOLE = findings()

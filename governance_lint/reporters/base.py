@@ -39,7 +39,7 @@ class Report:
     summary: Summary
     rules: Sequence[Rule]  # the rules that ran
     tool_version: str
-    root: str  # absolute repository root; paths in diagnostics are relative to it
+    root: str  # absolute folder the diagnostics' paths are relative to (SPEC §4, Paths in output)
 
 
 def escape_char(char: str) -> str:
@@ -82,7 +82,10 @@ def summary_line(summary: Summary) -> str:
     """``3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)``.
 
     Severities with no finding are left out, as is ``0 skipped``; a clean run
-    reads ``no problems in 14 files (41 documents)``.
+    reads ``no problems in 14 files (41 documents)``.  References held back
+    while a file does not load, and findings the baseline hid, are added when
+    there are any: ``; 28 unresolved references held back until people.yaml
+    loads: fix it first; 3 findings hidden by the baseline``.
     """
     counts = [
         plural_label(count, word)
@@ -94,8 +97,15 @@ def summary_line(summary: Summary) -> str:
         details += f", {summary.skipped} skipped"
     files = plural_label(summary.files, "file")
     if not counts:
-        return f"no problems in {files} ({details})"
-    return f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
+        line = f"no problems in {files} ({details})"
+    else:
+        line = f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
+    if summary.held_back:
+        line += (f"; {plural_label(summary.held_back, 'unresolved reference')} held back until "
+                 f"{safe_text(summary.fix_first or '?', limit=None)} loads: fix it first")
+    if summary.baseline_hidden:
+        line += f"; {plural_label(summary.baseline_hidden, 'finding')} hidden by the baseline"
+    return line
 
 
 def write_json(value: object, stream: TextIO) -> None:

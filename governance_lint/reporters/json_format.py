@@ -10,8 +10,9 @@ from .base import Report, write_json
 VERSION = 1
 
 
-def summary_dict(summary: Summary) -> dict[str, int]:
-    # Exactly the keys SPEC §5 promises; files_with_findings is for the text line only.
+def summary_dict(summary: Summary) -> dict[str, int | str | None]:
+    # The keys SPEC §5 promises, then what §4 adds (held-back references, findings the baseline
+    # hid); files_with_findings is for the text line only.
     return {
         "files": summary.files,
         "documents": summary.documents,
@@ -19,6 +20,9 @@ def summary_dict(summary: Summary) -> dict[str, int]:
         "errors": summary.errors,
         "warnings": summary.warnings,
         "infos": summary.infos,
+        "held_back": summary.held_back,
+        "fix_first": summary.fix_first,
+        "baseline_hidden": summary.baseline_hidden,
     }
 
 

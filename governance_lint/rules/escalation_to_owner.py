@@ -3,8 +3,9 @@
 A Process or Practice has an escalation path (`escalation`, an ordered
 list of persons or teams), and its last step is the owner. A missing or
 empty path is reported at `spec.escalation` (or at `spec` when it is
-missing); a path ending elsewhere at its last step. Only documents with
-exactly one owner are checked: single-owner reports the others.
+missing); a path ending elsewhere at its last step. Only documents whose
+owner single-owner accepts (exactly one, a `person:` reference) are
+checked: single-owner reports the others.
 
 ## Why it matters
 Process managers follow the escalation path when they cannot resolve
@@ -38,29 +39,20 @@ spec:
 None.
 """
 
-from typing import Any
-
 from governance_lint.api import Document, DocumentContext, Severity, document_rule
 from governance_lint.model import NodePath
-from governance_lint.rules._subject import subject
+from governance_lint.rules._subject import accountable_owner, subject
 
 REASON = "escalations end with the process's accountable owner"
-
-
-def _single_owner(owner: Any) -> str | None:
-    """The owner when there is exactly one (a string, or a list of one string)."""
-    if isinstance(owner, list) and len(owner) == 1:
-        owner = owner[0]
-    return owner if isinstance(owner, str) and owner.strip() else None
 
 
 @document_rule(code="GOV701", name="escalation-to-owner", severity=Severity.WARNING,
                kinds=["Process", "Practice"],
                summary="the escalation path is missing, or does not end at the owner")
 def escalation_to_owner(doc: Document, ctx: DocumentContext) -> None:
-    owner = _single_owner(doc.spec.get("owner"))
+    owner = accountable_owner(doc)
     if owner is None:
-        return
+        return  # single-owner reports the owner; the path is judged once there is one
     what = subject(doc)
     escalation = doc.spec.get("escalation")
     if escalation is not None and not isinstance(escalation, (str, list)):

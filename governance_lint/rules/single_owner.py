@@ -2,6 +2,9 @@
 ## What it checks
 A Process, Practice or Service has exactly one owner, and that owner is a
 person (`owner: person:<id>`): not missing, not a list of several, not a team.
+An owner written as a name (`owner: Mrs. Davis`) is told its reference form
+(`person:mrs-davis`) and the Person it probably means: one whose name is
+that name, else the closest id.
 
 ## Why it matters
 The owner is *accountable* for the process: defines it, improves it, answers
@@ -33,28 +36,92 @@ spec:
 None.
 """
 
-from governance_lint.api import Document, DocumentContext, Severity, document_rule
-from governance_lint.rules._subject import subject
+from typing import Any
+
+from governance_lint.api import (
+    Document,
+    DocumentContext,
+    Entity,
+    RepositoryContext,
+    RepositoryIndex,
+    Rule,
+    Severity,
+)
+from governance_lint.model import REFERENCE_RE, Vocabulary, did_you_mean, reference_form, term_slug
+from governance_lint.rules._subject import owners, subject
 
 REASON = "a {kind} has exactly one accountable owner"
+KINDS = ("Process", "Practice", "Service")
 
 
-@document_rule(code="GOV101", name="single-owner", severity=Severity.ERROR,
-               kinds=["Process", "Practice", "Service"],
-               summary="a Process, Practice or Service has no owner, several owners, or a non-person owner")
-def single_owner(doc: Document, ctx: DocumentContext) -> None:
+def _check_document(doc: Document, ctx: DocumentContext) -> None:
     kind = (doc.kind or "process").lower()
     what = subject(doc)
     reason = REASON.format(kind=kind)
-    owner = doc.spec.get("owner")
-    if isinstance(owner, list):
-        owners = [o for o in owner if o not in (None, "")]
-        if len(owners) > 1:
-            names = ", ".join(str(o) for o in owners)
-            ctx.report(("spec", "owner"), f"{what} has {len(owners)} owners ({names}); {reason}")
-            return
-        owner = owners[0] if owners else None
-    if owner is None or owner == "":
+    found = owners(doc)
+    if len(found) > 1:
+        names = ", ".join(str(o) for o in found)
+        ctx.report(("spec", "owner"), f"{what} has {len(found)} owners ({names}); {reason}")
+        return
+    if not found:
         ctx.report(("spec", "owner"), f"{what} has no owner; {reason}", key=True)
-    elif not (isinstance(owner, str) and owner.startswith("person:")):
+        return
+    owner = found[0]
+    if isinstance(owner, str) and owner.startswith("person:"):
+        return
+    reference = _name_reference(owner)
+    if reference is None:
         ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")
+    elif doc.id is None:  # not in the repository index: the reference form without a look-up
+        ctx.report(("spec", "owner"), _name_message(what, owner, reference, ""))
+    # else: the repository check words it, with the Person the name probably means
+
+
+def _name_reference(owner: Any) -> str | None:
+    """``person:mrs-davis`` when the owner is a name (``Mrs. Davis``), not a reference; else None."""
+    if not isinstance(owner, str) or REFERENCE_RE.match(owner):
+        return None
+    return reference_form("person", owner)
+
+
+def _name_message(what: str, owner: str, reference: str, hint: str) -> str:
+    return f"the owner of {what} is {owner!r}, a name, not a reference to a person; write {reference}{hint}"
+
+
+def _check_names(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    """Owners written as names: the reference form, and the Person it probably means."""
+    people: list[Entity] = []
+    vocabulary: Vocabulary | None = None
+    for entity in index.of_kind(*KINDS):
+        if not index.is_reported(entity) or any(_is_owner(ref.site.node) for ref in entity.references):
+            continue  # only an entity whose owner is no reference is loaded again
+        doc = index.document(entity)
+        found = owners(doc) if doc is not None else []
+        reference = _name_reference(found[0]) if len(found) == 1 else None
+        if doc is None or reference is None:
+            continue
+        if vocabulary is None:
+            people = list(index.of_kind("Person"))
+            vocabulary = Vocabulary(e.id for e in people)
+        slug = reference.removeprefix("person:")
+        by_name = next((p.id for p in people if p.name and term_slug(p.name) == slug), None)
+        close = by_name or vocabulary.closest(slug)
+        hint = did_you_mean(f"person:{close}" if close and f"person:{close}" != reference else None)
+        ctx.report_at(doc, ("spec", "owner"), _name_message(subject(doc), found[0], reference, hint))
+
+
+def _is_owner(node: str | None) -> bool:
+    return node is not None and (node == "spec/owner" or node.startswith("spec/owner/"))
+
+
+single_owner = Rule(
+    code="GOV101",
+    name="single-owner",
+    severity=Severity.ERROR,
+    summary="a Process, Practice or Service has no owner, several owners, or a non-person owner",
+    doc=__doc__ or "",
+    kinds=frozenset(KINDS),
+    repo=True,
+    check=_check_document,
+    check_repository=_check_names,
+)

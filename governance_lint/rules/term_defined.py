@@ -55,23 +55,21 @@ spec:
 None.
 """
 
-import difflib
-
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import RepositoryContext, RepositoryIndex, Role, Severity, repository_rule
 from governance_lint.index import Term
-from governance_lint.model import term_slug
+from governance_lint.model import Vocabulary, term_slug
 
 REASON = "a process's taxonomy refers to terms the Glossary defines"
 
 
-def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term]) -> str:
+def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: Vocabulary) -> str:
     """Where the reader should look instead: the slug, a close Glossary term, a local definition."""
     slug = term_slug(ident)
     if slug in glossary and slug != ident:
         return f" (term ids are slugs: term:{slug})"
-    close = difflib.get_close_matches(slug, list(glossary), n=1, cutoff=0.75)
+    close = slugs.closest(slug)
     if close:
-        term = glossary[close[0]]
+        term = glossary[close]
         return f" (did you mean term:{term.slug}, {term.term!r} at {term.site}?)"
     if slug in local:
         return f" (it is defined locally at {local[slug].site}, not in a Glossary)"
@@ -79,14 +77,16 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term]) -> str:
 
 
 @repository_rule(code="GOV402", name="term-defined", severity=Severity.ERROR,
-                 summary="a term: reference names no Glossary term", reads=["references", "terms", "glossary"])
+                 summary="a term: reference names no Glossary term", reads=["references", "terms", "glossary"],
+                 role=Role.UNRESOLVED)
 def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     glossary: dict[str, Term] = {}
     for term in index.glossary():  # path order: the first of a slug wins
         glossary.setdefault(term.slug, term)
+    slugs = Vocabulary(glossary, cutoff=0.75)
     for ref in index.references(kinds=("term",), unless=lambda target: target.partition(":")[2] in glossary):
         if ref.id not in glossary:
             slug = term_slug(ref.id)
             first_local = next((t for t in index.terms(slug=slug) if not t.glossary), None)
-            hint = _hint(ref.id, glossary, {slug: first_local} if first_local else {})
+            hint = _hint(ref.id, glossary, {slug: first_local} if first_local else {}, slugs)
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")

@@ -38,6 +38,9 @@ PROCESS = HEAD + "  owner: person:mrs-davis\n"
                      id="several-owners-left-to-gov101"),
         pytest.param(HEAD + "  escalation: [person:windy]\n", [], id="no-owner-left-to-gov101"),
         pytest.param(HEAD + "  owner: 42\n", [], id="non-string-owner"),
+        pytest.param(HEAD + "  owner: Mrs. Davis\n  escalation: [person:windy]\n", [], id="name-owner-left-to-gov101"),
+        pytest.param(HEAD + "  owner: team:service-desk\n  escalation: [person:windy]\n", [],
+                     id="team-owner-left-to-gov101"),
         pytest.param(PROCESS.replace("kind: Process", "kind: Practice"), [("GOV701", 4, 1)], id="practice"),
         pytest.param("apiVersion: govlint/v1\nkind: Service\nmetadata: {id: email}\n"
                      "spec: {owner: person:tamika, description: Mail}\n", [], id="service-not-checked"),
@@ -50,3 +53,10 @@ def test_escalation_to_owner(yaml: str, expected: list[tuple[str, int, int]]) ->
 def test_message_names_last_step_and_owner() -> None:
     (found,) = lint(PROCESS + "  escalation: [person:windy]\n", select=["escalation-to-owner"])
     assert "ends at person:windy, not at its owner person:mrs-davis" in found.message
+
+
+@pytest.mark.parametrize("owner", ["Mrs. Davis", "team:service-desk", "[person:a, person:b]"])
+def test_one_finding_when_the_owner_is_wrong(owner: str) -> None:
+    """The escalation rule needs an owner to compare with: single-owner's finding is the only one."""
+    found = lint(HEAD + f"  owner: {owner}\n  escalation: [person:windy]\n", select=["GOV101", "GOV701"])
+    assert [d.code for d in found] == ["GOV101"]

@@ -51,3 +51,14 @@ def test_another_kind_with_the_id_is_no_policy() -> None:
                  select=["policy-defined"])
     assert [(d.path, d.line, d.column) for d in found] == [("p.yaml", 7, 14)]
     assert "policy:all-incidents-logged" in found[0].message and "no Policy" in found[0].message
+
+
+@pytest.mark.parametrize(("spec", "position", "hint"), [
+    pytest.param("  policies: [policy:all-incident-logged]\n", (7, 14), "(did you mean policy:all-incidents-logged?)",
+                 id="near-miss"),
+    pytest.param("  policies: [policy:no-pets-at-work]\n", (7, 14), None, id="nothing-close"),
+])
+def test_did_you_mean(spec: str, position: tuple[int, int], hint: str | None) -> None:
+    (found,) = lint({"policies.yaml": POLICY, "p.yaml": PROCESS + spec}, select=["GOV301"])
+    assert (found.code, found.line, found.column) == ("GOV301", *position)
+    assert (hint in found.message) if hint else ("did you mean" not in found.message)

@@ -79,3 +79,28 @@ def test_other_schema_findings_stay_beside_single_owner() -> None:
 def test_messages_are_worded_for_a_person(text: str, words: list[str]) -> None:
     (found,) = lint(text, select=["GOV002"])
     assert all(w in found.message for w in words), found.message
+
+
+PERSON = "apiVersion: govlint/v1\nkind: Person\nmetadata:\n  id: windy\nspec:\n  email: windy@example.org\n"
+
+
+# Each message helps fix the file: a did-you-mean for unknown fields and values, plain words for the
+# YAML 1.2 pitfalls.
+@pytest.mark.parametrize(("text", "position", "words"), [
+    pytest.param(PROCESS.replace("  owner:", "  Owner:"), (8, 3), "unknown field 'Owner' in spec (did you mean 'owner'?)",
+                 id="unknown-field-did-you-mean"),
+    pytest.param(PROCESS + "  purpse: x\n", (9, 3), "(did you mean 'purpose'?)", id="misspelt-field"),
+    pytest.param(PERSON + "  active: no\n", (7, 11), "'no', which YAML 1.2 reads as text (not false); write false",
+                 id="active-no"),
+    pytest.param(PERSON + "  active: on\n", (7, 11), "write true", id="active-on"),
+    pytest.param(PERSON.replace("  id: windy\n", "  id: windy\n  version: 1.0\n"), (5, 12),
+                 "1.0, which YAML reads as a number; quote it: '1.0'", id="version-number"),
+    pytest.param("apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: p}\nspec:\n  statement: x\n"
+                 "  category: proces\n", (6, 13), "(did you mean 'process'?)", id="enum-did-you-mean"),
+    pytest.param(PROCESS.replace("owner: person:mrs-davis", "administrator: Mrs. Davis\n  owner: person:mrs-davis"),
+                 (8, 18), "write person:mrs-davis", id="name-written-for-a-reference"),
+])
+def test_messages_help_fix_the_file(text: str, position: tuple[int, int], words: str) -> None:
+    (found,) = lint(text, select=["GOV002"])
+    assert (found.code, found.line, found.column) == ("GOV002", *position)
+    assert words in found.message

@@ -54,7 +54,38 @@ def test_kinds(text: str, expected: list[tuple[str, int, int]]) -> None:
                                           "exactly one accountable owner"], id="several"),
     pytest.param("team:service-desk", ["'team:service-desk', not a person"], id="team"),
     pytest.param("''", ["has no owner"], id="none"),
+    pytest.param("Mrs. Davis", ["'Mrs. Davis', a name, not a reference to a person; write person:mrs-davis"],
+                 id="a-name-gets-its-reference-form"),
+    pytest.param("mrs-davis", ["write person:mrs-davis"], id="an-id-without-its-kind"),
 ])
 def test_message_gives_the_governance_reason(owner: str, words: list[str]) -> None:
     (found,) = lint(HEAD + f"  owner: {owner}\n", select=["single-owner"])
     assert all(w in found.message for w in words), found.message
+
+
+PEOPLE = """\
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: davis, name: Mrs. Davis}
+spec: {email: davis@example.org}
+---
+apiVersion: govlint/v1
+kind: Person
+metadata: {id: windy}
+spec: {email: windy@example.org}
+"""
+
+
+@pytest.mark.parametrize(("owner", "words", "hint"), [
+    pytest.param("Mrs. Davis", "write person:mrs-davis", "(did you mean person:davis?)",
+                 id="by-the-person-s-name"),
+    pytest.param("Windi", "write person:windi", "(did you mean person:windy?)", id="by-the-closest-id"),
+    pytest.param("windy", "write person:windy", None, id="the-reference-form-exists"),
+    pytest.param("Zebedee", "write person:zebedee", None, id="nobody-close"),
+])
+def test_an_owner_written_as_a_name_gets_the_person_it_means(owner: str, words: str,
+                                                             hint: str | None) -> None:
+    (found,) = lint({"people.yaml": PEOPLE, "p.yaml": HEAD + f"  owner: {owner}\n"}, select=["GOV101"])
+    assert (found.code, found.path, found.line, found.column) == ("GOV101", "p.yaml", 6, 10)
+    assert words in found.message
+    assert (hint in found.message) if hint else ("did you mean" not in found.message)

@@ -29,6 +29,15 @@ PERSON = "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: windy}\nspec: {em
     pytest.param("name: ci\non: push\njobs: {}\n", [], id="non-governance-yaml-skipped"),
     pytest.param("apiVersion: apps/v1\nkind: Deployment\n", [], id="kubernetes-skipped"),
     pytest.param("- 1\n- 2\n---\n42\n", [], id="non-governance-documents-skipped"),
+    # Near misses: governance gone wrong in a file that would otherwise be skipped.
+    pytest.param("# people\napiVersion: govlnt/v1\nkind: Person\nmetadata: {id: ann}\n", [("GOV003", 2, 1)],
+                 id="near-miss-version"),
+    pytest.param("apiversion: govlint/v1\nkind: Process\n", [("GOV003", 1, 1)], id="near-miss-key"),
+    pytest.param("kind: Process\nmetadata: {id: im}\nspec: {}\n", [("GOV003", 1, 1)], id="near-miss-no-apiversion"),
+    pytest.param("kind: team\nspec: {members: []}\n", [("GOV003", 1, 1)], id="near-miss-lower-case-kind"),
+    pytest.param("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n", [], id="kubernetes-service-skipped"),
+    pytest.param("kind: Service\nname: web\n", [], id="kind-alone-is-not-governance"),
+    pytest.param("version: 2\nkind: Rule\nname: x\n", [], id="version-is-not-apiversion"),
 ])
 def test_unknown_document(text: str, expected: list[tuple[str, int, int]]) -> None:
     assert positions(lint(text, select=["GOV003"])) == expected
@@ -45,6 +54,12 @@ def test_unknown_document(text: str, expected: list[tuple[str, int, int]]) -> No
                  id="no-suggestion-for-a-list"),
     pytest.param("- a\n", ["a list"], ["list'>"], id="list-document"),
     pytest.param("text\n", ["a single value"], ["str"], id="scalar-document"),
+    pytest.param("apiversion: govlint/v1\nkind: Person\n", ["'apiversion'", "did you mean 'apiVersion: govlint/v1'?"],
+                 [], id="misspelled-key"),
+    pytest.param("apiVersion: govlnt/v1\nkind: Person\n", ["'govlnt/v1'", "did you mean 'govlint/v1'?"], [],
+                 id="misspelled-version"),
+    pytest.param("kind: Person\nmetadata: {id: ann}\n", ["did you mean to add 'apiVersion: govlint/v1'?"], [],
+                 id="missing-apiversion-did-you-mean"),
 ])
 def test_message(document: str, words: list[str], absent: list[str]) -> None:
     (found,) = lint(PERSON + document, select=["GOV003"])

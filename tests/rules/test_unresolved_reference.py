@@ -57,3 +57,28 @@ def test_message_names_the_reference_and_kind() -> None:
     (found,) = lint({"p.yaml": PROCESS + "  interfaces:\n    - process: process:problem-management\n",
                      "people.yaml": PEOPLE}, select=["unresolved-reference"])
     assert "process:problem-management names no Process" in found.message
+
+
+@pytest.mark.parametrize(("spec", "position", "hint"), [
+    pytest.param("  administrator: person:windi\n", (7, 18), "(did you mean person:windy?)", id="person"),
+    pytest.param("  practitioners: [team:servce-desk]\n", (7, 19), "(did you mean team:service-desk?)", id="team"),
+    pytest.param("  practitioners: [team:windy]\n", (7, 19), "(did you mean person:windy?)", id="team-for-a-person"),
+    pytest.param("  administrator: person:service-desk\n", (7, 18), "(did you mean team:service-desk?)",
+                 id="person-for-a-team"),
+    pytest.param("  administrator: person:zebedee\n", (7, 18), None, id="nothing-close"),
+])
+def test_did_you_mean(spec: str, position: tuple[int, int], hint: str | None) -> None:
+    (found,) = lint({"people.yaml": PEOPLE, "p.yaml": PROCESS + spec}, select=["GOV005"])
+    assert (found.code, found.line, found.column) == ("GOV005", *position)
+    assert (hint in found.message) if hint else ("did you mean" not in found.message)
+
+
+@pytest.mark.parametrize(("owner", "codes"), [
+    pytest.param("team:ghost", ["GOV101"], id="team-owner-is-single-owner-s-finding"),
+    pytest.param("[person:windy, team:ghost]", ["GOV101"], id="several-owners"),
+    pytest.param("person:ghost", ["GOV005"], id="person-owner-that-does-not-exist"),
+])
+def test_an_owner_that_is_no_person_is_one_finding(owner: str, codes: list[str]) -> None:
+    process = PROCESS.replace("  owner: person:windy\n", f"  owner: {owner}\n")
+    found = lint({"people.yaml": PEOPLE, "p.yaml": process}, select=["GOV005", "GOV101"])
+    assert [d.code for d in found] == codes
