@@ -31,7 +31,7 @@ from typing import Protocol
 
 from .cache import Store, run_digest
 from .config import Config
-from .discovery import FileSet, discover, matches, read_file, relative
+from .discovery import FileSet, discover, read_file, relative, selected
 from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish, held_back
 from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts, MemoryFacts, Overlay, \
     RepositoryIndex, Subject, entity_keys, entity_to_json
@@ -76,7 +76,7 @@ class WorkTree:
         if rel in self._paths:
             return True
         present = (os.path.lexists(os.path.join(self.root, rel)) and rel != self._own_config
-                   and matches(rel, self.config.include) and not matches(rel, self.config.exclude))
+                   and selected(self.config, rel))
         if present:
             self._paths.add(rel)
         return present
@@ -578,7 +578,7 @@ def git_differences(config: Config, rev: str, worktree_paths: Iterable[str]) -> 
     own_config = relative(root, config.path) if config.path else None
 
     def included(rel: str) -> bool:
-        return rel != own_config and matches(rel, config.include) and not matches(rel, config.exclude)
+        return rel != own_config and selected(config, rel)
 
     _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     listed = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", ".")
