@@ -1,8 +1,8 @@
 """JSON Schema validation of governance documents, mapped to node paths.
 
 Messages come from **jsonschema-rs** alone.  It is about 100x faster than
-python ``jsonschema`` (see MEASUREMENTS.md), it imports in a fraction of the
-time, and its errors carry structured kinds (``Required.property``,
+python ``jsonschema`` (the README's dependency table), it imports in a fraction
+of the time, and its errors carry structured kinds (``Required.property``,
 ``AdditionalProperties.unexpected``, ``OneOfNotValid.context`` with every
 branch's errors) plus an absolute ``schema_path``, which is all we need to
 word messages ourselves.  Valid documents, the common case, cost one
