@@ -128,21 +128,17 @@ def _declared(check: Any) -> Any:
 
 
 class StoredFile(NamedTuple):
-    """A file as the store last saw it; ``result`` holds everything but its facts."""
+    """A file as the store last saw it; ``result`` holds everything but its facts.
+
+    As git's index does, the signature trusted to skip reading the file is taken
+    before it was read; a file changed within ``RACY_NS`` of that read could keep
+    its signature, so it is read again (``repository._signatures``).
+    """
 
     sha: str
     signature: str | None  # size, times and inode when it was read, as text
     read_ns: int
     result: FileResult
-
-    def unchanged(self, signature: list[int] | None) -> bool:
-        """Known unchanged without reading: same size, times and inode as when it was read, and not racy.
-
-        As git's index does: a file changed in the same clock tick as it was read
-        could keep its signature, so such an entry is read again.
-        """
-        return (signature is not None and signature[1] < self.read_ns - RACY_NS
-                and _signature(signature) == self.signature)
 
 
 _SCHEMA = """

@@ -22,14 +22,15 @@ the few files the edit can affect.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .cache import Store, run_digest
+from .cache import RACY_NS, Store, StoredFile, run_digest
 from .config import Config
 from .discovery import FileSet, discover, read_file, relative, selected
 from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish, held_back
@@ -37,7 +38,7 @@ from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts
     RepositoryIndex, Subject, entity_keys, entity_to_json
 from .loader import load
 from .model import Diagnostic, Document, Problem
-from .parallel import bulk_phase, check_files, content_key, file_signature
+from .parallel import bulk_phase, check_files, content_key
 
 # Past this many changed files (or this share of all), every repository rule runs over everything:
 # loading every file's facts at once is then cheaper than following each change.
@@ -225,18 +226,16 @@ class Repository:
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         root = self.source.root
-        for rel in self.source.paths():
-            entry = stored.get(rel)
-            signature = file_signature(root, rel)
-            if entry is not None and entry.unchanged(signature):
-                self.stats.unread += 1
+        for rel, entry, signature in _signatures(root, self.source.paths(), stored):
+            if signature is None and entry is not None:
+                self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None:
                 read_ns = time.time_ns()
                 content = self.source.read(rel)
                 if not isinstance(content, bytes) or content_key(content) != entry.sha:
                     changed.append(rel)
                     continue
-                touched[rel] = (signature, read_ns)
+                touched[rel] = (None if signature == [-1] else signature, read_ns)
             else:
                 changed.append(rel)
                 continue
@@ -415,6 +414,30 @@ class Repository:
         found = self.findings(shown)
         held = held_back(found, self.files.values(), self.source.root, self.plan, self.facts.entities)
         return finish(found, [self.files[p] for p in shown], self.crashes, self.plan, self.config, filters, held)
+
+
+def _signatures(root: Path, paths: Iterable[str],
+                stored: Mapping[str, StoredFile]) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
+    """Each path with its stored entry and its signature now; the signature is None when the entry is
+    known unchanged (its recorded signature, and not racy).  The loop every run makes over every file:
+    kept to one ``lstat`` and one string comparison per file."""
+    prefix = os.path.join(root, "")
+    lstat, regular, racy = os.lstat, stat.S_ISREG, RACY_NS
+    for rel in paths:
+        entry = stored.get(rel)
+        try:
+            info = lstat(prefix + rel)
+        except OSError:
+            yield rel, entry, [-1]  # gone or unreadable: read it (and report it) again
+            continue
+        if not regular(info.st_mode):
+            yield rel, entry, [-1]
+            continue
+        if (entry is not None and info.st_mtime_ns < entry.read_ns - racy
+                and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"):
+            yield rel, entry, None
+            continue
+        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 # -- what a change affects ----------------------------------------------------------------------
