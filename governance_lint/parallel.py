@@ -12,20 +12,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import multiprocessing
 import os
 import signal
 import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .discovery import read_file
 from .engine import FileResult, Plan, check_file
 from .model import Problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
@@ -103,6 +103,8 @@ _WORK: tuple[Path, Plan] | None = None  # set before forking: workers inherit it
 
 
 def _can_fork() -> bool:
+    import multiprocessing  # here, not at the top: a run that starts no pool never pays for the import
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -131,6 +133,10 @@ def _in_pool(root: Path, rels: list[str], plan: Plan,
              jobs: int) -> Iterator[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork"),

@@ -457,7 +457,7 @@ def fact(entity: Entity, name: str) -> object:
     if name == "glossary":
         return entity.terms if entity.kind == "Glossary" else ()
     if name == "ids":
-        return entity.key
+        return entity.key, entity.name
     return getattr(entity, name)
 
 
