@@ -17,6 +17,8 @@ and repeated (medians reported):
   so its facts move), then ``govlint check`` of the whole repository with every
   repository rule applied, as a pre-commit hook runs it;
 - ``govlint check <that file>`` after the same kind of edit;
+- ``govlint check --new-since HEAD`` after the same kind of edit (the pre-commit hook's run: the whole
+  repository in both states; the generated repository is committed in git, and each round's edits after it);
 - peak memory (largest RSS) of the cold run;
 - where the one-changed-file run spends its time: start-up (``govlint
   --version``), discovery, the ``lstat`` of every file, reading the stored
@@ -147,9 +149,17 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
     listing = work / f"processes-{n}.txt"
     listing.write_text("\n".join(processes), encoding="utf-8")
 
+    git_env = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    for git in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
+    git_env = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    for git in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
     cjs = shutil.which("check-jsonschema") if with_cjs else None
     budget = min(os.sysconf("SC_ARG_MAX") // 2, 1 << 20) - sum(len(k) + len(v) + 2 for k, v in env.items())
-    keys = ("floor", "cjs", "cold", "warm", "one", "file", "rss", "warm_rss", "one_rss")
+    keys = ("floor", "cjs", "cold", "warm", "one", "file", "new", "rss", "warm_rss", "one_rss")
     samples: dict[str, list[float]] = {k: [] for k in keys}
     split: dict[str, list[float]] = {}
     for round_ in range(repeat):
@@ -179,11 +189,14 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
         samples["one_rss"].append(rss / 1024)
         edit(repo, edited, round_ + 100)
         samples["file"].append(timed([*GOVLINT, "check", edited], run_env, repo)[0])
+        edit(repo, edited, round_ + 300)
+        samples["new"].append(timed([*GOVLINT, "check", "--new-since", "HEAD"], run_env, repo)[0])
         edit(repo, edited, round_ + 200)
         phases = subprocess.run([sys.executable, "-c", SPLIT], cwd=repo, env=run_env, capture_output=True,
                                 text=True, check=True)
         for phase, value in json.loads(phases.stdout).items():
             split.setdefault(phase, []).append(value)
+        subprocess.run(["git", "commit", "-q", "-am", f"round {round_}"], cwd=repo, env=git_env, check=True)
         shutil.rmtree(cache)
     return {**{k: statistics.median(v) if v else float("nan") for k, v in samples.items()},
             **{f"split_{k}": statistics.median(v) for k, v in split.items()}}
@@ -200,13 +213,14 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         f"Medians of {repeat} interleaved rounds; `govlint --version`: {version_seconds * 1000:.0f} ms.",
         "",
         ("| process files | libyaml floor | check-jsonschema | govlint cold | warm | one changed file "
-         "| `check FILE` | peak RSS cold | peak RSS warm | peak RSS one file |"),
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+         "| `check FILE` | `--new-since HEAD` | peak RSS cold | peak RSS warm | peak RSS one file |"),
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         cjs_cell = f"{r['cjs']:.1f} s" if r["cjs"] == r["cjs"] else "not run"
         lines.append(f"| {n:,} | {r['floor']:.2f} s | {cjs_cell} | {r['cold']:.2f} s | {r['warm']:.2f} s "
-                     f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['rss']:.0f} MB | {r['warm_rss']:.0f} MB "
+                     f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
+                     f"| {r['warm_rss']:.0f} MB "
                      f"| {r['one_rss']:.0f} MB |")
 
     def verdict(ok: bool) -> str:

@@ -43,14 +43,39 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .config import Config
-from .engine import FileResult, Plan
+from .engine import FileResult, Plan, UsageError
 from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
 from .model import Diagnostic
 
 STORE_FORMAT = "govlint-store/4"
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets, days)
-RACY_NS = 2_000_000_000  # a file changed this close to when it was read may share its mtime: read it again
 DamagedStore = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+# How far the kernel's file-time clock (a coarse clock, updated once a tick) may lag the wall clock.
+CLOCK_LAG_NS = 20_000_000
+
+
+class CacheLocationError(UsageError):
+    """The cache folder is inside the checked repository (exit 2)."""
+
+
+def refuse_inside(roots: Iterable[Path]) -> None:
+    """Stop the run when the cache folder is inside one of ``roots`` (the checked repository).
+
+    Whoever writes to the repository — the author of a pull request — could
+    otherwise commit cache entries that report a broken file clean.  Both the
+    folder as named and the folder its links lead to are checked.
+    """
+    home = cache_home()
+    named, real = Path(os.path.abspath(home)), Path(os.path.realpath(home))
+    for root in roots:
+        for folder in {Path(os.path.abspath(root)), Path(os.path.realpath(root))}:
+            if named.is_relative_to(folder) or real.is_relative_to(folder):
+                source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache"
+                raise CacheLocationError(
+                    f"{source} {home} is inside the checked repository {root}, where a pull request could "
+                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache")
 
 
 def cache_home() -> Path:
@@ -65,6 +90,40 @@ def repository_folder(root: Path) -> Path:
     """The cache folder of one repository root (named by a hash of its absolute path)."""
     name = hashlib.sha256(os.fsencode(os.path.abspath(root))).hexdigest()[:20]
     return cache_home() / name
+
+
+def read_clock() -> int:
+    """The time a file is read, taken before its signature: what racy-clean is measured against."""
+    return time.time_ns()
+
+
+def timestamp_granularity(ns: int) -> int:
+    """The resolution a file system stored a timestamp with, as far as the value shows.
+
+    The largest power of ten that divides it: 1 s on ext3/ext4 with small
+    inodes, HFS+ and many NFS and SMB servers (taken as 2 s, FAT's); 10 ms on
+    exFAT; a nanosecond on ext4, XFS or btrfs, but for one value in a thousand.
+    """
+    step = 1
+    while step < 1_000_000_000 and ns % (step * 10) == 0:
+        step *= 10
+    return 2_000_000_000 if step == 1_000_000_000 else step
+
+
+def trusted_signature(signature: list[int] | None, read_ns: int) -> list[int] | None:
+    """``signature`` if it can vouch for the bytes read at ``read_ns``; None if the file is racily clean.
+
+    A write in the same clock tick as the read (or just after it, as the kernel's
+    file-time clock lags the wall clock by up to a tick) can leave size, times and
+    inode as they were: a file whose modification or change time is within its
+    timestamp granularity (plus that lag) of the read is hashed again next time.
+    """
+    if signature is None:
+        return None
+    for stamp in signature[1:3]:
+        if stamp >= read_ns - timestamp_granularity(stamp) - CLOCK_LAG_NS:
+            return None
+    return signature
 
 
 def schema_digest() -> str:
@@ -100,6 +159,36 @@ def code_digest(plan: Plan) -> str:
     return digest.hexdigest()
 
 
+def library_versions() -> dict[str, str]:
+    """The parser and validator a result came from: PyYAML, the libyaml it wraps, jsonschema-rs.
+
+    Each by its version and by its native module's size and modification time,
+    so that a library rebuilt or upgraded in place still invalidates the cache.
+    """
+    from importlib import metadata
+
+    import jsonschema_rs
+    import yaml
+    import yaml._yaml as libyaml
+
+    def stamp(module: Any) -> str:
+        native = Path(module.__file__)
+        if native.name == "__init__.py":  # jsonschema-rs: the extension sits beside its package init
+            found = sorted(native.parent.glob("*.so")) + sorted(native.parent.glob("*.pyd"))
+            native = found[0] if found else native
+        try:
+            info = native.stat()
+        except OSError:
+            return str(native)
+        return f"{native}:{info.st_size}:{info.st_mtime_ns}"
+
+    return {
+        "pyyaml": f"{yaml.__version__} {stamp(libyaml)}",
+        "libyaml": libyaml.get_version_string(),
+        "jsonschema-rs": f"{metadata.version('jsonschema-rs')} {stamp(jsonschema_rs)}",
+    }
+
+
 def run_digest(plan: Plan, config: Config) -> str:
     """What every cached result depends on besides the file's bytes."""
     import governance_lint
@@ -109,6 +198,7 @@ def run_digest(plan: Plan, config: Config) -> str:
         "govlint": governance_lint.__version__,
         "python": sys.version,
         "schemas": schema_digest(),
+        "libraries": library_versions(),
         "code": code_digest(plan),
         "plan": plan.fingerprint(),
         "declarative": [_declared(a.rule.check) for a in plan.rules],
@@ -131,8 +221,8 @@ class StoredFile(NamedTuple):
     """A file as the store last saw it; ``result`` holds everything but its facts.
 
     As git's index does, the signature trusted to skip reading the file is taken
-    before it was read; a file changed within ``RACY_NS`` of that read could keep
-    its signature, so it is read again (``repository._signatures``).
+    before it was read, and recorded only when it can vouch for the bytes read
+    (``trusted_signature``): a file saved in the tick it was read is hashed again.
     """
 
     sha: str
@@ -169,39 +259,40 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     def open(self) -> bool:
-        """Open (or create) the database; False when it cannot be used (the run then keeps nothing)."""
+        """Open (or create) the database; False when it cannot be used (the run then keeps nothing).
+
+        Opening an existing store of this run writes nothing: a run with nothing to
+        save leaves the folder as it found it.
+        """
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fresh = not self.path.exists()
-            self._db = self._connect()
-            if not fresh and not self._valid():
+            if self.path.exists():
+                self._db = self._connect()
+                if self._valid():
+                    return True
                 self.close()
                 self.ignored = "not a store of this run"
                 self.discard()
-                self._db = self._connect()
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?), ('run', ?)",
-                             (STORE_FORMAT, self.digest))
-            self._db.commit()
+            self._create()
             return True
         except (sqlite3.Error, OSError) as exc:
             self.ignored = f"unusable: {type(exc).__name__}"
             self.close()
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(sqlite3.Error, OSError):
                 self.discard()
-                self._db = self._connect()
-                self._db.executescript(_SCHEMA)
-                self._db.execute("INSERT INTO meta VALUES ('format', ?), ('run', ?)", (STORE_FORMAT, self.digest))
-                self._db.commit()
+                self._create()
                 return True
             self._db = None
             return False
 
+    def _create(self) -> None:
+        self._db = self._connect()
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT INTO meta VALUES ('format', ?), ('run', ?)", (STORE_FORMAT, self.digest))
+        self._db.commit()
+
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        return db
+        return sqlite3.connect(self.path)
 
     def _valid(self) -> bool:
         assert self._db is not None
@@ -219,7 +310,7 @@ class Store:
 
     def discard(self) -> None:
         """Delete the database (damaged, foreign): the next run starts cold."""
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(OSError):
                 os.unlink(str(self.path) + suffix)
 
@@ -366,7 +457,7 @@ class Store:
     def _prune(self) -> None:
         runs = sorted(self.folder.glob("*.sqlite"), key=_mtime, reverse=True)
         for old in runs[KEEP_RUNS:]:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-journal", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.unlink(str(old) + suffix)
 

@@ -25,8 +25,22 @@ FORMATS = ("text", "json", "sarif", "github")  # reporters.FORMATS, without impo
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"govlint: error: {message}", err=True)
+    click.echo(f"govlint: error: {_shown(message)}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _shown(text: str, *, keep_newlines: bool = False) -> str:
+    """Repository text made safe to print: control characters escaped, no CI workflow command."""
+    from .reporters.base import safe_text
+    from .reporters.commands import neutralise
+
+    if keep_newlines:
+        text = text.replace("\r\n", "\n")
+    return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
+
+
+_ISOLATED_HELP = ("Ignore the repository's config and plugins (for pull requests from anyone): built-in "
+                  "defaults, or a --config kept outside the checkout; the root is the git work tree.")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -54,6 +68,7 @@ class _Group(click.Group):
         from .config import ConfigError
         from .discovery import RepositoryError
         from .engine import UsageError
+        from .safe_write import UnsafeTarget
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -62,7 +77,7 @@ class _Group(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
-        except (ConfigError, RepositoryError, UsageError, RuleError, FileNotFoundError) as exc:
+        except (ConfigError, RepositoryError, UsageError, RuleError, UnsafeTarget, FileNotFoundError) as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
@@ -84,11 +99,9 @@ class _Group(click.Group):
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             origin = getattr(exc, "govlint_path", None)
-            click.echo(
+            click.echo(_shown(
                 f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
-                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)",
-                err=True,
-            )
+                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"), err=True)
             sys.exit(EXIT_ERROR)
 
 
@@ -119,6 +132,10 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for per-file work [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--new-since", metavar="REF",
+              help="Report only findings that are new since the merge-base of REF and HEAD "
+                   "(e.g. HEAD before a commit, origin/main in a pull request).")
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Name the files skipped (not governance files, or outside include/exclude); "
               "show tracebacks of internal errors.")
@@ -126,7 +143,7 @@ def main() -> None:
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
           today: dt.date | None, baseline: Path | None, write_baseline: Path | None, jobs: int | None,
-          no_cache: bool, quiet: bool, verbose: bool) -> None:
+          no_cache: bool, new_since: str | None, isolated: bool, quiet: bool, verbose: bool) -> None:
     """Lint governance files and folders (default: the whole repository).
 
     Files named here pass through the config's include and exclude globs, and
@@ -153,6 +170,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
         write_baseline=write_baseline,
         jobs=jobs,
         use_cache=not no_cache,
+        new_since=new_since,
+        isolated=isolated,
         quiet=quiet,
         verbose=verbose,
         color=use_color(sys.stdout),
@@ -164,38 +183,41 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config whose plugins to include.")
-def rules_command(fmt: str, config_path: Path | None) -> None:
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
     """List every rule: code, name, default severity and summary."""
     from .runner import build_registry, resolve_config
 
-    registry = build_registry(resolve_config(config_path, Path.cwd()))
+    registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
     if fmt == "json":
         rows = [{"code": r.code, "name": r.name, "severity": r.severity.label, "repo": r.repo,
                  "summary": r.summary, "source": r.source} for r in registry]
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(_shown(json.dumps(rows, indent=2), keep_newlines=True))
         return
     for rule in registry:
-        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.label:<8} {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<28} {rule.severity.label:<8} {_shown(rule.summary)}")
 
 
 @main.command()
 @click.argument("rule")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config whose plugins to include.")
-def explain(rule: str, config_path: Path | None) -> None:
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
     """Show a rule's documentation, with a failing and a passing example."""
     from .runner import build_registry, resolve_config
 
-    registry = build_registry(resolve_config(config_path, Path.cwd()))
+    registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
     found = registry.lookup(rule)
     if found is None:
         _fail(registry.unknown_message(rule))
     repo = " (needs the whole repository)" if found.repo else ""
     click.echo(f"{found.code} {found.name} — default severity {found.severity.label}{repo}\n")
-    click.echo(found.summary[:1].upper() + found.summary[1:] + ".\n")
-    click.echo(found.doc)
-    if found.options:
-        click.echo("\nOptions schema:\n" + json.dumps(found.options_schema(), indent=2))
+    click.echo(_shown(found.summary[:1].upper() + found.summary[1:]) + ".\n")
+    click.echo(_shown(found.doc, keep_newlines=True))
+    if found.options:  # JSON escapes control characters itself
+        schema_text = json.dumps(found.options_schema(), indent=2)
+        click.echo("\nOptions schema:\n" + _shown(schema_text, keep_newlines=True))
 
 
 @main.command()
@@ -223,16 +245,20 @@ def init(directory: Path) -> None:
 
     Writes .govlint.yaml, .pre-commit-config.yaml and a starter process with
     its people, teams, policies and glossary that passes `govlint check`.
-    Never overwrites: if any of these files exists, nothing is written.
+    Never overwrites: an existing .pre-commit-config.yaml is kept (you are told
+    what to add to it); if any other of these files exists, nothing is written.
     """
-    from .init import InitError, init_repository
+    from .init import InitError, init_repository, pre_commit_advice
 
+    advice = pre_commit_advice(directory)
     try:
         written = init_repository(directory, dt.date.today())
     except InitError as exc:
         _fail(str(exc))
     for path in written:
         click.echo(f"created {path}")
+    if advice:
+        click.echo(advice)
     where = "" if directory == Path(".") else f"cd {shlex.quote(str(directory))} && "
     click.echo(f"next: {where}govlint check")
 

@@ -200,11 +200,18 @@ def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileRe
     if not found and not result.diagnostics:
         return _skip(result)
     result.documents = len(docs)
+    # Governance gone wrong defines nothing until it is fixed: what it might define is held back.
+    result.unloadable = bool(found)
     for doc, message in found:
         diag = problem_diagnostic(result.path, Problem(Role.ENVELOPE, message, doc.start, doc.index),
                                   plan, doc)
         result.diagnostics.extend([diag] if diag else [])
     return result
+
+
+def crash_rule(crash: str) -> str:
+    """The code of the rule a crash report (``_crash``) is about."""
+    return crash.split(" ", 2)[1]
 
 
 def _crash(rule: Rule, path: str, exc: BaseException) -> str:
@@ -377,8 +384,8 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
             regular = False
         return UnloadedFile(path, None, None) if regular else None
     text = content.decode("utf-8", "replace")
-    if API_PREFIX not in text:
-        return None  # every governance document says apiVersion: govlint/...
+    if API_PREFIX not in text and not might_be_governance(content):
+        return None  # every governance document says apiVersion: govlint/..., or nearly (an envelope finding)
     kinds = frozenset(k for k in (_KIND_BY_NAME.get(name.lower()) for name in _KIND_RE.findall(text)) if k)
     return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
 

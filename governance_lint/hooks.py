@@ -1,10 +1,14 @@
 """The pre-commit hook manifest (``.pre-commit-hooks.yaml``), generated from the rule registry.
 
 One hook ``govlint`` runs every rule; one hook per built-in rule
-(``govlint-single-owner``, ...) runs that rule alone.  Every entry ends with
-``--`` so that a staged file named ``-h.yaml`` is read as a path, never as an
-option; pre-commit puts a hook's ``args`` after the entry too, so options for
-the hooks belong in ``.govlint.yaml``, which the hooks read as usual.
+(``govlint-single-owner``, ...) runs that rule alone.  A hook answers "what
+does this commit break?" (SPEC §7, §10): it runs ``govlint check --new-since
+HEAD`` over the whole repository, so a finding the commit causes in a file it
+never touched (a removed person, a renamed team, a deleted policy) fails it,
+and findings that were there before do not.  pre-commit passes no file names
+(``pass_filenames: false``) and runs it for every commit (``always_run:
+true``), a deletion included; a hook's ``args`` are options added to the
+command (``args: [--fail-on, warning]``).
 
 ``python scripts/generate_hooks.py`` rewrites the file; ``--check`` (and a
 test) fails when it no longer matches the registry.
@@ -22,10 +26,13 @@ from .api import Rule
 from .registry import builtin_registry
 
 MANIFEST_NAME = ".pre-commit-hooks.yaml"
+#: The command every hook runs: what the staged change adds, over the whole repository.
+HOOK_COMMAND = "govlint check --new-since HEAD"
 HEADER = (
     "# pre-commit hooks of govlint: `govlint` runs every rule, `govlint-<rule name>` one rule.\n"
     "# Generated from the rule registry by scripts/generate_hooks.py; do not edit by hand.\n"
-    "# Hook `args` are read as file names (entries end with `--`): configure govlint in .govlint.yaml.\n"
+    "# Each reports what the commit adds (`--new-since HEAD`) anywhere in the repository, so it\n"
+    "# runs for every commit with no file names; hook `args` are added options (e.g. --fail-on).\n"
 )
 
 
@@ -39,11 +46,11 @@ class Hook:
 
 def hooks(rules: Iterable[Rule]) -> list[Hook]:
     """The hook for all rules, then one per rule in code order."""
-    result = [Hook(id="govlint", name="govlint", entry="govlint check --",
+    result = [Hook(id="govlint", name="govlint", entry=HOOK_COMMAND,
                    description="Lint process-governance files with every govlint rule")]
     for rule in sorted(rules, key=lambda r: r.code):
         result.append(Hook(id=f"govlint-{rule.name}", name=f"govlint {rule.code} {rule.name}",
-                           entry=f"govlint check --select {rule.code} --",
+                           entry=f"{HOOK_COMMAND} --select {rule.code}",
                            description=f"{rule.code}: {rule.summary}"))
     return result
 
@@ -63,8 +70,9 @@ def render(hook_list: Sequence[Hook]) -> str:
             f"  description: {_quoted(hook.description)}\n"
             f"  entry: {hook.entry}\n"
             "  language: python\n"
-            "  types: [yaml]\n"
-            # The whole repository is loaded as context once, so one process sees every staged file.
+            # The whole change is seen, a deleted or renamed file too: never only the staged names.
+            "  pass_filenames: false\n"
+            "  always_run: true\n"
             "  require_serial: true\n"
         )
     return "\n".join(blocks)

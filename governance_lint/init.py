@@ -1,10 +1,11 @@
 """``govlint init [DIR]``: start a governance repository that passes ``govlint check``.
 
-Writes a ``.govlint.yaml``, a ``.pre-commit-config.yaml`` using govlint's
-hooks, and a starter governance set: one process (Incident Management) with
+Writes a ``.govlint.yaml``, a ``.pre-commit-config.yaml`` whose hook runs
+``govlint check --new-since HEAD`` before each commit, and a starter governance set: one process (Incident Management) with
 its owner, scoped managers, practitioners, activities with RACI and
 procedures, policies, a glossary, CSFs and KPIs, and the people and teams it
-names.  Nothing is ever overwritten: if any of the files exists, nothing is
+names.  Nothing is ever overwritten: an existing pre-commit config is kept
+(the user is told what to add to it); if any other file exists, nothing is
 written and the error names every one of them.  Each file appears whole or
 not at all (written beside its target, then linked into place).
 """
@@ -21,7 +22,7 @@ from string import Template
 
 from . import __version__
 
-#: Where the pre-commit hooks are fetched from; pinned to the release that wrote the config.
+#: Where the published pre-commit hooks are fetched from (the config shows it pinned to this release).
 PROJECT_URL = "https://github.com/govlint/govlint"
 
 
@@ -39,15 +40,31 @@ fail-on: error
 #   practitioner-overload: {options: {max-activities: 8}}
 """
 
-PRE_COMMIT_CONFIG = """\
-# Lint the staged governance files before each commit: `pre-commit install`.
-# The hooks see the whole repository, so references to unchanged files resolve.
-# `govlint` runs every rule; `govlint-<rule name>` (e.g. govlint-single-owner) one rule.
-repos:
-  - repo: $url
-    rev: v$version
+# The hook as `repo: local` runs the govlint installed beside git: it works as written, with no
+# release to pin. `language: system` (pre-commit 4.4 calls it `unsupported`) is read by every version.
+LOCAL_HOOK = """\
+  - repo: local
     hooks:
       - id: govlint
+        name: govlint
+        entry: govlint check --new-since HEAD
+        language: system
+        pass_filenames: false
+        always_run: true
+"""
+
+PRE_COMMIT_CONFIG = """\
+# Before each commit, govlint reports what the commit breaks anywhere in the
+# governance files (`include` in .govlint.yaml): a person removed while still
+# named, a renamed team, a deleted policy. Findings that were there before the
+# commit do not stop it. With govlint and pre-commit installed: pre-commit install
+repos:
+""" + LOCAL_HOOK + """\
+# With a published release of govlint, pre-commit can install it for you instead:
+#  - repo: $url
+#    rev: v$version
+#    hooks:
+#      - id: govlint
 """
 
 PEOPLE = """\
@@ -211,7 +228,7 @@ spec:
 
 STARTER: Mapping[str, str] = {
     ".govlint.yaml": GOVLINT_CONFIG,
-    ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+    ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,  # PRE_COMMIT_NAME
     "governance/people.yaml": PEOPLE,
     "governance/teams.yaml": TEAMS,
     "governance/policies.yaml": POLICIES,
@@ -226,13 +243,27 @@ def starter_files(today: dt.date) -> dict[str, str]:
     return {path: Template(text).substitute(values) for path, text in STARTER.items()}
 
 
+PRE_COMMIT_NAME = ".pre-commit-config.yaml"
+
+
+def pre_commit_advice(directory: Path) -> str | None:
+    """What to add to a pre-commit config that ``directory`` already has (None: it has none)."""
+    if not os.path.lexists(directory / PRE_COMMIT_NAME):
+        return None
+    return (f"{directory / PRE_COMMIT_NAME} already exists and is left as it is; "
+            f"to run govlint before each commit, add under its `repos:`\n\n{LOCAL_HOOK}")
+
+
 def init_repository(directory: Path, today: dt.date) -> list[Path]:
     """Write the starter repository into ``directory``; the paths written, in order.
 
-    Raises InitError, writing nothing, when any target already exists or a
-    folder on the way is a file.
+    An existing ``.pre-commit-config.yaml`` is kept (``pre_commit_advice`` says
+    what to add to it).  Raises InitError, writing nothing, when any other
+    target already exists or a folder on the way is a file.
     """
     files = starter_files(today)
+    if os.path.lexists(directory / PRE_COMMIT_NAME):
+        del files[PRE_COMMIT_NAME]
     existing = [rel for rel in files if os.path.lexists(directory / rel)]
     if existing:
         raise InitError(f"{directory}: would overwrite {', '.join(existing)}; nothing written")

@@ -313,3 +313,4 @@ class Summary:
     fix_first: str | None = None
     #: findings the baseline hid
     baseline_hidden: int = 0
+    existing: int | None = None  # with --new-since: findings the base already had, not shown

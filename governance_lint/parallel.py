@@ -10,18 +10,19 @@ run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
 import signal
 import stat
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .discovery import read_file
-from .engine import FileResult, Plan, check_file
+from .cache import read_clock, trusted_signature
+from .engine import FileResult, Plan, check_file, crash_rule
 from .model import Problem
 
 if TYPE_CHECKING:
@@ -89,12 +90,22 @@ def bulk_phase() -> Iterator[None]:
 
 
 def _read_and_check(rel: str, plan: Plan, read: Reader, root: Path | None) -> Checked:
+    read_ns = read_clock()
     # the signature before reading: a change while reading makes it stale, not wrong
     signature = file_signature(root, rel) if root is not None else None
-    read_ns = time.time_ns()
     content = read(rel)
     key = content_key(content) if isinstance(content, bytes) else None
-    return key, signature, read_ns, check_file(rel, content, plan)
+    return key, trusted_signature(signature, read_ns), read_ns, check_file(rel, content, plan)
+
+
+def narrow(result: FileResult, plan: Plan) -> FileResult:
+    """A file's result as ``plan`` (a selection of the rules it was computed with) would have found it."""
+    codes = {active.rule.code for active in plan.rules}
+    return dataclasses.replace(
+        result,
+        diagnostics=[d for d in result.diagnostics if d.code in codes],
+        crashes=[c for c in result.crashes if crash_rule(c) in codes],
+    )
 
 
 # -- the pool -------------------------------------------------------------------------

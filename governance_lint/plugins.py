@@ -2,10 +2,11 @@
 
 Each entry is a path relative to the config's folder: a ``.py`` file (its
 rules are collected like a plugin package's), a ``.yaml``/``.yml`` file (its
-``kind: Rule`` documents become rules) or a folder (every ``*.py`` not
-starting with ``_`` and every ``*.yaml``/``*.yml`` in it, sorted).  Nothing
-in the repository is loaded unless the config names it: pre-commit runs on
-other people's pull requests.
+``kind: Rule`` documents become rules) or a folder (its ``*.yaml``/``*.yml``
+files, sorted; never its Python files).  No Python file in the repository
+runs unless the config names that very file: govlint runs on other people's
+pull requests, and a file a pull request adds to a named folder must not be
+able to run code.
 
 Every failure — a missing file, an import error, a malformed or duplicate
 rule — is a ``RuleError`` naming the file (and line), so the run stops with
@@ -17,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -47,29 +49,55 @@ def plugin_files(config: Config) -> list[Path]:
     for entry in config.plugins:
         path = Path(entry) if Path(entry).is_absolute() else config.root / entry
         where = f"{config.label}: plugins: {entry}"
-        if path.is_dir():
-            found.extend(sorted(
-                p for p in path.iterdir()
-                if p.is_file() and (p.suffix in YAML_SUFFIXES
-                                    or (p.suffix in PYTHON_SUFFIXES and not p.name.startswith("_")))
-            ))
+        if path.is_dir():  # data only: a Python file runs only when the config names it
+            found.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES))
         elif not path.is_file():
             raise RuleError(f"{where}: no such file or folder")
         elif path.suffix not in PYTHON_SUFFIXES + YAML_SUFFIXES:
             raise RuleError(f"{where}: a plugin is a .py file, a .yaml/.yml file of kind: Rule documents, "
-                            "or a folder of them")
+                            "or a folder of such YAML files")
         else:
             found.append(path)
     return found
 
 
 def fingerprint(config: Config) -> str:
-    """sha256 over the content of every local plugin file: a result cache must include it."""
+    """sha256 over every local plugin file and every module it imported: a result cache must include them.
+
+    A plugin's own helpers (``_helpers.py`` beside it, or anything outside the
+    interpreter's installation) count by content; installed packages it
+    imported count by path, size and modification time, which an upgrade changes.
+    """
     digest = hashlib.sha256()
     for path in plugin_files(config):
-        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(os.fsencode(path) + b"\0" + path.read_bytes() + b"\0")
+        for module in sorted(_IMPORTED.get(path.resolve(), ())):
+            digest.update(os.fsencode(module) + b"\0" + _module_stamp(module) + b"\0")
     return digest.hexdigest()
+
+
+# Plugin file -> the files of the modules its import added to sys.modules (this process's record).
+_IMPORTED: dict[Path, set[Path]] = {}
+_INSTALLED = tuple({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+
+
+def _module_stamp(path: Path) -> bytes:
+    try:
+        if any(path.is_relative_to(prefix) for prefix in _INSTALLED):
+            info = path.stat()
+            return f"{info.st_size}:{info.st_mtime_ns}".encode()
+        return path.read_bytes()
+    except OSError:
+        return b"?"
+
+
+def _record_imports(plugin: Path, before: set[str]) -> None:
+    """Remember the files of the modules that importing ``plugin`` added to ``sys.modules``."""
+    found = _IMPORTED.setdefault(plugin, set())
+    for name in set(sys.modules) - before:
+        origin = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(origin, str) and Path(origin).resolve() != plugin:
+            found.add(Path(origin).resolve())
 
 
 # -- Python files --------------------------------------------------------------
@@ -85,8 +113,10 @@ def python_rules(path: Path, label: str) -> list[Rule]:
     sys.modules[module_name] = module  # dataclasses and pickling look modules up by name
     writes_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = True  # a check never writes into the repository, not even __pycache__
+    before = set(sys.modules)
     try:
         spec.loader.exec_module(module)
+        _record_imports(resolved, before)
     except SyntaxError as exc:
         sys.modules.pop(module_name, None)
         raise RuleError(f"{label}:{exc.lineno or 1}: syntax error: {exc.msg}") from None

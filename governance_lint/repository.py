@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .cache import RACY_NS, Store, StoredFile, run_digest
+from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
 from .config import Config
 from .discovery import FileSet, discover, read_file, relative, selected
-from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, finish, held_back
+from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, crash_rule, finish, held_back
 from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts, MemoryFacts, Overlay, \
     RepositoryIndex, Subject, entity_keys, entity_to_json
 from .loader import load
 from .model import Diagnostic, Document, Problem
-from .parallel import bulk_phase, check_files, content_key
+from .parallel import bulk_phase, check_files, content_key, narrow
 
 # Past this many changed files (or this share of all), every repository rule runs over everything:
 # loading every file's facts at once is then cheaper than following each change.
@@ -95,7 +95,7 @@ class Buffers:
 
     on_disk = False
 
-    def __init__(self, base: Source, buffers: Mapping[str, bytes | None]) -> None:
+    def __init__(self, base: Source, buffers: Mapping[str, bytes | Problem | None]) -> None:
         self.root, self.base, self.buffers = base.root, base, dict(buffers)
 
     def paths(self) -> list[str]:
@@ -178,7 +178,7 @@ class Repository:
         worktree = cls.build_from_worktree(config, plan, use_cache=use_cache, jobs=jobs)
         return worktree.with_overlay(git_differences(config, rev, worktree.source.paths()))
 
-    def with_overlay(self, buffers: Mapping[str, bytes | None]) -> Repository:
+    def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
         """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
         other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
         other.files = dict(self.files)
@@ -230,12 +230,12 @@ class Repository:
             if signature is None and entry is not None:
                 self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None:
-                read_ns = time.time_ns()
+                read_ns = read_clock()
                 content = self.source.read(rel)
                 if not isinstance(content, bytes) or content_key(content) != entry.sha:
                     changed.append(rel)
                     continue
-                touched[rel] = (None if signature == [-1] else signature, read_ns)
+                touched[rel] = (trusted_signature(None if signature == [-1] else signature, read_ns), read_ns)
             else:
                 changed.append(rel)
                 continue
@@ -408,21 +408,32 @@ class Repository:
             found.extend(d for d in self.results[code] if wanted is None or d.path in wanted)
         return found
 
-    def result(self, reported: Collection[str] | None = None, filters: Sequence[Filter] = ()) -> RunResult:
-        """What a ``check`` reports: the findings of ``reported``, filtered and in report order."""
+    def result(self, reported: Collection[str] | None = None, filters: Sequence[Filter] = (),
+               selected: Plan | None = None) -> RunResult:
+        """What a ``check`` reports: the findings of ``reported``, filtered and in report order.
+
+        ``selected``: the rules the run selected, when the model was built with more (per-rule hooks
+        share one store built with every enabled rule); findings of the others are left out.
+        """
+        plan = selected or self.plan
         shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
-        found = self.findings(shown)
-        held = held_back(found, self.files.values(), self.source.root, self.plan, self.facts.entities)
-        return finish(found, [self.files[p] for p in shown], self.crashes, self.plan, self.config, filters, held)
+        found, crashes, files = self.findings(shown), self.crashes, [self.files[p] for p in shown]
+        if plan is not self.plan:
+            codes = {active.rule.code for active in plan.rules}
+            found = [d for d in found if d.code in codes]
+            crashes = [c for c in crashes if crash_rule(c) in codes]
+            files = [narrow(f, plan) for f in files]
+        held = held_back(found, self.files.values(), self.source.root, plan, self.facts.entities)
+        return finish(found, files, crashes, plan, self.config, filters, held)
 
 
 def _signatures(root: Path, paths: Iterable[str],
                 stored: Mapping[str, StoredFile]) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
     """Each path with its stored entry and its signature now; the signature is None when the entry is
-    known unchanged (its recorded signature, and not racy).  The loop every run makes over every file:
+    known unchanged (the signature recorded when it was read).  The loop every run makes over every file:
     kept to one ``lstat`` and one string comparison per file."""
     prefix = os.path.join(root, "")
-    lstat, regular, racy = os.lstat, stat.S_ISREG, RACY_NS
+    lstat, regular = os.lstat, stat.S_ISREG
     for rel in paths:
         entry = stored.get(rel)
         try:
@@ -433,8 +444,8 @@ def _signatures(root: Path, paths: Iterable[str],
         if not regular(info.st_mode):
             yield rel, entry, [-1]
             continue
-        if (entry is not None and info.st_mtime_ns < entry.read_ns - racy
-                and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"):
+        # only a signature that could vouch for the bytes read was recorded (``trusted_signature``)
+        if entry is not None and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}":
             yield rel, entry, None
             continue
         yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]

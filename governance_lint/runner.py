@@ -7,21 +7,25 @@ findings; everything testable lives here and below.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .config import Config, find_config, git_root, load_config
 from .discovery import FileSet, discover
-from .engine import Filter, Plan, RunResult, Selection, make_plan
+from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .model import Diagnostic, Severity
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository
 from .suppress import baseline_path, make_filters, write_baseline
+
+if TYPE_CHECKING:
+    from .change import Change
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,23 +48,53 @@ class CheckSettings:
     verbose: bool = False
     color: bool = False
     cwd: Path | None = None
+    new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
+    isolated: bool = False
 
 
-def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = ()) -> Config:
+def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (),
+                   isolated: bool = False) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
     Searching from the named paths (their common folder) makes
     ``govlint check examples/failing`` use the config that governs those files,
     as ruff and eslint do; with no paths named it is the current folder.
+
+    ``isolated`` (``--isolated``, for pull requests from anyone) never reads
+    the repository's config: the built-in defaults, or a ``--config`` outside
+    the checkout, whose relative ``plugins`` and ``baseline`` stay relative to
+    its own folder while the repository root is the checkout's git work tree.
     """
+    start = _start_folder(cwd, paths)
+    if isolated:
+        return _isolated_config(settings_config, cwd, start)
     if settings_config is not None:
         return load_config(settings_config, cwd)
-    found = None
-    if paths:
-        absolute = [os.path.abspath(cwd / p) for p in paths]
-        common = Path(os.path.commonpath(absolute))
-        found = find_config(common if common.is_dir() else common.parent)
-    return load_config(found or find_config(cwd), cwd)
+    return load_config(find_config(start) or find_config(cwd), cwd)
+
+
+def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
+    if not paths:
+        return cwd
+    common = Path(os.path.commonpath([os.path.abspath(cwd / p) for p in paths]))
+    return common if common.is_dir() else common.parent
+
+
+def _isolated_config(trusted: Path | None, cwd: Path, start: Path) -> Config:
+    root = (git_root(start) or git_root(cwd) or cwd).resolve()
+    if trusted is None:
+        return load_config(None, root)
+    config = load_config(trusted, cwd)
+    assert config.path is not None
+    if config.path.resolve().is_relative_to(root):
+        raise UsageError(f"--isolated ignores the repository's config, but --config {trusted} is inside the "
+                         f"checkout {root}; name a config file kept outside it")
+    folder = config.path.parent
+    return dataclasses.replace(
+        config, root=root,
+        plugins=tuple(str(folder / entry) for entry in config.plugins),  # absolute entries stay as they are
+        baseline=str(folder / config.baseline) if config.baseline else None,
+    )
 
 
 def build_registry(config: Config) -> Registry:
@@ -75,19 +109,41 @@ def build_registry(config: Config) -> Registry:
 
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.commands import CommandSafeStream
+
+    errors = CommandSafeStream(stderr)  # repository text in a message must not become a CI command
+    try:
+        return _check(settings, stdout, errors)  # type: ignore[arg-type]  # a stream that writes lines
+    finally:
+        errors.finish()
+
+
+def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
+    from .reporters.base import safe_text
+
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths)
+    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
     files = discover(config, settings.paths, cwd)
     for name in files.missing:
         raise FileNotFoundError(f"{name}: no such file or directory")
-    baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
-    filters = make_filters(config, registry, plan, files.reported, baseline)
-    result = run(files, plan, config, filters, jobs=settings.jobs, use_cache=settings.use_cache)
+    for target in (settings.output, settings.write_baseline):
+        if target is not None:
+            _refuse_unsafe_target(cwd / target, files)
+    if settings.use_cache:
+        from .cache import refuse_inside
+
+        refuse_inside({files.root, git_root(files.root) or files.root})
+    filters = _filters(settings, cwd, config, registry, plan, files.reported)
+    change = _change(settings, cwd, config, registry, plan)
+    # Per-file results are computed and stored for every rule the config enables, so runs that
+    # select different rules (per-rule hooks) share one store.
+    shared = shared_plan(registry, config, plan) if settings.use_cache else None
+    result = _run(settings, config, files, plan, filters, change, shared)
     for crash in result.crashes:
-        print(f"govlint: error: {crash}", file=stderr)
+        print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
     if settings.write_baseline is not None:
         count = write_baseline(cwd / settings.write_baseline, result)
         if not settings.quiet:
@@ -100,32 +156,93 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
 
 
+def _filters(settings: CheckSettings, cwd: Path, config: Config, registry: Registry, plan: Plan,
+             reported: Iterable[str]) -> list[Filter]:
+    """Inline suppressions, then the baseline (unless this run writes a new one)."""
+    baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
+    return make_filters(config, registry, plan, reported, baseline)
+
+
 def run(files: FileSet, plan: Plan, config: Config, filters: Sequence[Filter] = (), *, jobs: int | None = 1,
-        use_cache: bool = False) -> RunResult:
+        use_cache: bool = False, shared: Plan | None = None) -> RunResult:
     """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
-    repo = Repository.build_from_worktree(config, plan, files, use_cache=use_cache,
+    return _model(files, plan, config, jobs, use_cache, shared).result(files.reported, filters, plan)
+
+
+def _model(files: FileSet, plan: Plan, config: Config, jobs: int | None, use_cache: bool,
+           shared: Plan | None) -> Repository:
+    return Repository.build_from_worktree(config, shared or plan, files, use_cache=use_cache,
                                           jobs=jobs or os.cpu_count() or 1)
-    return repo.result(files.reported, filters)
+
+
+def _change(settings: CheckSettings, cwd: Path, config: Config, registry: Registry,
+            plan: Plan) -> tuple[Change, list[Filter]] | None:
+    """With ``--new-since``: the base state, and its own suppression and baseline filters."""
+    if settings.new_since is None:
+        return None
+    from .change import prepare
+
+    if settings.write_baseline is not None:
+        raise UsageError("--write-baseline records every finding: use it without --new-since")
+    change = prepare(settings.new_since, config)
+    return change, _filters(settings, cwd, config, registry, plan, change.files.reported)
+
+
+def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, filters: list[Filter],
+         change: tuple[Change, list[Filter]] | None, shared: Plan | None) -> RunResult:
+    repo = _model(files, plan, config, settings.jobs, settings.use_cache, shared)
+    result = repo.result(files.reported, filters, plan)
+    if change is None:
+        return result
+    from .change import check_base, only_new
+
+    base, base_filters = change
+    return only_new(result, check_base(base, plan, config, repo, base_filters), base.renames)
+
+
+def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:
+    """Every rule the config enables plus those ``plan`` selects: what per-file results are cached with.
+
+    Runs that select different rules (``--select``, ``--ignore``: one pre-commit
+    hook per rule) then share one cache instead of evicting each other's.
+    """
+    every = make_plan(registry, config, Selection(), plan.today)
+    enabled = {active.rule.code for active in every.rules}
+    # Selected with --select although the config turns them off:
+    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)
+    return dataclasses.replace(every, rules=tuple(sorted(every.rules + extra, key=lambda a: a.rule.code)))
+
+
+def _refuse_unsafe_target(target: Path, files: FileSet) -> None:
+    """A report or baseline is never written through a link, nor over a file being checked."""
+    from .safe_write import UnsafeTarget, check_target
+
+    check_target(target, files.root)
+    rel = os.path.relpath(os.path.abspath(target), files.root)
+    if rel in set(files.context):
+        raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
 
 
 def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO,
             cwd: Path) -> None:
     from .reporters import Report, render
+    from .safe_write import open_atomically
 
     diagnostics = result.diagnostics
     if settings.quiet:
         fail_on = settings.fail_on or config.fail_on
         diagnostics = [d for d in diagnostics if d.severity >= fail_on]
     base = output_base(settings.format, config, cwd)
-    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=result.summary,
+    summary = result.summary
+    if summary.fix_first is not None:
+        summary = replace(summary, fix_first=shown_path(summary.fix_first, files.root, base))
+    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=summary,
                     rules=result.rules, tool_version=__version__, root=str(base))
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
-    tmp = settings.output.with_name(settings.output.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as stream:
+    with open_atomically(settings.output) as stream:
         render(settings.format, report, stream, color=False)
-    os.replace(tmp, settings.output)
 
 
 def output_base(fmt: str, config: Config, cwd: Path) -> Path:

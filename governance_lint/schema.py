@@ -46,6 +46,23 @@ _TYPE_NAMES = {
 }
 
 
+#: Kinds shipped as a merge patch on another kind's schema: kind -> base kind (file names, lower case).
+PATCHED_KINDS = {"practice": "process"}
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """``target`` with the JSON Merge Patch ``patch`` applied (RFC 7386); neither is modified."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
 class SchemaSet:
     """The shipped schemas of every kind, each compiled once."""
 
@@ -56,9 +73,25 @@ class SchemaSet:
 
     @classmethod
     def load(cls) -> SchemaSet:
-        """Read ``schemas/<kind>.json`` for every kind from the installed package."""
+        """Read ``schemas/<kind>.json`` for every kind from the installed package.
+
+        A kind whose schema is another's with a few changes ships as
+        ``schemas/<kind>.patch.json``, a JSON Merge Patch (RFC 7386) on its base
+        (``practice.patch.json`` on ``process.json``), so shared definitions are
+        written once.
+        """
         folder = resources.files(SCHEMA_PACKAGE)
-        return cls({kind: folder.joinpath(f"{kind.lower()}.json").read_text(encoding="utf-8") for kind in KINDS})
+        sources: dict[str, str] = {}
+        for kind in KINDS:
+            name = kind.lower()
+            if name in PATCHED_KINDS:
+                base = json.loads(folder.joinpath(f"{PATCHED_KINDS[name]}.json").read_text(encoding="utf-8"))
+                patch = json.loads(folder.joinpath(f"{name}.patch.json").read_text(encoding="utf-8"))
+                patch.pop("$comment", None)
+                sources[kind] = json.dumps(merge_patch(base, patch), indent=2, ensure_ascii=False)
+            else:
+                sources[kind] = folder.joinpath(f"{name}.json").read_text(encoding="utf-8")
+        return cls(sources)
 
     def kinds(self) -> tuple[str, ...]:
         return tuple(self._sources)

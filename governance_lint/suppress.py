@@ -13,7 +13,6 @@ a suppression of another rule unused, and neither does a rule turned off in conf
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from .config import Config, ConfigError
 from .discovery import read_file
 from .engine import FileResult, Plan, RunResult, UsageError, rule_applies
 from .model import Diagnostic, Document, NodePath, Problem, Role
+from .safe_write import write_text_atomically
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -228,12 +228,9 @@ def write_baseline(path: Path, result: RunResult) -> int:
                      for d in result.diagnostics)
     text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
                       indent=2, ensure_ascii=False) + "\n"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomically(path, text)  # never through a link the repository planted
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
     return len(entries)
 

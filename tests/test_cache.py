@@ -189,6 +189,8 @@ def _age(paths: list[Path], seconds: int) -> None:
     then = time.time() - seconds
     for path in paths:
         os.utime(path, (then, then))
+    # utime sets the change time to now: let it fall out of the racily-clean window before a read.
+    time.sleep(2 * cache.CLOCK_LAG_NS / 1e9)
 
 
 def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Path) -> None:
@@ -207,10 +209,17 @@ def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Pa
     assert {(d.code, d.path) for d in result.diagnostics} == {("GOV002", generate.process_path(1))}
 
 
-def test_a_file_touched_right_after_the_cache_was_written_is_read_again(repo: Path) -> None:
-    check(repo)                               # files written just now: racily clean, so hashed
+def test_a_file_changed_in_the_tick_it_was_read_is_hashed_again(repo: Path) -> None:
+    import os
+    import time
+
+    time.sleep(2 * cache.CLOCK_LAG_NS / 1e9)  # the other files, just written, are no longer racily clean
+    racy = repo / generate.process_path(2)
+    soon = time.time_ns() + 1_000_000_000  # saved "as it was read": within the timestamp granularity
+    os.utime(racy, ns=(soon, soon))
+    check(repo)
     _, warm = check(repo)
-    assert (warm.hits, warm.unread, warm.misses) == (total(repo), 0, 0)
+    assert (warm.hits, warm.unread, warm.misses) == (total(repo), total(repo) - 1, 0)
 
 
 def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> None:

@@ -165,3 +165,25 @@ def test_a_file_too_large_to_read_might_define_anything_a_dangling_link_nothing(
     report = as_json(root)
     assert codes(report) == [("GOV005", "p.yaml"), ("GOV001", "people.yaml")]
     assert report["summary"]["held_back"] == 0
+
+
+def test_the_file_to_fix_first_is_named_like_the_findings(tmp_path: Path) -> None:
+    # Run from a subfolder: text paths are relative to the current folder, json paths to the git root.
+    root = git_repo(tmp_path, {"gov/people.yaml": BROKEN_PEOPLE,
+                               **{f"gov/{name}": text for name, text in processes().items()}})
+    sub = root / "gov"
+    code, out, _ = govlint(sub)
+    assert code == 1
+    assert out.splitlines()[0].startswith("people.yaml:")
+    assert out.splitlines()[-1].endswith("held back until people.yaml loads: fix it first")
+    report = as_json(sub)
+    assert report["summary"]["fix_first"] == "gov/people.yaml"
+    assert report["diagnostics"][0]["path"] == "gov/people.yaml"
+
+
+def test_a_misspelled_api_version_in_people_yaml_is_one_finding(tmp_path: Path) -> None:
+    root = git_repo(tmp_path, {"people.yaml": PEOPLE.replace("govlint/v1", "govlnt/v1"), **processes()})
+    report = as_json(root, select=REFERENCE_RULES + ",GOV003")
+    assert {d["code"] for d in report["diagnostics"]} == {"GOV003"}
+    assert {d["path"] for d in report["diagnostics"]} == {"people.yaml"}
+    assert report["summary"]["held_back"] == PEOPLE_COUNT and report["summary"]["fix_first"] == "people.yaml"

@@ -1,18 +1,18 @@
-"""The pre-commit hook manifest: generated from the registry, in sync, and safe with odd file names."""
+"""The pre-commit hook manifest: generated from the registry, in sync, and checking the whole change."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from gitrepo import Repo, git_env
 from pre_commit.clientlib import load_config, load_manifest
 
 from governance_lint import hooks
-from governance_lint.cli import main
 from governance_lint.registry import builtin_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,35 +54,40 @@ def test_pre_commit_accepts_the_manifest() -> None:
 
 def test_one_hook_for_all_rules_and_one_per_builtin_rule() -> None:
     by_id = {hook["id"]: hook for hook in committed_hooks()}
-    expected = {"govlint": "govlint check --"} | {
-        f"govlint-{rule.name}": f"govlint check --select {rule.code} --" for rule in builtin_registry()
+    expected = {"govlint": "govlint check --new-since HEAD"} | {
+        f"govlint-{rule.name}": f"govlint check --new-since HEAD --select {rule.code}" for rule in builtin_registry()
     }
     assert {hook_id: hook["entry"] for hook_id, hook in by_id.items()} == expected
     single = by_id["govlint-single-owner"]
     assert single["name"] == "govlint GOV101 single-owner"
     assert single["language"] == "python"
-    assert single["types"] == ["yaml"]
-    assert all(hook["require_serial"] is True for hook in by_id.values())
+    # The whole change, deletions included: no file names, and run for every commit.
+    for hook in by_id.values():
+        assert (hook["pass_filenames"], hook["always_run"], hook["require_serial"]) == (False, True, True)
+        assert "files" not in hook and "types" not in hook
 
 
 @pytest.mark.parametrize("hook_id", ["govlint", "govlint-single-owner"])
-def test_a_staged_file_named_like_an_option_is_checked_as_a_file(
-        hook_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # pre-commit runs `entry [args] file...`: the entry's trailing `--` keeps `-h.yaml` a path.
-    (tmp_path / ".govlint.yaml").write_text("include: ['**/*.yaml']\n", encoding="utf-8")
-    (tmp_path / "-h.yaml").write_text(TWO_OWNERS, encoding="utf-8")
-    (tmp_path / "people.yaml").write_text(PEOPLE, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+def test_a_hook_entry_with_args_reports_what_the_work_tree_adds(hook_id: str, tmp_path: Path) -> None:
+    # pre-commit runs `entry args...`: with no file names, the args are options.
+    repo = Repo.create(tmp_path / "repo", git_env(tmp_path),
+                       {".govlint.yaml": "include: ['**/*.yaml']\n", "people.yaml": PEOPLE,
+                        "process.yaml": TWO_OWNERS})
+    repo.commit_all("legacy: a process with two owners")
+    repo.write("other.yaml", TWO_OWNERS.replace("incident-management", "problem-management"))
     entry = next(hook["entry"] for hook in committed_hooks() if hook["id"] == hook_id)
     program, *args = shlex.split(entry)
     assert program == "govlint"
 
-    result = CliRunner().invoke(main, [*args, "-h.yaml"], catch_exceptions=False)
+    done = repo.govlint(*args, "--format", "json")
+    quiet = repo.govlint(*args, "--fail-on", "info", "--quiet")
 
-    assert result.exit_code == 1, result.output
-    assert any(line.startswith("-h.yaml:6:3: error GOV101 ") for line in result.output.splitlines())
-    assert "Usage:" not in result.output
+    assert done.returncode == 1, done.stderr
+    found = [(d["code"], d["path"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]]
+    assert ("GOV101", "other.yaml", 6) in found
+    assert all(path == "other.yaml" for _, path, _ in found)  # process.yaml's finding is old
+    assert quiet.returncode == 1
+    assert quiet.stdout.splitlines()[-1].endswith("existing not shown)")
 
 
 def test_generate_check_fails_on_a_stale_manifest_and_writes_nothing(tmp_path: Path) -> None:

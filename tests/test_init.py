@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from gitrepo import govlint_executable
 from pre_commit.clientlib import load_config
 
 from governance_lint import __version__
@@ -78,14 +77,41 @@ def test_the_starter_set_is_reviewed_today_and_so_goes_stale_in_a_year(
     assert result.output.count("GOV502") == 3  # the process and its two policies
 
 
-def test_the_configs_are_valid_and_use_this_release_of_the_hooks(started: Path) -> None:
+def test_the_configs_are_valid_and_the_hook_works_as_written(started: Path) -> None:
     config = load_govlint_config(started / ".govlint.yaml", started)
     assert config.root == started
+    assert config.include == ("governance/**/*.yaml", "governance/**/*.yml")
     hooks_config = load_config(str(started / ".pre-commit-config.yaml"))
     (repo,) = hooks_config["repos"]
-    assert (repo["repo"], repo["rev"]) == (PROJECT_URL, f"v{__version__}")
-    manifest_ids = {hook["id"] for hook in yaml.safe_load((ROOT / MANIFEST_NAME).read_text(encoding="utf-8"))}
-    assert {hook["id"] for hook in repo["hooks"]} <= manifest_ids
+    # No release to pin yet: the hook runs the govlint installed beside git.
+    assert repo["repo"] == "local"
+    (hook,) = repo["hooks"]
+    manifest = {h["id"]: h for h in yaml.safe_load((ROOT / MANIFEST_NAME).read_text(encoding="utf-8"))}
+    assert hook["id"] == "govlint" and hook["language"] in ("system", "unsupported")
+    for key in ("entry", "pass_filenames", "always_run"):
+        assert hook[key] == manifest["govlint"][key], key
+    # The published form is shown beside it, pinned to this release.
+    text = (started / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert f"#  - repo: {PROJECT_URL}\n#    rev: v{__version__}\n#    hooks:\n#      - id: govlint\n" in text
+
+
+def test_init_keeps_an_existing_pre_commit_config_and_says_what_to_add(tmp_path: Path) -> None:
+    mine = "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks: []\n"
+    (tmp_path / ".pre-commit-config.yaml").write_text(mine, encoding="utf-8")
+
+    code, out, err = init(tmp_path)
+
+    assert (code, err) == (0, "")
+    assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == mine
+    assert tree(tmp_path) == STARTER
+    assert "already exists and is left as it is" in out
+    snippet = out[out.index("  - repo: local"):out.index("next:")].rstrip() + "\n"
+    added = yaml.safe_load(mine)
+    added["repos"] += yaml.safe_load(snippet)
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(yaml.safe_dump(added), encoding="utf-8")
+    (_, local) = load_config(str(merged))["repos"]
+    assert local["repo"] == "local" and local["hooks"][0]["entry"] == "govlint check --new-since HEAD"
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
@@ -106,7 +132,7 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
 def test_init_twice_refuses_the_second_time(started: Path) -> None:
     before = {rel: (started / rel).read_bytes() for rel in STARTER}
     code, _, err = init(started)
-    assert code == 2 and ".pre-commit-config.yaml" in err
+    assert code == 2 and ".govlint.yaml" in err and "governance/people.yaml" in err
     assert {rel: (started / rel).read_bytes() for rel in STARTER} == before
 
 
@@ -130,14 +156,6 @@ def test_files_are_written_whole_with_the_usual_permissions(started: Path) -> No
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
-
-
-def govlint_executable() -> str:
-    beside = Path(sys.executable).parent / "govlint"
-    found = str(beside) if beside.exists() else shutil.which("govlint")
-    if found is None:
-        pytest.skip("the govlint executable is not installed")
-    return found
 
 
 def test_init_then_check_with_the_installed_executable(tmp_path: Path) -> None:

@@ -111,10 +111,11 @@ def test_local_python_and_yaml_plugins_run_like_built_in_rules(tmp_path: Path, m
     assert [line.split()[2] for line in out.splitlines()[:-1]] == ["ACME001"]
 
 
-def test_a_folder_loads_its_python_and_yaml_files_but_not_private_modules(tmp_path: Path) -> None:
-    config = make_repo(tmp_path, ["plugins/"], {
+def test_a_folder_loads_its_rule_files_but_never_its_python(tmp_path: Path) -> None:
+    config = make_repo(tmp_path, ["plugins/", "plugins/b_inputs.py"], {
         "plugins/b_inputs.py": python_rule(),
         "plugins/a_versioned.yml": rule_doc(),
+        "plugins/c_other.py": "raise RuntimeError('a Python file the config does not name never runs')\n",
         "plugins/_helpers.py": "raise RuntimeError('a private helper is never imported')\n",
         "plugins/notes.txt": "not a plugin",
     })

@@ -1,14 +1,18 @@
-"""This project's hooks under the real pre-commit, in a throw-away governance repository.
+"""This project's hooks under the real pre-commit, in throw-away governance repositories.
 
 pre-commit installs the hook repository into a virtualenv (pip-installs this
 project), so the hook repository is a committed snapshot of this working
 tree, made once per session and installed once into a session-wide
 PRE_COMMIT_HOME.  ``try-repo`` always installs afresh, so it runs once.
+The `repo: local` config that ``govlint init`` writes runs the govlint of this
+checkout (first on PATH).
+
+A hook answers "what does this commit break?": each scenario below is a
+commit whose damage shows in files it did not touch.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from helpers import GOVLINT
+from gitrepo import git_env, sh
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean"
@@ -33,25 +38,6 @@ spec:
   purpose: Grant authorised users the right to use a service.
   owner: {owner}
 """
-
-
-def git_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    # Plain text output whatever CI runs us, and no user or system git config (hooksPath, signing).
-    env.pop("GITHUB_ACTIONS", None)
-    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test",
-               GIT_COMMITTER_EMAIL="test@example.org", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=str(tmp / "gitconfig"), PRE_COMMIT_COLOR="never", NO_COLOR="1")
-    (tmp / "gitconfig").touch()
-    return env
-
-
-def sh(*args: str, cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(args, check=False, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, timeout=300)
-    if check and done.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}")
-    return done
 
 
 @pytest.fixture(scope="session")
@@ -164,20 +150,6 @@ def test_a_process_with_two_owners_fails_the_commit_at_its_owner(with_hooks: Pat
     assert sh("git", "rev-parse", "HEAD", cwd=with_hooks, env=env).stdout == head  # nothing committed
 
 
-def test_a_staged_file_named_like_an_option_is_checked(with_hooks: Path, env: dict[str, str]) -> None:
-    text = NEW_PROCESS.format(id="access-management", owner="[person:mrs-davis, person:windy]")
-    (with_hooks / "-h.yaml").write_text(text, encoding="utf-8")
-    config = with_hooks / ".govlint.yaml"  # the file must be among those the config includes
-    config.write_text(config.read_text(encoding="utf-8").replace('include: ["governance/**/*.yaml"]',
-                                                                 'include: ["governance/**/*.yaml", "-h.yaml"]'))
-
-    done = commit(with_hooks, env, "-h.yaml", ".govlint.yaml")
-
-    assert done.returncode == 1, done.stdout
-    assert "-h.yaml:6:3: error GOV101 " in done.stdout
-    assert "Usage:" not in done.stdout
-
-
 def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Path, env: dict[str, str]) -> None:
     # The new process names people defined only in people/*.yaml, which this commit does not touch.
     rel = "governance/processes/access-management.yaml"
@@ -237,3 +209,176 @@ def test_a_mixed_repository_fails_only_on_its_broken_governance_file(with_hooks:
 
     assert passing.returncode == 0, passing.stdout
     assert re.search(r"^govlint\.+Passed$", passing.stdout, re.MULTILINE), passing.stdout
+
+
+# -- what a commit breaks elsewhere --------------------------------------------------------------
+
+FINDING = re.compile(r"^(\S+):(\d+):(\d+): error (GOV\d+) ", re.MULTILINE)
+
+
+def sites(repo: Path, text: str, *, besides: str = "") -> set[tuple[str, str]]:
+    """``(path, line)`` of every line of the governance files naming ``text`` (not in ``besides``)."""
+    found = set()
+    for path in sorted((repo / "governance").rglob("*.yaml")):
+        rel = path.relative_to(repo).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(rf"{re.escape(text)}\b", line) and rel != besides:
+                found.add((rel, str(number)))
+    return found
+
+
+def reported(output: str, code: str) -> set[tuple[str, str]]:
+    return {(path, line) for path, line, _, found in FINDING.findall(output) if found == code}
+
+
+def failed(done: subprocess.CompletedProcess[str]) -> bool:
+    return done.returncode == 1 and re.search(r"^govlint\.+Failed$", done.stdout, re.MULTILINE) is not None
+
+
+def passed(done: subprocess.CompletedProcess[str]) -> bool:
+    return done.returncode == 0 and re.search(r"^govlint\.+Passed$", done.stdout, re.MULTILINE) is not None
+
+
+def drop_document(repo: Path, rel: str, ident: str) -> None:
+    path = repo / rel
+    docs = path.read_text(encoding="utf-8").split("---\n")
+    kept = [doc for doc in docs if not re.search(rf"\bid: {re.escape(ident)}\b", doc)]
+    assert len(kept) == len(docs) - 1
+    path.write_text("---\n".join(kept), encoding="utf-8")
+
+
+def test_removing_a_person_still_named_fails_at_every_site_naming_her(with_hooks: Path,
+                                                                     env: dict[str, str]) -> None:
+    rel = "governance/people/managers.yaml"
+    drop_document(with_hooks, rel, "windy")
+
+    done = commit(with_hooks, env, rel)
+
+    assert failed(done), done.stdout
+    assert reported(done.stdout, "GOV005") == sites(with_hooks, "person:windy")
+    assert {path for path, _ in reported(done.stdout, "GOV005")} - {rel}  # files the commit never staged
+
+
+def test_renaming_a_team_still_named_fails_at_every_site_naming_it(with_hooks: Path, env: dict[str, str]) -> None:
+    rel = "governance/teams.yaml"
+    path = with_hooks / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("id: engineering\n", "id: platform\n"),
+                    encoding="utf-8")
+
+    done = commit(with_hooks, env, rel)
+
+    assert failed(done), done.stdout
+    assert reported(done.stdout, "GOV005") == sites(with_hooks, "team:engineering")
+
+
+def test_a_conflicting_term_in_a_new_file_fails_at_the_glossary_it_contradicts(with_hooks: Path,
+                                                                               env: dict[str, str]) -> None:
+    rel = "governance/a-terms.yaml"
+    (with_hooks / rel).write_text(
+        "apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: ops-terms, name: Operations terms}\n"
+        "spec:\n  terms:\n    - term: Incident\n      definition: Anything that goes wrong.\n", encoding="utf-8")
+
+    done = commit(with_hooks, env, rel)
+
+    assert failed(done), done.stdout
+    # The finding sits in the glossary, which this commit does not touch.
+    assert reported(done.stdout, "GOV401") == {("governance/glossary.yaml", "11")}
+
+
+def test_deleting_a_policy_still_named_fails_at_every_site_naming_it(with_hooks: Path,
+                                                                    env: dict[str, str]) -> None:
+    rel = "governance/policies/problem.yaml"
+    ids = re.findall(r"^  id: (\S+)$", (with_hooks / rel).read_text(encoding="utf-8"), re.MULTILINE)
+    sh("git", "rm", "-q", rel, cwd=with_hooks, env=env)
+
+    done = sh("git", "commit", "-m", "drop a policy file", cwd=with_hooks, env=env, check=False)
+
+    assert failed(done), done.stdout
+    expected = set().union(*(sites(with_hooks, f"policy:{ident}") for ident in ids))
+    assert expected and reported(done.stdout, "GOV301") == expected
+
+
+LEGACY = """\
+apiVersion: govlint/v1
+kind: Process
+metadata: {id: legacy-process, name: Legacy Process, lastReviewed: 2026-06-30}
+spec:
+  purpose: A process written before govlint checked anything.
+  owner: person:mrs-davis
+  escalation: [person:ghost-1, person:ghost-2, person:ghost-3, person:mrs-davis]
+"""
+
+
+@pytest.fixture
+def with_legacy(with_hooks: Path, env: dict[str, str]) -> Path:
+    """A repository with three legacy findings, committed past the hook."""
+    (with_hooks / "governance/processes/legacy.yaml").write_text(LEGACY, encoding="utf-8")
+    sh("git", "add", "-A", cwd=with_hooks, env=env)
+    sh("git", "commit", "-q", "--no-verify", "-m", "legacy", cwd=with_hooks, env=env)
+    return with_hooks
+
+
+def test_a_commit_that_only_fixes_findings_passes(with_legacy: Path, env: dict[str, str]) -> None:
+    rel = "governance/processes/legacy.yaml"
+    path = with_legacy / rel
+    path.write_text(path.read_text(encoding="utf-8").replace("person:ghost-1, ", ""), encoding="utf-8")
+
+    done = commit(with_legacy, env, rel)
+
+    assert passed(done), done.stdout
+
+
+def test_a_commit_changing_files_with_legacy_findings_without_adding_any_passes(
+        with_legacy: Path, env: dict[str, str]) -> None:
+    rel = "governance/processes/legacy.yaml"
+    path = with_legacy / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text("# Kept for the audit trail.\n" + text.replace("A process written", "An old process"),
+                    encoding="utf-8")
+
+    done = commit(with_legacy, env, rel)
+    moved = sh("git", "mv", rel, "governance/processes/old-legacy.yaml", cwd=with_legacy, env=env)
+    renamed = sh("git", "commit", "-m", "rename", cwd=with_legacy, env=env, check=False)
+
+    assert passed(done), done.stdout
+    assert moved.returncode == 0 and passed(renamed), renamed.stdout
+
+
+def test_a_commit_of_other_yaml_only_passes(with_legacy: Path, env: dict[str, str]) -> None:
+    rel = ".github/workflows/deploy.yml"
+    (with_legacy / rel).parent.mkdir(parents=True)
+    (with_legacy / rel).write_text("on: [push]\njobs: {deploy: {runs-on: ubuntu-latest, steps: [\n",
+                                   encoding="utf-8")
+
+    done = commit(with_legacy, env, rel)
+
+    assert passed(done), done.stdout
+
+
+def test_only_the_staged_content_counts(with_hooks: Path, env: dict[str, str]) -> None:
+    # An unstaged break elsewhere does not stop a clean commit: pre-commit sets it aside while the hook runs.
+    staged = "governance/processes/incident-management.yaml"
+    path = with_hooks / staged
+    path.write_text(path.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    drop_document(with_hooks, "governance/people/managers.yaml", "windy")
+
+    done = commit(with_hooks, env, staged)
+
+    assert passed(done), done.stdout
+    assert "id: windy" not in (with_hooks / "governance/people/managers.yaml").read_text(encoding="utf-8")
+
+
+def test_the_config_govlint_init_writes_works_as_written(tmp_path: Path, env: dict[str, str]) -> None:
+    repo = tmp_path / "started"
+    sh(sys.executable, "-m", "governance_lint", "init", str(repo), cwd=tmp_path, env=env)
+    sh("git", "init", "-q", cwd=repo, env=env)
+    sh(sys.executable, "-m", "pre_commit", "install", cwd=repo, env=env)
+    sh("git", "add", "-A", cwd=repo, env=env)
+
+    first = sh("git", "commit", "-m", "start", cwd=repo, env=env, check=False)
+    drop_document(repo, "governance/people.yaml", "jordan")
+    removed = commit(repo, env, "governance/people.yaml")
+
+    assert passed(first), first.stdout  # the first commit: everything is new, and all of it is clean
+    assert failed(removed), removed.stdout
+    assert reported(removed.stdout, "GOV005") == sites(repo, "person:jordan")

@@ -99,14 +99,26 @@ def test_fingerprints_are_stable_across_runs_and_edits_elsewhere_in_the_file(fai
 
 def test_the_example_workflow_runs_valid_govlint_commands_and_uploads_the_sarif_it_writes() -> None:
     workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
-    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    commands = [shlex.split(step["run"].split("||")[0]) for step in steps
-                if step.get("run", "").startswith("govlint ")]
-    assert len(commands) == 2
-    for program, name, *args in commands:  # every option still exists: click parses them, runs nothing
-        assert program == "govlint"
-        main.commands[name].make_context(name, args)
-    sarif_step = next(command for command in commands if "sarif" in command)
-    written = sarif_step[sarif_step.index("--output") + 1]
-    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
-    assert upload["with"]["sarif_file"] == written
+    for job in workflow["jobs"].values():
+        steps = job["steps"]
+        commands = [shlex.split(step["run"].split("||")[0]) for step in steps
+                    if step.get("run", "").startswith("govlint ")]
+        assert len(commands) == 2
+        for program, name, *args in commands:  # every option still exists: click parses them, runs nothing
+            assert program == "govlint"
+            main.commands[name].make_context(name, args)
+        sarif_step = next(command for command in commands if "sarif" in command)
+        written = sarif_step[sarif_step.index("--output") + 1]
+        upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+        assert upload["with"]["sarif_file"] == written
+
+
+def test_the_example_pull_request_job_checks_only_what_the_pull_request_adds() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["new-findings"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    checkout = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    commands = [step["run"] for step in job["steps"] if step.get("run", "").startswith("govlint ")]
+    assert commands and all('--new-since "$BASE"' in command for command in commands)

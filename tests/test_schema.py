@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from governance_lint.model import KINDS, Document, NodePath, Position
-from governance_lint.schema import SchemaSet, validate_instance
+from governance_lint.schema import PATCHED_KINDS, SchemaSet, merge_patch, validate_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean"
@@ -55,11 +55,26 @@ def _load_documents(path: Path) -> list[Document]:
 # -- the schema files themselves ---------------------------------------------
 
 SCHEMA_FILES = sorted(resources.files("governance_lint.schemas").iterdir(), key=lambda p: p.name)
-SCHEMA_JSON = {p.name: json.loads(p.read_text()) for p in SCHEMA_FILES if p.name.endswith(".json")}
+# Every kind's schema as govlint uses it: shipped files, and kinds shipped as a merge patch composed.
+SCHEMA_JSON = {f"{kind.lower()}.json": SchemaSet.load().schema(kind) for kind in KINDS}
+SHIPPED = {p.name for p in SCHEMA_FILES if p.name.endswith(".json")}
 
 
-def test_every_kind_has_a_schema_file() -> None:
-    assert sorted(SCHEMA_JSON) == sorted(f"{kind.lower()}.json" for kind in KINDS)
+def test_every_kind_has_a_schema_file_or_a_patch_on_another() -> None:
+    for kind in KINDS:
+        name = kind.lower()
+        assert f"{name}.json" in SHIPPED or (name in PATCHED_KINDS and f"{name}.patch.json" in SHIPPED)
+    assert SHIPPED == {f"{k.lower()}.json" for k in KINDS if k.lower() not in PATCHED_KINDS} | {
+        f"{k}.patch.json" for k in PATCHED_KINDS}
+
+
+def test_practice_shares_the_process_definitions() -> None:
+    process, practice = SCHEMA_JSON["process.json"], SCHEMA_JSON["practice.json"]
+    assert practice["$defs"]["activity"] == process["$defs"]["activity"]
+    assert practice["properties"]["kind"]["const"] == "Practice"
+    assert set(practice["$defs"]["spec"]["properties"]) - set(process["$defs"]["spec"]["properties"]) == {
+        "processes"}
+    assert merge_patch({"a": {"b": 1, "c": 2}}, {"a": {"b": None, "d": 3}}) == {"a": {"c": 2, "d": 3}}
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_JSON))

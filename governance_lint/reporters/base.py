@@ -81,23 +81,28 @@ def safe_text(text: str, *, limit: int | None = MAX_MESSAGE, keep_newlines: bool
 def summary_line(summary: Summary) -> str:
     """``3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)``.
 
+    With ``--new-since``: ``2 new errors in 1 of 14 files (41 documents, 17 existing not shown)``.
+
     Severities with no finding are left out, as is ``0 skipped``; a clean run
     reads ``no problems in 14 files (41 documents)``.  References held back
     while a file does not load, and findings the baseline hid, are added when
     there are any: ``; 28 unresolved references held back until people.yaml
     loads: fix it first; 3 findings hidden by the baseline``.
     """
+    new = "" if summary.existing is None else "new "
     counts = [
-        plural_label(count, word)
+        plural_label(count, new + word)
         for count, word in ((summary.errors, "error"), (summary.warnings, "warning"), (summary.infos, "info"))
         if count
     ]
     details = plural_label(summary.documents, "document")
     if summary.skipped:
         details += f", {summary.skipped} skipped"
+    if summary.existing is not None:
+        details += f", {summary.existing} existing not shown"
     files = plural_label(summary.files, "file")
     if not counts:
-        line = f"no problems in {files} ({details})"
+        line = f"no {new}problems in {files} ({details})"
     else:
         line = f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
     if summary.held_back:

@@ -12,8 +12,9 @@ VERSION = 1
 
 def summary_dict(summary: Summary) -> dict[str, int | str | None]:
     # The keys SPEC §5 promises, then what §4 adds (held-back references, findings the baseline
-    # hid); files_with_findings is for the text line only.
-    return {
+    # hid); files_with_findings is for the text line only.  With --new-since, the counts are of
+    # new findings and "existing" counts those not shown.
+    counts: dict[str, int | str | None] = {
         "files": summary.files,
         "documents": summary.documents,
         "skipped": summary.skipped,
@@ -24,6 +25,9 @@ def summary_dict(summary: Summary) -> dict[str, int | str | None]:
         "fix_first": summary.fix_first,
         "baseline_hidden": summary.baseline_hidden,
     }
+    if summary.existing is not None:
+        counts["existing"] = summary.existing
+    return counts
 
 
 def render(report: Report, stream: TextIO) -> None:

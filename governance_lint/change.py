@@ -1,0 +1,161 @@
+"""What a change adds (SPEC §10): the findings of the work tree that its base state did not have.
+
+The base state is the merge-base of a ref and HEAD, read from git objects
+(``gitstate``).  It is the work tree's repository model with the files that
+differ at the base laid over it (``Repository.with_overlay``): every file git
+says is unchanged keeps the work tree's result and facts, and the repository
+rules follow the difference as after an edit.  A finding is new when no
+finding at the base has the same rule, file (through git's renames), node (a
+list item without an id by its list, not its place in it) and subject (its
+message without positions); each base finding accounts for one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .config import Config
+from .discovery import FileSet, _too_large, matches, relative
+from .engine import Filter, Plan, RunResult
+from .gitstate import LINK_MODE, ChangeBase, open_base
+from .model import Diagnostic, Position, Problem, Role, Severity
+from .repository import Repository
+
+READ_CHUNK = 256  # base files read from git and checked at a time
+
+# Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
+_POSITION = re.compile(r"(\.ya?ml):\d+(?::\d+)?\b|\b(line|column) \d+\b")
+# An item without an id is named by its place in its list, which an edit above it shifts:
+# "spec/escalation/3" is compared as "spec/escalation/*", and the subject tells the items apart.
+_LIST_POSITION = re.compile(r"/\d+(?=/|$)")
+
+
+def subject(message: str) -> str:
+    """The message without positions: what the finding says, wherever the file moved it."""
+    return _POSITION.sub(lambda m: m.group(1) or m.group(2), message)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The base state of a ``--new-since`` run, in the config root's terms (root-relative paths)."""
+
+    base: ChangeBase
+    files: FileSet  # the base's files that the config includes
+    changed: frozenset[str]  # root-relative base paths whose content the work tree does not have
+    renames: Mapping[str, str]  # root-relative: base path -> work tree path
+    _prefix: str  # the config root relative to the git work tree's root ("" or "sub/")
+
+    def content(self, rel: str, max_bytes: int) -> bytes | Problem:
+        """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
+        return self.contents([rel], max_bytes)[rel]
+
+    def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
+        """Base files' bytes, or the problem that stops them being read, by path."""
+        at = Position(1, 1)
+        found: dict[str, bytes | Problem] = {}
+        wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
+        for rel in rels:
+            top_rel = self._prefix + rel
+            blob = self.base.blobs[top_rel]
+            if blob.mode == LINK_MODE:  # a link inside the base tree reads its target there
+                target = self.base.read([top_rel]).get(top_rel, b"").decode("utf-8", "surrogateescape")
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
+                inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
+                if not inside or not resolved.startswith(self._prefix) or target.startswith("/"):
+                    found[rel] = Problem(Role.SYNTAX, "symbolic link points outside the repository; not followed", at)
+                    continue
+                top_rel, blob = resolved, self.base.blobs[resolved]
+            if blob.size > max_bytes:
+                found[rel] = Problem(Role.SYNTAX, _too_large(blob.size, max_bytes), at)
+            else:
+                wanted[rel] = top_rel
+        contents = self.base.read(set(wanted.values()))
+        for rel, top_rel in wanted.items():
+            found[rel] = contents.get(top_rel, Problem(Role.SYNTAX, "cannot read file from git", at))
+        return found
+
+
+def prepare(ref: str, config: Config) -> Change:
+    """The base state of ``ref`` for this config's repository (raises GitStateError, exit 2)."""
+    base = open_base(config.root, ref)
+    inside = relative(base.top.resolve(), config.root.resolve())
+    prefix = "" if inside in (None, ".") else inside + "/"
+
+    def rooted(top_rel: str) -> str | None:
+        return top_rel[len(prefix):] if top_rel.startswith(prefix) else None
+
+    own_config = relative(config.root, config.path) if config.path else None
+    context = sorted(
+        rel for rel in (rooted(p) for p in base.blobs)
+        if rel is not None and rel != own_config and matches(rel, config.include)
+        and not matches(rel, config.exclude)
+    )
+    files = FileSet(config.root, tuple(context), frozenset(context))
+    changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
+    renames = {old: new for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
+               if old is not None and new is not None}
+    return Change(base, files, changed, renames, prefix)
+
+
+def check_base(change: Change, plan: Plan, config: Config, current: Repository,
+               filters: Sequence[Filter]) -> RunResult:
+    """The base state's findings: the work tree's model with the files that differ at the base laid over it.
+
+    Files git reports unchanged keep the work tree's results and facts; the repository
+    rules follow the difference (``Repository.update``), as after an edit.
+    """
+    now = set(current.files)
+    at_base = set(change.files.context)
+    differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
+    buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)
+    wanted = sorted(differing & at_base)
+    for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
+        buffers.update(change.contents(wanted[start:start + READ_CHUNK], plan.limits.max_file_bytes))
+    return current.with_overlay(buffers).result(change.files.reported, filters, plan)
+
+
+def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:
+    """``current`` with only the findings that ``base`` did not have; the summary counts the others."""
+    moved = _renamer(renames)
+    remaining = Counter(_key(d, renames.get(d.path, d.path), moved) for d in base.diagnostics)
+    new: list[Diagnostic] = []
+    for d in reversed(current.diagnostics):  # of equal findings, the first ones are the old ones
+        key = _key(d, d.path)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            new.append(d)
+    new.reverse()
+    summary = dataclasses.replace(
+        current.summary,
+        errors=sum(d.severity is Severity.ERROR for d in new),
+        warnings=sum(d.severity is Severity.WARNING for d in new),
+        infos=sum(d.severity is Severity.INFO for d in new),
+        files_with_findings=len({d.path for d in new}),
+        existing=len(current.diagnostics) - len(new),
+    )
+    # A rule that crashed on the base state made it look cleaner than it was: say so too.
+    crashes = current.crashes + [f"at the base: {c}" for c in base.crashes if c not in current.crashes]
+    return dataclasses.replace(current, diagnostics=new, summary=summary, crashes=crashes)
+
+
+Key = tuple[str, str, str | None, str | None, str]
+
+
+def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Key:
+    message = subject(d.message)
+    node = _LIST_POSITION.sub("/*", d.node) if d.node else d.node
+    return d.code, path, d.entity, node, moved(message) if moved else message
+
+
+def _renamer(renames: Mapping[str, str]) -> Callable[[str], str] | None:
+    """Rewrites the base paths a message names to where the change moved them."""
+    if not renames:
+        return None
+    pattern = re.compile("|".join(re.escape(old) for old in sorted(renames, key=len, reverse=True)))
+    return lambda message: pattern.sub(lambda m: renames[m.group()], message)

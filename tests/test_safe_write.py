@@ -1,0 +1,92 @@
+"""safe_write and CommandSafeStream: the two helpers every command that writes output shares."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from governance_lint.reporters.commands import CommandSafeStream, neutralise
+from governance_lint.safe_write import (
+    UnsafeTarget,
+    check_target,
+    open_atomically,
+    write_bytes_atomically,
+    write_text_atomically,
+)
+
+
+def test_a_write_replaces_the_file_whole_with_the_usual_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    write_text_atomically(target, "new ✓")
+    assert target.read_text(encoding="utf-8") == "new ✓"
+    write_bytes_atomically(target, b"\x00bytes")
+    assert target.read_bytes() == b"\x00bytes"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), open_atomically(target) as stream:
+        stream.write("half")
+        raise RuntimeError("the reporter failed")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_links_and_non_regular_targets_are_refused(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "link").symlink_to(victim)
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    for name in ("link", "folder", "fifo"):
+        with pytest.raises(UnsafeTarget):
+            write_text_atomically(tmp_path / name, "report")
+    assert victim.read_text() == "precious"
+
+
+def test_a_folder_link_inside_the_root_is_refused_and_one_outside_it_is_not(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "reports").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "mine").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafeTarget, match="folder"):
+        check_target(root / "reports" / "x.sarif", root)
+    check_target(tmp_path / "mine" / "x.sarif", root)  # the user's own link, outside the repository
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        [" ::warning::x\n"],
+        [" :", ":warning::x\n"],
+        ["ok ##", "[add-mask]x\n"],
+        ["a\n  ", "::set-output::x"],
+    ],
+)
+def test_a_command_split_across_writes_is_still_escaped(pieces: list[str]) -> None:
+    out = io.StringIO()
+    stream = CommandSafeStream(out)
+    for piece in pieces:
+        stream.write(piece)
+    stream.finish()
+    assert out.getvalue() == neutralise("".join(pieces))
+    assert "##[" not in out.getvalue() and not any(
+        line.lstrip().startswith("::") for line in out.getvalue().split("\n")
+    )
+
+
+def test_only_the_github_format_s_own_commands_pass() -> None:
+    own = "::error file=a.yaml,line=1,col=1,title=GOV101 single-owner::m ##[x\n  ::warning::y\n"
+    assert neutralise(own, own_commands=True) == (
+        "::error file=a.yaml,line=1,col=1,title=GOV101 single-owner::m ##\\u005bx\n  \\u003a:warning::y\n"
+    )
