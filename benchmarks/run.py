@@ -68,13 +68,17 @@ def timed(command: list[str], env: dict[str, str], cwd: Path, expect: int | None
     code must be ``expect``."""
     start = time.perf_counter()
     sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
+    # stderr to a file, not a pipe: a run with many errors would fill the pipe and wait forever
+    errors_file = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=errors_file)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if output is not None:
         sink.close()  # type: ignore[union-attr]
-    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    errors_file.seek(0)
+    errors = errors_file.read().decode(errors="replace")
+    errors_file.close()
     if expect is not None and process.returncode != expect:
         raise SystemExit(f"{' '.join(command[:4])} … exited {process.returncode}, not {expect}:\n{errors[-2000:]}")
     return elapsed, usage.ru_maxrss
