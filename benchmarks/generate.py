@@ -25,18 +25,59 @@ TEAMS_PER_FILE = 50
 POLICIES = 120
 
 THEMES = (
-    "Incident Management", "Problem Management", "Change Enablement", "Service Request Management",
-    "Release Management", "Service Level Management", "Capacity Management", "Availability Management",
-    "Supplier Management", "Knowledge Management", "Information Security Management",
-    "Service Continuity Management", "Asset Management", "Monitoring and Event Management",
-    "Deployment Management", "Relationship Management", "Service Catalogue Management",
-    "Financial Management", "Risk Management", "Continual Improvement",
+    "Incident Management",
+    "Problem Management",
+    "Change Enablement",
+    "Service Request Management",
+    "Release Management",
+    "Service Level Management",
+    "Capacity Management",
+    "Availability Management",
+    "Supplier Management",
+    "Knowledge Management",
+    "Information Security Management",
+    "Service Continuity Management",
+    "Asset Management",
+    "Monitoring and Event Management",
+    "Deployment Management",
+    "Relationship Management",
+    "Service Catalogue Management",
+    "Financial Management",
+    "Risk Management",
+    "Continual Improvement",
 )
-SCOPES = ("Service Desk", "Engineering", "Messaging and Collaboration", "End User Experience",
-          "Field Services", "Networks", "Data Centre", "Europe", "Americas", "Asia Pacific")
-VERBS = ("Identify", "Record", "Categorize", "Prioritize", "Assess", "Investigate", "Diagnose",
-         "Plan", "Approve", "Build", "Test", "Schedule", "Implement", "Verify", "Communicate",
-         "Resolve", "Review", "Close")
+SCOPES = (
+    "Service Desk",
+    "Engineering",
+    "Messaging and Collaboration",
+    "End User Experience",
+    "Field Services",
+    "Networks",
+    "Data Centre",
+    "Europe",
+    "Americas",
+    "Asia Pacific",
+)
+VERBS = (
+    "Identify",
+    "Record",
+    "Categorize",
+    "Prioritize",
+    "Assess",
+    "Investigate",
+    "Diagnose",
+    "Plan",
+    "Approve",
+    "Build",
+    "Test",
+    "Schedule",
+    "Implement",
+    "Verify",
+    "Communicate",
+    "Resolve",
+    "Review",
+    "Close",
+)
 CATEGORIES = ("process", "it", "hr", "legal", "security", "other")
 GLOSSARY = (
     ("Incident", "An unplanned interruption to an IT service or reduction in its quality."),
@@ -194,11 +235,20 @@ def process_yaml(i: int, n: int, seed: int) -> str:
     if not ring:
         out.append("  interfaces: []")
     elif following == previous:
-        out += ["  interfaces:", f"    - process: process:{_process_id(following)}",
-                f"      sends: [{sent}]", f"      receives: [{received}]"]
+        out += [
+            "  interfaces:",
+            f"    - process: process:{_process_id(following)}",
+            f"      sends: [{sent}]",
+            f"      receives: [{received}]",
+        ]
     else:
-        out += ["  interfaces:", f"    - process: process:{_process_id(following)}", f"      sends: [{sent}]",
-                f"    - process: process:{_process_id(previous)}", f"      receives: [{received}]"]
+        out += [
+            "  interfaces:",
+            f"    - process: process:{_process_id(following)}",
+            f"      sends: [{sent}]",
+            f"    - process: process:{_process_id(previous)}",
+            f"      receives: [{received}]",
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -221,8 +271,11 @@ def teams_yaml(processes: range, n: int, seed: int) -> str:
         rng = random.Random(f"{seed}:team:{i}")
         for role in ("core", "support"):
             members = sorted({_person(rng.randrange(people)) for _ in range(rng.randint(2, 6))})
-            spec = [f"  lead: person:{members[0]}", f"  members: {_flow([f'person:{m}' for m in members])}",
-                    f"  external: {'true' if role == 'support' and rng.random() < 0.2 else 'false'}"]
+            spec = [
+                f"  lead: person:{members[0]}",
+                f"  members: {_flow([f'person:{m}' for m in members])}",
+                f"  external: {'true' if role == 'support' and rng.random() < 0.2 else 'false'}",
+            ]
             docs.append(_document("Team", f"{_process_id(i)}-{role}", f"{_process_id(i)} {role} team", spec))
     return "---\n".join(docs)
 
@@ -230,11 +283,17 @@ def teams_yaml(processes: range, n: int, seed: int) -> str:
 def policies_yaml(seed: int) -> str:
     rng = random.Random(f"{seed}:policies")
     return "---\n".join(
-        _document("Policy", f"policy-{p:03d}", f"Policy {p:03d}",
-                  [f"  statement: Rule {p} of the service organisation must be followed.",
-                   f"  category: {CATEGORIES[p % len(CATEGORIES)]}",
-                   f"  owner: person:{_person(rng.randrange(40))}"],
-                  reviewed=_date(rng))
+        _document(
+            "Policy",
+            f"policy-{p:03d}",
+            f"Policy {p:03d}",
+            [
+                f"  statement: Rule {p} of the service organisation must be followed.",
+                f"  category: {CATEGORIES[p % len(CATEGORIES)]}",
+                f"  owner: person:{_person(rng.randrange(40))}",
+            ],
+            reviewed=_date(rng),
+        )
         for p in range(POLICIES)
     )
 
@@ -256,7 +315,8 @@ def generate(root: Path, n: int, seed: int = 0) -> list[Path]:
         shutil.rmtree(root)
     (root / "governance").mkdir(parents=True)
     (root / ".govlint.yaml").write_text(
-        f'include: ["governance/**/*.yaml"]\ntoday: "{TODAY.isoformat()}"\n', encoding="utf-8")
+        f'include: ["governance/**/*.yaml"]\ntoday: "{TODAY.isoformat()}"\n', encoding="utf-8"
+    )
 
     def write(rel: str, text: str) -> Path:
         path = root / rel
@@ -268,11 +328,15 @@ def generate(root: Path, n: int, seed: int = 0) -> list[Path]:
     write("governance/policies.yaml", policies_yaml(seed))
     people = _people_count(n)
     for first in range(0, people, PEOPLE_PER_FILE):
-        write(f"governance/people/people-{first // PEOPLE_PER_FILE:03d}.yaml",
-              people_yaml(first, min(first + PEOPLE_PER_FILE, people)))
+        write(
+            f"governance/people/people-{first // PEOPLE_PER_FILE:03d}.yaml",
+            people_yaml(first, min(first + PEOPLE_PER_FILE, people)),
+        )
     for first in range(0, n, TEAMS_PER_FILE):
-        write(f"governance/teams/teams-{first // TEAMS_PER_FILE:04d}.yaml",
-              teams_yaml(range(first, min(first + TEAMS_PER_FILE, n)), n, seed))
+        write(
+            f"governance/teams/teams-{first // TEAMS_PER_FILE:04d}.yaml",
+            teams_yaml(range(first, min(first + TEAMS_PER_FILE, n)), n, seed),
+        )
     return [write(process_path(i), process_yaml(i, n, seed)) for i in range(n)]
 
 

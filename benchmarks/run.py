@@ -62,8 +62,9 @@ print(time.perf_counter() - start)
 """
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path, expect: int | None = 0,
-          output: Path | None = None) -> tuple[float, int]:
+def timed(
+    command: list[str], env: dict[str, str], cwd: Path, expect: int | None = 0, output: Path | None = None
+) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB) of one command (its standard output to ``output``, if given); its exit
     code must be ``expect``."""
     start = time.perf_counter()
@@ -80,7 +81,9 @@ def timed(command: list[str], env: dict[str, str], cwd: Path, expect: int | None
     errors = errors_file.read().decode(errors="replace")
     errors_file.close()
     if expect is not None and process.returncode != expect:
-        raise SystemExit(f"{' '.join(command[:4])} … exited {process.returncode}, not {expect}:\n{errors[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(command[:4])} … exited {process.returncode}, not {expect}:\n{errors[-2000:]}"
+        )
     return elapsed, usage.ru_maxrss
 
 
@@ -138,8 +141,10 @@ def edit(repo: Path, rel: str, round_: int) -> None:
     """A material edit: one more line in the purpose, so every reference below it moves."""
     path = repo / rel
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  purpose: >-\n", f"  purpose: >-\n    Edited in round {round_}.\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("  purpose: >-\n", f"  purpose: >-\n    Edited in round {round_}.\n", 1),
+        encoding="utf-8",
+    )
 
 
 def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]:
@@ -147,14 +152,22 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
     processes = [str(p.relative_to(repo)) for p in generate(repo, n)]
     # An installed govlint has its modules compiled; a development shell that forbids writing bytecode
     # would make every run compile them again (about 0.1 s), which no user pays.
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GITHUB_ACTIONS", "GOVLINT_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GITHUB_ACTIONS", "GOVLINT_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")
+    }
     env["NO_COLOR"] = "1"
     listing = work / f"processes-{n}.txt"
     listing.write_text("\n".join(processes), encoding="utf-8")
 
-    git_env = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    git_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
     for git in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "generated"]):
         subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
     cjs = shutil.which("check-jsonschema") if with_cjs else None
@@ -163,12 +176,22 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
     samples: dict[str, list[float]] = {k: [] for k in keys}
     split: dict[str, list[float]] = {}
     for round_ in range(repeat):
-        floor = subprocess.run([sys.executable, "-c", FLOOR, str(listing)], cwd=repo, env=env,
-                               capture_output=True, text=True, check=True)
+        floor = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(listing)],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         samples["floor"].append(float(floor.stdout))
         if cjs:
-            samples["cjs"].append(sum(timed([cjs, "--schemafile", str(PROCESS_SCHEMA), *batch], env, repo)[0]
-                                      for batch in batches(processes, budget)))
+            samples["cjs"].append(
+                sum(
+                    timed([cjs, "--schemafile", str(PROCESS_SCHEMA), *batch], env, repo)[0]
+                    for batch in batches(processes, budget)
+                )
+            )
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
         run_env = {**env, "GOVLINT_CACHE_DIR": str(cache)}
         report = work / f"cold-{n}.json"
@@ -192,15 +215,22 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
         edit(repo, edited, round_ + 300)
         samples["new"].append(timed([*GOVLINT, "check", "--new-since", "HEAD"], run_env, repo)[0])
         edit(repo, edited, round_ + 200)
-        phases = subprocess.run([sys.executable, "-c", SPLIT], cwd=repo, env=run_env, capture_output=True,
-                                text=True, check=True)
+        phases = subprocess.run(
+            [sys.executable, "-c", SPLIT], cwd=repo, env=run_env, capture_output=True, text=True, check=True
+        )
         for phase, value in json.loads(phases.stdout).items():
             split.setdefault(phase, []).append(value)
-        subprocess.run(["git", "commit", "-q", "--allow-empty", "-am", f"round {round_}"], cwd=repo, env=git_env,
-                       check=True)
+        subprocess.run(
+            ["git", "commit", "-q", "--allow-empty", "-am", f"round {round_}"],
+            cwd=repo,
+            env=git_env,
+            check=True,
+        )
         shutil.rmtree(cache)
-    return {**{k: statistics.median(v) if v else float("nan") for k, v in samples.items()},
-            **{f"split_{k}": statistics.median(v) for k, v in split.items()}}
+    return {
+        **{k: statistics.median(v) if v else float("nan") for k, v in samples.items()},
+        **{f"split_{k}": statistics.median(v) for k, v in split.items()},
+    }
 
 
 def startup(repeat: int) -> float:
@@ -213,23 +243,32 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         f"Machine: {machine()}",
         f"Medians of {repeat} interleaved rounds; `govlint --version`: {version_seconds * 1000:.0f} ms.",
         "",
-        ("| process files | libyaml floor | check-jsonschema | govlint cold | warm | one changed file "
-         "| `check FILE` | `--new-since HEAD` | peak RSS cold | peak RSS warm | peak RSS one file |"),
+        (
+            "| process files | libyaml floor | check-jsonschema | govlint cold | warm | one changed file "
+            "| `check FILE` | `--new-since HEAD` | peak RSS cold | peak RSS warm | peak RSS one file |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         cjs_cell = f"{r['cjs']:.1f} s" if r["cjs"] == r["cjs"] else "not run"
-        lines.append(f"| {n:,} | {r['floor']:.2f} s | {cjs_cell} | {r['cold']:.2f} s | {r['warm']:.2f} s "
-                     f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
-                     f"| {r['warm_rss']:.0f} MB "
-                     f"| {r['one_rss']:.0f} MB |")
+        lines.append(
+            f"| {n:,} | {r['floor']:.2f} s | {cjs_cell} | {r['cold']:.2f} s | {r['warm']:.2f} s "
+            f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
+            f"| {r['warm_rss']:.0f} MB "
+            f"| {r['one_rss']:.0f} MB |"
+        )
 
     def verdict(ok: bool) -> str:
         return "✓" if ok else "✗"
 
-    lines += ["", ("| process files | check-jsonschema / cold (≥ 5) | cold / floor (≤ 2) | cold / warm (≥ 5) "
-                   "| one changed file (< 0.5 s at 10k, < 1 s at 50k) | warm (< 1 s at 50k) | warm RSS (< 300 MB) |"),
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        (
+            "| process files | check-jsonschema / cold (≥ 5) | cold / floor (≤ 2) | cold / warm (≥ 5) "
+            "| one changed file (< 0.5 s at 10k, < 1 s at 50k) | warm (< 1 s at 50k) | warm RSS (< 300 MB) |"
+        ),
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n, r in results.items():
         cjs = r["cjs"] / r["cold"]
         cjs_cell = f"{cjs:.1f}× {verdict(cjs >= 5)}" if cjs == cjs else "not run"
@@ -238,12 +277,17 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
             f"| {n:,} | {cjs_cell} | {r['cold'] / r['floor']:.2f}× "
             f"{verdict(r['cold'] <= 2 * r['floor'])} | {r['cold'] / r['warm']:.1f}× {verdict(r['cold'] >= 5 * r['warm'])} "
             f"| {r['one']:.2f} s {verdict(r['one'] < one_limit)} | {r['warm']:.2f} s {verdict(r['warm'] < 1)} "
-            f"| {r['warm_rss']:.0f} MB {verdict(r['warm_rss'] < 300)} |")
+            f"| {r['warm_rss']:.0f} MB {verdict(r['warm_rss'] < 300)} |"
+        )
     phases = ("import", "config", "discover", "state", "lstat", "update", "rules", "report")
-    lines += ["", "Where one changed file's run goes (one process, seconds; start-up is `govlint --version`):", "",
-              "| process files | start-up | imports | config and rules | discovery | stored state | lstat "
-              "| update | repository rules | report | entities checked again |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "Where one changed file's run goes (one process, seconds; start-up is `govlint --version`):",
+        "",
+        "| process files | start-up | imports | config and rules | discovery | stored state | lstat "
+        "| update | repository rules | report | entities checked again |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n, r in results.items():
         cells = " | ".join(f"{r.get('split_' + p, float('nan')):.3f}" for p in phases)
         lines.append(f"| {n:,} | {version_seconds:.3f} | {cells} | {r.get('split_subjects', 0):.0f} |")
@@ -256,19 +300,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size (medians are reported)")
     parser.add_argument("--workdir", type=Path, help="where repositories are generated [a temporary folder]")
     parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the slow comparison")
-    parser.add_argument("--check-jsonschema-up-to", type=int, default=None, metavar="N",
-                        help="run check-jsonschema only on repositories of at most N files (it takes about "
-                             "18 ms per file: 15 minutes at 50,000)")
+    parser.add_argument(
+        "--check-jsonschema-up-to",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run check-jsonschema only on repositories of at most N files (it takes about "
+        "18 ms per file: 15 minutes at 50,000)",
+    )
     args = parser.parse_args()
     if not args.no_check_jsonschema and shutil.which("check-jsonschema") is None:
-        raise SystemExit("check-jsonschema is not installed: pip install check-jsonschema "
-                         "(or pass --no-check-jsonschema)")
+        raise SystemExit(
+            "check-jsonschema is not installed: pip install check-jsonschema (or pass --no-check-jsonschema)"
+        )
     work = args.workdir or Path(tempfile.mkdtemp(prefix="govlint-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         limit = args.check_jsonschema_up_to
-        results = {n: measure(n, args.repeat, work, not args.no_check_jsonschema and (limit is None or n <= limit))
-                   for n in args.files}
+        results = {
+            n: measure(n, args.repeat, work, not args.no_check_jsonschema and (limit is None or n <= limit))
+            for n in args.files
+        }
         print(report(results, startup(max(args.repeat, 5)), args.repeat))
     finally:
         if args.workdir is None:

@@ -135,8 +135,10 @@ class Rule:
             raise RuleError(f"{where}: role {self.role!r} is not one a rule can take")
         unknown = sorted(r for r in self.reads or () if r not in FACTS and not FIELD_RE.match(r))
         if unknown:
-            raise RuleError(f"{where}: reads {unknown[0]!r}, which is not a fact (one of "
-                            f"{', '.join(sorted(FACTS))}, or spec.<field>)")
+            raise RuleError(
+                f"{where}: reads {unknown[0]!r}, which is not a fact (one of "
+                f"{', '.join(sorted(FACTS))}, or spec.<field>)"
+            )
         if self.scope not in SCOPES:
             raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
         if not self.summary:
@@ -146,7 +148,9 @@ class Rule:
 def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
     def wrap(fn: Callable[..., None]) -> Rule:
         role = identity.pop("role", None)
-        doc = identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
+        doc = (
+            identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
+        )
         severity = identity.pop("severity")
         kinds = identity.pop("kinds", None)
         reads = identity.pop("reads", None)
@@ -165,23 +169,62 @@ def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None
     return wrap
 
 
-def document_rule(*, code: str, name: str, severity: Severity | str, summary: str,
-                  kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
-                  doc: str | None = None, source: str = "builtin",
-                  role: str | None = None) -> Callable[[DocumentCheck], Rule]:
+def document_rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    doc: str | None = None,
+    source: str = "builtin",
+    role: str | None = None,
+) -> Callable[[DocumentCheck], Rule]:
     """Define a rule that checks one document at a time."""
-    return _rule_decorator(False, code=code, name=name, severity=severity, summary=summary,
-                           kinds=kinds, options=dict(options or {}), doc=doc, source=source, role=role)
+    return _rule_decorator(
+        False,
+        code=code,
+        name=name,
+        severity=severity,
+        summary=summary,
+        kinds=kinds,
+        options=dict(options or {}),
+        doc=doc,
+        source=source,
+        role=role,
+    )
 
 
-def repository_rule(*, code: str, name: str, severity: Severity | str, summary: str,
-                    kinds: Iterable[str] | None = None, options: Mapping[str, Any] | None = None,
-                    doc: str | None = None, source: str = "builtin", reads: Iterable[str] | None = None,
-                    scope: str = "subjects", role: str | None = None) -> Callable[[RepositoryCheck], Rule]:
+def repository_rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity | str,
+    summary: str,
+    kinds: Iterable[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    doc: str | None = None,
+    source: str = "builtin",
+    reads: Iterable[str] | None = None,
+    scope: str = "subjects",
+    role: str | None = None,
+) -> Callable[[RepositoryCheck], Rule]:
     """Define a rule that checks the repository index: the facts it ``reads``, over its subjects."""
-    return _rule_decorator(True, code=code, name=name, severity=severity, summary=summary,
-                           kinds=kinds, options=dict(options or {}), doc=doc, source=source, reads=reads,
-                           scope=scope, role=role)
+    return _rule_decorator(
+        True,
+        code=code,
+        name=name,
+        severity=severity,
+        summary=summary,
+        kinds=kinds,
+        options=dict(options or {}),
+        doc=doc,
+        source=source,
+        reads=reads,
+        scope=scope,
+        role=role,
+    )
 
 
 def _dedent(text: str) -> str:
@@ -210,11 +253,21 @@ class Context:
         value = mapping.get(key) if isinstance(mapping, dict) else None
         return value if isinstance(value, dict) else {}
 
-    def _add(self, path: str, line: int, column: int, message: str,
-             entity: str | None, node: str | None) -> None:
+    def _add(
+        self, path: str, line: int, column: int, message: str, entity: str | None, node: str | None
+    ) -> None:
         self.findings.append(
-            Diagnostic(path=path, line=line, column=column, code=self.rule.code, name=self.rule.name,
-                       severity=self.severity, message=message, entity=entity, node=node)
+            Diagnostic(
+                path=path,
+                line=line,
+                column=column,
+                code=self.rule.code,
+                name=self.rule.name,
+                severity=self.severity,
+                message=message,
+                entity=entity,
+                node=node,
+            )
         )
 
     def report_at(self, doc: Document, path: NodePath, message: str, *, key: bool = False) -> None:

@@ -75,7 +75,8 @@ def refuse_inside(roots: Iterable[Path]) -> None:
                 source = "GOVLINT_CACHE_DIR" if os.environ.get("GOVLINT_CACHE_DIR") else "the default cache"
                 raise CacheLocationError(
                     f"{source} {home} is inside the checked repository {root}, where a pull request could "
-                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache")
+                    "plant cache entries; set GOVLINT_CACHE_DIR to a folder outside it, or pass --no-cache"
+                )
 
 
 def cache_home() -> Path:
@@ -325,7 +326,9 @@ class Store:
         """Every stored file, without its facts; a row that does not decode is left out (checked again)."""
         found: dict[str, StoredFile] = {}
         try:
-            rows = self.db.execute("SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files")
+            rows = self.db.execute(
+                "SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files"
+            )
             for path, sha, signature, read_ns, documents, skipped, extra in rows:
                 try:
                     result = FileResult(path, int(documents), int(skipped))
@@ -363,8 +366,9 @@ class Store:
             if roles is None:
                 return self.db.execute("SELECT path, entity, role FROM keys WHERE key = ?", (key,)).fetchall()
             marks = ", ".join("?" * len(roles))
-            return self.db.execute(f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})",
-                                   (key, *roles)).fetchall()
+            return self.db.execute(
+                f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})", (key, *roles)
+            ).fetchall()
         except sqlite3.Error:
             self.damaged = True
             return []
@@ -373,7 +377,9 @@ class Store:
         return self._entities("SELECT facts FROM facts WHERE path = ? ORDER BY position", (path,))
 
     def entity(self, path: str, key: str) -> list[Entity]:
-        return self._entities("SELECT facts FROM facts WHERE path = ? AND entity = ? ORDER BY position", (path, key))
+        return self._entities(
+            "SELECT facts FROM facts WHERE path = ? AND entity = ? ORDER BY position", (path, key)
+        )
 
     def _entities(self, query: str, args: tuple[str, ...]) -> list[Entity]:
         try:
@@ -391,9 +397,14 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def save(self, files: Mapping[str, tuple[str | None, list[int] | None, int, FileResult] | None],
-             findings: Mapping[str, list[Diagnostic]], replace_findings: Iterable[str],
-             spliced: Mapping[str, set[tuple[str, str | None]]], ran: Iterable[str]) -> None:
+    def save(
+        self,
+        files: Mapping[str, tuple[str | None, list[int] | None, int, FileResult] | None],
+        findings: Mapping[str, list[Diagnostic]],
+        replace_findings: Iterable[str],
+        spliced: Mapping[str, set[tuple[str, str | None]]],
+        ran: Iterable[str],
+    ) -> None:
         """Write the files that changed (None: gone) and the repository findings, in one transaction.
 
         Rules in ``replace_findings`` have every finding replaced; for the others,
@@ -422,12 +433,16 @@ class Store:
             return
         try:
             with self.db:
-                self.db.executemany("UPDATE files SET signature = ?, read_ns = ? WHERE path = ?",
-                                    [(_signature(s), ns, p) for p, (s, ns) in signatures.items()])
+                self.db.executemany(
+                    "UPDATE files SET signature = ?, read_ns = ? WHERE path = ?",
+                    [(_signature(s), ns, p) for p, (s, ns) in signatures.items()],
+                )
         except sqlite3.Error:
             self.damaged = True
 
-    def _write_file(self, path: str, entry: tuple[str | None, list[int] | None, int, FileResult] | None) -> None:
+    def _write_file(
+        self, path: str, entry: tuple[str | None, list[int] | None, int, FileResult] | None
+    ) -> None:
         db = self.db
         db.execute("DELETE FROM keys WHERE path = ?", (path,))
         db.execute("DELETE FROM facts WHERE path = ?", (path,))
@@ -437,22 +452,39 @@ class Store:
         sha, signature, read_ns, result = entry
         extra = None
         if result.diagnostics or result.crashes or result.suppressions or result.unloadable:
-            extra = json.dumps({"diagnostics": [d.to_dict() for d in result.diagnostics],
-                                "crashes": result.crashes, "suppressions": result.suppressions,
-                                "unloadable": result.unloadable}, separators=(",", ":"))
-        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra))
+            extra = json.dumps(
+                {
+                    "diagnostics": [d.to_dict() for d in result.diagnostics],
+                    "crashes": result.crashes,
+                    "suppressions": result.suppressions,
+                    "unloadable": result.unloadable,
+                },
+                separators=(",", ":"),
+            )
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra),
+        )
         if result.entities:
-            db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)",
-                           [(path, e.key, i, json.dumps(entity_to_json(e), separators=(",", ":")))
-                            for i, e in enumerate(result.entities)])
-            rows = {(key, path, entity.key, role) for entity in result.entities for key, role in entity_keys(entity)}
+            db.executemany(
+                "INSERT INTO facts VALUES (?, ?, ?, ?)",
+                [
+                    (path, e.key, i, json.dumps(entity_to_json(e), separators=(",", ":")))
+                    for i, e in enumerate(result.entities)
+                ],
+            )
+            rows = {
+                (key, path, entity.key, role)
+                for entity in result.entities
+                for key, role in entity_keys(entity)
+            }
             db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", sorted(rows))
 
     def _insert_findings(self, code: str, findings: list[Diagnostic]) -> None:
-        self.db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?)",
-                            [(code, d.path, d.entity, json.dumps(d.to_dict(), separators=(",", ":")))
-                             for d in findings])
+        self.db.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?)",
+            [(code, d.path, d.entity, json.dumps(d.to_dict(), separators=(",", ":"))) for d in findings],
+        )
 
     def _prune(self) -> None:
         runs = sorted(self.folder.glob("*.sqlite"), key=_mtime, reverse=True)

@@ -67,7 +67,9 @@ class Change:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
                 inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
                 if not inside or not resolved.startswith(self._prefix) or target.startswith("/"):
-                    found[rel] = Problem(Role.SYNTAX, "symbolic link points outside the repository; not followed", at)
+                    found[rel] = Problem(
+                        Role.SYNTAX, "symbolic link points outside the repository; not followed", at
+                    )
                     continue
                 top_rel, blob = resolved, self.base.blobs[resolved]
             if blob.size > max_bytes:
@@ -87,23 +89,30 @@ def prepare(ref: str, config: Config) -> Change:
     prefix = "" if inside in (None, ".") else inside + "/"
 
     def rooted(top_rel: str) -> str | None:
-        return top_rel[len(prefix):] if top_rel.startswith(prefix) else None
+        return top_rel[len(prefix) :] if top_rel.startswith(prefix) else None
 
     own_config = relative(config.root, config.path) if config.path else None
     context = sorted(
-        rel for rel in (rooted(p) for p in base.blobs)
-        if rel is not None and rel != own_config and matches(rel, config.include)
+        rel
+        for rel in (rooted(p) for p in base.blobs)
+        if rel is not None
+        and rel != own_config
+        and matches(rel, config.include)
         and not matches(rel, config.exclude)
     )
     files = FileSet(config.root, tuple(context), frozenset(context))
     changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
-    renames = {old: new for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
-               if old is not None and new is not None}
+    renames = {
+        old: new
+        for old, new in ((rooted(o), rooted(n)) for o, n in base.renames.items())
+        if old is not None and new is not None
+    }
     return Change(base, files, changed, renames, prefix)
 
 
-def check_base(change: Change, plan: Plan, config: Config, current: Repository,
-               filters: Sequence[Filter]) -> RunResult:
+def check_base(
+    change: Change, plan: Plan, config: Config, current: Repository, filters: Sequence[Filter]
+) -> RunResult:
     """The base state's findings: the work tree's model with the files that differ at the base laid over it.
 
     Files git reports unchanged keep the work tree's results and facts; the repository
@@ -115,7 +124,7 @@ def check_base(change: Change, plan: Plan, config: Config, current: Repository,
     buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)
     wanted = sorted(differing & at_base)
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
-        buffers.update(change.contents(wanted[start:start + READ_CHUNK], plan.limits.max_file_bytes))
+        buffers.update(change.contents(wanted[start : start + READ_CHUNK], plan.limits.max_file_bytes))
     return current.with_overlay(buffers).result(change.files.reported, filters, plan)
 
 

@@ -39,8 +39,10 @@ def _shown(text: str, *, keep_newlines: bool = False) -> str:
     return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
 
 
-_ISOLATED_HELP = ("Ignore the repository's config and plugins (for pull requests from anyone): built-in "
-                  "defaults, or a --config kept outside the checkout; the root is the git work tree.")
+_ISOLATED_HELP = (
+    "Ignore the repository's config and plugins (for pull requests from anyone): built-in "
+    "defaults, or a --config kept outside the checkout; the root is the git work tree."
+)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -99,9 +101,13 @@ class _Group(click.Group):
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             origin = getattr(exc, "govlint_path", None)
-            click.echo(_shown(
-                f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
-                "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"), err=True)
+            click.echo(
+                _shown(
+                    f"govlint: internal error{f' on {origin}' if origin else ''}: {type(exc).__name__}: {exc} "
+                    "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"
+                ),
+                err=True,
+            )
             sys.exit(EXIT_ERROR)
 
 
@@ -113,37 +119,92 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format [default: text; github when GITHUB_ACTIONS=true].")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rules: comma-separated codes, names or code prefixes (GOV2).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Only these rules: comma-separated codes, names or code prefixes (GOV2).",
+)
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or the config's].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: error, or the config's].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
 @click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for review rules (ISO).")
-@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
-              help="Hide the findings recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record today's findings in this baseline file.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for per-file work [default: all cores].")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Hide the findings recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record today's findings in this baseline file.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for per-file work [default: all cores].",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--new-since", metavar="REF",
-              help="Report only findings that are new since the merge-base of REF and HEAD "
-                   "(e.g. HEAD before a commit, origin/main in a pull request).")
+@click.option(
+    "--new-since",
+    metavar="REF",
+    help="Report only findings that are new since the merge-base of REF and HEAD "
+    "(e.g. HEAD before a commit, origin/main in a pull request).",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Name the files skipped (not governance files, or outside include/exclude); "
-              "show tracebacks of internal errors.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Name the files skipped (not governance files, or outside include/exclude); "
+    "show tracebacks of internal errors.",
+)
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: Path | None,
-          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, config_path: Path | None,
-          today: dt.date | None, baseline: Path | None, write_baseline: Path | None, jobs: int | None,
-          no_cache: bool, new_since: str | None, isolated: bool, quiet: bool, verbose: bool) -> None:
+def check(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    new_since: str | None,
+    isolated: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Lint governance files and folders (default: the whole repository).
 
     Files named here pass through the config's include and exclude globs, and
@@ -181,8 +242,12 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, output: 
 
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Config whose plugins to include.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config whose plugins to include.",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
     """List every rule: code, name, default severity and summary."""
@@ -190,8 +255,17 @@ def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
 
     registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
     if fmt == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.label, "repo": r.repo,
-                 "summary": r.summary, "source": r.source} for r in registry]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.label,
+                "repo": r.repo,
+                "summary": r.summary,
+                "source": r.source,
+            }
+            for r in registry
+        ]
         click.echo(_shown(json.dumps(rows, indent=2), keep_newlines=True))
         return
     for rule in registry:
@@ -200,8 +274,12 @@ def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("rule")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Config whose plugins to include.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config whose plugins to include.",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
     """Show a rule's documentation, with a failing and a passing example."""
@@ -238,8 +316,7 @@ def schema(kind: str | None) -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, default=".",
-                type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path) -> None:
     """Start a governance repository in DIRECTORY (default: here).
 

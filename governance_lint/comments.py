@@ -21,6 +21,7 @@ _REASON = re.compile(r"--\s*(?P<reason>.*)$")
 
 # -- inline comments --------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Suppression:
     """One ``# govlint:`` comment: which rules it names and which lines it covers.
@@ -90,7 +91,9 @@ def _string_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return spans
 
 
-def _comment_column(line: str, index: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]) -> int | None:
+def _comment_column(
+    line: str, index: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> int | None:
     """0-based column where the line's YAML comment starts, if it has one."""
     for column, char in enumerate(line):
         if char != "#" or (column and not line[column - 1].isspace()):
@@ -125,8 +128,9 @@ def _node_end(lines: list[str], start: int) -> int:
         if not stripped or stripped.startswith("#"):
             continue
         indent = len(line) - len(stripped)
-        if indent > column or (indent == column and not item and stripped[:2] in ("- ", "-")
-                               and not stripped.startswith("---")):
+        if indent > column or (
+            indent == column and not item and stripped[:2] in ("- ", "-") and not stripped.startswith("---")
+        ):
             end = index
             continue
         break
@@ -152,8 +156,15 @@ def _parse(body: str, index: int, column: int, lines: list[str], target: int | N
         reason, problem = _reason(dashes + rest)
         rules = tuple(t["rule"] for t in _TOGGLE.finditer(head.strip()))
         return Suppression(line, col, rules, reason, 0, 0, problem)
-    return Suppression(line, col, (), None, -1, -1,
-                       f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off")
+    return Suppression(
+        line,
+        col,
+        (),
+        None,
+        -1,
+        -1,
+        f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off",
+    )
 
 
 def _reason(rest: str) -> tuple[str | None, str | None]:

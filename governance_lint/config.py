@@ -196,7 +196,8 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         full = f"{where}.{key}" if where else str(key)
         raise ConfigError(
-            f"{path}: unknown key {full!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            f"{path}: unknown key {full!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
             + (f" (known keys: {', '.join(allowed)})" if allowed and not hint else "")
         )
     value = error.instance
@@ -254,7 +255,8 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         today=dt.date.fromisoformat(today) if today else None,
         rules={sel: _rule_setting(path, sel, val) for sel, val in (raw.get("rules") or {}).items()},
         per_file={
-            glob: {k: tuple(v) for k, v in entry.items()} for glob, entry in (raw.get("per-file") or {}).items()
+            glob: {k: tuple(v) for k, v in entry.items()}
+            for glob, entry in (raw.get("per-file") or {}).items()
         },
         plugins=tuple(raw.get("plugins") or ()),
         baseline=raw.get("baseline"),
@@ -265,4 +267,3 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
             max_alias_nodes=limits_raw.get("max-alias-nodes", defaults.max_alias_nodes),
         ),
     )
-

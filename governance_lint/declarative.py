@@ -50,8 +50,10 @@ def parse_select(text: str) -> tuple[Step, ...]:
     for segment in text.split("."):
         match = _SEGMENT_RE.fullmatch(segment)
         if match is None:
-            raise ValueError(f"bad select path {text!r}: {segment!r} is not a field name "
-                             "optionally followed by [*] or [N] (e.g. spec.activities[*])")
+            raise ValueError(
+                f"bad select path {text!r}: {segment!r} is not a field name "
+                "optionally followed by [*] or [N] (e.g. spec.activities[*])"
+            )
         steps.append(match.group(1))
         steps.extend(None if i == "*" else int(i) for i in _INDEX_RE.findall(match.group(2)))
     return tuple(steps)
@@ -82,6 +84,7 @@ def format_message(template: str, node: Any, doc: Document) -> str:
     and ``{@kind}`` the document's id and kind; braces that form no
     placeholder stay as written.
     """
+
     def fill(match: re.Match[str]) -> str:
         text = match.group(0)
         if text in ("{{", "}}"):
@@ -108,7 +111,7 @@ def _show(value: Any) -> str:
         text = ", ".join(_show(v) for v in value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= _MAX_VALUE_CHARS else text[:_MAX_VALUE_CHARS - 1] + "…"
+    return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
 @dataclass
@@ -205,24 +208,26 @@ def documentation(spec: dict[str, Any], source: str) -> str:
         text = examples.get(key)
         return f"```yaml\n{text.rstrip()}\n```" if text else "No example given."
 
-    return "\n".join([
-        "## What it checks",
-        " ".join(spec["description"].split()),
-        "",
-        f"In {kinds} documents, each node at `{spec['select']}` must satisfy this JSON Schema:",
-        "```json",
-        json.dumps(spec["assert"], indent=2, ensure_ascii=False),
-        "```",
-        "",
-        "## Why it matters",
-        f"It is a rule of your organisation, declared as a `kind: Rule` document in {source}.",
-        "",
-        "## Example (fails)",
-        example("fails"),
-        "",
-        "## Use instead (passes)",
-        example("passes"),
-        "",
-        "## Options",
-        "None.",
-    ])
+    return "\n".join(
+        [
+            "## What it checks",
+            " ".join(spec["description"].split()),
+            "",
+            f"In {kinds} documents, each node at `{spec['select']}` must satisfy this JSON Schema:",
+            "```json",
+            json.dumps(spec["assert"], indent=2, ensure_ascii=False),
+            "```",
+            "",
+            "## Why it matters",
+            f"It is a rule of your organisation, declared as a `kind: Rule` document in {source}.",
+            "",
+            "## Example (fails)",
+            example("fails"),
+            "",
+            "## Use instead (passes)",
+            example("passes"),
+            "",
+            "## Options",
+            "None.",
+        ]
+    )

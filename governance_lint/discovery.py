@@ -53,9 +53,9 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif pattern[i] == "?":
             out.append("[^/]")
             i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 1:]:
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
             end = pattern.index("]", i + 1)
-            body = pattern[i + 1:end].replace("\\", "\\\\")
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
             out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
             i = end + 1
         else:
@@ -74,8 +74,8 @@ class FileSet:
     """Root-relative, ``/``-separated paths: everything loaded and what is reported."""
 
     root: Path
-    context: tuple[str, ...]   # every file loaded (sorted), the reported ones included
-    reported: frozenset[str]   # files whose findings are shown
+    context: tuple[str, ...]  # every file loaded (sorted), the reported ones included
+    reported: frozenset[str]  # files whose findings are shown
     missing: tuple[str, ...] = ()  # named paths that do not exist
     passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
 
@@ -111,20 +111,29 @@ def _git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=300, check=False)
     except FileNotFoundError:
-        raise RepositoryError(f"{root} is inside a git work tree, but git is not installed (not on PATH); "
-                              "govlint asks git which files the repository holds") from None
+        raise RepositoryError(
+            f"{root} is inside a git work tree, but git is not installed (not on PATH); "
+            "govlint asks git which files the repository holds"
+        ) from None
     except subprocess.TimeoutExpired:
         raise RepositoryError(f"git ls-files did not answer within 300 s in {root}") from None
     except OSError as exc:
         raise RepositoryError(f"cannot run git in {root}: {exc.strerror or exc}") from None
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").splitlines()
-        reason = next((line.removeprefix("fatal: ").removeprefix("error: ").strip()
-                       for line in lines if line.startswith(("fatal:", "error:"))), "")
+        reason = next(
+            (
+                line.removeprefix("fatal: ").removeprefix("error: ").strip()
+                for line in lines
+                if line.startswith(("fatal:", "error:"))
+            ),
+            "",
+        )
         hint = next((line.strip() for line in lines if line.strip().startswith("git config")), "")
-        raise RepositoryError(f"git refused to list the files of {root}: "
-                              f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})"
-                                                                                 if hint else ""))
+        raise RepositoryError(
+            f"git refused to list the files of {root}: "
+            f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})" if hint else "")
+        )
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -185,8 +194,9 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
             reported.add(rel)
         else:
             passed_over.append(str(raw))
-    return FileSet(root, tuple(sorted(included | reported)), frozenset(reported), tuple(missing),
-                   tuple(passed_over))
+    return FileSet(
+        root, tuple(sorted(included | reported)), frozenset(reported), tuple(missing), tuple(passed_over)
+    )
 
 
 def _check_include(config: Config, candidates: Sequence[str]) -> None:
@@ -211,8 +221,10 @@ def _check_include(config: Config, candidates: Sequence[str]) -> None:
             missing = pattern.strip("/") if folder is None else folder
             known = folders.union(candidates)
             hint = [] if missing in known else difflib.get_close_matches(missing, sorted(known), n=1)
-            raise ConfigError(f"{config.label}: include: {pattern!r} matches no file in the repository "
-                              f"({config.root})" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            raise ConfigError(
+                f"{config.label}: include: {pattern!r} matches no file in the repository "
+                f"({config.root})" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            )
 
 
 def _literal_folder(pattern: str) -> str | None:
@@ -272,8 +284,12 @@ def _too_large(size: int, limit: int) -> str:
 
 
 def _file_type(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"

@@ -40,7 +40,7 @@ def sections(rule: Rule) -> dict[str, str]:
     matches = list(_HEADING_RE.finditer(rule.doc))
     ends = [m.start() for m in matches[1:]] + [len(rule.doc)]
     for here, end in zip(matches, ends, strict=True):
-        found[here.group(1)] = rule.doc[here.end():end].strip()
+        found[here.group(1)] = rule.doc[here.end() : end].strip()
     return found
 
 
@@ -80,8 +80,10 @@ def rules_table(rules: list[Rule]) -> str:
     rows = ["| code | name | default | repo | what it finds |", "|---|---|---|---|---|"]
     for rule in rules:
         summary = rule.summary.replace("|", "\\|")
-        rows.append(f"| {rule.code} | `{rule.name}` | {rule.severity.label} | {'yes' if rule.repo else ''} "
-                    f"| {summary} |")
+        rows.append(
+            f"| {rule.code} | `{rule.name}` | {rule.severity.label} | {'yes' if rule.repo else ''} "
+            f"| {summary} |"
+        )
     return "\n".join(rows)
 
 

@@ -28,7 +28,18 @@ from .discovery import matches, mentions_governance, read_file
 from .envelope import envelope_problem, might_be_governance, near_miss
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .loader import load
-from .model import API_PREFIX, KINDS, Diagnostic, Document, Limits, Problem, Role, Severity, Summary, term_slug
+from .model import (
+    API_PREFIX,
+    KINDS,
+    Diagnostic,
+    Document,
+    Limits,
+    Problem,
+    Role,
+    Severity,
+    Summary,
+    term_slug,
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,18 @@ class Plan:
 
     def fingerprint(self) -> dict[str, Any]:
         return {
-            "rules": [[a.rule.code, a.rule.source, a.severity.label, a.options, a.rule.role, a.rule.scope,
-                       sorted(a.rule.reads) if a.rule.reads is not None else None] for a in self.rules],
+            "rules": [
+                [
+                    a.rule.code,
+                    a.rule.source,
+                    a.severity.label,
+                    a.options,
+                    a.rule.role,
+                    a.rule.scope,
+                    sorted(a.rule.reads) if a.rule.reads is not None else None,
+                ]
+                for a in self.rules
+            ],
             "limits": [self.limits.max_file_bytes, self.limits.max_depth, self.limits.max_alias_nodes],
             "today": self.today.isoformat(),
         }
@@ -116,15 +137,21 @@ class FileResult:
         )
 
 
-def problem_diagnostic(path: str, problem: Problem, plan: Plan,
-                       doc: Document | None = None) -> Diagnostic | None:
+def problem_diagnostic(
+    path: str, problem: Problem, plan: Plan, doc: Document | None = None
+) -> Diagnostic | None:
     active = plan.role(problem.role)
     if active is None:
         return None
     return Diagnostic(
-        path=path, line=problem.position.line, column=problem.position.column,
-        code=active.rule.code, name=active.rule.name, severity=active.severity,
-        message=problem.message, entity=doc.entity if doc else None,
+        path=path,
+        line=problem.position.line,
+        column=problem.position.column,
+        code=active.rule.code,
+        name=active.rule.name,
+        severity=active.severity,
+        message=problem.message,
+        entity=doc.entity if doc else None,
         node=doc.node_name(problem.node) if doc and problem.node else None,
     )
 
@@ -203,8 +230,9 @@ def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileRe
     # Governance gone wrong defines nothing until it is fixed: what it might define is held back.
     result.unloadable = bool(found)
     for doc, message in found:
-        diag = problem_diagnostic(result.path, Problem(Role.ENVELOPE, message, doc.start, doc.index),
-                                  plan, doc)
+        diag = problem_diagnostic(
+            result.path, Problem(Role.ENVELOPE, message, doc.start, doc.index), plan, doc
+        )
         result.diagnostics.extend([diag] if diag else [])
     return result
 
@@ -220,8 +248,9 @@ def _crash(rule: Rule, path: str, exc: BaseException) -> str:
     return f"rule {rule.code} {rule.name} ({rule.source}) crashed on {path}: {type(exc).__name__}: {exc}{at}"
 
 
-def check_repository(active: ActiveRule, index: RepositoryIndex, today: dt.date) -> tuple[list[Diagnostic],
-                                                                                           list[str]]:
+def check_repository(
+    active: ActiveRule, index: RepositoryIndex, today: dt.date
+) -> tuple[list[Diagnostic], list[str]]:
     """One repository rule over ``index``: its findings, and its crash if it raised."""
     rule = active.rule
     assert rule.check_repository is not None
@@ -234,6 +263,7 @@ def check_repository(active: ActiveRule, index: RepositoryIndex, today: dt.date)
 
 
 # -- the plan ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -258,8 +288,9 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
         return found
 
     selected = codes_of(selection.select, "--select") if selection.select is not None else None
-    chosen = (selected if selected is not None else {r.code for r in registry}) - codes_of(selection.ignore,
-                                                                                          "--ignore")
+    chosen = (selected if selected is not None else {r.code for r in registry}) - codes_of(
+        selection.ignore, "--ignore"
+    )
     settings: dict[str, RuleSetting] = {}
     for selector, configured in config.rules.items():
         rule = registry.lookup(selector)
@@ -291,9 +322,13 @@ def _validate_options(rule: Rule, options: dict[str, Any], config: Config) -> No
         unexpected = getattr(error.kind, "unexpected", None)
         if unexpected:
             known = ", ".join(sorted(rule.options)) or "none"
-            raise UsageError(f"{config.label}: rules: {rule.code} ({rule.name}): unknown option "
-                             f"{list(unexpected)[0]!r} (options: {known})")
-        raise UsageError(f"{config.label}: rules: {rule.code} ({rule.name}): option {option!r}: {error.message}")
+            raise UsageError(
+                f"{config.label}: rules: {rule.code} ({rule.name}): unknown option "
+                f"{list(unexpected)[0]!r} (options: {known})"
+            )
+        raise UsageError(
+            f"{config.label}: rules: {rule.code} ({rule.name}): option {option!r}: {error.message}"
+        )
 
 
 @dataclass
@@ -313,9 +348,15 @@ def _report_order(d: Diagnostic) -> tuple[Any, ...]:
     return (d.path, d.line, d.column, d.code, d.name, d.severity, d.message, d.entity or "", d.node or "")
 
 
-def finish(diagnostics: Iterable[Diagnostic], files: Sequence[FileResult], crashes: list[str], plan: Plan,
-           config: Config, filters: Sequence[Filter] = (),
-           held: Mapping[Diagnostic, list[str]] | None = None) -> RunResult:
+def finish(
+    diagnostics: Iterable[Diagnostic],
+    files: Sequence[FileResult],
+    crashes: list[str],
+    plan: Plan,
+    config: Config,
+    filters: Sequence[Filter] = (),
+    held: Mapping[Diagnostic, list[str]] | None = None,
+) -> RunResult:
     """The findings of the reported ``files``, filtered and in report order, with the summary.
 
     ``held`` (see ``held_back``) still meet the suppressions and the baseline (which then count as
@@ -347,8 +388,15 @@ def finish(diagnostics: Iterable[Diagnostic], files: Sequence[FileResult], crash
 # -- references held back while a governance file does not load ---------------------------
 
 #: The kind of document that defines what a reference of each kind names.
-_DEFINED_BY = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
-               "service": "Service", "policy": "Policy", "term": "Glossary"}
+_DEFINED_BY = {
+    "person": "Person",
+    "team": "Team",
+    "process": "Process",
+    "practice": "Practice",
+    "service": "Service",
+    "policy": "Policy",
+    "term": "Glossary",
+}
 _KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
 _KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
 
@@ -368,8 +416,9 @@ class UnloadedFile:
     words: str | None
 
     def might_define(self, kind: str, ident: str) -> bool:
-        return ((self.kinds is None or _DEFINED_BY.get(kind) in self.kinds)
-                and (self.words is None or f"-{term_slug(ident)}-" in self.words))
+        return (self.kinds is None or _DEFINED_BY.get(kind) in self.kinds) and (
+            self.words is None or f"-{term_slug(ident)}-" in self.words
+        )
 
 
 def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
@@ -390,8 +439,13 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
     return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
 
 
-def held_back(diagnostics: Iterable[Diagnostic], results: Iterable[FileResult], root: Path, plan: Plan,
-              entities: Callable[[str], list[Entity]]) -> dict[Diagnostic, list[str]]:
+def held_back(
+    diagnostics: Iterable[Diagnostic],
+    results: Iterable[FileResult],
+    root: Path,
+    plan: Plan,
+    entities: Callable[[str], list[Entity]],
+) -> dict[Diagnostic, list[str]]:
     """The unresolved-reference findings some unloadable file might resolve, each with those files.
 
     ``entities`` gives a file's facts (the references the findings sit at).
@@ -400,8 +454,11 @@ def held_back(diagnostics: Iterable[Diagnostic], results: Iterable[FileResult], 
     candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in unresolved}
     if not candidates:
         return {}
-    unloaded = [u for r in results if r.unloadable
-                and (u := unloaded_file(root, r.path, plan.limits.max_file_bytes)) is not None]
+    unloaded = [
+        u
+        for r in results
+        if r.unloadable and (u := unloaded_file(root, r.path, plan.limits.max_file_bytes)) is not None
+    ]
     if not unloaded:
         return {}
     held: dict[Diagnostic, list[str]] = {}

@@ -21,8 +21,12 @@ _KIND_BY_LOWER = {kind.lower(): kind for kind in KINDS}
 # (its value is judged in Python).  Only files it passes are parsed and looked at closely.
 _KIND_LINE_RE = re.compile(
     rb"(?im)^[ \t]*(?:-[ \t]+)?[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?(?:"
-    + b"|".join(kind.encode() for kind in KINDS) + rb")[\"']?[ \t]*(?:#.*)?$")
-_API_LINE_RE = re.compile(rb"(?im)^[ \t]*(?:-[ \t]+)?[\"']?(api[\w -]{0,12})[\"']?[ \t]*:[ \t]*[\"']?([^\s\"'#,}]+)")
+    + b"|".join(kind.encode() for kind in KINDS)
+    + rb")[\"']?[ \t]*(?:#.*)?$"
+)
+_API_LINE_RE = re.compile(
+    rb"(?im)^[ \t]*(?:-[ \t]+)?[\"']?(api[\w -]{0,12})[\"']?[ \t]*:[ \t]*[\"']?([^\s\"'#,}]+)"
+)
 
 
 def _like_version(value: str) -> bool:
@@ -44,8 +48,10 @@ def might_be_governance(content: bytes) -> bool:
     """
     if _KIND_LINE_RE.search(content):
         return True
-    return any(_like_api_key(key.decode("utf-8", "replace")) and _like_version(value.decode("utf-8", "replace"))
-               for key, value in _API_LINE_RE.findall(content))
+    return any(
+        _like_api_key(key.decode("utf-8", "replace")) and _like_version(value.decode("utf-8", "replace"))
+        for key, value in _API_LINE_RE.findall(content)
+    )
 
 
 def near_miss(doc: Document) -> str | None:
@@ -60,21 +66,30 @@ def near_miss(doc: Document) -> str | None:
     data = doc.data
     if not isinstance(data, dict):
         return None
-    key = "apiVersion" if "apiVersion" in data else next(
-        (k for k in data if isinstance(k, str) and _like_api_key(k)), None)
+    key = (
+        "apiVersion"
+        if "apiVersion" in data
+        else next((k for k in data if isinstance(k, str) and _like_api_key(k)), None)
+    )
     api = data.get(key) if key is not None else None
     close = isinstance(api, str) and _like_version(api)
     kind = data.get("kind")
     known = _KIND_BY_LOWER.get(kind.lower()) if isinstance(kind, str) else None
     if key is not None and key != "apiVersion" and (close or known):
-        return (f"key {key!r} is not 'apiVersion', so this document is not checked; "
-                f"did you mean 'apiVersion: {API_VERSION}'?")
+        return (
+            f"key {key!r} is not 'apiVersion', so this document is not checked; "
+            f"did you mean 'apiVersion: {API_VERSION}'?"
+        )
     if key == "apiVersion" and close:
-        return f"apiVersion {api!r} is not a govlint version, so this document is not checked; did you mean " \
-               f"{API_VERSION!r}?"
+        return (
+            f"apiVersion {api!r} is not a govlint version, so this document is not checked; did you mean "
+            f"{API_VERSION!r}?"
+        )
     if key is None and known and ("metadata" in data or "spec" in data):
-        return (f"a {known} document with no apiVersion is not checked; "
-                f"did you mean to add 'apiVersion: {API_VERSION}'?")
+        return (
+            f"a {known} document with no apiVersion is not checked; "
+            f"did you mean to add 'apiVersion: {API_VERSION}'?"
+        )
     return None
 
 
@@ -83,14 +98,18 @@ def envelope_problem(doc: Document) -> str | None:
     data = doc.data
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else "a single value"
-        return (f"document is {shape}, not a mapping; "
-                "a file holding governance documents holds only those")
+        return f"document is {shape}, not a mapping; a file holding governance documents holds only those"
     api = data.get("apiVersion")
     if api is None:
-        return near_miss(doc) or "document has no apiVersion; a file holding governance documents holds only those"
+        return (
+            near_miss(doc)
+            or "document has no apiVersion; a file holding governance documents holds only those"
+        )
     if not isinstance(api, str) or not api.startswith(API_PREFIX):
-        return near_miss(doc) or (f"apiVersion {api!r} is not a govlint version; "
-                                  "a file holding governance documents holds only those")
+        return near_miss(doc) or (
+            f"apiVersion {api!r} is not a govlint version; "
+            "a file holding governance documents holds only those"
+        )
     if api != API_VERSION:
         return f"apiVersion {api!r} is not supported (this govlint reads {API_VERSION})"
     kind = data.get("kind")
@@ -98,6 +117,7 @@ def envelope_problem(doc: Document) -> str | None:
         return "document has no kind (one of " + ", ".join(KINDS) + ")"
     if kind not in KINDS:
         hint = difflib.get_close_matches(kind, KINDS, n=1) if isinstance(kind, str) else []
-        return f"kind {kind!r} is not supported" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                       " (one of " + ", ".join(KINDS) + ")")
+        return f"kind {kind!r} is not supported" + (
+            f"; did you mean {hint[0]!r}?" if hint else " (one of " + ", ".join(KINDS) + ")"
+        )
     return None

@@ -22,8 +22,10 @@ from .engine import UsageError
 
 REGULAR_MODES = ("100644", "100755")
 LINK_MODE = "120000"
-FETCH_ADVICE = ("fetch the history it needs: in GitHub Actions, actions/checkout with `fetch-depth: 0`; "
-                "elsewhere `git fetch --unshallow`")
+FETCH_ADVICE = (
+    "fetch the history it needs: in GitHub Actions, actions/checkout with `fetch-depth: 0`; "
+    "elsewhere `git fetch --unshallow`"
+)
 
 
 class GitStateError(UsageError):
@@ -57,8 +59,9 @@ class ChangeBase:
 
 def _git(top: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], cwd=top, input=stdin, capture_output=True, check=False,
-                              timeout=600)
+        return subprocess.run(
+            ["git", *args], cwd=top, input=stdin, capture_output=True, check=False, timeout=600
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         raise GitStateError(f"cannot run git: {exc}") from None
 
@@ -94,14 +97,19 @@ def merge_base(top: Path, ref: str) -> str | None:
         raise GitStateError(f"--new-since {ref}: this branch has no commit yet to compare with {ref}")
     commit = _commit_of(top, ref)
     if commit is None:
-        advice = f"; this clone is shallow: {FETCH_ADVICE}" if _is_shallow(top) else \
-            " (name a branch, tag or commit; for a remote branch, `git fetch` it first)"
+        advice = (
+            f"; this clone is shallow: {FETCH_ADVICE}"
+            if _is_shallow(top)
+            else " (name a branch, tag or commit; for a remote branch, `git fetch` it first)"
+        )
         raise GitStateError(f"--new-since {ref}: no such commit in this repository{advice}")
     done = _git(top, "merge-base", commit, head)
     if done.returncode != 0 or not done.stdout.strip():
         if _is_shallow(top):
-            raise GitStateError(f"--new-since {ref}: {ref} and HEAD have no common commit in this shallow "
-                                f"clone; {FETCH_ADVICE}")
+            raise GitStateError(
+                f"--new-since {ref}: {ref} and HEAD have no common commit in this shallow "
+                f"clone; {FETCH_ADVICE}"
+            )
         raise GitStateError(f"--new-since {ref}: {ref} and HEAD have no common history to compare with")
     return _text(done.stdout).split()[0]
 
@@ -124,8 +132,20 @@ def tree_files(top: Path, commit: str) -> dict[str, Blob]:
 
 def changes_since(top: Path, commit: str) -> tuple[frozenset[str], dict[str, str]]:
     """Base paths whose work tree content differs (or is gone), and git's renames (base -> work tree)."""
-    done = _git(top, "-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-textconv", "--ignore-submodules",
-                "-M", "--name-status", "-z", commit, "--")
+    done = _git(
+        top,
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--ignore-submodules",
+        "-M",
+        "--name-status",
+        "-z",
+        commit,
+        "--",
+    )
     if done.returncode != 0:
         raise GitStateError(f"cannot compare the work tree with {commit}: {_text(done.stderr).strip()}")
     fields = _text(done.stdout).split("\0")
@@ -162,7 +182,7 @@ def read_blobs(top: Path, shas: Iterable[str]) -> dict[str, bytes]:
         if len(header) != 3:  # "<sha> missing"
             continue
         size = int(header[2])
-        found[_text(header[0])] = out[at:at + size]
+        found[_text(header[0])] = out[at : at + size]
         at += size + 1
     return found
 

@@ -46,12 +46,23 @@ class Hook:
 
 def hooks(rules: Iterable[Rule]) -> list[Hook]:
     """The hook for all rules, then one per rule in code order."""
-    result = [Hook(id="govlint", name="govlint", entry=HOOK_COMMAND,
-                   description="Lint process-governance files with every govlint rule")]
+    result = [
+        Hook(
+            id="govlint",
+            name="govlint",
+            entry=HOOK_COMMAND,
+            description="Lint process-governance files with every govlint rule",
+        )
+    ]
     for rule in sorted(rules, key=lambda r: r.code):
-        result.append(Hook(id=f"govlint-{rule.name}", name=f"govlint {rule.code} {rule.name}",
-                           entry=f"{HOOK_COMMAND} --select {rule.code}",
-                           description=f"{rule.code}: {rule.summary}"))
+        result.append(
+            Hook(
+                id=f"govlint-{rule.name}",
+                name=f"govlint {rule.code} {rule.name}",
+                entry=f"{HOOK_COMMAND} --select {rule.code}",
+                description=f"{rule.code}: {rule.summary}",
+            )
+        )
     return result
 
 

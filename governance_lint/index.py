@@ -194,8 +194,9 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
                     if isinstance(v, str)
                 )
             interfaces.append(
-                Interface(entry["process"], items["sends"], items["receives"],
-                          _site(doc, ("spec", "interfaces", i)))
+                Interface(
+                    entry["process"], items["sends"], items["receives"], _site(doc, ("spec", "interfaces", i))
+                )
             )
 
     return Entity(
@@ -228,6 +229,7 @@ def _value(doc: Document, name: str) -> tuple[str, Any, Site]:
 # A site in the entity's own file and document is written as [line, column,
 # node]; only a site elsewhere carries its path and entity.
 
+
 def _site_json(site: Site, path: str, entity: str) -> list[Any]:
     if site.path == path and site.entity == entity:
         return [site.line, site.column, site.node]
@@ -259,11 +261,23 @@ def entity_to_json(entity: Entity) -> list[Any]:
         return _site_json(s, path, key)
 
     return [
-        entity.kind, entity.id, entity.name, list(entity.site), entity.document, entity.active,
+        entity.kind,
+        entity.id,
+        entity.name,
+        list(entity.site),
+        entity.document,
+        entity.active,
         [[r.target, *site(r.site)] for r in entity.references],
         [[t.term, t.definition, t.glossary, site(t.site)] for t in entity.terms],
-        [[i.process, [[x.item, site(x.site)] for x in i.sends], [[x.item, site(x.site)] for x in i.receives],
-          site(i.site)] for i in entity.interfaces],
+        [
+            [
+                i.process,
+                [[x.item, site(x.site)] for x in i.sends],
+                [[x.item, site(x.site)] for x in i.receives],
+                site(i.site),
+            ]
+            for i in entity.interfaces
+        ],
         [list(pair) for pair in entity.responsible],
         [[n, v, site(s)] for n, v, s in entity.values],
     ]
@@ -281,15 +295,25 @@ def entity_from_json(raw: list[Any]) -> Entity:
         if split is not None:
             references.append(Reference(target, split[0], split[1], _site_from(rest, path, key)))
     return Entity(
-        kind=kind, id=ident, key=key, name=name, site=own, document=document, active=active,
+        kind=kind,
+        id=ident,
+        key=key,
+        name=name,
+        site=own,
+        document=document,
+        active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
         responsible=tuple([(activity, target) for activity, target in responsible]),
         references=tuple(references),
         interfaces=tuple(
-            Interface(p, tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
-                      tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
-                      _site_from(s0, path, key))
-            for p, sends, recv, s0 in ifaces),
+            Interface(
+                p,
+                tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
+                tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
+                _site_from(s0, path, key),
+            )
+            for p, sends, recv, s0 in ifaces
+        ),
         values=tuple((n, v, _site_from(s, path, key)) for n, v, s in values),
     )
 
@@ -417,9 +441,13 @@ class RepositoryIndex:
     files they need.
     """
 
-    def __init__(self, facts: Facts | Iterable[Entity] = (), *,
-                 subjects: Collection[Subject] | None = None,
-                 loader: Callable[[str], tuple[Document, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        facts: Facts | Iterable[Entity] = (),
+        *,
+        subjects: Collection[Subject] | None = None,
+        loader: Callable[[str], tuple[Document, ...]] | None = None,
+    ) -> None:
         if not hasattr(facts, "rows"):
             by_path: dict[str, list[Entity]] = {}
             for entity in facts:  # type: ignore[union-attr]
@@ -484,7 +512,9 @@ class RepositoryIndex:
         """Every entity with this ``KIND:ID`` key, in path order (several only when ids clash)."""
         found = self._definitions.get(key)
         if found is None:
-            found = self._definitions[key] = [e for e in self._load(self._with_role(key, DEFINES)) if e.key == key]
+            found = self._definitions[key] = [
+                e for e in self._load(self._with_role(key, DEFINES)) if e.key == key
+            ]
         return found
 
     def resolve(self, reference: str) -> Entity | None:
@@ -521,17 +551,26 @@ class RepositoryIndex:
             for pair in self._with_role(key, role):
                 by_path.setdefault(pair[0], []).append(pair)
             for pairs in by_path.values():  # in path order: the lazy walk stops at the first it needs
-                found = [t for e in self._load(pairs) for t in e.terms
-                         if t.glossary == (role == DEFINES) and (t.slug == slug if slug is not None
-                                                                  else t.family == family)]
+                found = [
+                    t
+                    for e in self._load(pairs)
+                    for t in e.terms
+                    if t.glossary == (role == DEFINES)
+                    and (t.slug == slug if slug is not None else t.family == family)
+                ]
                 yield from sorted(found, key=_term_order)
 
     def glossary(self) -> list[Term]:
         """Every Glossary term, in path order."""
         return sorted((t for e in self.of_kind("Glossary") for t in e.terms if t.glossary), key=_term_order)
 
-    def references(self, *, reported_only: bool = True, kinds: Collection[str] | None = None,
-                   unless: Callable[[str], bool] | None = None) -> Iterator[Reference]:
+    def references(
+        self,
+        *,
+        reported_only: bool = True,
+        kinds: Collection[str] | None = None,
+        unless: Callable[[str], bool] | None = None,
+    ) -> Iterator[Reference]:
         """The references of the subjects (of some kinds, or whose target ``unless`` does not accept)."""
         for entity in self.subjects() if reported_only else self.entities:
             for ref in entity.references:

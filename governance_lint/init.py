@@ -53,19 +53,23 @@ LOCAL_HOOK = """\
         always_run: true
 """
 
-PRE_COMMIT_CONFIG = """\
+PRE_COMMIT_CONFIG = (
+    """\
 # Before each commit, govlint reports what the commit breaks anywhere in the
 # governance files (`include` in .govlint.yaml): a person removed while still
 # named, a renamed team, a deleted policy. Findings that were there before the
 # commit do not stop it. With govlint and pre-commit installed: pre-commit install
 repos:
-""" + LOCAL_HOOK + """\
+"""
+    + LOCAL_HOOK
+    + """\
 # With a published release of govlint, pre-commit can install it for you instead:
 #  - repo: $url
 #    rev: v$version
 #    hooks:
 #      - id: govlint
 """
+)
 
 PEOPLE = """\
 # The people who hold roles in the processes. Set `active: false` when someone
@@ -250,8 +254,10 @@ def pre_commit_advice(directory: Path) -> str | None:
     """What to add to a pre-commit config that ``directory`` already has (None: it has none)."""
     if not os.path.lexists(directory / PRE_COMMIT_NAME):
         return None
-    return (f"{directory / PRE_COMMIT_NAME} already exists and is left as it is; "
-            f"to run govlint before each commit, add under its `repos:`\n\n{LOCAL_HOOK}")
+    return (
+        f"{directory / PRE_COMMIT_NAME} already exists and is left as it is; "
+        f"to run govlint before each commit, add under its `repos:`\n\n{LOCAL_HOOK}"
+    )
 
 
 def init_repository(directory: Path, today: dt.date) -> list[Path]:
@@ -267,8 +273,14 @@ def init_repository(directory: Path, today: dt.date) -> list[Path]:
     existing = [rel for rel in files if os.path.lexists(directory / rel)]
     if existing:
         raise InitError(f"{directory}: would overwrite {', '.join(existing)}; nothing written")
-    blocked = sorted({str(parent) for rel in files for parent in (directory / rel).parents
-                      if parent.exists() and not parent.is_dir()})
+    blocked = sorted(
+        {
+            str(parent)
+            for rel in files
+            for parent in (directory / rel).parents
+            if parent.exists() and not parent.is_dir()
+        }
+    )
     if blocked:
         raise InitError(f"{', '.join(blocked)}: is not a folder; nothing written")
     written: list[Path] = []

@@ -51,9 +51,17 @@ _PYTHON_TAG_PREFIX = _STD + "python/"
 
 # Plain scalars whose value is fixed by a lookup (empty is null).
 _WORDS: dict[str, Any] = {
-    "": None, "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True,
-    "false": False, "False": False, "FALSE": False,
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 _NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
 _NUMBER_START = "0123456789+-."
@@ -100,7 +108,7 @@ def _bounded_int(text: str, digits: str, base: int) -> Any:
 
 
 def _tag_name(tag: str) -> str:
-    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+    return "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
 
 
 # --- bytes checks ----------------------------------------------------------------
@@ -111,8 +119,12 @@ _BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _FORBIDDEN_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 # Bytes that can never start a forbidden sequence; deleting them leaves nothing
 # in a clean file, which is much faster than running the regex everywhere.
-_HARMLESS_BYTES = bytes(b for b in range(256) if b not in b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-                        b"\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\xc2\xef")
+_HARMLESS_BYTES = bytes(
+    b
+    for b in range(256)
+    if b not in b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+    b"\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\xc2\xef"
+)
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -174,8 +186,16 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> Problem:
     position = Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
     if problem and mark is not None:
         opened = getattr(exc, "context_mark", None)
-        message = _plain_words(str(problem), text.splitlines(), mark.line, mark.column,
-                               opened.line if opened is not None else None) or message
+        message = (
+            _plain_words(
+                str(problem),
+                text.splitlines(),
+                mark.line,
+                mark.column,
+                opened.line if opened is not None else None,
+            )
+            or message
+        )
     return Problem(SYNTAX, message, position)
 
 
@@ -191,10 +211,17 @@ def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opene
     line = lines[line0] if line0 < len(lines) else ""
     indent = len(line) - len(line.lstrip(" "))
     char = line[column0] if column0 < len(line) else ""
-    above = next((n for n in range(min(line0, len(lines)) - 1, -1, -1)
-                  if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+    above = next(
+        (
+            n
+            for n in range(min(line0, len(lines)) - 1, -1, -1)
+            if lines[n].strip() and not lines[n].lstrip().startswith("#")
+        ),
+        None,
+    )
     if problem == "found a tab character that violates indentation" or (
-            problem == "found character that cannot start any token" and char == "\t"):
+        problem == "found character that cannot start any token" and char == "\t"
+    ):
         return _TAB
     if problem == "found character that cannot start any token" and char in "@`%|>":
         return f"a plain value cannot start with '{char}'; {_QUOTE_IT}"
@@ -207,24 +234,34 @@ def _plain_words(problem: str, lines: list[str], line0: int, column0: int, opene
             return f"a second ': ' on one line: a value that contains ': ' must be quoted{example}"
         if above is not None and ":" not in lines[above]:
             return f"line {above + 1} has no ':' before this key; every entry of a mapping is 'key: value'"
-        return ("this key is indented deeper than the entry above it, which already has a value; "
-                "indent it exactly like the keys it belongs with")
+        return (
+            "this key is indented deeper than the entry above it, which already has a value; "
+            "indent it exactly like the keys it belongs with"
+        )
     if problem == "did not find expected key":
         if column0 > indent:
             return f"unexpected text after a value; {_QUOTE_IT}"
         if char == "-":
-            return ("a list item where a key was expected: line it up with the items above it, "
-                    "or put the list under a key")
+            return (
+                "a list item where a key was expected: line it up with the items above it, "
+                "or put the list under a key"
+            )
         keys = {len(m["indent"]) for m in map(_KEY_LINE.match, lines[:line0]) if m}
         if indent not in keys:
             spaces = plural_label(indent, "space")
-            return (f"this line's indentation ({spaces}) lines up with no key above it; "
-                    "indent it exactly like the keys it belongs with")
-        return ("this line is not 'key: value' like the other keys at its indentation; "
-                f"add the ':' or {_QUOTE_IT}")
+            return (
+                f"this line's indentation ({spaces}) lines up with no key above it; "
+                "indent it exactly like the keys it belongs with"
+            )
+        return (
+            "this line is not 'key: value' like the other keys at its indentation; "
+            f"add the ':' or {_QUOTE_IT}"
+        )
     if problem == "did not find expected '-' indicator":
-        return ("this line is not a list item, but the lines above it at this indentation are; "
-                "start it with '- ' or indent it under an item")
+        return (
+            "this line is not a list item, but the lines above it at this indentation are; "
+            "start it with '- ' or indent it under an item"
+        )
     if problem == "block sequence entries are not allowed in this context":
         return "a list item ('- ') cannot start on its key's line; put it on the next line, indented"
     if problem in ("did not find expected ',' or ']'", "did not find expected ',' or '}'") and char == ":":
@@ -379,8 +416,9 @@ class _NodeLocator:
             index = self._indexes[id(mapping)] = _first_keys(mapping)
         return index.get(key)
 
-    def strings(self, data: Any, path: NodePath, name: str,
-                pattern: re.Pattern[str] | None = None) -> Iterator[tuple[NodePath, str, str, Position]]:
+    def strings(
+        self, data: Any, path: NodePath, name: str, pattern: re.Pattern[str] | None = None
+    ) -> Iterator[tuple[NodePath, str, str, Position]]:
         """Every string under ``path`` (whose data is ``data``) that ``pattern`` matches, if one is
         given: its path, node name and position.
 
@@ -423,7 +461,9 @@ class _NodeLocator:
                 for i in range(len(value) - 1, -1, -1):
                     item = value[i]
                     ident = item.get("id") if type(item) is dict else None
-                    stack.append((entry, i, ident if isinstance(ident, str) and ident else str(i), item, items[i]))
+                    stack.append(
+                        (entry, i, ident if isinstance(ident, str) and ident else str(i), item, items[i])
+                    )
 
     def _node(self, path: NodePath) -> Node | None:
         node: Node = self._root
@@ -597,8 +637,10 @@ class _FileLoader:
                         if depth >= limit:
                             mark = value_node.start_mark
                             raise _Refusal(_depth_message(self.limits), mark.line, mark.column)
-                        if block and value_node.flow_style and (
-                            value_node.start_mark.line != value_node.end_mark.line
+                        if (
+                            block
+                            and value_node.flow_style
+                            and (value_node.start_mark.line != value_node.end_mark.line)
                         ):
                             self.continuations.append((value_node, node))
                         stack.append((value_node, value, path + (key,), depth + 1))
@@ -642,8 +684,13 @@ class _FileLoader:
             index = self.first_keys[id(mapping)] = _first_keys(mapping)
         first = index[key][0]
         self.pending.append(
-            (SYNTAX, f"duplicate key '{key}' (first at line {first.start_mark.line + 1})", key_node,
-             path + (key,), False)
+            (
+                SYNTAX,
+                f"duplicate key '{key}' (first at line {first.start_mark.line + 1})",
+                key_node,
+                path + (key,),
+                False,
+            )
         )
 
     def _plain_number(self, node: Node, path: NodePath) -> Any:
@@ -655,7 +702,13 @@ class _FileLoader:
         if value is text and text[0] == "-" and (len(text) == 1 or text[1] in " \t"):
             # libyaml lets "-" through as a plain scalar in flow context ([-]).
             mark = node.start_mark
-            self.syntax.append((mark.line, mark.column, "a plain scalar cannot start with '-' followed by a space or its end"))
+            self.syntax.append(
+                (
+                    mark.line,
+                    mark.column,
+                    "a plain scalar cannot start with '-' followed by a space or its end",
+                )
+            )
         return value
 
     def _scalar(self, node: Node, path: NodePath, parent: Node | None) -> Any:
@@ -760,8 +813,9 @@ class _FileLoader:
         return spans
 
     @staticmethod
-    def _covering(spans: list[tuple[int, int, int, int]], starts: list[tuple[int, int]], line: int, column: int
-                  ) -> tuple[int, int, int, int] | None:
+    def _covering(
+        spans: list[tuple[int, int, int, int]], starts: list[tuple[int, int]], line: int, column: int
+    ) -> tuple[int, int, int, int] | None:
         """The scalar span holding a point, if any."""
         # Spans never overlap, so only the last span starting at or before the point can hold it.
         index = bisect.bisect_right(starts, (line, column)) - 1
@@ -781,7 +835,9 @@ class _FileLoader:
                 if self._covering(spans, starts, number, column) is None:
                     if column == 0 or line[column - 1] in " \t":
                         break  # a real comment: the rest of the line is its text
-                    self.syntax.append((number, column, "comment must be separated from content by whitespace"))
+                    self.syntax.append(
+                        (number, column, "comment must be separated from content by whitespace")
+                    )
                     break
                 column = line.find("#", column + 1)
 
@@ -798,7 +854,9 @@ class _FileLoader:
                 continue
             if line.startswith("%"):
                 if document_open:
-                    self.syntax.append((number, 0, "directive inside a document; end the document with '...' first"))
+                    self.syntax.append(
+                        (number, 0, "directive inside a document; end the document with '...' first")
+                    )
                     return
             elif line.startswith("...") and line[3:4] in ("", " ", "\t"):
                 document_open = False
@@ -863,7 +921,11 @@ class _FileLoader:
                 indent = len(line) - len(line.lstrip(" "))
                 if indent > parent_indent and widest > indent:
                     self.syntax.append(
-                        (widest_line, indent, "leading empty line of a block scalar is indented more than its content")
+                        (
+                            widest_line,
+                            indent,
+                            "leading empty line of a block scalar is indented more than its content",
+                        )
                     )
                 break
 
@@ -903,7 +965,7 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
             f"file is larger than {limits.max_file_bytes} bytes (limit max-file-bytes)", Position(1, 1)
         )
     if content.startswith(_UTF8_BOM):
-        content = content[len(_UTF8_BOM):]  # line 1 column 1 is the character after it
+        content = content[len(_UTF8_BOM) :]  # line 1 column 1 is the character after it
     else:
         wide = _wide_encoding(content)
         if wide is not None:

@@ -80,8 +80,9 @@ class Document:
     locator: Locator = field(repr=False, compare=False)
     #: Every ``KIND:ID`` string (path, text, position) in document order, when the loader
     #: collected them; None: ask ``strings(path, REFERENCE_RE)``.
-    references: tuple[tuple[NodePath, str, Position], ...] | None = field(default=None, repr=False,
-                                                                            compare=False)
+    references: tuple[tuple[NodePath, str, Position], ...] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def is_governance(self) -> bool:
@@ -121,14 +122,22 @@ class Document:
         """
         return self.locator.locate(tuple(path), key)
 
-    def strings(self, path: NodePath,
-                pattern: re.Pattern[str] | None = None) -> Iterator[tuple[NodePath, str, str, Position]]:
+    def strings(
+        self, path: NodePath, pattern: re.Pattern[str] | None = None
+    ) -> Iterator[tuple[NodePath, str, str, Position]]:
         """Every string under ``path`` (that ``pattern`` matches, if given): its path, node name (see
         ``node_name``) and position, in one walk."""
         data: Any = self.data
         for step in path:
-            data = data.get(step) if isinstance(data, dict) and isinstance(step, str) else (
-                data[step] if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data) else None)
+            data = (
+                data.get(step)
+                if isinstance(data, dict) and isinstance(step, str)
+                else (
+                    data[step]
+                    if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data)
+                    else None
+                )
+            )
         walk = getattr(self.locator, "strings", None)
         if walk is not None:
             yield from walk(data, tuple(path), self.node_name(path), pattern)
@@ -243,7 +252,7 @@ class Diagnostic:
 
 
 def term_slug(term: str) -> str:
-    """"Service Request" -> "service-request" (lower case, other runs become ``-``)."""
+    """ "Service Request" -> "service-request" (lower case, other runs become ``-``)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 

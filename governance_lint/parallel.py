@@ -61,8 +61,15 @@ def file_signature(root: Path, rel: str) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def check_files(rels: Sequence[str], plan: Plan, read: Reader, *, root: Path | None = None, jobs: int = 1,
-                pool_threshold: int | None = None) -> Iterator[Checked]:
+def check_files(
+    rels: Sequence[str],
+    plan: Plan,
+    read: Reader,
+    *,
+    root: Path | None = None,
+    jobs: int = 1,
+    pool_threshold: int | None = None,
+) -> Iterator[Checked]:
     """Check ``rels`` (read by ``read``; from disk under ``root`` when given); results in the order of ``rels``.
 
     The pool is used only for files on disk (``root``): its workers read them themselves.
@@ -129,7 +136,8 @@ def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, in
     out = []
     for rel in rels:
         key, signature, read_ns, result = _read_and_check(
-            rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root)
+            rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root
+        )
         out.append((key, signature, read_ns, result.to_json()))
     return out
 
@@ -137,11 +145,12 @@ def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, in
 def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     low, high = CHUNK_RANGE
     size = max(low, min(high, len(rels) // (jobs * 4) or 1))
-    return [rels[i:i + size] for i in range(0, len(rels), size)]
+    return [rels[i : i + size] for i in range(0, len(rels), size)]
 
 
-def _in_pool(root: Path, rels: list[str], plan: Plan,
-             jobs: int) -> Iterator[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
+def _in_pool(
+    root: Path, rels: list[str], plan: Plan, jobs: int
+) -> Iterator[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
     import multiprocessing
@@ -150,8 +159,11 @@ def _in_pool(root: Path, rels: list[str], plan: Plan,
 
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_start)
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+    )
     done = 0
     try:
         for checked in pool.map(_check_chunk, chunks):

@@ -54,8 +54,10 @@ def plugin_files(config: Config) -> list[Path]:
         elif not path.is_file():
             raise RuleError(f"{where}: no such file or folder")
         elif path.suffix not in PYTHON_SUFFIXES + YAML_SUFFIXES:
-            raise RuleError(f"{where}: a plugin is a .py file, a .yaml/.yml file of kind: Rule documents, "
-                            "or a folder of such YAML files")
+            raise RuleError(
+                f"{where}: a plugin is a .py file, a .yaml/.yml file of kind: Rule documents, "
+                "or a folder of such YAML files"
+            )
         else:
             found.append(path)
     return found
@@ -102,10 +104,13 @@ def _record_imports(plugin: Path, before: set[str]) -> None:
 
 # -- Python files --------------------------------------------------------------
 
+
 def python_rules(path: Path, label: str) -> list[Rule]:
     """Import a plugin file under a private module name and collect its rules."""
     resolved = path.resolve()
-    module_name = "govlint_plugin_" + hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    module_name = (
+        "govlint_plugin_" + hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    )
     spec = importlib.util.spec_from_file_location(module_name, resolved)
     if spec is None or spec.loader is None:
         raise RuleError(f"{label}: cannot be imported as a Python module")
@@ -123,14 +128,17 @@ def python_rules(path: Path, label: str) -> list[Rule]:
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of someone else's code, even sys.exit()
         sys.modules.pop(module_name, None)
         line = _line_in(exc, resolved)
-        raise RuleError(f"{label}{f':{line}' if line else ''}: failed to import: "
-                        f"{type(exc).__name__}: {exc}") from None
+        raise RuleError(
+            f"{label}{f':{line}' if line else ''}: failed to import: {type(exc).__name__}: {exc}"
+        ) from None
     finally:
         sys.dont_write_bytecode = writes_bytecode
     rules = [dataclasses.replace(rule, source=label) for rule in collect(module, label)]
     if not rules:
-        raise RuleError(f"{label}: defines no govlint rule (use document_rule or repository_rule "
-                        "from governance_lint.api)")
+        raise RuleError(
+            f"{label}: defines no govlint rule (use document_rule or repository_rule "
+            "from governance_lint.api)"
+        )
     return rules
 
 
@@ -141,6 +149,7 @@ def _line_in(exc: BaseException, file: Path) -> int | None:
 
 
 # -- kind: Rule files ----------------------------------------------------------
+
 
 def declarative_rules(path: Path, label: str, config: Config) -> list[Rule]:
     """The rules declared by the ``kind: Rule`` documents of one YAML file."""
@@ -155,7 +164,9 @@ def declarative_rules(path: Path, label: str, config: Config) -> list[Rule]:
     for problem in loaded.problems:
         pos = problem.position
         raise RuleError(f"{label}:{pos.line}:{pos.column}: {problem.message}")
-    documents = [d for d in loaded.documents if d.data is not None and d.is_governance and d.kind == RULE_KIND]
+    documents = [
+        d for d in loaded.documents if d.data is not None and d.is_governance and d.kind == RULE_KIND
+    ]
     if not documents:
         raise RuleError(f"{label}: holds no kind: Rule document (apiVersion: govlint/v1, kind: Rule)")
     schemas = SchemaSet.load()
@@ -174,4 +185,3 @@ def _display(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-

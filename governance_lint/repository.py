@@ -33,9 +33,31 @@ from typing import Protocol
 from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
 from .config import Config
 from .discovery import FileSet, discover, read_file, relative, selected
-from .engine import ActiveRule, FileResult, Filter, Plan, RunResult, check_repository, crash_rule, finish, held_back
-from .index import DEFINES, DEFINES_LOCALLY, FAMILY_KEY, MENTIONS, Entity, Facts, MemoryFacts, Overlay, \
-    RepositoryIndex, Subject, entity_keys, entity_to_json
+from .engine import (
+    ActiveRule,
+    FileResult,
+    Filter,
+    Plan,
+    RunResult,
+    check_repository,
+    crash_rule,
+    finish,
+    held_back,
+)
+from .index import (
+    DEFINES,
+    DEFINES_LOCALLY,
+    FAMILY_KEY,
+    MENTIONS,
+    Entity,
+    Facts,
+    MemoryFacts,
+    Overlay,
+    RepositoryIndex,
+    Subject,
+    entity_keys,
+    entity_to_json,
+)
 from .loader import load
 from .model import Diagnostic, Document, Problem
 from .parallel import bulk_phase, check_files, content_key, narrow
@@ -76,8 +98,11 @@ class WorkTree:
         is then reported unreadable), or on disk now and included by the config."""
         if rel in self._paths:
             return True
-        present = (os.path.lexists(os.path.join(self.root, rel)) and rel != self._own_config
-                   and selected(self.config, rel))
+        present = (
+            os.path.lexists(os.path.join(self.root, rel))
+            and rel != self._own_config
+            and selected(self.config, rel)
+        )
         if present:
             self._paths.add(rel)
         return present
@@ -135,8 +160,9 @@ class Stats:
 class Repository:
     """The repository's files, facts and findings; see the module documentation."""
 
-    def __init__(self, source: Source, plan: Plan, config: Config, *, store: Store | None = None,
-                 jobs: int = 1) -> None:
+    def __init__(
+        self, source: Source, plan: Plan, config: Config, *, store: Store | None = None, jobs: int = 1
+    ) -> None:
         self.source, self.plan, self.config, self.store, self.jobs = source, plan, config, store, jobs
         self.files: dict[str, FileResult] = {}  # per-file results; their facts live in ``facts``
         self.facts: Facts = MemoryFacts()
@@ -149,8 +175,15 @@ class Repository:
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def build_from_worktree(cls, config: Config, plan: Plan, files: FileSet | None = None, *,
-                            use_cache: bool = True, jobs: int = 1) -> Repository:
+    def build_from_worktree(
+        cls,
+        config: Config,
+        plan: Plan,
+        files: FileSet | None = None,
+        *,
+        use_cache: bool = True,
+        jobs: int = 1,
+    ) -> Repository:
         """The work tree as it is, reusing the stored state of unchanged files when ``use_cache``."""
         files = files if files is not None else discover(config, (), config.root)
         source = WorkTree(config, files.context, plan.limits.max_file_bytes)
@@ -167,8 +200,9 @@ class Repository:
         return repo
 
     @classmethod
-    def build_from_git(cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True,
-                       jobs: int = 1) -> Repository:
+    def build_from_git(
+        cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True, jobs: int = 1
+    ) -> Repository:
         """The repository at commit ``rev``, read from git objects (the work tree is not touched).
 
         Built as the work tree's model with the files that differ at ``rev`` laid
@@ -293,7 +327,9 @@ class Repository:
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
-                if change.touches([IDENTITY, *rule.reads]) and (rule.kinds is None or change.kinds & rule.kinds):
+                if change.touches([IDENTITY, *rule.reads]) and (
+                    rule.kinds is None or change.kinds & rule.kinds
+                ):
                     self._run(active, RepositoryIndex(overlay, loader=self._documents))
                     replaced.append(code)
                 continue
@@ -303,8 +339,9 @@ class Repository:
             if not subjects:
                 continue  # nothing this rule reads changed: its findings stand
             subjects_checked += len(subjects)
-            self.results[code] = [d for d in self.results[code]
-                                  if d.path not in new and (d.path, d.entity) not in subjects]
+            self.results[code] = [
+                d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
+            ]
             self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self._documents), keep=True)
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
@@ -366,8 +403,15 @@ class Repository:
 
     def _keep(self, rel: str, sha: str | None, result: FileResult) -> None:
         # the facts live in ``facts``; the per-file result keeps the rest
-        self.files[rel] = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
-                                     result.suppressions, unloadable=result.unloadable)
+        self.files[rel] = FileResult(
+            rel,
+            result.documents,
+            result.skipped,
+            result.diagnostics,
+            result.crashes,
+            result.suppressions,
+            unloadable=result.unloadable,
+        )
         self._shas[rel] = sha
 
     def _save_all(self) -> None:
@@ -377,8 +421,16 @@ class Repository:
             sha = self._shas.get(rel)
             if sha is None:
                 continue  # unreadable: checked again next time
-            full = FileResult(rel, result.documents, result.skipped, result.diagnostics, result.crashes,
-                              result.suppressions, self.facts.entities(rel), result.unloadable)
+            full = FileResult(
+                rel,
+                result.documents,
+                result.skipped,
+                result.diagnostics,
+                result.crashes,
+                result.suppressions,
+                self.facts.entities(rel),
+                result.unloadable,
+            )
             entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
         self.store.save(entries, self.results, list(self.results), {}, self._ran())
         self.stats.written = True
@@ -408,8 +460,12 @@ class Repository:
             found.extend(d for d in self.results[code] if wanted is None or d.path in wanted)
         return found
 
-    def result(self, reported: Collection[str] | None = None, filters: Sequence[Filter] = (),
-               selected: Plan | None = None) -> RunResult:
+    def result(
+        self,
+        reported: Collection[str] | None = None,
+        filters: Sequence[Filter] = (),
+        selected: Plan | None = None,
+    ) -> RunResult:
         """What a ``check`` reports: the findings of ``reported``, filtered and in report order.
 
         ``selected``: the rules the run selected, when the model was built with more (per-rule hooks
@@ -427,8 +483,9 @@ class Repository:
         return finish(found, files, crashes, plan, self.config, filters, held)
 
 
-def _signatures(root: Path, paths: Iterable[str],
-                stored: Mapping[str, StoredFile]) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
+def _signatures(
+    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile]
+) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
     """Each path with its stored entry and its signature now; the signature is None when the entry is
     known unchanged (the signature recorded when it was read).  The loop every run makes over every file:
     kept to one ``lstat`` and one string comparison per file."""
@@ -445,7 +502,10 @@ def _signatures(root: Path, paths: Iterable[str],
             yield rel, entry, [-1]
             continue
         # only a signature that could vouch for the bytes read was recorded (``trusted_signature``)
-        if entry is not None and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}":
+        if (
+            entry is not None
+            and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"
+        ):
             yield rel, entry, None
             continue
         yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
@@ -484,6 +544,7 @@ class EntityChange:
 
     def mentioned(self, name: str) -> set[str]:
         """The keys named by what changed in fact ``name`` (those an aggregate over mentions may count)."""
+
         def items(entities: list[Entity]) -> set[object]:
             return {item for e in entities for item in fact(e, name)}  # type: ignore[attr-defined]
 
@@ -547,13 +608,18 @@ class Change:
         return subjects
 
 
-def compare(old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]) -> Change:
+def compare(
+    old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]
+) -> Change:
     """What changed between the ``old`` and ``new`` facts of some files, compared on the facts ``names``."""
     entities = []
     for path, now in new.items():
         for key, (was, is_now) in _by_key(old.get(path, []), now).items():
-            differ = {n for n in names
-                      if len(was) != len(is_now) or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now))}
+            differ = {
+                n
+                for n in names
+                if len(was) != len(is_now) or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now))
+            }
             if differ:
                 entities.append(EntityChange(path, key, was, is_now, differ))
     return Change(set(new), entities, new)
@@ -570,6 +636,7 @@ def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity
 
 def _changed_terms(was: list[Entity], now: list[Entity]) -> set[str]:
     """The term keys (slug and family) whose definitions differ between ``was`` and ``now``."""
+
     def by_key(entities: list[Entity]) -> dict[str, list[tuple[object, ...]]]:
         found: dict[str, list[tuple[object, ...]]] = {}
         for entity in entities:
@@ -590,6 +657,7 @@ def _first_definer(facts: Facts, key: str) -> str | None:
 
 
 # -- git ----------------------------------------------------------------------------------------
+
 
 class GitError(Exception):
     """A revision git does not know, or git itself failing: exit 2 with this message."""
@@ -641,6 +709,6 @@ def _cat_files(root: Path, rev: str, paths: list[str]) -> dict[str, bytes]:
         if len(header) < 3 or header[1] != b"blob":
             continue  # missing, or a submodule or link git stores otherwise
         size = int(header[2])
-        found[path] = out[at:at + size]
+        found[path] = out[at : at + size]
         at += size + 1
     return found

@@ -52,8 +52,9 @@ class CheckSettings:
     isolated: bool = False
 
 
-def resolve_config(settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (),
-                   isolated: bool = False) -> Config:
+def resolve_config(
+    settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (), isolated: bool = False
+) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
     Searching from the named paths (their common folder) makes
@@ -87,11 +88,14 @@ def _isolated_config(trusted: Path | None, cwd: Path, start: Path) -> Config:
     config = load_config(trusted, cwd)
     assert config.path is not None
     if config.path.resolve().is_relative_to(root):
-        raise UsageError(f"--isolated ignores the repository's config, but --config {trusted} is inside the "
-                         f"checkout {root}; name a config file kept outside it")
+        raise UsageError(
+            f"--isolated ignores the repository's config, but --config {trusted} is inside the "
+            f"checkout {root}; name a config file kept outside it"
+        )
     folder = config.path.parent
     return dataclasses.replace(
-        config, root=root,
+        config,
+        root=root,
         plugins=tuple(str(folder / entry) for entry in config.plugins),  # absolute entries stay as they are
         baseline=str(folder / config.baseline) if config.baseline else None,
     )
@@ -156,27 +160,44 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
 
 
-def _filters(settings: CheckSettings, cwd: Path, config: Config, registry: Registry, plan: Plan,
-             reported: Iterable[str]) -> list[Filter]:
+def _filters(
+    settings: CheckSettings,
+    cwd: Path,
+    config: Config,
+    registry: Registry,
+    plan: Plan,
+    reported: Iterable[str],
+) -> list[Filter]:
     """Inline suppressions, then the baseline (unless this run writes a new one)."""
     baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
     return make_filters(config, registry, plan, reported, baseline)
 
 
-def run(files: FileSet, plan: Plan, config: Config, filters: Sequence[Filter] = (), *, jobs: int | None = 1,
-        use_cache: bool = False, shared: Plan | None = None) -> RunResult:
+def run(
+    files: FileSet,
+    plan: Plan,
+    config: Config,
+    filters: Sequence[Filter] = (),
+    *,
+    jobs: int | None = 1,
+    use_cache: bool = False,
+    shared: Plan | None = None,
+) -> RunResult:
     """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
     return _model(files, plan, config, jobs, use_cache, shared).result(files.reported, filters, plan)
 
 
-def _model(files: FileSet, plan: Plan, config: Config, jobs: int | None, use_cache: bool,
-           shared: Plan | None) -> Repository:
-    return Repository.build_from_worktree(config, shared or plan, files, use_cache=use_cache,
-                                          jobs=jobs or os.cpu_count() or 1)
+def _model(
+    files: FileSet, plan: Plan, config: Config, jobs: int | None, use_cache: bool, shared: Plan | None
+) -> Repository:
+    return Repository.build_from_worktree(
+        config, shared or plan, files, use_cache=use_cache, jobs=jobs or os.cpu_count() or 1
+    )
 
 
-def _change(settings: CheckSettings, cwd: Path, config: Config, registry: Registry,
-            plan: Plan) -> tuple[Change, list[Filter]] | None:
+def _change(
+    settings: CheckSettings, cwd: Path, config: Config, registry: Registry, plan: Plan
+) -> tuple[Change, list[Filter]] | None:
     """With ``--new-since``: the base state, and its own suppression and baseline filters."""
     if settings.new_since is None:
         return None
@@ -188,8 +209,15 @@ def _change(settings: CheckSettings, cwd: Path, config: Config, registry: Regist
     return change, _filters(settings, cwd, config, registry, plan, change.files.reported)
 
 
-def _run(settings: CheckSettings, config: Config, files: FileSet, plan: Plan, filters: list[Filter],
-         change: tuple[Change, list[Filter]] | None, shared: Plan | None) -> RunResult:
+def _run(
+    settings: CheckSettings,
+    config: Config,
+    files: FileSet,
+    plan: Plan,
+    filters: list[Filter],
+    change: tuple[Change, list[Filter]] | None,
+    shared: Plan | None,
+) -> RunResult:
     repo = _model(files, plan, config, settings.jobs, settings.use_cache, shared)
     result = repo.result(files.reported, filters, plan)
     if change is None:
@@ -223,8 +251,9 @@ def _refuse_unsafe_target(target: Path, files: FileSet) -> None:
         raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
 
 
-def _report(settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO,
-            cwd: Path) -> None:
+def _report(
+    settings: CheckSettings, config: Config, files: FileSet, result: RunResult, stdout: TextIO, cwd: Path
+) -> None:
     from .reporters import Report, render
     from .safe_write import open_atomically
 
@@ -236,8 +265,13 @@ def _report(settings: CheckSettings, config: Config, files: FileSet, result: Run
     summary = result.summary
     if summary.fix_first is not None:
         summary = replace(summary, fix_first=shown_path(summary.fix_first, files.root, base))
-    report = Report(diagnostics=rebase(diagnostics, files.root, base), summary=summary,
-                    rules=result.rules, tool_version=__version__, root=str(base))
+    report = Report(
+        diagnostics=rebase(diagnostics, files.root, base),
+        summary=summary,
+        rules=result.rules,
+        tool_version=__version__,
+        root=str(base),
+    )
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
@@ -271,8 +305,9 @@ def shown_path(path: str, root: Path, base: Path) -> str:
     return os.path.relpath(os.path.join(root, path), base).replace(os.sep, "/")
 
 
-def _tell_skipped(settings: CheckSettings, files: FileSet, result: RunResult, cwd: Path,
-                  stderr: TextIO) -> None:
+def _tell_skipped(
+    settings: CheckSettings, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
+) -> None:
     """``--verbose`` names every skipped file; named paths holding no governance file get one note."""
     shown = [r for r in result.files if r.path in files.reported]
     if settings.verbose:
@@ -280,12 +315,18 @@ def _tell_skipped(settings: CheckSettings, files: FileSet, result: RunResult, cw
             print(f"govlint: skipped {name}: not among the files the config includes", file=stderr)
         for r in shown:
             if r.skipped:
-                print(f"govlint: skipped {shown_path(r.path, files.root, cwd)}: not a governance file "
-                      "(never mentions govlint/)", file=stderr)
+                print(
+                    f"govlint: skipped {shown_path(r.path, files.root, cwd)}: not a governance file "
+                    "(never mentions govlint/)",
+                    file=stderr,
+                )
     if settings.paths and not settings.quiet and all(r.skipped for r in shown):
         passed = len(files.passed_over) + sum(r.skipped for r in shown)
-        print(f"govlint: note: the named paths hold no governance file ({passed} skipped"
-              f"{'' if settings.verbose else '; --verbose names them'})", file=stderr)
+        print(
+            f"govlint: note: the named paths hold no governance file ({passed} skipped"
+            f"{'' if settings.verbose else '; --verbose names them'})",
+            file=stderr,
+        )
 
 
 def use_color(stream: TextIO) -> bool:

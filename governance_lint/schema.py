@@ -150,6 +150,7 @@ def _compile(schema: dict[str, Any]) -> Any:
 
 # -- errors -> violations ----------------------------------------------------
 
+
 def _violations(validator: Any, schema: dict[str, Any], instance: Any) -> list[Violation]:
     found: set[Violation] = set()
     for error in validator.iter_errors(instance):
@@ -222,8 +223,11 @@ def _branch_score(errors: list[Any], path: NodePath) -> tuple[int, int, int]:
     """
     here = [e for e in errors if tuple(e.instance_path) == path]
     wrong_shape = sum(1 for e in here if e.kind.name == "type")
-    wrong_variant = sum(len(getattr(e.kind, "unexpected", ())) or 1 for e in here
-                        if e.kind.name in ("additionalProperties", "required", "const"))
+    wrong_variant = sum(
+        len(getattr(e.kind, "unexpected", ())) or 1
+        for e in here
+        if e.kind.name in ("additionalProperties", "required", "const")
+    )
     return wrong_shape, wrong_variant, len(errors)
 
 
@@ -257,8 +261,10 @@ def _pattern_message(value: Any, pattern: str) -> str:
         hint = _reference_hint(value, kinds)
         return f"{_show(value)} is not a valid {noun} reference (expected {expected}){hint}"
     if pattern == _SLUG_PATTERN:
-        return (f"{_show(value)} is not a valid id (expected lower-case letters, digits and '-', "
-                "e.g. incident-management)")
+        return (
+            f"{_show(value)} is not a valid id (expected lower-case letters, digits and '-', "
+            "e.g. incident-management)"
+        )
     return f"{_show(value)} does not match the pattern {pattern}"
 
 
@@ -287,10 +293,14 @@ def _type_message(value: Any, types: Any) -> str:
     wanted = _expected_types(expected)
     if "boolean" in expected and isinstance(value, str) and value.lower() in _YAML11_TRUE | _YAML11_FALSE:
         word = "true" if value.lower() in _YAML11_TRUE else "false"
-        return f"expected {wanted}, got {_show(value)}, which YAML 1.2 reads as text (not {word}); write {word}"
+        return (
+            f"expected {wanted}, got {_show(value)}, which YAML 1.2 reads as text (not {word}); write {word}"
+        )
     if "string" in expected and isinstance(value, (bool, int, float)):
-        return (f"expected {wanted}, got {_show(value)}, which YAML reads as {_type_of(value)}; "
-                f"quote it: '{_plain(value)}'")
+        return (
+            f"expected {wanted}, got {_show(value)}, which YAML reads as {_type_of(value)}; "
+            f"quote it: '{_plain(value)}'"
+        )
     return f"expected {wanted}, got {_type_of(value)}"
 
 
@@ -301,8 +311,13 @@ def _expected_types(types: Any) -> str:
 
 # bool before int: bool is a subclass of int.
 _VALUE_TYPES: tuple[tuple[type, str], ...] = (
-    (type(None), "nothing (null)"), (bool, "a boolean"), (int, "an integer"), (float, "a number"),
-    (str, "a string"), (list, "a list"), (dict, "a mapping"),
+    (type(None), "nothing (null)"),
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "a mapping"),
 )
 
 

@@ -42,8 +42,14 @@ class BaselineError(ConfigError):
 
 # -- filters ------------------------------------------------------------------
 
-def make_filters(config: Config, registry: Registry, plan: Plan, reported: Iterable[str] | None = None,
-                 baseline: Path | None = None) -> list[Filter]:
+
+def make_filters(
+    config: Config,
+    registry: Registry,
+    plan: Plan,
+    reported: Iterable[str] | None = None,
+    baseline: Path | None = None,
+) -> list[Filter]:
     """Inline suppressions, then the ``baseline`` file's entries (when one is given)."""
     _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
@@ -65,8 +71,9 @@ def _check_per_file(config: Config, registry: Registry) -> None:
         for key, selectors in entry.items():
             for selector in selectors:
                 if not registry.expand(selector):
-                    raise UsageError(f"{config.label}: per-file: {pattern!r}: {key}: "
-                                     f"{registry.unknown_message(selector)}")
+                    raise UsageError(
+                        f"{config.label}: per-file: {pattern!r}: {key}: {registry.unknown_message(selector)}"
+                    )
 
 
 class _Judge:
@@ -84,23 +91,44 @@ class _Judge:
         active = self.plan.active(code)
         return active is not None and rule_applies(self.config, path, code, active.rule.name)
 
-    def finding(self, path: str, line: int, column: int, message: str,
-                entity: str | None = None, node: str | None = None) -> Diagnostic:
+    def finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        entity: str | None = None,
+        node: str | None = None,
+    ) -> Diagnostic:
         assert self.unused is not None
-        return Diagnostic(path, line, column, self.unused.rule.code, self.unused.rule.name, self.unused.severity,
-                          message, entity, node)
+        return Diagnostic(
+            path,
+            line,
+            column,
+            self.unused.rule.code,
+            self.unused.rule.name,
+            self.unused.severity,
+            message,
+            entity,
+            node,
+        )
 
 
 class InlineFilter(_Judge):
     """Hides findings covered by ``# govlint:`` comments; reports comments that hid nothing."""
 
-    def __init__(self, config: Config, registry: Registry, plan: Plan, reported: frozenset[str] | None) -> None:
+    def __init__(
+        self, config: Config, registry: Registry, plan: Plan, reported: frozenset[str] | None
+    ) -> None:
         super().__init__(config, plan, reported)
         self.registry = registry
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
-        comments = {r.path: [Suppression.from_json(s) for s in r.suppressions]
-                    for r in results if r.suppressions and self.shown(r.path)}
+        comments = {
+            r.path: [Suppression.from_json(s) for s in r.suppressions]
+            for r in results
+            if r.suppressions and self.shown(r.path)
+        }
         if not comments:
             return diagnostics
         kept: list[Diagnostic] = []
@@ -136,15 +164,24 @@ class InlineFilter(_Judge):
                 kept.append(self.finding(path, s.line, s.column, _unused_message([unused])))
         return kept
 
-    def _notes(self, path: str, s: Suppression, named: dict[str, set[str]], used: set[str]) -> list[Diagnostic]:
+    def _notes(
+        self, path: str, s: Suppression, named: dict[str, set[str]], used: set[str]
+    ) -> list[Diagnostic]:
         messages = [s.problem] if s.problem else []
-        messages += [f"suppression names {self.registry.unknown_message(r)}" for r, codes in named.items() if not codes]
+        messages += [
+            f"suppression names {self.registry.unknown_message(r)}" for r, codes in named.items() if not codes
+        ]
         if self.config.require_reason and s.rules and not s.reason:
-            messages.append("suppression gives no reason (require-reason is on); add '-- why' after the rules")
+            messages.append(
+                "suppression gives no reason (require-reason is on); add '-- why' after the rules"
+            )
         # a rule named is unused when it ran here and hid nothing (the unused-suppression rule itself is judged last)
         unused = self.unused.rule.code if self.unused else None
-        idle = [r for r, codes in named.items()
-                if codes and unused not in codes and not codes & used and any(self.ran(path, c) for c in codes)]
+        idle = [
+            r
+            for r, codes in named.items()
+            if codes and unused not in codes and not codes & used and any(self.ran(path, c) for c in codes)
+        ]
         if idle:
             messages.append(_unused_message(idle))
         return [self.finding(path, s.line, s.column, m) for m in messages]
@@ -155,6 +192,7 @@ def _unused_message(rules: list[str]) -> str:
 
 
 # -- baseline -----------------------------------------------------------------
+
 
 def node_key(entity: str | None, node: str | None) -> str | None:
     """``process:incident-management/spec/activities/identify``: what a baseline entry is matched on."""
@@ -195,8 +233,14 @@ class BaselineEntry:
         return self.code, self.path, self.node
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "path": self.path, "node": self.node,
-                "message": self.message, "subject": self.subject}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "path": self.path,
+            "node": self.node,
+            "message": self.message,
+            "subject": self.subject,
+        }
 
 
 def read_baseline(path: Path) -> list[BaselineEntry]:
@@ -206,28 +250,55 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
         raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
-    if not isinstance(raw, dict) or raw.get("version") != BASELINE_VERSION or not isinstance(raw.get("entries"), list):
-        raise BaselineError(f"{path}: not a govlint baseline (expected {{\"version\": 1, \"entries\": [...]}})")
+    if (
+        not isinstance(raw, dict)
+        or raw.get("version") != BASELINE_VERSION
+        or not isinstance(raw.get("entries"), list)
+    ):
+        raise BaselineError(f'{path}: not a govlint baseline (expected {{"version": 1, "entries": [...]}})')
     entries = []
     for number, entry in enumerate(raw["entries"], 1):
-        ok = (isinstance(entry, dict) and isinstance(entry.get("code"), str) and isinstance(entry.get("path"), str)
-              and isinstance(entry.get("node"), (str, type(None)))
-              and isinstance(entry.get("subject"), (str, type(None))))
+        ok = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("code"), str)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("node"), (str, type(None)))
+            and isinstance(entry.get("subject"), (str, type(None)))
+        )
         if not ok:
-            raise BaselineError(f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
-                                "and, if it has one, a string 'subject'")
-        entries.append(BaselineEntry(entry["path"], entry["node"], entry["code"], str(entry.get("name", "")),
-                                     str(entry.get("message", "")), entry.get("subject")))
+            raise BaselineError(
+                f"{path}: entry {number} needs string 'code' and 'path', a 'node' (string or null) "
+                "and, if it has one, a string 'subject'"
+            )
+        entries.append(
+            BaselineEntry(
+                entry["path"],
+                entry["node"],
+                entry["code"],
+                str(entry.get("name", "")),
+                str(entry.get("message", "")),
+                entry.get("subject"),
+            )
+        )
     return entries
 
 
 def write_baseline(path: Path, result: RunResult) -> int:
     """Record the run's findings, one entry each, atomically; returns how many."""
-    entries = sorted(BaselineEntry(d.path, node_key(d.entity, d.node), d.code, d.name, d.message,
-                                   finding_subject(d.message))
-                     for d in result.diagnostics)
-    text = json.dumps({"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
-                      indent=2, ensure_ascii=False) + "\n"
+    entries = sorted(
+        BaselineEntry(
+            d.path, node_key(d.entity, d.node), d.code, d.name, d.message, finding_subject(d.message)
+        )
+        for d in result.diagnostics
+    )
+    text = (
+        json.dumps(
+            {"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     try:
         write_text_atomically(path, text)  # never through a link the repository planted
     except OSError as exc:
@@ -243,8 +314,9 @@ class BaselineFilter(_Judge):
     subject.  ``hidden`` counts the findings the last call hid.
     """
 
-    def __init__(self, entries: list[BaselineEntry], config: Config, plan: Plan,
-                 reported: frozenset[str] | None) -> None:
+    def __init__(
+        self, entries: list[BaselineEntry], config: Config, plan: Plan, reported: frozenset[str] | None
+    ) -> None:
         super().__init__(config, plan, reported)
         self.entries = entries
         self.hidden = 0
@@ -264,15 +336,23 @@ class BaselineFilter(_Judge):
         self.hidden = len(diagnostics) - len(kept)
         if self.unused is None:
             return kept
-        stale = [e for left in remaining.values() for e in left if self.shown(e.path) and self.ran(e.path, e.code)]
+        stale = [
+            e for left in remaining.values() for e in left if self.shown(e.path) and self.ran(e.path, e.code)
+        ]
         return kept + [self._stale(e) for e in sorted(stale)]
 
     def _stale(self, entry: BaselineEntry) -> Diagnostic:
         line, column, entity, node = self._locate(entry)
         where = f" at {entry.node}" if entry.node else ""
-        return self.finding(entry.path, line, column,
-                            f"stale baseline entry: {entry.code} ({entry.name or '?'}){where} no longer occurs; "
-                            "write the baseline again to drop it", entity, node)
+        return self.finding(
+            entry.path,
+            line,
+            column,
+            f"stale baseline entry: {entry.code} ({entry.name or '?'}){where} no longer occurs; "
+            "write the baseline again to drop it",
+            entity,
+            node,
+        )
 
     def _locate(self, entry: BaselineEntry) -> tuple[int, int, str | None, str | None]:
         """The entry's node if it still exists (else its nearest ancestor); else the file's start."""
@@ -293,8 +373,9 @@ class BaselineFilter(_Judge):
 def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | None:
     """The entry a finding with this message matches: one with its subject, else one with none."""
     subject = finding_subject(message)
-    return (next((e for e in entries if e.subject == subject), None)
-            or next((e for e in entries if e.subject is None), None))
+    return next((e for e in entries if e.subject == subject), None) or next(
+        (e for e in entries if e.subject is None), None
+    )
 
 
 def _node_path(doc: Document, node: str) -> NodePath:
@@ -306,8 +387,10 @@ def _node_path(doc: Document, node: str) -> NodePath:
             path.append(part)
             data = data[part]
         elif isinstance(data, list):
-            index = next((i for i, item in enumerate(data) if isinstance(item, dict) and item.get("id") == part),
-                         int(part) if part.isdigit() and int(part) < len(data) else None)
+            index = next(
+                (i for i, item in enumerate(data) if isinstance(item, dict) and item.get("id") == part),
+                int(part) if part.isdigit() and int(part) < len(data) else None,
+            )
             if index is None:
                 break
             path.append(index)

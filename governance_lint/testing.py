@@ -1,8 +1,8 @@
 """Helpers for testing rules, built-in or plugin: lint YAML text in a scratch repository.
 
-    from governance_lint.testing import lint
-    found = lint(PROCESS_YAML, select=["GOV101"])
-    assert [(d.code, d.line, d.column) for d in found] == [("GOV101", 7, 3)]
+from governance_lint.testing import lint
+found = lint(PROCESS_YAML, select=["GOV101"])
+assert [(d.code, d.line, d.column) for d in found] == [("GOV101", 7, 3)]
 """
 
 from __future__ import annotations
@@ -24,9 +24,15 @@ from .suppress import make_filters
 DEFAULT_TODAY = dt.date(2026, 11, 22)
 
 
-def lint(files: str | Mapping[str, str | bytes], *, select: Iterable[str] | None = None,
-         options: Mapping[str, Mapping[str, Any]] | None = None, today: dt.date = DEFAULT_TODAY,
-         registry: Registry | None = None, limits: Limits | None = None) -> list[Diagnostic]:
+def lint(
+    files: str | Mapping[str, str | bytes],
+    *,
+    select: Iterable[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    today: dt.date = DEFAULT_TODAY,
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+) -> list[Diagnostic]:
     """Findings for one YAML text (as ``governance.yaml``) or several files ``{path: text}``.
 
     ``options`` maps a rule code or name to its options.

@@ -61,8 +61,10 @@ def table(repeat: int) -> str:
     rows = ["| hazard | govlint's finding | exit | time (s) | peak RSS (MiB) |", "|---|---|---|---|---|"]
     for hazard in HAZARDS:
         run, diagnostics = measure(hazard, repeat)
-        rows.append(f"| {hazard.name} | {finding(diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
-                    f"| {run.peak_rss_kib / 1024:.0f} |")
+        rows.append(
+            f"| {hazard.name} | {finding(diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
+            f"| {run.peak_rss_kib / 1024:.0f} |"
+        )
         print(rows[-1], file=sys.stderr)
     return "\n".join(rows)
 

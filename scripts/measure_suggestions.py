@@ -28,20 +28,31 @@ def write_repository(root: Path) -> None:
     (root / "processes").mkdir()
     people = PEOPLE_FILES * PER_FILE
     for f in range(PEOPLE_FILES):
-        docs = [f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: person-{i}}}\nspec: {{email: p{i}@x.org}}\n"
-                for i in range(f * PER_FILE, (f + 1) * PER_FILE)]
+        docs = [
+            f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: person-{i}}}\nspec: {{email: p{i}@x.org}}\n"
+            for i in range(f * PER_FILE, (f + 1) * PER_FILE)
+        ]
         (root / "people" / f"p{f}.yaml").write_text("---\n".join(docs), encoding="utf-8")
     for p in range(PROCESSES):
         refs = [f"person:person-{(p * 7 + k) % people}" for k in range(8)]
         steps = ", ".join([*refs[1:], f"person:persn-{p}", f"team:team-{p}", refs[0]])
         (root / "processes" / f"proc{p}.yaml").write_text(
             f"apiVersion: govlint/v1\nkind: Process\nmetadata: {{id: proc-{p}, lastReviewed: 2026-10-01}}\n"
-            f"spec:\n  purpose: x\n  owner: {refs[0]}\n  escalation: [{steps}]\n", encoding="utf-8")
+            f"spec:\n  purpose: x\n  owner: {refs[0]}\n  escalation: [{steps}]\n",
+            encoding="utf-8",
+        )
 
 
 def best_run(root: Path, repeat: int) -> tuple[float, str]:
     exe = Path(sys.executable).with_name("govlint")
-    command = [str(exe) if exe.exists() else "govlint", "check", "--no-cache", "--select", "GOV001,GOV005", "-q"]
+    command = [
+        str(exe) if exe.exists() else "govlint",
+        "check",
+        "--no-cache",
+        "--select",
+        "GOV001,GOV005",
+        "-q",
+    ]
     times, last = [], ""
     for _ in range(repeat):
         start = time.perf_counter()
@@ -61,7 +72,9 @@ def main() -> None:
         seconds, summary = best_run(root, args.repeat)
         print(f"as generated:      {seconds:.2f} s  {summary}")
         first = root / "people" / "p0.yaml"
-        first.write_text(first.read_text(encoding="utf-8").replace("\nkind:", "\n\tkind:", 1), encoding="utf-8")
+        first.write_text(
+            first.read_text(encoding="utf-8").replace("\nkind:", "\n\tkind:", 1), encoding="utf-8"
+        )
         seconds, summary = best_run(root, args.repeat)
         print(f"one file broken:   {seconds:.2f} s  {summary}")
 

@@ -77,7 +77,9 @@ def write_repo(root: Path, files: Mapping[str, str]) -> Path:
 
 def govlint(*args: str) -> tuple[int, dict[str, Any] | None, str]:
     """Run ``govlint check ARGS --format json`` in the current folder: exit code, report, stderr."""
-    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", *args], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["check", "--no-cache", "--format", "json", *args], catch_exceptions=False
+    )
     report = json.loads(result.stdout) if result.stdout.strip() else None
     return result.exit_code, report, result.stderr
 

@@ -16,9 +16,16 @@ def git_env(tmp: Path) -> dict[str, str]:
     """An environment with no user or system git config (hooksPath, signing) and plain text output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     env.pop("GITHUB_ACTIONS", None)
-    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test",
-               GIT_COMMITTER_EMAIL="test@example.org", GIT_CONFIG_NOSYSTEM="1",
-               GIT_CONFIG_GLOBAL=str(tmp / "gitconfig"), PRE_COMMIT_COLOR="never", NO_COLOR="1")
+    env.update(
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=str(tmp / "gitconfig"),
+        PRE_COMMIT_COLOR="never",
+        NO_COLOR="1",
+    )
     # The govlint of this checkout first on PATH, as for a user who installed it.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     (tmp / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
@@ -27,8 +34,16 @@ def git_env(tmp: Path) -> dict[str, str]:
 
 def sh(*args: str, cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a command; stdout and stderr together in ``stdout``; a failure shows what it printed."""
-    done = subprocess.run(args, check=False, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, timeout=300)
+    done = subprocess.run(
+        args,
+        check=False,
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=300,
+    )
     if check and done.returncode != 0:
         raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}")
     return done
@@ -81,5 +96,12 @@ class Repo:
 
     def govlint(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         """The installed govlint, as CI and pre-commit run it (stdout and stderr apart)."""
-        return subprocess.run([govlint_executable(), *args], check=False, cwd=cwd or self.path, env=self.env,
-                              text=True, capture_output=True, timeout=300)
+        return subprocess.run(
+            [govlint_executable(), *args],
+            check=False,
+            cwd=cwd or self.path,
+            env=self.env,
+            text=True,
+            capture_output=True,
+            timeout=300,
+        )

@@ -21,16 +21,29 @@ def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment with git made predictable: no user or system config, a fixed identity."""
     env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("GIT_")}
     env.pop("GITHUB_ACTIONS", None)  # plain text output whatever CI runs the tests
-    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org", GIT_COMMITTER_NAME="Test",
-               GIT_COMMITTER_EMAIL="test@example.org", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
-               NO_COLOR="1")
+    env.update(
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.org",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.org",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        NO_COLOR="1",
+    )
     return env
 
 
 def git(repo: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
     """Run ``git ARGS`` in ``repo``; its standard output, or an AssertionError with what git said."""
-    done = subprocess.run(["git", *args], cwd=repo, env=dict(env) if env is not None else git_env(),
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        env=dict(env) if env is not None else git_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     if done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} exited {done.returncode}: {done.stderr}")
     return done.stdout
@@ -57,8 +70,16 @@ def make_repo(root: Path, files: Mapping[str, str | bytes] | None = None, *, com
     return root
 
 
-def run_govlint(*args: str, cwd: Path, env: Mapping[str, str] | None = None,
-                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_govlint(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """The installed ``govlint ARGS`` in ``cwd``: exit code, standard output and error as text."""
-    return subprocess.run([GOVLINT, *args], cwd=cwd, env=dict(env) if env is not None else git_env(),
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [GOVLINT, *args],
+        cwd=cwd,
+        env=dict(env) if env is not None else git_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

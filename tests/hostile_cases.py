@@ -62,15 +62,25 @@ sys.exit(code if code >= 0 else 128 - code)
 """
 
 
-def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
-                env: dict[str, str] | None = None, shell: bool = False) -> Run:
+def run_govlint(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    timeout: float = 10.0,
+    env: dict[str, str] | None = None,
+    shell: bool = False,
+) -> Run:
     """Run ``govlint ARGS`` (or a shell line) in ``cwd`` under the memory cap; kill it at ``timeout``."""
     report = cwd.parent / f".{cwd.name}.run"
     command = ["/bin/sh", "-c", " ".join(args)] if shell else [*govlint_command(), *args]
     launcher = subprocess.Popen(
         [sys.executable, "-S", "-c", LAUNCHER, str(MEMORY_CAP), str(report), *command],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        env=env or govlint_env(cwd.parent), start_new_session=True,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env or govlint_env(cwd.parent),
+        start_new_session=True,
     )
     try:
         stdout, stderr = launcher.communicate(timeout=timeout)
@@ -80,8 +90,13 @@ def run_govlint(args: Sequence[str], cwd: Path, *, timeout: float = 10.0,
         raise TimeoutError(f"govlint {' '.join(args)} ran longer than {timeout} s") from None
     code, seconds, peak = report.read_text(encoding="utf-8").split()
     report.unlink()
-    return Run(int(code), stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
-               float(seconds), int(peak))
+    return Run(
+        int(code),
+        stdout.decode("utf-8", "replace"),
+        stderr.decode("utf-8", "replace"),
+        float(seconds),
+        int(peak),
+    )
 
 
 def govlint_env(scratch: Path) -> dict[str, str]:
@@ -159,8 +174,9 @@ def _write(root: Path, name: str, content: str | bytes) -> None:
     (root / name).write_bytes(data)
 
 
-def _one(name: str, content: str | bytes, needle: str | bytes, code: str, message: str,
-         nth: int = 0) -> Callable[[Path], Expected]:
+def _one(
+    name: str, content: str | bytes, needle: str | bytes, code: str, message: str, nth: int = 0
+) -> Callable[[Path], Expected]:
     """A single file with one finding at ``needle``."""
 
     def build(root: Path) -> Expected:
@@ -297,9 +313,12 @@ def _late_duplicates(root: Path) -> Expected:
     text = "".join(f"{key}: 1\n" for key in keys) + f"{keys[-1]}: 2\n" * 40_000
     _write(root, "dups.yaml", text)
     first_duplicate = at(text, f"{keys[-1]}: 2")
-    return Expected([("dups.yaml", "GOV001", *first_duplicate)]
-                    + [("dups.yaml", "GOV001", first_duplicate[0] + i, 1) for i in range(1, 40_000)], 1,
-                    "duplicate key")
+    return Expected(
+        [("dups.yaml", "GOV001", *first_duplicate)]
+        + [("dups.yaml", "GOV001", first_duplicate[0] + i, 1) for i in range(1, 40_000)],
+        1,
+        "duplicate key",
+    )
 
 
 # --- values ---------------------------------------------------------------------------
@@ -345,8 +364,11 @@ def _custom_tag(root: Path) -> Expected:
 def _non_string_keys(root: Path) -> Expected:
     text = PERSON.replace("name: Ann}", "name: Ann, labels: {[1, 2]: x, 3: y, ? {a: b} : c}}")
     _write(root, "keys.yaml", text)
-    return Expected([("keys.yaml", "GOV002", *at(text, needle)) for needle in ("[1, 2]", "3: y", "{a: b}")],
-                    1, "keys must be strings")
+    return Expected(
+        [("keys.yaml", "GOV002", *at(text, needle)) for needle in ("[1, 2]", "3: y", "{a: b}")],
+        1,
+        "keys must be strings",
+    )
 
 
 def _duplicate_key(root: Path) -> Expected:
@@ -464,10 +486,12 @@ FILE_SECONDS = 2.0
 BIG_FILE_MIB = 100  # 50 MB inputs: the run stays far below their size plus the interpreter
 
 
-
 def _file_hazard(name: str, make: Callable[[Path], str], message: str, *, named: bool = False) -> Hazard:
-    return Hazard(f"{name} (named)" if named else name, _with_bystander(make, message, named=named),
-                  seconds=FILE_SECONDS)
+    return Hazard(
+        f"{name} (named)" if named else name,
+        _with_bystander(make, message, named=named),
+        seconds=FILE_SECONDS,
+    )
 
 
 HAZARDS: tuple[Hazard, ...] = (
@@ -478,8 +502,9 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("64 nested [ (at the limit)", _flow_depth(64)),
     Hazard("65 nested [ (over the limit)", _flow_depth(65)),
     Hazard("1,400 nested block mappings (indentation, < 1 MiB)", _indented_mappings(1_400)),
-    Hazard("10,000 nested block mappings (indentation, 50 MB)", _indented_mappings(10_000),
-           peak_mib=BIG_FILE_MIB),
+    Hazard(
+        "10,000 nested block mappings (indentation, 50 MB)", _indented_mappings(10_000), peak_mib=BIG_FILE_MIB
+    ),
     Hazard("10,000 nested block sequences (- - - …)", _dash_sequences),
     Hazard("configured max-depth: 8", _configured_depth),
     Hazard("50 MB scalar", _huge_scalar, peak_mib=BIG_FILE_MIB),
@@ -505,8 +530,9 @@ HAZARDS: tuple[Hazard, ...] = (
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO"),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO", named=True),
     _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository"),
-    _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository",
-                 named=True),
+    _file_hazard(
+        "/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository", named=True
+    ),
     _file_hazard("link to /etc/passwd", _link("passwd.yaml", "/etc/passwd"), "outside the repository"),
     _file_hazard("dangling link", _link("dangling.yaml", "nowhere.yaml"), "leads to nothing"),
     _file_hazard("link loop", _link("loop.yaml", "loop.yaml"), "a loop"),

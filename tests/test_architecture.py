@@ -13,8 +13,21 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "governance_lint"
 #: the stages every run goes through: none of them may name a rule (rules are reached by role or declaration)
-CORE = ("api", "cache", "comments", "discovery", "engine", "index", "loader", "model", "parallel", "registry",
-        "repository", "runner", "suppress")
+CORE = (
+    "api",
+    "cache",
+    "comments",
+    "discovery",
+    "engine",
+    "index",
+    "loader",
+    "model",
+    "parallel",
+    "registry",
+    "repository",
+    "runner",
+    "suppress",
+)
 RULE_CODE = re.compile(r"GOV\d{3}")
 
 
@@ -66,7 +79,7 @@ def cycle(edges: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -99,14 +112,19 @@ def test_core_modules_name_no_rule_code() -> None:
     offenders = []
     for name in CORE:
         text = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
-        offenders += [f"{name}.py:{text.count(chr(10), 0, m.start()) + 1}: {m.group()}"
-                      for m in RULE_CODE.finditer(text)]
+        offenders += [
+            f"{name}.py:{text.count(chr(10), 0, m.start()) + 1}: {m.group()}"
+            for m in RULE_CODE.finditer(text)
+        ]
     assert offenders == []
 
 
 def test_no_core_module_imports_a_rule_module() -> None:
     edges = graph()
-    reaching = {f"governance_lint.{name}": sorted(t for t in edges[f"governance_lint.{name}"]
-                                                  if t.startswith("governance_lint.rules"))
-                for name in CORE}
+    reaching = {
+        f"governance_lint.{name}": sorted(
+            t for t in edges[f"governance_lint.{name}"] if t.startswith("governance_lint.rules")
+        )
+        for name in CORE
+    }
     assert {name: found for name, found in reaching.items() if found} == {}

@@ -10,8 +10,10 @@ from adoption_repo import IDENTIFY_LINE, PEOPLE, PROCESS, found, govlint, write_
 
 IDENTIFY_NODE = "process:incident-management/spec/activities/identify/procedures"
 SECOND_FINDING = PROCESS.replace("      procedures: [docs/close.md]\n", "")  # GOV203 at close too
-FIXED = PROCESS.replace("      outputs: [incident-record]\n",
-                        "      procedures: [docs/identify.md]\n      outputs: [incident-record]\n")
+FIXED = PROCESS.replace(
+    "      outputs: [incident-record]\n",
+    "      procedures: [docs/identify.md]\n      outputs: [incident-record]\n",
+)
 
 
 @pytest.fixture()
@@ -48,16 +50,27 @@ def test_baseline_hides_recorded_findings(repo: Path) -> None:
     assert (code, found(report)) == (0, [])
 
 
-@pytest.mark.parametrize("edited", [
-    # lines added above the finding: it moves down, still matches
-    PROCESS.replace("  lastReviewed: 2026-09-30\n", "  name: Incident Management\n  labels: {domain: itsm}\n"
-                    "  lastReviewed: 2026-09-30\n"),
-    # the activity moved below the other one
-    PROCESS.replace("    - id: identify\n      name: Identify\n      outputs: [incident-record]\n"
-                    "      raci:\n        responsible: [team:service-desk]\n        accountable: person:windy\n", "")
-    .replace("  kpis:\n", "    - id: identify\n      name: Identify\n      outputs: [incident-record]\n"
-             "      raci:\n        responsible: [team:service-desk]\n        accountable: person:windy\n  kpis:\n"),
-], ids=["lines-shift", "node-moved"])
+@pytest.mark.parametrize(
+    "edited",
+    [
+        # lines added above the finding: it moves down, still matches
+        PROCESS.replace(
+            "  lastReviewed: 2026-09-30\n",
+            "  name: Incident Management\n  labels: {domain: itsm}\n  lastReviewed: 2026-09-30\n",
+        ),
+        # the activity moved below the other one
+        PROCESS.replace(
+            "    - id: identify\n      name: Identify\n      outputs: [incident-record]\n"
+            "      raci:\n        responsible: [team:service-desk]\n        accountable: person:windy\n",
+            "",
+        ).replace(
+            "  kpis:\n",
+            "    - id: identify\n      name: Identify\n      outputs: [incident-record]\n"
+            "      raci:\n        responsible: [team:service-desk]\n        accountable: person:windy\n  kpis:\n",
+        ),
+    ],
+    ids=["lines-shift", "node-moved"],
+)
 def test_edits_elsewhere_keep_the_entry_matching(repo: Path, edited: str) -> None:
     govlint("--write-baseline", "baseline.json")
     (repo / "process.yaml").write_text(edited)
@@ -89,23 +102,41 @@ def test_fixed_finding_makes_its_entry_stale(repo: Path) -> None:
 
 
 def test_stale_entry_of_a_vanished_node_is_at_the_nearest_ancestor_or_the_file(repo: Path) -> None:
-    entries = [{"code": "GOV203", "path": "process.yaml", "node": "process:incident-management/spec/activities/gone"},
-               {"code": "GOV203", "path": "process.yaml", "node": "process:retired/spec/activities/x"}]
+    entries = [
+        {
+            "code": "GOV203",
+            "path": "process.yaml",
+            "node": "process:incident-management/spec/activities/gone",
+        },
+        {"code": "GOV203", "path": "process.yaml", "node": "process:retired/spec/activities/x"},
+    ]
     (repo / "baseline.json").write_text(json.dumps({"version": 1, "entries": entries}))
     _, report, _ = govlint("--baseline", "baseline.json")
-    assert found(report) == [("GOV006", "process.yaml", 1, 1), ("GOV006", "process.yaml", 13, 3),
-                             ("GOV203", "process.yaml", IDENTIFY_LINE, 7)]
+    assert found(report) == [
+        ("GOV006", "process.yaml", 1, 1),
+        ("GOV006", "process.yaml", 13, 3),
+        ("GOV203", "process.yaml", IDENTIFY_LINE, 7),
+    ]
 
 
 def test_duplicate_entries_are_counted(repo: Path) -> None:
-    entry = {"code": "GOV203", "name": "activity-has-procedure", "path": "process.yaml", "node": IDENTIFY_NODE}
+    entry = {
+        "code": "GOV203",
+        "name": "activity-has-procedure",
+        "path": "process.yaml",
+        "node": IDENTIFY_NODE,
+    }
     (repo / "baseline.json").write_text(json.dumps({"version": 1, "entries": [entry, entry]}))
     _, report, _ = govlint("--baseline", "baseline.json")
     assert [f[0] for f in found(report)] == ["GOV006"]  # one finding, two entries: one is stale
 
 
-@pytest.mark.parametrize("args", [("people.yaml",), ("--select", "GOV101")], ids=["file-not-reported", "rule-not-run"])
-def test_stale_entry_reported_only_where_its_rule_ran_on_a_reported_file(repo: Path, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args", [("people.yaml",), ("--select", "GOV101")], ids=["file-not-reported", "rule-not-run"]
+)
+def test_stale_entry_reported_only_where_its_rule_ran_on_a_reported_file(
+    repo: Path, args: tuple[str, ...]
+) -> None:
     govlint("--write-baseline", "baseline.json")
     (repo / "process.yaml").write_text(FIXED)
     code, report, _ = govlint("--baseline", "baseline.json", *args)
@@ -132,13 +163,18 @@ def test_rewriting_the_baseline_records_every_finding_not_only_new_ones(repo: Pa
     assert (code, found(report)) == (0, [])
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (None, "baseline file not found"),
-    ("{not json", "cannot read baseline"),
-    ('{"entries": []}', "not a govlint baseline"),
-    ('{"version": 1, "entries": [{"code": "GOV203"}]}', "entry 1 needs"),
-])
-def test_missing_or_corrupt_baseline_exits_2_naming_the_file(repo: Path, content: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "baseline file not found"),
+        ("{not json", "cannot read baseline"),
+        ('{"entries": []}', "not a govlint baseline"),
+        ('{"version": 1, "entries": [{"code": "GOV203"}]}', "entry 1 needs"),
+    ],
+)
+def test_missing_or_corrupt_baseline_exits_2_naming_the_file(
+    repo: Path, content: str | None, expected: str
+) -> None:
     if content is not None:
         (repo / "baseline.json").write_text(content)
     code, report, err = govlint("--baseline", "baseline.json")
@@ -154,9 +190,12 @@ def test_unwritable_baseline_exits_2(repo: Path) -> None:
 
 # -- subjects: a finding that changes in substance at the same node is reported again -----------
 
+
 def test_entries_record_the_subject_without_positions(repo: Path) -> None:
-    inactive = PEOPLE.replace("metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org}",
-                              "metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org, active: false}")
+    inactive = PEOPLE.replace(
+        "metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org}",
+        "metadata: {id: windy, name: Windy}\nspec: {email: windy@example.org, active: false}",
+    )
     (repo / "people.yaml").write_text(inactive)
     govlint("--select", "GOV102", "--write-baseline", "baseline.json")
     entries = baseline_of(repo / "baseline.json")
@@ -171,13 +210,21 @@ def test_entries_record_the_subject_without_positions(repo: Path) -> None:
     assert report is not None and report["summary"]["baseline_hidden"] == len(entries)
 
 
-@pytest.mark.parametrize(("before", "after", "code"), [
-    ("  owner: person:nobody\n", "  owner: person:ghost\n", "GOV005"),
-    ("  owner: [person:mrs-davis, person:windy]\n", "  owner: [person:mrs-davis, person:windy, person:guy]\n",
-     "GOV101"),
-], ids=["another-unresolved-name", "a-third-owner"])
-def test_a_finding_that_changes_in_substance_is_reported_again(repo: Path, before: str, after: str,
-                                                                code: str) -> None:
+@pytest.mark.parametrize(
+    ("before", "after", "code"),
+    [
+        ("  owner: person:nobody\n", "  owner: person:ghost\n", "GOV005"),
+        (
+            "  owner: [person:mrs-davis, person:windy]\n",
+            "  owner: [person:mrs-davis, person:windy, person:guy]\n",
+            "GOV101",
+        ),
+    ],
+    ids=["another-unresolved-name", "a-third-owner"],
+)
+def test_a_finding_that_changes_in_substance_is_reported_again(
+    repo: Path, before: str, after: str, code: str
+) -> None:
     start = PROCESS.replace("  owner: person:mrs-davis\n", before)
     (repo / "process.yaml").write_text(start)
     govlint("--select", code, "--write-baseline", "baseline.json")
@@ -190,8 +237,10 @@ def test_a_finding_that_changes_in_substance_is_reported_again(repo: Path, befor
 
 def test_old_baseline_without_subjects_still_matches_by_rule_file_and_node(repo: Path) -> None:
     govlint("--write-baseline", "baseline.json")
-    old = [{k: v for k, v in e.items() if k != "subject"} | {"message": "worded differently once"}
-           for e in baseline_of(repo / "baseline.json")]
+    old = [
+        {k: v for k, v in e.items() if k != "subject"} | {"message": "worded differently once"}
+        for e in baseline_of(repo / "baseline.json")
+    ]
     (repo / "baseline.json").write_text(json.dumps({"version": 1, "entries": old}))
     code, report, _ = govlint("--baseline", "baseline.json")
     assert (code, found(report)) == (0, [])
@@ -206,7 +255,15 @@ def test_summary_line_says_how_many_findings_the_baseline_hid(repo: Path) -> Non
     govlint("--write-baseline", "baseline.json")
     exe = Path(sys.executable).with_name("govlint")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "governance_lint.cli"]
-    done = subprocess.run([*command, "check", "--no-cache", "--baseline", "baseline.json"], cwd=repo,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*command, "check", "--no-cache", "--baseline", "baseline.json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["no problems in 2 files (5 documents); 2 findings hidden by the baseline"]
+    assert done.stdout.splitlines() == [
+        "no problems in 2 files (5 documents); 2 findings hidden by the baseline"
+    ]

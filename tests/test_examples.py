@@ -21,8 +21,9 @@ def check(example: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[Fin
     monkeypatch.chdir(example)
     result = CliRunner().invoke(main, ["check", "--today", TODAY, "--no-cache"], catch_exceptions=False)
     # Text output: paths relative to the current folder, as expected.txt lists them.
-    found = [(path, int(line), int(column), code)
-             for path, line, column, code in FINDING_RE.findall(result.stdout)]
+    found = [
+        (path, int(line), int(column), code) for path, line, column, code in FINDING_RE.findall(result.stdout)
+    ]
     return result.exit_code, found
 
 

@@ -29,11 +29,52 @@ TARGETS = (
 )
 # Tokens where YAML parsers and the code after them have historically broken.
 SHARP_EDGES = [
-    b"&a ", b"*a", b"&a [*a]", b"[", b"]", b"{", b"}", b"? ", b": ", b"- ", b"---\n", b"...\n", b"|", b">-",
-    b"!!python/object/apply:os.system ['true'] ", b"!custom ", b"! ", b"!!int ", b"!!binary ", b"<<: ",
-    b"%YAML 1.2\n", b"#", b"'", b'"', b"\\", b"\t", b"\r", b"\r\n", b"\x00", b"\x1b[2J", b"\xff", b"\xc3",
-    b"\xef\xbb\xbf", b"\xe2\x80\xae", b"\xe2\x80\xa8", b".nan", b"-.inf", b"0x" + b"f" * 40, b"9" * 400,
-    b"2023-02-30", b"~", b"null", b"person:", b"term:", b"team:nobody", b"\n" + b" " * 40,
+    b"&a ",
+    b"*a",
+    b"&a [*a]",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"? ",
+    b": ",
+    b"- ",
+    b"---\n",
+    b"...\n",
+    b"|",
+    b">-",
+    b"!!python/object/apply:os.system ['true'] ",
+    b"!custom ",
+    b"! ",
+    b"!!int ",
+    b"!!binary ",
+    b"<<: ",
+    b"%YAML 1.2\n",
+    b"#",
+    b"'",
+    b'"',
+    b"\\",
+    b"\t",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\x1b[2J",
+    b"\xff",
+    b"\xc3",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80\xae",
+    b"\xe2\x80\xa8",
+    b".nan",
+    b"-.inf",
+    b"0x" + b"f" * 40,
+    b"9" * 400,
+    b"2023-02-30",
+    b"~",
+    b"null",
+    b"person:",
+    b"term:",
+    b"team:nobody",
+    b"\n" + b" " * 40,
 ]
 
 
@@ -45,8 +86,11 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @st.composite
@@ -59,7 +103,7 @@ def mutated(draw: st.DrawFn, original: bytes) -> bytes:
         if edit == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=4))
         elif edit == "delete":
-            del data[at:at + draw(st.integers(1, 40))]
+            del data[at : at + draw(st.integers(1, 40))]
         elif edit == "replace" and at < len(data):
             data[at] = draw(st.integers(0, 255))
         elif edit in ("duplicate-line", "indent"):
@@ -77,8 +121,11 @@ def mutated(draw: st.DrawFn, original: bytes) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_mutated_governance_files_get_findings_never_a_crash(repo: Path, data: st.DataObject) -> None:
     target = data.draw(st.sampled_from(TARGETS), label="file")
@@ -90,8 +137,11 @@ def test_mutated_governance_files_get_findings_never_a_crash(repo: Path, data: s
     before = digests(repo)
     stdout, stderr = io.StringIO(), io.StringIO()
     try:
-        code = check(CheckSettings(paths=(Path(target),), format=fmt, use_cache=False, jobs=1, cwd=repo),
-                     stdout, stderr)
+        code = check(
+            CheckSettings(paths=(Path(target),), format=fmt, use_cache=False, jobs=1, cwd=repo),
+            stdout,
+            stderr,
+        )
     finally:
         after = digests(repo)
         path.write_bytes(original)

@@ -55,7 +55,8 @@ def test_pre_commit_accepts_the_manifest() -> None:
 def test_one_hook_for_all_rules_and_one_per_builtin_rule() -> None:
     by_id = {hook["id"]: hook for hook in committed_hooks()}
     expected = {"govlint": "govlint check --new-since HEAD"} | {
-        f"govlint-{rule.name}": f"govlint check --new-since HEAD --select {rule.code}" for rule in builtin_registry()
+        f"govlint-{rule.name}": f"govlint check --new-since HEAD --select {rule.code}"
+        for rule in builtin_registry()
     }
     assert {hook_id: hook["entry"] for hook_id, hook in by_id.items()} == expected
     single = by_id["govlint-single-owner"]
@@ -70,9 +71,11 @@ def test_one_hook_for_all_rules_and_one_per_builtin_rule() -> None:
 @pytest.mark.parametrize("hook_id", ["govlint", "govlint-single-owner"])
 def test_a_hook_entry_with_args_reports_what_the_work_tree_adds(hook_id: str, tmp_path: Path) -> None:
     # pre-commit runs `entry args...`: with no file names, the args are options.
-    repo = Repo.create(tmp_path / "repo", git_env(tmp_path),
-                       {".govlint.yaml": "include: ['**/*.yaml']\n", "people.yaml": PEOPLE,
-                        "process.yaml": TWO_OWNERS})
+    repo = Repo.create(
+        tmp_path / "repo",
+        git_env(tmp_path),
+        {".govlint.yaml": "include: ['**/*.yaml']\n", "people.yaml": PEOPLE, "process.yaml": TWO_OWNERS},
+    )
     repo.commit_all("legacy: a process with two owners")
     repo.write("other.yaml", TWO_OWNERS.replace("incident-management", "problem-management"))
     entry = next(hook["entry"] for hook in committed_hooks() if hook["id"] == hook_id)

@@ -50,7 +50,9 @@ def repo(tmp_path: Path) -> Path:
 def test_hazard(hazard: Hazard, repo: Path) -> None:
     expected = hazard.build(repo)
     before = snapshot(repo)
-    run = run_govlint([*hazard.args, "--", *expected.paths], repo, timeout=max(60.0, 10 * hazard.seconds))  # a hang guard, not a speed check
+    run = run_govlint(
+        [*hazard.args, "--", *expected.paths], repo, timeout=max(60.0, 10 * hazard.seconds)
+    )  # a hang guard, not a speed check
 
     assert "Traceback" not in run.stdout + run.stderr
     assert run.stderr == ""
@@ -92,8 +94,10 @@ def test_unreadable_file_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch
         if os.geteuid() != 0:
             run = run_govlint(["check", "--format", "json"], repo)
             assert run.exit_code == 1 and run.stderr == ""
-            found = {(d["path"], d["code"], d["line"], d["column"], d["message"])
-                     for d in json.loads(run.stdout)["diagnostics"]}
+            found = {
+                (d["path"], d["code"], d["line"], d["column"], d["message"])
+                for d in json.loads(run.stdout)["diagnostics"]
+            }
         else:
             real_open = os.open
 
@@ -106,7 +110,9 @@ def test_unreadable_file_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch
             problem = read_file(repo, "secret.yaml", 1 << 20)
             assert not isinstance(problem, bytes)
             where = problem.position
-            found = {("secret.yaml", {"syntax": "GOV001"}[problem.role], where.line, where.column, problem.message)}
+            found = {
+                ("secret.yaml", {"syntax": "GOV001"}[problem.role], where.line, where.column, problem.message)
+            }
         assert ("secret.yaml", "GOV001", 1, 1, "cannot read file: Permission denied") in found
     finally:
         os.chmod(repo / "secret.yaml", 0o644)
@@ -121,8 +127,9 @@ CONTROLS = "\x1b\x07\x9b\u202e\u2066"  # the characters of ESCAPES a terminal wo
 def test_terminal_escapes_and_bidi_controls_are_escaped(repo: Path) -> None:
     # YAML escapes put the control characters into a value that the finding echoes.
     value = "".join(f"\\u{ord(c):04x}" for c in ESCAPES)
-    (repo / "kind.yaml").write_text(f'apiVersion: govlint/v1\nkind: "{value}"\nmetadata: {{id: x}}\n',
-                                    encoding="utf-8")
+    (repo / "kind.yaml").write_text(
+        f'apiVersion: govlint/v1\nkind: "{value}"\nmetadata: {{id: x}}\n', encoding="utf-8"
+    )
     (repo / "\x1b[31mred\u202e.yaml").write_text("a: [\n", encoding="utf-8")
     for fmt in ("text", "github"):
         run = run_govlint(["check", "--format", fmt], repo)
@@ -134,8 +141,9 @@ def test_terminal_escapes_and_bidi_controls_are_escaped(repo: Path) -> None:
 
 
 def test_long_values_are_cut(repo: Path) -> None:
-    (repo / "long.yaml").write_text(f"apiVersion: govlint/v1\nkind: {'A' * 200_000}\nmetadata: {{id: x}}\n",
-                                    encoding="utf-8")
+    (repo / "long.yaml").write_text(
+        f"apiVersion: govlint/v1\nkind: {'A' * 200_000}\nmetadata: {{id: x}}\n", encoding="utf-8"
+    )
     run = run_govlint(["check"], repo)
     assert run.exit_code == 1
     lines = run.stdout.splitlines()
@@ -148,8 +156,10 @@ def many_findings(repo: Path) -> None:
     (repo / "bogus.yaml").write_text("apiVersion: govlint/v1\nkind: Bogus\n---\n" * 5000, encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", ["check", "check --format json", "check --format sarif", "rules",
-                                     "explain GOV101", "schema Process"])
+@pytest.mark.parametrize(
+    "command",
+    ["check", "check --format json", "check --format sarif", "rules", "explain GOV101", "schema Process"],
+)
 def test_reader_leaving_early_ends_quietly(repo: Path, command: str) -> None:
     many_findings(repo)
     exe = " ".join(govlint_command())
@@ -184,20 +194,28 @@ def boom(*args: object, **kwargs: object) -> None:
     raise RuntimeError("boom")
 
 
-@pytest.mark.parametrize(("target", "argv"), [
-    ("check", ["check"]),
-    ("build_registry", ["rules"]),
-    ("build_registry", ["explain", "GOV101"]),
-])
-def test_unexpected_exception_is_one_line(repo: Path, monkeypatch: pytest.MonkeyPatch, target: str,
-                                          argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("target", "argv"),
+    [
+        ("check", ["check"]),
+        ("build_registry", ["rules"]),
+        ("build_registry", ["explain", "GOV101"]),
+    ],
+)
+def test_unexpected_exception_is_one_line(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, target: str, argv: list[str]
+) -> None:
     monkeypatch.chdir(repo)
     monkeypatch.delenv("GOVLINT_DEBUG", raising=False)
     monkeypatch.setattr(runner, target, boom)
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2
-    assert result.output.splitlines() == [("govlint: internal error: RuntimeError: boom "
-                                           "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)")]
+    assert result.output.splitlines() == [
+        (
+            "govlint: internal error: RuntimeError: boom "
+            "(run with --verbose or GOVLINT_DEBUG=1 for the traceback)"
+        )
+    ]
     monkeypatch.setenv("GOVLINT_DEBUG", "1")
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2
@@ -240,6 +258,11 @@ def test_findings_equal_but_for_their_entity_still_sort(tmp_path: Path) -> None:
 
     same = ("a.yaml", 1, 1, "GOV001", "yaml-syntax", Severity.ERROR, "m")
     found = [Diagnostic(*same, entity="team:a"), Diagnostic(*same)]
-    result = finish(found, [FileResult("a.yaml", diagnostics=found)], [], Plan((), Limits(), dt.date(2026, 1, 1)),
-                    Config(root=tmp_path))
+    result = finish(
+        found,
+        [FileResult("a.yaml", diagnostics=found)],
+        [],
+        Plan((), Limits(), dt.date(2026, 1, 1)),
+        Config(root=tmp_path),
+    )
     assert [d.entity for d in result.diagnostics] == [None, "team:a"]

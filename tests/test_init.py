@@ -47,19 +47,26 @@ def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_init_writes_config_pre_commit_config_and_a_starter_set(started: Path) -> None:
     assert tree(started) == STARTER
     assert ".govlint.yaml" in STARTER and ".pre-commit-config.yaml" in STARTER
-    kinds = [doc["kind"] for rel in STARTER if rel.startswith("governance/")
-             for doc in yaml.safe_load_all((started / rel).read_text(encoding="utf-8"))]
+    kinds = [
+        doc["kind"]
+        for rel in STARTER
+        if rel.startswith("governance/")
+        for doc in yaml.safe_load_all((started / rel).read_text(encoding="utf-8"))
+    ]
     assert sorted(set(kinds)) == ["Glossary", "Person", "Policy", "Process", "Team"]
 
 
 def test_the_starter_set_passes_every_rule(started: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(started)
-    result = CliRunner().invoke(main, ["check", "--fail-on", "info", "--format", "sarif"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["check", "--fail-on", "info", "--format", "sarif"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     run = json.loads(result.stdout)["runs"][0]
     assert run["results"] == []
-    assert sorted(d["id"] for d in run["tool"]["driver"]["rules"]) == sorted(r.code for r in builtin_registry())
+    assert sorted(d["id"] for d in run["tool"]["driver"]["rules"]) == sorted(
+        r.code for r in builtin_registry()
+    )
 
     summary = json.loads(CliRunner().invoke(main, ["check", "--format", "json"]).stdout)["summary"]
     assert summary["files"] == len([rel for rel in STARTER if rel.startswith("governance/")])
@@ -67,12 +74,15 @@ def test_the_starter_set_passes_every_rule(started: Path, monkeypatch: pytest.Mo
 
 
 def test_the_starter_set_is_reviewed_today_and_so_goes_stale_in_a_year(
-        started: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     process = yaml.safe_load((started / "governance/processes/incident-management.yaml").read_text())
     assert process["metadata"]["lastReviewed"] == dt.date.today()
     monkeypatch.chdir(started)
     later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
-    result = CliRunner().invoke(main, ["check", "--today", later, "--fail-on", "warning", "--select", "GOV502"])
+    result = CliRunner().invoke(
+        main, ["check", "--today", later, "--fail-on", "warning", "--select", "GOV502"]
+    )
     assert result.exit_code == 1, result.output
     assert result.output.count("GOV502") == 3  # the process and its two policies
 
@@ -96,7 +106,9 @@ def test_the_configs_are_valid_and_the_hook_works_as_written(started: Path) -> N
 
 
 def test_init_keeps_an_existing_pre_commit_config_and_says_what_to_add(tmp_path: Path) -> None:
-    mine = "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks: []\n"
+    mine = (
+        "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks: []\n"
+    )
     (tmp_path / ".pre-commit-config.yaml").write_text(mine, encoding="utf-8")
 
     code, out, err = init(tmp_path)
@@ -105,7 +117,7 @@ def test_init_keeps_an_existing_pre_commit_config_and_says_what_to_add(tmp_path:
     assert (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8") == mine
     assert tree(tmp_path) == STARTER
     assert "already exists and is left as it is" in out
-    snippet = out[out.index("  - repo: local"):out.index("next:")].rstrip() + "\n"
+    snippet = out[out.index("  - repo: local") : out.index("next:")].rstrip() + "\n"
     added = yaml.safe_load(mine)
     added["repos"] += yaml.safe_load(snippet)
     merged = tmp_path / "merged.yaml"
@@ -163,7 +175,9 @@ def test_init_then_check_with_the_installed_executable(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"} | {"NO_COLOR": "1"}
 
     def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([govlint, *args], check=False, cwd=cwd, env=env, text=True, capture_output=True, timeout=60)
+        return subprocess.run(
+            [govlint, *args], check=False, cwd=cwd, env=env, text=True, capture_output=True, timeout=60
+        )
 
     started = run("init", "my-governance", cwd=tmp_path)
     assert started.returncode == 0, started.stderr
@@ -177,19 +191,24 @@ def test_init_then_check_with_the_installed_executable(tmp_path: Path) -> None:
     # The same command fails, at the right place, once the process has two owners.
     process = repo / "governance" / "processes" / "incident-management.yaml"
     text = process.read_text(encoding="utf-8")
-    process.write_text(text.replace("owner: person:alex", "owner: [person:alex, person:sam]"), encoding="utf-8")
+    process.write_text(
+        text.replace("owner: person:alex", "owner: [person:alex, person:sam]"), encoding="utf-8"
+    )
     owner_line = 1 + text.splitlines().index("  owner: person:alex")
     broken = run("check", cwd=repo)
     assert broken.returncode == 1
-    assert broken.stdout.startswith(f"governance/processes/incident-management.yaml:{owner_line}:3: error GOV101 ")
+    assert broken.stdout.startswith(
+        f"governance/processes/incident-management.yaml:{owner_line}:3: error GOV101 "
+    )
 
     again = run("init", "my-governance", cwd=tmp_path)
     assert again.returncode == 2
     assert again.stderr.startswith("govlint: error: my-governance: would overwrite .govlint.yaml")
 
 
-def test_a_file_appearing_while_writing_undoes_what_was_written(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_appearing_while_writing_undoes_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import governance_lint.init as starter
 
     create = starter._create

@@ -26,8 +26,10 @@ CODE_OF_ROLE = {"syntax": "GOV001", "schema": "GOV002"}
 
 
 def findings(content: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, int, int]]:
-    return [(CODE_OF_ROLE[p.role], p.position.line, p.position.column)
-            for p in load("f.yaml", content, limits).problems]
+    return [
+        (CODE_OF_ROLE[p.role], p.position.line, p.position.column)
+        for p in load("f.yaml", content, limits).problems
+    ]
 
 
 def only_data(content: bytes) -> Any:
@@ -237,7 +239,9 @@ def test_duplicate_key_keeps_the_first_and_names_it() -> None:
     ],
     ids=short_id,
 )
-def test_non_string_keys(content: bytes, expected_data: dict[str, Any], expected: list[tuple[str, int, int]]) -> None:
+def test_non_string_keys(
+    content: bytes, expected_data: dict[str, Any], expected: list[tuple[str, int, int]]
+) -> None:
     result = load("f.yaml", GOV + content)
     assert {k: v for k, v in result.documents[0].data.items() if k != "apiVersion"} == expected_data
     assert findings(GOV + content) == expected
@@ -315,8 +319,10 @@ def test_alias_cycle(content: bytes, expected: list[tuple[str, int, int]]) -> No
         (b"".join(b"  " * i + b"k:\n" for i in range(64)) + b"  " * 64 + b"k: v\n", [("GOV001", 65, 129)]),
         (b"- " * 65 + b"x\n", [("GOV001", 1, 129)]),
         # Deep through an alias: 40 + 30 levels.
-        (b"a: &a " + b"[" * 30 + b"]" * 30 + b"\nb: " + b"[" * 39 + b"*a" + b"]" * 39 + b"\n",
-         [("GOV001", 2, 43)]),
+        (
+            b"a: &a " + b"[" * 30 + b"]" * 30 + b"\nb: " + b"[" * 39 + b"*a" + b"]" * 39 + b"\n",
+            [("GOV001", 2, 43)],
+        ),
     ],
     ids=short_id,
 )
@@ -340,7 +346,9 @@ def test_very_deep_nesting_is_refused_fast(content: bytes) -> None:
 
 def test_file_size_limit() -> None:
     result = load("f.yaml", b"a: 1\n" * 10, Limits(max_file_bytes=20))
-    assert [CODE_OF_ROLE[p.role] for p in result.problems] == ["GOV001"] and "max-file-bytes" in result.problems[0].message
+    assert [CODE_OF_ROLE[p.role] for p in result.problems] == [
+        "GOV001"
+    ] and "max-file-bytes" in result.problems[0].message
 
 
 @pytest.mark.parametrize(
@@ -359,7 +367,7 @@ def test_file_size_limit() -> None:
         (b"block: >#c\n  text\n", [("GOV001", 1, 9)]),
         (b"a: 1\n%YAML 1.2\n---\nb: 2\n", [("GOV001", 2, 1)]),
         (b"flow: [a,\nb]\n", [("GOV001", 2, 1)]),
-        (b"quoted: \"a\nb\"\n", [("GOV001", 2, 1)]),
+        (b'quoted: "a\nb"\n', [("GOV001", 2, 1)]),
         (b"- [-]\n", [("GOV001", 1, 4)]),
         (b"a: >\n \n   \n # comment\n", [("GOV001", 3, 2)]),
     ],
@@ -376,7 +384,7 @@ def test_syntax_errors(content: bytes, expected: list[tuple[str, int, int]]) -> 
     [
         b"url: http://example.org/#anchor\ntext: C# and F#\n# a comment with a#hash\nx: 'q'  # c#d\n",
         b"flow: [a,\n  b]\nmap: {a: 1,\n  b: 2\n}\nlist: [\n  a,\n]\n",
-        b"q: \"a\n  b\"\n",
+        b'q: "a\n  b"\n',
         b"%YAML 1.2\n---\na: 1\n...\n%YAML 1.2\n---\nb: |\n  %not a directive\n",
         b"a: |\n\n  text\nb: >\n  \n  text\n",
         b"- -a\n- a-\n- '-'\n- [-a, b]\n",
@@ -450,8 +458,10 @@ def test_strings_walk_with_a_pattern_yields_only_matches() -> None:
 
     text = "spec:\n  owner: person:a\n  purpose: text\n  steps:\n    - id: one\n      who: [team:b, plain]\n"
     (doc,) = load("t.yaml", text.encode()).documents
-    found = [(path, name, value, (pos.line, pos.column))
-             for path, name, value, pos in doc.strings(("spec",), re.compile(r"(person|team):"))]
+    found = [
+        (path, name, value, (pos.line, pos.column))
+        for path, name, value, pos in doc.strings(("spec",), re.compile(r"(person|team):"))
+    ]
     assert found == [
         (("spec", "owner"), "spec/owner", "person:a", (2, 10)),
         (("spec", "steps", 0, "who", 0), "spec/steps/one/who/0", "team:b", (6, 13)),

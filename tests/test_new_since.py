@@ -84,9 +84,18 @@ def test_a_branch_adding_one_finding_reports_exactly_that_one(repo: Repo) -> Non
     assert lines[0].startswith(f"{PROCESS}:{owner}:3: error GOV101 ")
     assert lines[1] == f"1 new error in 1 of 6 files (12 documents, {LEGACY_FINDINGS} existing not shown)"
     assert found(as_json) == [("GOV101", PROCESS, owner, 3)]
-    assert report(as_json)["summary"] == {"files": 6, "documents": 12, "skipped": 0, "errors": 1,
-                                          "warnings": 0, "infos": 0, "held_back": 0, "fix_first": None,
-                                          "baseline_hidden": 0, "existing": LEGACY_FINDINGS}
+    assert report(as_json)["summary"] == {
+        "files": 6,
+        "documents": 12,
+        "skipped": 0,
+        "errors": 1,
+        "warnings": 0,
+        "infos": 0,
+        "held_back": 0,
+        "fix_first": None,
+        "baseline_hidden": 0,
+        "existing": LEGACY_FINDINGS,
+    }
 
 
 def test_a_branch_adding_none_exits_0_and_counts_what_it_did_not_show(repo: Repo) -> None:
@@ -178,8 +187,14 @@ def test_every_format_carries_only_the_new_findings(repo: Repo, fmt: str) -> Non
     assert done.returncode == 1
     if fmt == "sarif":
         results = json.loads(done.stdout)["runs"][0]["results"]
-        places = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-                   r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results]
+        places = [
+            (
+                r["ruleId"],
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in results
+        ]
         assert ("GOV005", PROCESS, owner) in places
         assert all(path == PROCESS for _, path, _ in places)
     else:
@@ -213,14 +228,17 @@ def test_a_shallow_clone_without_the_merge_base_exits_2_with_the_advice(repo: Re
     repo.edit(LEGACY, "purpose: A process", "purpose: An old process")
     repo.commit_all("on main meanwhile")
     clone = tmp_path / "clone"
-    Repo(tmp_path, repo.env).git("clone", "-q", "--depth", "1", "--no-single-branch",
-                                 f"file://{repo.path}", str(clone))
+    Repo(tmp_path, repo.env).git(
+        "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo.path}", str(clone)
+    )
     shallow = Repo(clone, repo.env)
     shallow.git("checkout", "-q", "change")
 
     done = shallow.govlint("check", "--new-since", "origin/main")
     single = Repo(tmp_path, repo.env)
-    single.git("clone", "-q", "--depth", "1", "--branch", "change", f"file://{repo.path}", str(tmp_path / "one"))
+    single.git(
+        "clone", "-q", "--depth", "1", "--branch", "change", f"file://{repo.path}", str(tmp_path / "one")
+    )
     missing = Repo(tmp_path / "one", repo.env).govlint("check", "--new-since", "origin/main")
 
     assert done.returncode == 2, done.stdout
@@ -241,9 +259,12 @@ def test_the_first_commit_of_a_repository_compares_with_nothing(tmp_path: Path) 
 
 
 def test_a_config_in_a_subfolder_compares_its_own_files(tmp_path: Path) -> None:
-    nested = Repo.create(tmp_path / "mono", git_env(tmp_path),
-                         {f"ops/{rel}": text for rel, text in (starter() | {LEGACY: LEGACY_TEXT}).items()}
-                         | {"app/values.yaml": "replicas: 2\n"})
+    nested = Repo.create(
+        tmp_path / "mono",
+        git_env(tmp_path),
+        {f"ops/{rel}": text for rel, text in (starter() | {LEGACY: LEGACY_TEXT}).items()}
+        | {"app/values.yaml": "replicas: 2\n"},
+    )
     nested.commit_all("a monorepo")
     nested.git("mv", "ops/governance/teams.yaml", "ops/governance/groups.yaml")
     nested.edit("ops/governance/groups.yaml", "id: engineering", "id: platform")
@@ -276,17 +297,21 @@ spec:
 def test_byte_identical_with_and_without_the_cache_serial_and_parallel(repo: Repo) -> None:
     # Enough files for the worker pool; the change both adds and removes findings across many files.
     for n in range(240):
-        repo.write(f"governance/filler/filler-{n:03}.yaml", PADDING.format(n=n, owner="alex" if n % 7 else "gone"))
+        repo.write(
+            f"governance/filler/filler-{n:03}.yaml", PADDING.format(n=n, owner="alex" if n % 7 else "gone")
+        )
     repo.commit_all("many processes")
     for n in range(0, 240, 5):
         repo.edit(f"governance/filler/filler-{n:03}.yaml", "owner: person:", "owner: person:x")
     repo.git("mv", "governance/filler/filler-007.yaml", "governance/filler/moved.yaml")
     runs = {}
-    for name, options in (("cold, serial, no cache", ["--no-cache", "--jobs", "1"]),
-                          ("cold, 2 jobs, cache", ["--jobs", "2"]),
-                          ("warm, 2 jobs, cache", ["--jobs", "2"]),
-                          ("warm, serial, cache", ["--jobs", "1"]),
-                          ("no cache, 2 jobs", ["--no-cache", "--jobs", "2"])):
+    for name, options in (
+        ("cold, serial, no cache", ["--no-cache", "--jobs", "1"]),
+        ("cold, 2 jobs, cache", ["--jobs", "2"]),
+        ("warm, 2 jobs, cache", ["--jobs", "2"]),
+        ("warm, serial, cache", ["--jobs", "1"]),
+        ("no cache, 2 jobs", ["--no-cache", "--jobs", "2"]),
+    ):
         for fmt in ("text", "json", "sarif"):
             done = repo.govlint("check", "--new-since", "HEAD", "--format", fmt, *options)
             assert done.returncode == 1, done.stderr
@@ -295,12 +320,15 @@ def test_byte_identical_with_and_without_the_cache_serial_and_parallel(repo: Rep
         assert len({out for (_, f), out in runs.items() if f == fmt}) == 1, fmt
     new = found(repo.govlint("check", "--new-since", "HEAD", "--format", "json"))
     # Every fifth file now names person:x... (new), filler-007's old finding moved with it (old).
-    assert {path for _, path, _, _ in new} == {f"governance/filler/filler-{n:03}.yaml" for n in range(0, 240, 5)}
+    assert {path for _, path, _, _ in new} == {
+        f"governance/filler/filler-{n:03}.yaml" for n in range(0, 240, 5)
+    }
     assert [code for code, *_ in new].count("GOV005") == 48
 
 
 def test_the_base_state_is_the_work_trees_model_with_the_differing_files_laid_over(
-        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from click.testing import CliRunner
 
     from governance_lint import parallel
@@ -318,8 +346,9 @@ def test_the_base_state_is_the_work_trees_model_with_the_differing_files_laid_ov
 
     def new_since() -> str:
         checked.clear()
-        result = CliRunner().invoke(main, ["check", "--new-since", "HEAD", "--format", "json", "--jobs", "1"],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, ["check", "--new-since", "HEAD", "--format", "json", "--jobs", "1"], catch_exceptions=False
+        )
         return result.stdout
 
     new_since()  # builds the stored state of the work tree
@@ -342,7 +371,9 @@ def test_hostile_base_files_are_findings_there_not_crashes(repo: Repo) -> None:
     repo.commit_all("hostile files")
     before = repo.govlint("check", "--format", "json")
     assert {(code, path) for code, path, _, _ in found(before)} >= {
-        ("GOV001", "governance/outside.yaml"), ("GOV001", "governance/huge.yaml")}
+        ("GOV001", "governance/outside.yaml"),
+        ("GOV001", "governance/huge.yaml"),
+    }
     repo.git("rm", "-q", "governance/outside.yaml", "governance/huge.yaml")
 
     done = repo.govlint("check", "--new-since", "HEAD")

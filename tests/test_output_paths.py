@@ -31,16 +31,20 @@ IN_REPO = f"ops/governance/{IN_CONFIG}"
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git work tree whose config sits in ops/governance/; the run starts in docs/."""
-    return make_repo(tmp_path / "repo", {
-        "ops/governance/.govlint.yaml": 'include: ["processes/**"]\n',
-        f"ops/governance/{IN_CONFIG}": TWO_OWNERS,
-        "docs/README.md": "notes\n",
-    })
+    return make_repo(
+        tmp_path / "repo",
+        {
+            "ops/governance/.govlint.yaml": 'include: ["processes/**"]\n',
+            f"ops/governance/{IN_CONFIG}": TWO_OWNERS,
+            "docs/README.md": "notes\n",
+        },
+    )
 
 
 def check(repo: Path, *args: str) -> str:
-    done = run_govlint("check", "--config", "../ops/governance/.govlint.yaml", "--select", "GOV101", *args,
-                       cwd=repo / "docs")
+    done = run_govlint(
+        "check", "--config", "../ops/governance/.govlint.yaml", "--select", "GOV101", *args, cwd=repo / "docs"
+    )
     assert done.returncode == 1, done.stderr
     return done.stdout
 
@@ -58,8 +62,9 @@ def test_json_is_relative_to_the_git_root(repo: Path) -> None:
 
 
 def test_github_annotations_point_at_real_files_from_the_git_root(repo: Path) -> None:
-    annotations = re.findall(r"^::error file=([^,]+),line=(\d+),col=(\d+),", check(repo, "--format", "github"),
-                             re.MULTILINE)
+    annotations = re.findall(
+        r"^::error file=([^,]+),line=(\d+),col=(\d+),", check(repo, "--format", "github"), re.MULTILINE
+    )
     assert annotations == [(IN_REPO, "6", "3")]
     assert all((repo / path).is_file() for path, _, _ in annotations)
 
@@ -80,8 +85,14 @@ def test_baseline_entries_stay_relative_to_the_config_folder(repo: Path) -> None
     entries = json.loads((repo / "docs" / "baseline.json").read_text())["entries"]
     assert [e["path"] for e in entries] == [IN_CONFIG]
     # and they still hide the finding they recorded, whatever folder the run starts in
-    done = run_govlint("check", "--baseline", str(repo / "docs" / "baseline.json"), "--select", "GOV101",
-                       cwd=repo / "ops" / "governance")
+    done = run_govlint(
+        "check",
+        "--baseline",
+        str(repo / "docs" / "baseline.json"),
+        "--select",
+        "GOV101",
+        cwd=repo / "ops" / "governance",
+    )
     assert (done.returncode, done.stdout.splitlines()[-1].startswith("no problems")) == (0, True)
 
 
@@ -92,10 +103,24 @@ def test_outside_git_machine_formats_use_the_config_folder(tmp_path: Path) -> No
     (folder / IN_CONFIG).write_text(TWO_OWNERS)
     (tmp_path / "plain" / "docs").mkdir()
 
-    done = run_govlint("check", "--config", "../governance/.govlint.yaml", "--select", "GOV101",
-                       "--format", "json", cwd=tmp_path / "plain" / "docs")
-    text = run_govlint("check", "--config", "../governance/.govlint.yaml", "--select", "GOV101",
-                       cwd=tmp_path / "plain" / "docs")
+    done = run_govlint(
+        "check",
+        "--config",
+        "../governance/.govlint.yaml",
+        "--select",
+        "GOV101",
+        "--format",
+        "json",
+        cwd=tmp_path / "plain" / "docs",
+    )
+    text = run_govlint(
+        "check",
+        "--config",
+        "../governance/.govlint.yaml",
+        "--select",
+        "GOV101",
+        cwd=tmp_path / "plain" / "docs",
+    )
 
     assert [d["path"] for d in json.loads(done.stdout)["diagnostics"]] == [IN_CONFIG]
     assert text.stdout.startswith(f"../governance/{IN_CONFIG}:6:3: ")

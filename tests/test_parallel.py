@@ -25,7 +25,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "repo"
     generate.generate(root, FILES)
     edits = {
-        3: ("  owner: person:", "  onwer: person:"),           # GOV002 + GOV101
+        3: ("  owner: person:", "  onwer: person:"),  # GOV002 + GOV101
         40: ("kind: Process", "kind: Process\nextra: [unclosed"),  # GOV001
         77: ("        accountable: person:", "        accountable: team:"),
         120: ("    - ref: term:", "    - ref: term:no-such-"),  # GOV402
@@ -66,8 +66,9 @@ def test_parallel_output_is_byte_identical_to_serial(repo: Path, fmt: str, pool_
     assert serial[1].count("GOV") >= 5
 
 
-def test_below_the_threshold_no_pool_is_started(repo: Path, pool_calls: list[int],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_below_the_threshold_no_pool_is_started(
+    repo: Path, pool_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = resolve_config(None, repo)
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
     files = discover(config, (), repo)

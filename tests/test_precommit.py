@@ -27,8 +27,10 @@ from gitrepo import git_env, sh
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
-                                reason="needs git and a git checkout of govlint")
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or not (ROOT / ".git").exists(),
+    reason="needs git and a git checkout of govlint",
+)
 
 NEW_PROCESS = """\
 apiVersion: govlint/v1
@@ -54,8 +56,16 @@ def env(session_dir: Path) -> dict[str, str]:
 def hook_repo(session_dir: Path, env: dict[str, str]) -> tuple[Path, str]:
     """A committed copy of this working tree (tracked and untracked, not ignored), and its commit."""
     snapshot = session_dir / "govlint"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.PIPE,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in listed:
         source = ROOT / rel
         if rel and not rel.startswith("tests/") and source.is_file() and not source.is_symlink():
@@ -84,7 +94,8 @@ def with_hooks(governance: Path, hook_repo: tuple[Path, str], env: dict[str, str
     """The governance repository with this project's `govlint` hook installed as a git pre-commit hook."""
     url, rev = hook_repo
     (governance / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {url}\n    rev: {rev}\n    hooks:\n      - id: govlint\n", encoding="utf-8")
+        f"repos:\n  - repo: {url}\n    rev: {rev}\n    hooks:\n      - id: govlint\n", encoding="utf-8"
+    )
     sh(sys.executable, "-m", "pre_commit", "install", cwd=governance, env=env)
     sh("git", "add", ".pre-commit-config.yaml", cwd=governance, env=env)
     sh("git", "commit", "-q", "-m", "pre-commit", "--no-verify", cwd=governance, env=env)
@@ -107,19 +118,46 @@ def commit(repo: Path, env: dict[str, str], *paths: str) -> subprocess.Completed
     return sh("git", "commit", "-m", "change", cwd=repo, env=env, check=False)
 
 
-def test_try_repo_runs_one_rule_hook_on_the_named_files(governance: Path, hook_repo: tuple[Path, str],
-                                                        env: dict[str, str]) -> None:
+def test_try_repo_runs_one_rule_hook_on_the_named_files(
+    governance: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
     url, rev = hook_repo
     rel = "governance/processes/problem-management.yaml"
 
-    passing = sh(sys.executable, "-m", "pre_commit", "try-repo", str(url), "govlint-single-owner",
-                 "--ref", rev, "--files", rel, cwd=governance, env=env, check=False)
+    passing = sh(
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(url),
+        "govlint-single-owner",
+        "--ref",
+        rev,
+        "--files",
+        rel,
+        cwd=governance,
+        env=env,
+        check=False,
+    )
     assert passing.returncode == 0, passing.stdout
     assert re.search(r"govlint GOV101 single-owner\.+Passed", passing.stdout), passing.stdout
 
     line = give_two_owners(governance, rel)
-    failing = sh(sys.executable, "-m", "pre_commit", "try-repo", str(url), "govlint-single-owner",
-                 "--ref", rev, "--files", rel, cwd=governance, env=env, check=False)
+    failing = sh(
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(url),
+        "govlint-single-owner",
+        "--ref",
+        rev,
+        "--files",
+        rel,
+        cwd=governance,
+        env=env,
+        check=False,
+    )
     assert failing.returncode == 1, failing.stdout
     assert re.search(r"govlint GOV101 single-owner\.+Failed", failing.stdout)
     found = re.findall(r"^(\S+):(\d+):(\d+): error (GOV\d+) ", failing.stdout, re.MULTILINE)
@@ -137,7 +175,9 @@ def test_a_clean_commit_passes(with_hooks: Path, env: dict[str, str]) -> None:
     assert re.search(r"^govlint\.+Passed$", done.stdout, re.MULTILINE), done.stdout
 
 
-def test_a_process_with_two_owners_fails_the_commit_at_its_owner(with_hooks: Path, env: dict[str, str]) -> None:
+def test_a_process_with_two_owners_fails_the_commit_at_its_owner(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     rel = "governance/processes/problem-management.yaml"
     line = give_two_owners(with_hooks, rel)
     head = sh("git", "rev-parse", "HEAD", cwd=with_hooks, env=env).stdout
@@ -150,11 +190,14 @@ def test_a_process_with_two_owners_fails_the_commit_at_its_owner(with_hooks: Pat
     assert sh("git", "rev-parse", "HEAD", cwd=with_hooks, env=env).stdout == head  # nothing committed
 
 
-def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Path, env: dict[str, str]) -> None:
+def test_repository_rules_see_committed_files_that_are_not_staged(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     # The new process names people defined only in people/*.yaml, which this commit does not touch.
     rel = "governance/processes/access-management.yaml"
-    (with_hooks / rel).write_text(NEW_PROCESS.format(id="access-management", owner="person:mrs-davis"),
-                                  encoding="utf-8")
+    (with_hooks / rel).write_text(
+        NEW_PROCESS.format(id="access-management", owner="person:mrs-davis"), encoding="utf-8"
+    )
     assert "mrs-davis" not in sh("git", "diff", "--cached", cwd=with_hooks, env=env).stdout
 
     done = commit(with_hooks, env, rel)
@@ -164,8 +207,9 @@ def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Pa
     assert "GOV101" not in done.stdout
     # And a name defined nowhere is found, so the repository rules did run on the staged file.
     path = with_hooks / rel
-    path.write_text(path.read_text(encoding="utf-8").replace("person:mrs-davis", "person:nobody"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("person:mrs-davis", "person:nobody"), encoding="utf-8"
+    )
     unresolved = commit(with_hooks, env, rel)
     assert unresolved.returncode == 1, unresolved.stdout
     assert f"{rel}:6:10: error GOV005 " in unresolved.stdout
@@ -174,20 +218,29 @@ def test_repository_rules_see_committed_files_that_are_not_staged(with_hooks: Pa
 # Other people's YAML beside the governance folder: a Helm template (not YAML until rendered), a
 # Kubernetes manifest with a duplicate key, and an Ansible playbook with a tab in its indentation.
 OTHER_YAML = {
-    "chart/templates/service.yaml": ("apiVersion: v1\nkind: Service\nmetadata:\n"
-                                     "  name: {{ include \"app.fullname\" . }}\n"
-                                     "  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\n"),
+    "chart/templates/service.yaml": (
+        "apiVersion: v1\nkind: Service\nmetadata:\n"
+        '  name: {{ include "app.fullname" . }}\n'
+        '  labels:\n    {{- include "app.labels" . | nindent 4 }}\n'
+    ),
     "k8s/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  name: web-2\n",
     "ansible/site.yml": "- hosts: all\n  tasks:\n    - name: install\n\t  apt: name=nginx\n",
 }
-BROKEN_POLICY = ("apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: broken}\n"
-                 "spec:\n  statement: incidents are logged: always\n")
+BROKEN_POLICY = (
+    "apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: broken}\n"
+    "spec:\n  statement: incidents are logged: always\n"
+)
 
 
-def test_a_mixed_repository_fails_only_on_its_broken_governance_file(with_hooks: Path, env: dict[str, str]) -> None:
+def test_a_mixed_repository_fails_only_on_its_broken_governance_file(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     config = with_hooks / ".govlint.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace('include: ["governance/**/*.yaml"]',
-                                                                 'include: ["governance/**"]'))
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'include: ["governance/**/*.yaml"]', 'include: ["governance/**"]'
+        )
+    )
     broken = "governance/policies/broken.yaml"
     for rel, text in {**OTHER_YAML, broken: BROKEN_POLICY}.items():
         (with_hooks / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -247,8 +300,9 @@ def drop_document(repo: Path, rel: str, ident: str) -> None:
     path.write_text("---\n".join(kept), encoding="utf-8")
 
 
-def test_removing_a_person_still_named_fails_at_every_site_naming_her(with_hooks: Path,
-                                                                     env: dict[str, str]) -> None:
+def test_removing_a_person_still_named_fails_at_every_site_naming_her(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     rel = "governance/people/managers.yaml"
     drop_document(with_hooks, rel, "windy")
 
@@ -259,11 +313,14 @@ def test_removing_a_person_still_named_fails_at_every_site_naming_her(with_hooks
     assert {path for path, _ in reported(done.stdout, "GOV005")} - {rel}  # files the commit never staged
 
 
-def test_renaming_a_team_still_named_fails_at_every_site_naming_it(with_hooks: Path, env: dict[str, str]) -> None:
+def test_renaming_a_team_still_named_fails_at_every_site_naming_it(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     rel = "governance/teams.yaml"
     path = with_hooks / rel
-    path.write_text(path.read_text(encoding="utf-8").replace("id: engineering\n", "id: platform\n"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("id: engineering\n", "id: platform\n"), encoding="utf-8"
+    )
 
     done = commit(with_hooks, env, rel)
 
@@ -271,12 +328,15 @@ def test_renaming_a_team_still_named_fails_at_every_site_naming_it(with_hooks: P
     assert reported(done.stdout, "GOV005") == sites(with_hooks, "team:engineering")
 
 
-def test_a_conflicting_term_in_a_new_file_fails_at_the_glossary_it_contradicts(with_hooks: Path,
-                                                                               env: dict[str, str]) -> None:
+def test_a_conflicting_term_in_a_new_file_fails_at_the_glossary_it_contradicts(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     rel = "governance/a-terms.yaml"
     (with_hooks / rel).write_text(
         "apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: ops-terms, name: Operations terms}\n"
-        "spec:\n  terms:\n    - term: Incident\n      definition: Anything that goes wrong.\n", encoding="utf-8")
+        "spec:\n  terms:\n    - term: Incident\n      definition: Anything that goes wrong.\n",
+        encoding="utf-8",
+    )
 
     done = commit(with_hooks, env, rel)
 
@@ -285,8 +345,9 @@ def test_a_conflicting_term_in_a_new_file_fails_at_the_glossary_it_contradicts(w
     assert reported(done.stdout, "GOV401") == {("governance/glossary.yaml", "11")}
 
 
-def test_deleting_a_policy_still_named_fails_at_every_site_naming_it(with_hooks: Path,
-                                                                    env: dict[str, str]) -> None:
+def test_deleting_a_policy_still_named_fails_at_every_site_naming_it(
+    with_hooks: Path, env: dict[str, str]
+) -> None:
     rel = "governance/policies/problem.yaml"
     ids = re.findall(r"^  id: (\S+)$", (with_hooks / rel).read_text(encoding="utf-8"), re.MULTILINE)
     sh("git", "rm", "-q", rel, cwd=with_hooks, env=env)
@@ -329,12 +390,15 @@ def test_a_commit_that_only_fixes_findings_passes(with_legacy: Path, env: dict[s
 
 
 def test_a_commit_changing_files_with_legacy_findings_without_adding_any_passes(
-        with_legacy: Path, env: dict[str, str]) -> None:
+    with_legacy: Path, env: dict[str, str]
+) -> None:
     rel = "governance/processes/legacy.yaml"
     path = with_legacy / rel
     text = path.read_text(encoding="utf-8")
-    path.write_text("# Kept for the audit trail.\n" + text.replace("A process written", "An old process"),
-                    encoding="utf-8")
+    path.write_text(
+        "# Kept for the audit trail.\n" + text.replace("A process written", "An old process"),
+        encoding="utf-8",
+    )
 
     done = commit(with_legacy, env, rel)
     moved = sh("git", "mv", rel, "governance/processes/old-legacy.yaml", cwd=with_legacy, env=env)
@@ -347,8 +411,9 @@ def test_a_commit_changing_files_with_legacy_findings_without_adding_any_passes(
 def test_a_commit_of_other_yaml_only_passes(with_legacy: Path, env: dict[str, str]) -> None:
     rel = ".github/workflows/deploy.yml"
     (with_legacy / rel).parent.mkdir(parents=True)
-    (with_legacy / rel).write_text("on: [push]\njobs: {deploy: {runs-on: ubuntu-latest, steps: [\n",
-                                   encoding="utf-8")
+    (with_legacy / rel).write_text(
+        "on: [push]\njobs: {deploy: {runs-on: ubuntu-latest, steps: [\n", encoding="utf-8"
+    )
 
     done = commit(with_legacy, env, rel)
 

@@ -530,8 +530,11 @@ def test_a_run_killed_while_saving_leaves_a_store_the_next_run_can_use(tmp_path:
     uncached = govlint("check", "--no-cache", cwd=repo)
     after = govlint("check", cwd=repo, env=env)
     again = govlint("check", cwd=repo, env=env)
-    assert (after.returncode, after.stdout) == (again.returncode, again.stdout) == (uncached.returncode,
-                                                                                     uncached.stdout)
+    assert (
+        (after.returncode, after.stdout)
+        == (again.returncode, again.stdout)
+        == (uncached.returncode, uncached.stdout)
+    )
     assert uncached.returncode == 1 and "GOV002" in uncached.stdout
 
 

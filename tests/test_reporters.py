@@ -54,40 +54,88 @@ def _noop(doc: Any, ctx: Any) -> None:
     pass
 
 
-SINGLE_OWNER = document_rule(code="GOV101", name="single-owner", severity=Severity.ERROR,
-                             summary="one accountable owner per process", doc=SINGLE_OWNER_DOC)(_noop)
+SINGLE_OWNER = document_rule(
+    code="GOV101",
+    name="single-owner",
+    severity=Severity.ERROR,
+    summary="one accountable owner per process",
+    doc=SINGLE_OWNER_DOC,
+)(_noop)
 # Undocumented (the decorator would fall back to this module's docstring).
-HAS_MANAGER = dataclasses.replace(document_rule(code="GOV103", name="has-manager", severity="warning",
-                                                summary="a process names a manager")(_noop), doc="")
-REVIEW_OVERDUE = document_rule(code="GOV502", name="review-overdue", severity=Severity.INFO,
-                               summary="documents are reviewed on time",
-                               doc="## What it checks\n`lastReviewed` is recent.\n\n"
-                                   "## Example (fails)\n```yaml\nmetadata: {}\n```")(_noop)
+HAS_MANAGER = dataclasses.replace(
+    document_rule(code="GOV103", name="has-manager", severity="warning", summary="a process names a manager")(
+        _noop
+    ),
+    doc="",
+)
+REVIEW_OVERDUE = document_rule(
+    code="GOV502",
+    name="review-overdue",
+    severity=Severity.INFO,
+    summary="documents are reviewed on time",
+    doc="## What it checks\n`lastReviewed` is recent.\n\n## Example (fails)\n```yaml\nmetadata: {}\n```",
+)(_noop)
 RULES = (SINGLE_OWNER, HAS_MANAGER, REVIEW_OVERDUE)
 
 
-def diag(path: str = "processes/incident.yaml", line: int = 7, column: int = 3, rule: Rule = SINGLE_OWNER,
-         message: str = "process 'incident-management' has no owner", *,
-         severity: Severity | None = None, entity: str | None = "process:incident-management",
-         node: str | None = "spec/owner") -> Diagnostic:
-    return Diagnostic(path=path, line=line, column=column, code=rule.code, name=rule.name,
-                      severity=severity or rule.severity, message=message, entity=entity, node=node)
+def diag(
+    path: str = "processes/incident.yaml",
+    line: int = 7,
+    column: int = 3,
+    rule: Rule = SINGLE_OWNER,
+    message: str = "process 'incident-management' has no owner",
+    *,
+    severity: Severity | None = None,
+    entity: str | None = "process:incident-management",
+    node: str | None = "spec/owner",
+) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        line=line,
+        column=column,
+        code=rule.code,
+        name=rule.name,
+        severity=severity or rule.severity,
+        message=message,
+        entity=entity,
+        node=node,
+    )
 
 
 DIAGNOSTICS = (
     diag(),
-    diag(line=12, column=5, rule=HAS_MANAGER, message="process 'incident-management' names no manager",
-         node="spec"),
-    diag(path="processes/problem.yaml", line=3, column=1, rule=REVIEW_OVERDUE,
-         message="never reviewed", entity="process:problem-management", node="metadata"),
+    diag(
+        line=12,
+        column=5,
+        rule=HAS_MANAGER,
+        message="process 'incident-management' names no manager",
+        node="spec",
+    ),
+    diag(
+        path="processes/problem.yaml",
+        line=3,
+        column=1,
+        rule=REVIEW_OVERDUE,
+        message="never reviewed",
+        entity="process:problem-management",
+        node="metadata",
+    ),
 )
 SUMMARY = Summary(files=14, documents=41, skipped=2, errors=1, warnings=1, infos=1, files_with_findings=2)
 
 
-def make_report(diagnostics: tuple[Diagnostic, ...] = DIAGNOSTICS, summary: Summary = SUMMARY,
-                rules: tuple[Rule, ...] = RULES) -> Report:
-    return Report(diagnostics=diagnostics, summary=summary, rules=rules, tool_version="0.1.0",
-                  root="/home/ci/governance repo")
+def make_report(
+    diagnostics: tuple[Diagnostic, ...] = DIAGNOSTICS,
+    summary: Summary = SUMMARY,
+    rules: tuple[Rule, ...] = RULES,
+) -> Report:
+    return Report(
+        diagnostics=diagnostics,
+        summary=summary,
+        rules=rules,
+        tool_version="0.1.0",
+        root="/home/ci/governance repo",
+    )
 
 
 def rendered(fmt: str, report: Report | None = None, *, color: bool = False) -> str:
@@ -109,24 +157,50 @@ def test_text_lines_and_summary() -> None:
     ]
 
 
-@pytest.mark.parametrize(("summary", "line"), [
-    (Summary(files=14, documents=41, skipped=2, errors=3, warnings=1, files_with_findings=2),
-     "3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)"),
-    (Summary(files=14, documents=41, skipped=2), "no problems in 14 files (41 documents, 2 skipped)"),
-    (Summary(files=1, documents=1), "no problems in 1 file (1 document)"),
-    (Summary(files=0, documents=0), "no problems in 0 files (0 documents)"),
-    (Summary(files=3, documents=5, warnings=2, infos=4, files_with_findings=1),
-     "2 warnings, 4 infos in 1 of 3 files (5 documents)"),
-    (Summary(files=30, documents=40, errors=1, files_with_findings=1, held_back=28, fix_first="people.yaml"),
-     ("1 error in 1 of 30 files (40 documents); 28 unresolved references held back until people.yaml loads: "
-      "fix it first")),
-    (Summary(files=2, documents=2, baseline_hidden=1),
-     "no problems in 2 files (2 documents); 1 finding hidden by the baseline"),
-    (Summary(files=2, documents=2, errors=1, files_with_findings=1, held_back=1, fix_first="a.yaml",
-             baseline_hidden=3),
-     ("1 error in 1 of 2 files (2 documents); 1 unresolved reference held back until a.yaml loads: "
-      "fix it first; 3 findings hidden by the baseline")),
-])
+@pytest.mark.parametrize(
+    ("summary", "line"),
+    [
+        (
+            Summary(files=14, documents=41, skipped=2, errors=3, warnings=1, files_with_findings=2),
+            "3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)",
+        ),
+        (Summary(files=14, documents=41, skipped=2), "no problems in 14 files (41 documents, 2 skipped)"),
+        (Summary(files=1, documents=1), "no problems in 1 file (1 document)"),
+        (Summary(files=0, documents=0), "no problems in 0 files (0 documents)"),
+        (
+            Summary(files=3, documents=5, warnings=2, infos=4, files_with_findings=1),
+            "2 warnings, 4 infos in 1 of 3 files (5 documents)",
+        ),
+        (
+            Summary(
+                files=30, documents=40, errors=1, files_with_findings=1, held_back=28, fix_first="people.yaml"
+            ),
+            (
+                "1 error in 1 of 30 files (40 documents); 28 unresolved references held back until people.yaml loads: "
+                "fix it first"
+            ),
+        ),
+        (
+            Summary(files=2, documents=2, baseline_hidden=1),
+            "no problems in 2 files (2 documents); 1 finding hidden by the baseline",
+        ),
+        (
+            Summary(
+                files=2,
+                documents=2,
+                errors=1,
+                files_with_findings=1,
+                held_back=1,
+                fix_first="a.yaml",
+                baseline_hidden=3,
+            ),
+            (
+                "1 error in 1 of 2 files (2 documents); 1 unresolved reference held back until a.yaml loads: "
+                "fix it first; 3 findings hidden by the baseline"
+            ),
+        ),
+    ],
+)
 def test_summary_line_wording(summary: Summary, line: str) -> None:
     assert summary_line(summary) == line
 
@@ -143,6 +217,7 @@ def test_text_with_color() -> None:
     # Stripped of its colours, the line is the plain one.
     plain = rendered("text").splitlines()
     import re
+
     assert [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in out.splitlines()] == plain
 
 
@@ -232,12 +307,27 @@ def test_json_structure() -> None:
     data = json.loads(rendered("json"))
     assert list(data) == ["version", "summary", "diagnostics"]
     assert data["version"] == 1
-    assert data["summary"] == {"files": 14, "documents": 41, "skipped": 2, "errors": 1, "warnings": 1,
-                               "infos": 1, "held_back": 0, "fix_first": None, "baseline_hidden": 0}
+    assert data["summary"] == {
+        "files": 14,
+        "documents": 41,
+        "skipped": 2,
+        "errors": 1,
+        "warnings": 1,
+        "infos": 1,
+        "held_back": 0,
+        "fix_first": None,
+        "baseline_hidden": 0,
+    }
     assert data["diagnostics"][0] == {
-        "code": "GOV101", "name": "single-owner", "severity": "error",
-        "message": "process 'incident-management' has no owner", "path": "processes/incident.yaml",
-        "line": 7, "column": 3, "entity": "process:incident-management", "node": "spec/owner",
+        "code": "GOV101",
+        "name": "single-owner",
+        "severity": "error",
+        "message": "process 'incident-management' has no owner",
+        "path": "processes/incident.yaml",
+        "line": 7,
+        "column": 3,
+        "entity": "process:incident-management",
+        "node": "spec/owner",
     }
     assert [Diagnostic.from_dict(raw) for raw in data["diagnostics"]] == list(DIAGNOSTICS)
 
@@ -253,9 +343,26 @@ def test_json_keeps_full_message_but_no_raw_controls() -> None:
 
 def test_json_empty_run() -> None:
     data = json.loads(rendered("json", make_report((), Summary())))
-    assert data == {"version": 1, "diagnostics": [],
-                    "summary": {**dict.fromkeys(("files", "documents", "skipped", "errors", "warnings", "infos",
-                                                 "held_back", "baseline_hidden"), 0), "fix_first": None}}
+    assert data == {
+        "version": 1,
+        "diagnostics": [],
+        "summary": {
+            **dict.fromkeys(
+                (
+                    "files",
+                    "documents",
+                    "skipped",
+                    "errors",
+                    "warnings",
+                    "infos",
+                    "held_back",
+                    "baseline_hidden",
+                ),
+                0,
+            ),
+            "fix_first": None,
+        },
+    }
 
 
 # --- sarif --------------------------------------------------------------------------------------
@@ -273,15 +380,31 @@ def sarif(report: Report | None = None) -> dict[str, Any]:
     return json.loads(rendered("sarif", report))  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("report", [
-    make_report(),
-    make_report((), Summary(), ()),
-    make_report((diag(path="dir with space/ü#1.yaml", message=HOSTILE, line=0, column=0, entity=None,
-                      node=None),)),
-    # A finding whose rule is not among those that ran still gets a descriptor.
-    make_report((Diagnostic(path="bad.yaml", line=1, column=1, code="GOV001", name="yaml-syntax",
-                            severity=Severity.ERROR, message="mapping values are not allowed here"),)),
-], ids=["findings", "empty", "hostile", "unknown-rule"])
+@pytest.mark.parametrize(
+    "report",
+    [
+        make_report(),
+        make_report((), Summary(), ()),
+        make_report(
+            (diag(path="dir with space/ü#1.yaml", message=HOSTILE, line=0, column=0, entity=None, node=None),)
+        ),
+        # A finding whose rule is not among those that ran still gets a descriptor.
+        make_report(
+            (
+                Diagnostic(
+                    path="bad.yaml",
+                    line=1,
+                    column=1,
+                    code="GOV001",
+                    name="yaml-syntax",
+                    severity=Severity.ERROR,
+                    message="mapping values are not allowed here",
+                ),
+            )
+        ),
+    ],
+    ids=["findings", "empty", "hostile", "unknown-rule"],
+)
 def test_sarif_is_valid(sarif_validator: jsonschema.protocols.Validator, report: Report) -> None:
     log = sarif(report)
     errors = sorted(sarif_validator.iter_errors(log), key=lambda e: list(e.absolute_path))
@@ -303,13 +426,16 @@ def test_sarif_content() -> None:
     assert rule["name"] == "single-owner"
     assert rule["shortDescription"] == {"text": "one accountable owner per process"}
     assert rule["fullDescription"]["text"] == (
-        "A Process, Practice or Service names exactly one owner, and that owner is a Person.")
+        "A Process, Practice or Service names exactly one owner, and that owner is a Person."
+    )
     assert rule["helpUri"] == "https://govlint.dev/rules/GOV101"
     assert rule["help"]["text"].startswith("What it checks\nA Process, Practice or Service names")
     assert "Example (fails)\n    apiVersion: govlint/v1\n    kind: Process\n" in rule["help"]["text"]
     assert "## Why it matters" in rule["help"]["markdown"]
-    assert "```yaml\napiVersion: govlint/v1\nkind: Process\nspec:\n  owner: [person:a, person:b]\n```" in (
-        rule["help"]["markdown"])
+    assert (
+        "```yaml\napiVersion: govlint/v1\nkind: Process\nspec:\n  owner: [person:a, person:b]\n```"
+        in (rule["help"]["markdown"])
+    )
     assert [r["defaultConfiguration"]["level"] for r in driver["rules"]] == ["error", "warning", "note"]
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///home/ci/governance%20repo/"}}
     first = run["results"][0]
@@ -344,8 +470,12 @@ def test_fingerprints_are_stable() -> None:
 
 def test_fingerprints_change_with_what_the_finding_is_about() -> None:
     base = _fingerprints(make_report((diag(),)))
-    for changed in (diag(node="spec/managers"), diag(entity="process:other"), diag(path="other.yaml"),
-                    diag(rule=HAS_MANAGER)):
+    for changed in (
+        diag(node="spec/managers"),
+        diag(entity="process:other"),
+        diag(path="other.yaml"),
+        diag(rule=HAS_MANAGER),
+    ):
         assert _fingerprints(make_report((changed,))) != base
 
 
@@ -361,14 +491,22 @@ def test_split_doc_reads_markdown_and_underlined_headings() -> None:
     assert doc_markdown(sections).count("```") == 2  # an existing fence is not fenced again
     sections = split_doc(SINGLE_OWNER_DOC)
     assert [heading for heading, _ in sections] == [
-        "What it checks", "Why it matters", "Example (fails)", "Use instead (passes)", "Options"]
+        "What it checks",
+        "Why it matters",
+        "Example (fails)",
+        "Use instead (passes)",
+        "Options",
+    ]
 
 
 def test_markdown_doc_becomes_plain_help_text() -> None:
     help_text = sarif()["runs"][0]["tool"]["driver"]["rules"][2]["help"]
-    assert help_text["text"] == "What it checks\n`lastReviewed` is recent.\n\nExample (fails)\n    metadata: {}"
+    assert (
+        help_text["text"] == "What it checks\n`lastReviewed` is recent.\n\nExample (fails)\n    metadata: {}"
+    )
     assert help_text["markdown"] == REVIEW_OVERDUE.doc.replace("checks\n", "checks\n\n").replace(
-        "(fails)\n", "(fails)\n\n")
+        "(fails)\n", "(fails)\n\n"
+    )
 
 
 def test_rule_without_doc_gets_its_summary_as_help() -> None:

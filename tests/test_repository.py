@@ -38,7 +38,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     generate.generate(root, FILES)
     config = root / ".govlint.yaml"
     # a low overload limit, so that practitioner-overload has findings to follow
-    config.write_text(config.read_text() + "rules:\n  practitioner-overload: {options: {max-activities: 3}}\n")
+    config.write_text(
+        config.read_text() + "rules:\n  practitioner-overload: {options: {max-activities: 3}}\n"
+    )
     git(root, "init", "-q", "-b", "main")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "generated")
@@ -46,8 +48,14 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def govlint(root: Path, *args: str) -> tuple[int, str]:
-    done = subprocess.run([GOVLINT, "check", "--format", "json", *args], cwd=root, capture_output=True, text=True,
-                          timeout=300, env=os.environ)
+    done = subprocess.run(
+        [GOVLINT, "check", "--format", "json", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ,
+    )
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     return done.returncode, done.stdout
 
@@ -88,7 +96,9 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         (root / glossary).unlink()
 
     def restore_glossary_redefined() -> None:
-        (root / glossary).write_text(kept_glossary.replace("definition: An unplanned", "definition: A planned", 1))
+        (root / glossary).write_text(
+            kept_glossary.replace("definition: An unplanned", "definition: A planned", 1)
+        )
 
     def duplicate() -> None:
         shutil.copy(root / process(6), root / process(6).replace(".yaml", "-copy.yaml"))
@@ -98,16 +108,29 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         (root / process(8)).unlink()  # its interface partners lose their counterpart
 
     def person_close_to_the_unresolved_owner() -> None:
-        owner = next(line for line in (root / process(1)).read_text().splitlines() if line.startswith("  owner:"))
+        owner = next(
+            line for line in (root / process(1)).read_text().splitlines() if line.startswith("  owner:")
+        )
         ident = owner.split("person:", 1)[1].strip()
         (root / "governance" / "people" / "late.yaml").write_text(
             f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {ident[:-1]}x}}\n"
-            "spec: {email: late@example.org}\n")
+            "spec: {email: late@example.org}\n"
+        )
 
     return [
-        ("an unresolved owner", lambda: edit(root, process(1), "  owner: person:", "  owner: person:nobody-")),
-        ("an inactive person", lambda: edit(root, PEOPLE, "  email: person-00000@example.org",
-                                            "  email: person-00000@example.org\n  active: false")),
+        (
+            "an unresolved owner",
+            lambda: edit(root, process(1), "  owner: person:", "  owner: person:nobody-"),
+        ),
+        (
+            "an inactive person",
+            lambda: edit(
+                root,
+                PEOPLE,
+                "  email: person-00000@example.org",
+                "  email: person-00000@example.org\n  active: false",
+            ),
+        ),
         ("lines shift in a people file", lambda: edit(root, PEOPLE, "apiVersion", "# a comment\napiVersion")),
         ("a person whose id is close to the unresolved owner's", person_close_to_the_unresolved_owner),
         ("a renamed process file", rename),
@@ -115,13 +138,29 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("a glossary back, one term redefined", restore_glossary_redefined),
         ("a duplicated process", duplicate),
         ("a deleted process and its copy", delete_copy_and_a_process),
-        ("a term variant", lambda: edit(root, process(2), "    - ref: term:", "    - term: Incidents\n"
-                                                                         "      definition: x\n    - ref: term:")),
-        ("a team taken off an activity", lambda: edit(root, process(3), "        responsible: [team:",
-                                                      "        responsible: [person:person-00001, team:")),
+        (
+            "a term variant",
+            lambda: edit(
+                root,
+                process(2),
+                "    - ref: term:",
+                "    - term: Incidents\n      definition: x\n    - ref: term:",
+            ),
+        ),
+        (
+            "a team taken off an activity",
+            lambda: edit(
+                root,
+                process(3),
+                "        responsible: [team:",
+                "        responsible: [person:person-00001, team:",
+            ),
+        ),
         ("a team renamed", lambda: edit(root, teams, "  id: process-00000-core", "  id: process-00000-kore")),
-        ("a local definition that differs", lambda: edit(root, process(7), "      definition: ",
-                                                         "      definition: Not quite, ")),
+        (
+            "a local definition that differs",
+            lambda: edit(root, process(7), "      definition: ", "      definition: Not quite, "),
+        ),
         ("a syntax error", lambda: edit(root, process(5), "spec:", "spec: [unclosed")),
         ("the syntax error fixed", lambda: edit(root, process(5), "spec: [unclosed", "spec:")),
         ("an interface dropped", lambda: edit(root, process(10), "  interfaces:", "  interfacez:")),
@@ -139,8 +178,9 @@ def test_incremental_runs_print_what_a_cold_run_prints(repo: Path) -> None:
     assert '"GOV' in cold[1]
 
 
-def test_examples_failing_serial_parallel_and_warm_are_identical(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_examples_failing_serial_parallel_and_warm_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path / "cache"))
     root = Path(__file__).resolve().parent.parent / "examples" / "failing"
     cold = govlint(root, "--no-cache", "--jobs", "1")
@@ -171,7 +211,9 @@ def test_buffers_laid_over_the_work_tree_are_what_saving_them_gives(repo: Path) 
     model = Repository.build_from_worktree(config, plan)  # type: ignore[arg-type]
     assert _found(model) == _cold(repo)
     before = (repo / PEOPLE).read_bytes()
-    edited = before.replace(b"  email: person-00003@example.org", b"  email: person-00003@example.org\n  active: false")
+    edited = before.replace(
+        b"  email: person-00003@example.org", b"  email: person-00003@example.org\n  active: false"
+    )
     live = model.with_overlay({PEOPLE: edited, process(1): None})
     assert _found(model) == _cold(repo)  # the model it was made from is untouched
     (repo / PEOPLE).write_bytes(edited)
@@ -188,8 +230,9 @@ def test_buffers_laid_over_the_work_tree_are_what_saving_them_gives(repo: Path) 
 def test_a_commit_read_from_git_objects_is_that_commit(repo: Path) -> None:
     edit(repo, process(1), "  owner: person:", "  owner: person:nobody-")
     (repo / process(2)).unlink()
-    (repo / "governance" / "extra.yaml").write_text((repo / process(3)).read_text().replace("process-00003",
-                                                                                               "process-extra"))
+    (repo / "governance" / "extra.yaml").write_text(
+        (repo / process(3)).read_text().replace("process-00003", "process-extra")
+    )
     config, plan = _model(repo)
     at_head = Repository.build_from_git(config, plan, "HEAD")  # type: ignore[arg-type]
     now = [p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts]
@@ -197,7 +240,8 @@ def test_a_commit_read_from_git_objects_is_that_commit(repo: Path) -> None:
     git(repo, "stash", "-u", "-q")
     assert _found(at_head) == _cold(repo)
     git(repo, "stash", "pop", "-q")
-    assert sorted(now) == sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")
-                                 if p.is_file() and ".git" not in p.parts)
+    assert sorted(now) == sorted(
+        p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts
+    )
     with pytest.raises(GitError):
         Repository.build_from_git(config, plan, "no-such-revision")  # type: ignore[arg-type]

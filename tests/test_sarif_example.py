@@ -82,15 +82,20 @@ def test_fingerprints_are_stable_across_runs_and_edits_elsewhere_in_the_file(fai
     assert fingerprints(sarif(".")) == fingerprints(first)
 
     path = failing / EDITED
-    path.write_text("# Problem Management\n# reviewed twice a year\n\n" + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        "# Problem Management\n# reviewed twice a year\n\n" + path.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     edited = sarif(".")
 
     before = {r["partialFingerprints"][FINGERPRINT_KEY]: r for r in first["runs"][0]["results"]}
     after = {r["partialFingerprints"][FINGERPRINT_KEY]: r for r in edited["runs"][0]["results"]}
     assert before.keys() == after.keys()
-    moved = [fp for fp, r in before.items()
-             if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == EDITED]
+    moved = [
+        fp
+        for fp, r in before.items()
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == EDITED
+    ]
     assert moved, "the edited file has findings"
     for fp in moved:
         line = before[fp]["locations"][0]["physicalLocation"]["region"]["startLine"]
@@ -101,15 +106,20 @@ def test_the_example_workflow_runs_valid_govlint_commands_and_uploads_the_sarif_
     workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
     for job in workflow["jobs"].values():
         steps = job["steps"]
-        commands = [shlex.split(step["run"].split("||")[0]) for step in steps
-                    if step.get("run", "").startswith("govlint ")]
+        commands = [
+            shlex.split(step["run"].split("||")[0])
+            for step in steps
+            if step.get("run", "").startswith("govlint ")
+        ]
         assert len(commands) == 2
         for program, name, *args in commands:  # every option still exists: click parses them, runs nothing
             assert program == "govlint"
             main.commands[name].make_context(name, args)
         sarif_step = next(command for command in commands if "sarif" in command)
         written = sarif_step[sarif_step.index("--output") + 1]
-        upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+        upload = next(
+            step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif")
+        )
         assert upload["with"]["sarif_file"] == written
 
 

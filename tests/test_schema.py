@@ -48,7 +48,9 @@ def _load_documents(path: Path) -> list[Document]:
     try:  # the real loader, once it exists
         from governance_lint.loader import load  # type: ignore[attr-defined]
     except ImportError:
-        return [_doc(data, rel, i) for i, data in enumerate(yaml.load_all(path.read_text(), Loader=_CoreLoader))]
+        return [
+            _doc(data, rel, i) for i, data in enumerate(yaml.load_all(path.read_text(), Loader=_CoreLoader))
+        ]
     return list(load(rel, path.read_bytes()).documents)
 
 
@@ -65,7 +67,8 @@ def test_every_kind_has_a_schema_file_or_a_patch_on_another() -> None:
         name = kind.lower()
         assert f"{name}.json" in SHIPPED or (name in PATCHED_KINDS and f"{name}.patch.json" in SHIPPED)
     assert SHIPPED == {f"{k.lower()}.json" for k in KINDS if k.lower() not in PATCHED_KINDS} | {
-        f"{k}.patch.json" for k in PATCHED_KINDS}
+        f"{k}.patch.json" for k in PATCHED_KINDS
+    }
 
 
 def test_practice_shares_the_process_definitions() -> None:
@@ -73,7 +76,8 @@ def test_practice_shares_the_process_definitions() -> None:
     assert practice["$defs"]["activity"] == process["$defs"]["activity"]
     assert practice["properties"]["kind"]["const"] == "Practice"
     assert set(practice["$defs"]["spec"]["properties"]) - set(process["$defs"]["spec"]["properties"]) == {
-        "processes"}
+        "processes"
+    }
     assert merge_patch({"a": {"b": 1, "c": 2}}, {"a": {"b": None, "d": 3}}) == {"a": {"c": 2, "d": 3}}
 
 
@@ -89,6 +93,7 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(SCHEMA_JSON))
 def test_every_object_is_closed(name: str) -> None:
     """Unknown fields are errors (SPEC §2): every object schema says additionalProperties."""
+
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
             if node.get("type") == "object" and "properties" in node:
@@ -98,6 +103,7 @@ def test_every_object_is_closed(name: str) -> None:
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 walk(v, f"{where}/{i}")
+
     walk(SCHEMA_JSON[name], name)
 
 
@@ -132,15 +138,25 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "Team": {"lead": "person:windy", "members": ["person:windy", "person:ann"], "external": False},
     "Policy": {"statement": "All incidents must be logged.", "category": "process"},
     "Glossary": {"terms": [{"term": "Incident", "definition": "An unplanned interruption."}]},
-    "Rule": {"code": "ACME001", "severity": "warning", "description": "Every activity names its inputs.",
-             "appliesTo": ["Process", "Practice"], "select": "spec.activities[*]",
-             "assert": {"required": ["inputs"]}, "message": "activity '{id}' names no inputs"},
+    "Rule": {
+        "code": "ACME001",
+        "severity": "warning",
+        "description": "Every activity names its inputs.",
+        "appliesTo": ["Process", "Practice"],
+        "select": "spec.activities[*]",
+        "assert": {"required": ["inputs"]},
+        "message": "activity '{id}' names no inputs",
+    },
 }
 
 
 def envelope(kind: str, spec: Any = None, **metadata: Any) -> dict[str, Any]:
-    return {"apiVersion": "govlint/v1", "kind": kind, "metadata": {"id": "x", **metadata},
-            "spec": copy.deepcopy(MINIMAL[kind]) if spec is None else spec}
+    return {
+        "apiVersion": "govlint/v1",
+        "kind": kind,
+        "metadata": {"id": "x", **metadata},
+        "spec": copy.deepcopy(MINIMAL[kind]) if spec is None else spec,
+    }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -160,20 +176,46 @@ def test_spec_example_process_is_valid(schemas: SchemaSet) -> None:
         "practitioners": ["team:service-desk"],
         "escalation": ["person:windy", "person:mrs-davis"],
         "policies": ["policy:all-incidents-logged"],
-        "terms": [{"term": "Incident", "definition": "An interruption.", "synonyms": ["outage"]},
-                  {"ref": "term:major-incident"}],
-        "activities": [{"id": "identify", "name": "Identify", "procedures": ["docs/identify.md"],
-                        "inputs": ["user-report"], "outputs": ["incident-record"],
-                        "policies": ["policy:all-incidents-logged"],
-                        "raci": {"responsible": ["team:service-desk"], "accountable": "person:windy",
-                                 "consulted": [], "informed": ["person:mrs-davis"]}}],
+        "terms": [
+            {"term": "Incident", "definition": "An interruption.", "synonyms": ["outage"]},
+            {"ref": "term:major-incident"},
+        ],
+        "activities": [
+            {
+                "id": "identify",
+                "name": "Identify",
+                "procedures": ["docs/identify.md"],
+                "inputs": ["user-report"],
+                "outputs": ["incident-record"],
+                "policies": ["policy:all-incidents-logged"],
+                "raci": {
+                    "responsible": ["team:service-desk"],
+                    "accountable": "person:windy",
+                    "consulted": [],
+                    "informed": ["person:mrs-davis"],
+                },
+            }
+        ],
         "csfs": [{"id": "fast-restore", "description": "Restored within targets"}],
-        "kpis": [{"id": "mttr", "description": "Mean time to restore", "target": "<= 4h", "csf": "fast-restore"}],
-        "interfaces": [{"process": "process:problem-management", "sends": ["incident-record"],
-                        "receives": ["known-error"]}],
+        "kpis": [
+            {"id": "mttr", "description": "Mean time to restore", "target": "<= 4h", "csf": "fast-restore"}
+        ],
+        "interfaces": [
+            {
+                "process": "process:problem-management",
+                "sends": ["incident-record"],
+                "receives": ["known-error"],
+            }
+        ],
     }
-    doc = envelope("Process", spec, name="Incident Management", version="2.1.0",
-                   lastReviewed="2026-06-30", labels={"domain": "itsm"})
+    doc = envelope(
+        "Process",
+        spec,
+        name="Incident Management",
+        version="2.1.0",
+        lastReviewed="2026-06-30",
+        labels={"domain": "itsm"},
+    )
     assert schemas.check(_doc(doc)) == []
 
 
@@ -197,6 +239,7 @@ def test_clean_example_passes_its_schemas(schemas: SchemaSet, path: Path) -> Non
 
 # -- invalid documents: where each violation points ---------------------------
 
+
 def _set(kind: str, path: NodePath, value: Any, **metadata: Any) -> dict[str, Any]:
     doc = envelope(kind, **metadata)
     node: Any = doc
@@ -215,44 +258,88 @@ ACTIVITY = {"id": "log", "raci": {"responsible": ["team:service-desk"], "account
 INVALID = [
     # (case id, document, expected [(path, key)])
     ("unknown-spec-field", _set("Process", ("spec", "onwer"), "person:a"), [(("spec", "onwer"), True)]),
-    ("unknown-fields-at-two-levels", _set("Person", ("spec", "phone"), "1") | {"extra": 1},
-     [(("extra",), True), (("spec", "phone"), True)]),
+    (
+        "unknown-fields-at-two-levels",
+        _set("Person", ("spec", "phone"), "1") | {"extra": 1},
+        [(("extra",), True), (("spec", "phone"), True)],
+    ),
     ("missing-purpose", _set("Process", ("spec", "purpose"), _DELETE), [(("spec",), False)]),
     ("missing-metadata-id", _set("Team", ("metadata", "id"), _DELETE), [(("metadata",), False)]),
     ("bad-id", _set("Team", ("metadata", "id"), "Service Desk"), [(("metadata", "id"), False)]),
-    ("bad-person-ref", _set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
-     [(("spec", "managers", 0, "person"), False)]),
-    ("team-where-person", _set("Process", ("spec", "administrator"), "team:ops"),
-     [(("spec", "administrator"), False)]),
-    ("list-expected", _set("Process", ("spec", "escalation"), "person:windy"), [(("spec", "escalation"), False)]),
-    ("impossible-date", _set("Policy", ("metadata", "lastReviewed"), "2023-02-30"),
-     [(("metadata", "lastReviewed"), False)]),
-    ("no-review-date-on-person", _set("Person", ("metadata", "lastReviewed"), "2026-01-01"),
-     [(("metadata", "lastReviewed"), True)]),
+    (
+        "bad-person-ref",
+        _set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
+        [(("spec", "managers", 0, "person"), False)],
+    ),
+    (
+        "team-where-person",
+        _set("Process", ("spec", "administrator"), "team:ops"),
+        [(("spec", "administrator"), False)],
+    ),
+    (
+        "list-expected",
+        _set("Process", ("spec", "escalation"), "person:windy"),
+        [(("spec", "escalation"), False)],
+    ),
+    (
+        "impossible-date",
+        _set("Policy", ("metadata", "lastReviewed"), "2023-02-30"),
+        [(("metadata", "lastReviewed"), False)],
+    ),
+    (
+        "no-review-date-on-person",
+        _set("Person", ("metadata", "lastReviewed"), "2026-01-01"),
+        [(("metadata", "lastReviewed"), True)],
+    ),
     ("bad-enum", _set("Rule", ("spec", "severity"), "sometimes"), [(("spec", "severity"), False)]),
     ("bad-category", _set("Policy", ("spec", "category"), "finance"), [(("spec", "category"), False)]),
-    ("label-not-string", _set("Service", ("metadata", "labels"), {"tier": 1}),
-     [(("metadata", "labels", "tier"), False)]),
+    (
+        "label-not-string",
+        _set("Service", ("metadata", "labels"), {"tier": 1}),
+        [(("metadata", "labels", "tier"), False)],
+    ),
     ("wrong-api-version", _set("Person", ("apiVersion",), "govlint/v2"), [(("apiVersion",), False)]),
-    ("activity-missing-id", _set("Process", ("spec", "activities"), [{"name": "Log"}]),
-     [(("spec", "activities", 0), False)]),
-    ("raci-unknown-role", _set("Process", ("spec", "activities"),
-                               [{**ACTIVITY, "raci": {**ACTIVITY["raci"], "supports": []}}]),
-     [(("spec", "activities", 0, "raci", "supports"), True)]),
-    ("responsible-policy", _set("Process", ("spec", "activities"),
-                                [{**ACTIVITY, "raci": {"responsible": ["policy:x"]}}]),
-     [(("spec", "activities", 0, "raci", "responsible", 0), False)]),
-    ("local-term-without-definition", _set("Process", ("spec", "terms"), [{"term": "Incident"}]),
-     [(("spec", "terms", 0), False)]),
-    ("term-ref-bad-slug", _set("Process", ("spec", "terms"), [{"ref": "term:Major Incident"}]),
-     [(("spec", "terms", 0, "ref"), False)]),
+    (
+        "activity-missing-id",
+        _set("Process", ("spec", "activities"), [{"name": "Log"}]),
+        [(("spec", "activities", 0), False)],
+    ),
+    (
+        "raci-unknown-role",
+        _set("Process", ("spec", "activities"), [{**ACTIVITY, "raci": {**ACTIVITY["raci"], "supports": []}}]),
+        [(("spec", "activities", 0, "raci", "supports"), True)],
+    ),
+    (
+        "responsible-policy",
+        _set("Process", ("spec", "activities"), [{**ACTIVITY, "raci": {"responsible": ["policy:x"]}}]),
+        [(("spec", "activities", 0, "raci", "responsible", 0), False)],
+    ),
+    (
+        "local-term-without-definition",
+        _set("Process", ("spec", "terms"), [{"term": "Incident"}]),
+        [(("spec", "terms", 0), False)],
+    ),
+    (
+        "term-ref-bad-slug",
+        _set("Process", ("spec", "terms"), [{"ref": "term:Major Incident"}]),
+        [(("spec", "terms", 0, "ref"), False)],
+    ),
     ("term-not-a-mapping", _set("Process", ("spec", "terms"), ["Incident"]), [(("spec", "terms", 0), False)]),
-    ("duplicate-policy", _set("Process", ("spec", "policies"), ["policy:a", "policy:a"]),
-     [(("spec", "policies"), False)]),
-    ("kpi-target-list", _set("Process", ("spec", "kpis"), [{"id": "k", "description": "d", "target": [1]}]),
-     [(("spec", "kpis", 0, "target"), False)]),
-    ("practice-processes-ref", _set("Practice", ("spec", "processes"), ["incident-management"]),
-     [(("spec", "processes", 0), False)]),
+    (
+        "duplicate-policy",
+        _set("Process", ("spec", "policies"), ["policy:a", "policy:a"]),
+        [(("spec", "policies"), False)],
+    ),
+    (
+        "kpi-target-list",
+        _set("Process", ("spec", "kpis"), [{"id": "k", "description": "d", "target": [1]}]),
+        [(("spec", "kpis", 0, "target"), False)],
+    ),
+    (
+        "practice-processes-ref",
+        _set("Practice", ("spec", "processes"), ["incident-management"]),
+        [(("spec", "processes", 0), False)],
+    ),
     ("process-has-no-processes", _set("Process", ("spec", "processes"), []), [(("spec", "processes"), True)]),
     ("empty-glossary", _set("Glossary", ("spec", "terms"), []), [(("spec", "terms"), False)]),
     ("rule-missing-assert", _set("Rule", ("spec", "assert"), _DELETE), [(("spec",), False)]),
@@ -264,8 +351,9 @@ INVALID = [
 
 
 @pytest.mark.parametrize("document, expected", [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
-def test_invalid_document(schemas: SchemaSet, document: dict[str, Any],
-                          expected: list[tuple[NodePath, bool]]) -> None:
+def test_invalid_document(
+    schemas: SchemaSet, document: dict[str, Any], expected: list[tuple[NodePath, bool]]
+) -> None:
     found = schemas.check(_doc(document))
     assert [(path, key) for path, _message, key in found] == expected
     assert all(message for _path, message, _key in found)
@@ -273,44 +361,81 @@ def test_invalid_document(schemas: SchemaSet, document: dict[str, Any],
 
 def test_each_unknown_key_is_its_own_violation(schemas: SchemaSet) -> None:
     doc = envelope("Process", {**PROCESS_SPEC, "onwer": 1, "purpse": 2})
-    assert [(p, k) for p, _m, k in schemas.check(_doc(doc))] == [(("spec", "onwer"), True),
-                                                                (("spec", "purpse"), True)]
+    assert [(p, k) for p, _m, k in schemas.check(_doc(doc))] == [
+        (("spec", "onwer"), True),
+        (("spec", "purpse"), True),
+    ]
 
 
 def test_violations_are_sorted_by_path(schemas: SchemaSet) -> None:
-    spec = {**PROCESS_SPEC, "activities": [{"id": "B"}, {"id": "a", "raci": {"accountable": "team:x"}}],
-            "zz": 1}
+    spec = {
+        **PROCESS_SPEC,
+        "activities": [{"id": "B"}, {"id": "a", "raci": {"accountable": "team:x"}}],
+        "zz": 1,
+    }
     paths = [p for p, _m, _k in schemas.check(_doc(envelope("Process", spec, lastReviewed="2026-13-01")))]
-    assert paths == [("metadata", "lastReviewed"), ("spec", "activities", 0, "id"),
-                     ("spec", "activities", 1, "raci", "accountable"), ("spec", "zz")]
+    assert paths == [
+        ("metadata", "lastReviewed"),
+        ("spec", "activities", 0, "id"),
+        ("spec", "activities", 1, "raci", "accountable"),
+        ("spec", "zz"),
+    ]
 
 
-@pytest.mark.parametrize("data, message", [
-    (_set("Process", ("spec", "onwer"), "person:a"),
-     ("unknown field 'onwer' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
-      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
-    (_set("Process", ("spec", "purpose"), _DELETE), "'spec' is missing required field 'purpose'"),
-    (_set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
-     "'person:Windy' is not a valid person reference (expected person:<id>); write person:windy"),
-    (_set("Process", ("spec", "owner"), "Mrs. Davis"),
-     "'Mrs. Davis' is not a valid person reference (expected person:<id>); write person:mrs-davis"),
-    (_set("Process", ("spec", "Owner"), "person:a"),
-     ("unknown field 'Owner' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
-      "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)")),
-    (_set("Person", ("spec", "active"), "no"),
-     "expected true or false, got 'no', which YAML 1.2 reads as text (not false); write false"),
-    (_set("Person", ("spec", "active"), "Yes"),
-     "expected true or false, got 'Yes', which YAML 1.2 reads as text (not true); write true"),
-    (_set("Process", ("metadata", "version"), 1.0),
-     "expected a string, got 1.0, which YAML reads as a number; quote it: '1.0'"),
-    (_set("Policy", ("spec", "category"), "proces"),
-     "'proces' is not one of process, it, hr, legal, security, other (did you mean 'process'?)"),
-    (_set("Process", ("spec", "escalation"), "person:windy"), "expected a list, got a string"),
-    (_set("Policy", ("metadata", "lastReviewed"), "2023-02-30"),
-     "'2023-02-30' is not a valid date (expected YYYY-MM-DD)"),
-    (_set("Rule", ("spec", "severity"), "sometimes"), "'sometimes' is not one of error, warning, info"),
-    (_set("Rule", ("spec", "severity"), "eror"), "'eror' is not one of error, warning, info (did you mean 'error'?)"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            _set("Process", ("spec", "onwer"), "person:a"),
+            (
+                "unknown field 'onwer' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+                "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)"
+            ),
+        ),
+        (_set("Process", ("spec", "purpose"), _DELETE), "'spec' is missing required field 'purpose'"),
+        (
+            _set("Process", ("spec", "managers"), [{"person": "person:Windy"}]),
+            "'person:Windy' is not a valid person reference (expected person:<id>); write person:windy",
+        ),
+        (
+            _set("Process", ("spec", "owner"), "Mrs. Davis"),
+            "'Mrs. Davis' is not a valid person reference (expected person:<id>); write person:mrs-davis",
+        ),
+        (
+            _set("Process", ("spec", "Owner"), "person:a"),
+            (
+                "unknown field 'Owner' in spec (did you mean 'owner'?) (allowed: purpose, owner, managers, "
+                "administrator, practitioners, escalation, policies, terms, activities, csfs, kpis, interfaces)"
+            ),
+        ),
+        (
+            _set("Person", ("spec", "active"), "no"),
+            "expected true or false, got 'no', which YAML 1.2 reads as text (not false); write false",
+        ),
+        (
+            _set("Person", ("spec", "active"), "Yes"),
+            "expected true or false, got 'Yes', which YAML 1.2 reads as text (not true); write true",
+        ),
+        (
+            _set("Process", ("metadata", "version"), 1.0),
+            "expected a string, got 1.0, which YAML reads as a number; quote it: '1.0'",
+        ),
+        (
+            _set("Policy", ("spec", "category"), "proces"),
+            "'proces' is not one of process, it, hr, legal, security, other (did you mean 'process'?)",
+        ),
+        (_set("Process", ("spec", "escalation"), "person:windy"), "expected a list, got a string"),
+        (
+            _set("Policy", ("metadata", "lastReviewed"), "2023-02-30"),
+            "'2023-02-30' is not a valid date (expected YYYY-MM-DD)",
+        ),
+        (_set("Rule", ("spec", "severity"), "sometimes"), "'sometimes' is not one of error, warning, info"),
+        (
+            _set("Rule", ("spec", "severity"), "eror"),
+            "'eror' is not one of error, warning, info (did you mean 'error'?)",
+        ),
+    ],
+)
 def test_messages_are_worded_for_people(schemas: SchemaSet, data: dict[str, Any], message: str) -> None:
     assert [m for _p, m, _k in schemas.check(_doc(data))] == [message]
 
@@ -324,13 +449,16 @@ def test_impossible_date_is_reported(schemas: SchemaSet) -> None:
 
 # -- arbitrary schemas (declarative rules' assert, config) ---------------------
 
+
 def test_validate_instance_maps_like_check() -> None:
     schema = {"required": ["inputs"], "properties": {"inputs": {"type": "array", "minItems": 1}}}
     assert validate_instance(schema, {"inputs": ["x"]}) == []
     assert [(p, k) for p, _m, k in validate_instance(schema, {})] == [((), False)]
     assert [(p, k) for p, _m, k in validate_instance(schema, {"inputs": []})] == [(("inputs",), False)]
     closed = {"type": "object", "properties": {"a": {}}, "additionalProperties": False}
-    assert validate_instance(closed, {"b": 1}) == [(("b",), "unknown field 'b' in the document (allowed: a)", True)]
+    assert validate_instance(closed, {"b": 1}) == [
+        (("b",), "unknown field 'b' in the document (allowed: a)", True)
+    ]
 
 
 def test_validate_instance_rejects_a_broken_schema() -> None:

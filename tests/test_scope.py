@@ -23,17 +23,22 @@ BASE = git_root(FAILING) or FAILING
 
 def findings(*paths: str) -> set[tuple[str, int, int, str]]:
     result = CliRunner().invoke(
-        main, ["check", "--no-cache", "--format", "json", "--config", str(FAILING / ".govlint.yaml"), *paths],
+        main,
+        ["check", "--no-cache", "--format", "json", "--config", str(FAILING / ".govlint.yaml"), *paths],
         catch_exceptions=False,
     )
     assert result.exit_code in (0, 1), result.stderr
     # JSON paths are relative to the git work tree's root: made relative to the example again here.
-    return {(Path(os.path.relpath(BASE / d["path"], FAILING)).as_posix(), d["line"], d["column"], d["code"])
-            for d in json.loads(result.stdout)["diagnostics"]}
+    return {
+        (Path(os.path.relpath(BASE / d["path"], FAILING)).as_posix(), d["line"], d["column"], d["code"])
+        for d in json.loads(result.stdout)["diagnostics"]
+    }
 
 
 WHOLE = findings()
-FILES = sorted(p.relative_to(FAILING).as_posix() for p in FAILING.rglob("*.yaml") if p.name != ".govlint.yaml")
+FILES = sorted(
+    p.relative_to(FAILING).as_posix() for p in FAILING.rglob("*.yaml") if p.name != ".govlint.yaml"
+)
 
 
 def test_the_whole_run_has_repository_findings() -> None:

@@ -106,8 +106,10 @@ def summary_line(summary: Summary) -> str:
     else:
         line = f"{', '.join(counts)} in {summary.files_with_findings} of {files} ({details})"
     if summary.held_back:
-        line += (f"; {plural_label(summary.held_back, 'unresolved reference')} held back until "
-                 f"{safe_text(summary.fix_first or '?', limit=None)} loads: fix it first")
+        line += (
+            f"; {plural_label(summary.held_back, 'unresolved reference')} held back until "
+            f"{safe_text(summary.fix_first or '?', limit=None)} loads: fix it first"
+        )
     if summary.baseline_hidden:
         line += f"; {plural_label(summary.baseline_hidden, 'finding')} hidden by the baseline"
     return line

@@ -30,8 +30,10 @@ def format_diagnostic(diagnostic: Diagnostic) -> str:
     message = escape_data(safe_text(diagnostic.message, keep_newlines=True))
     title = escape_property(safe_text(f"{diagnostic.code} {diagnostic.name}", limit=None))
     path = escape_property(safe_text(diagnostic.path, limit=None))
-    return (f"::{_COMMAND[diagnostic.severity]} file={path},line={diagnostic.line},"
-            f"col={diagnostic.column},title={title}::{message}")
+    return (
+        f"::{_COMMAND[diagnostic.severity]} file={path},line={diagnostic.line},"
+        f"col={diagnostic.column},title={title}::{message}"
+    )
 
 
 def render(report: Report, stream: TextIO) -> None:

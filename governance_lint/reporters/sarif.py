@@ -176,19 +176,26 @@ def build(report: Report) -> dict[str, Any]:
         if diagnostic.code not in index:
             index[diagnostic.code] = len(descriptors)
             descriptors.append(_fallback_descriptor(diagnostic))
-        results.append({
-            "ruleId": diagnostic.code,
-            "ruleIndex": index[diagnostic.code],
-            "level": LEVEL[diagnostic.severity],
-            "message": {"text": diagnostic.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(diagnostic.path), "uriBaseId": SRCROOT},
-                    "region": {"startLine": max(1, diagnostic.line), "startColumn": max(1, diagnostic.column)},
-                },
-            }],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
-        })
+        results.append(
+            {
+                "ruleId": diagnostic.code,
+                "ruleIndex": index[diagnostic.code],
+                "level": LEVEL[diagnostic.severity],
+                "message": {"text": diagnostic.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(diagnostic.path), "uriBaseId": SRCROOT},
+                            "region": {
+                                "startLine": max(1, diagnostic.line),
+                                "startColumn": max(1, diagnostic.column),
+                            },
+                        },
+                    }
+                ],
+                "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+            }
+        )
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -46,8 +46,14 @@ def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     line = summary_line(report.summary)
     if color:
         summary = report.summary
-        tint = (_SEVERITY_COLOR[Severity.ERROR] if summary.errors
-                else _SEVERITY_COLOR[Severity.WARNING] if summary.warnings
-                else _SEVERITY_COLOR[Severity.INFO] if summary.infos else _GREEN)
+        tint = (
+            _SEVERITY_COLOR[Severity.ERROR]
+            if summary.errors
+            else _SEVERITY_COLOR[Severity.WARNING]
+            if summary.warnings
+            else _SEVERITY_COLOR[Severity.INFO]
+            if summary.infos
+            else _GREEN
+        )
         line = f"{tint}{line}{_RESET}"
     stream.write(line + "\n")

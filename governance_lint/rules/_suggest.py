@@ -7,8 +7,14 @@ from governance_lint.index import Reference
 from governance_lint.model import Vocabulary, did_you_mean
 
 #: The kind of document each reference kind names.
-KIND_NAMES = {"person": "Person", "team": "Team", "process": "Process", "practice": "Practice",
-              "service": "Service", "policy": "Policy"}
+KIND_NAMES = {
+    "person": "Person",
+    "team": "Team",
+    "process": "Process",
+    "practice": "Practice",
+    "service": "Service",
+    "policy": "Policy",
+}
 # Roles take a person or a team, and one is easily written for the other.
 _OTHER_KINDS = {"person": ("team",), "team": ("person",)}
 

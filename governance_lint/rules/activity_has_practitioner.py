@@ -48,9 +48,13 @@ from governance_lint.rules._activities import activities, holders
 REASON = "every activity is carried out by at least one practitioner (a person or a team)"
 
 
-@document_rule(code="GOV201", name="activity-has-practitioner", severity=Severity.ERROR,
-               kinds=["Process", "Practice"],
-               summary="an activity has no Responsible, or a Responsible that is not a person or team")
+@document_rule(
+    code="GOV201",
+    name="activity-has-practitioner",
+    severity=Severity.ERROR,
+    kinds=["Process", "Practice"],
+    summary="an activity has no Responsible, or a Responsible that is not a person or team",
+)
 def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
     for where, name, activity in activities(doc, ctx):
         here = where + ("raci",)
@@ -60,5 +64,7 @@ def activity_has_practitioner(doc: Document, ctx: DocumentContext) -> None:
             ctx.report(here + ("responsible",), f"activity '{name}' has no Responsible; {REASON}", key=True)
         for path, who in named:
             if not (isinstance(who, str) and who.startswith(("person:", "team:"))):
-                ctx.report(here + path, f"Responsible {who!r} of activity '{name}' is not a person or a team; "
-                                        f"{REASON}")
+                ctx.report(
+                    here + path,
+                    f"Responsible {who!r} of activity '{name}' is not a person or a team; {REASON}",
+                )

@@ -47,12 +47,19 @@ def _is_procedure(text: object) -> bool:
     return text.strip() != "" if isinstance(text, str) else text is not None
 
 
-@document_rule(code="GOV203", name="activity-has-procedure", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="an activity documents no procedure")
+@document_rule(
+    code="GOV203",
+    name="activity-has-procedure",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="an activity documents no procedure",
+)
 def activity_has_procedure(doc: Document, ctx: DocumentContext) -> None:
     for where, name, activity in activities(doc, ctx):
         if not any(_is_procedure(text) for _, text in entries(activity, "procedures")):
-            ctx.report(where + ("procedures",),
-                       f"activity '{name}' documents no procedure; procedures say how the activity is done, "
-                       "so every practitioner does it the same, agreed way", key=activity.get("procedures") is None)
+            ctx.report(
+                where + ("procedures",),
+                f"activity '{name}' documents no procedure; procedures say how the activity is done, "
+                "so every practitioner does it the same, agreed way",
+                key=activity.get("procedures") is None,
+            )

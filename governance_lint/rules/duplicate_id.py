@@ -59,9 +59,11 @@ def _check_items(doc: Document, ctx: DocumentContext) -> None:
                 continue
             if ident in seen:
                 first = doc.position(("spec", field, seen[ident], "id"))
-                ctx.report(("spec", field, i, "id"),
-                           f"{noun} id {ident!r} is used twice in {doc.entity} (first at line {first.line}); "
-                           "ids are unique within a process")
+                ctx.report(
+                    ("spec", field, i, "id"),
+                    f"{noun} id {ident!r} is used twice in {doc.entity} (first at line {first.line}); "
+                    "ids are unique within a process",
+                )
             else:
                 seen[ident] = i
 
@@ -70,8 +72,10 @@ def _check_ids(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for entity in index.subjects():
         first = str(index.definitions(entity.key)[0].site)
         if first != str(entity.site):
-            ctx.report(entity.site, f"{entity.kind} id {entity.id!r} is already defined at {first}; "
-                                    "ids are unique per kind")
+            ctx.report(
+                entity.site,
+                f"{entity.kind} id {entity.id!r} is already defined at {first}; ids are unique per kind",
+            )
 
 
 duplicate_id = Rule(

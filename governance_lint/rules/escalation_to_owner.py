@@ -46,9 +46,13 @@ from governance_lint.rules._subject import accountable_owner, subject
 REASON = "escalations end with the process's accountable owner"
 
 
-@document_rule(code="GOV701", name="escalation-to-owner", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="the escalation path is missing, or does not end at the owner")
+@document_rule(
+    code="GOV701",
+    name="escalation-to-owner",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="the escalation path is missing, or does not end at the owner",
+)
 def escalation_to_owner(doc: Document, ctx: DocumentContext) -> None:
     owner = accountable_owner(doc)
     if owner is None:

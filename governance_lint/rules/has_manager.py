@@ -39,14 +39,21 @@ from governance_lint.api import Document, DocumentContext, Severity, document_ru
 from governance_lint.rules._subject import subject
 
 
-@document_rule(code="GOV103", name="has-manager", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="a Process or Practice names no manager")
+@document_rule(
+    code="GOV103",
+    name="has-manager",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="a Process or Practice names no manager",
+)
 def has_manager(doc: Document, ctx: DocumentContext) -> None:
     managers = doc.spec.get("managers")
     # Any other shape (a lone string, a mapping) names someone: the schema reports the shape.
     if managers is None or managers == [] or managers == "":
         kind = (doc.kind or "process").lower()
-        ctx.report(("spec", "managers"),
-                   f"{subject(doc)} names no manager; a manager runs the {kind} day to day and reports to its owner "
-                   "(the owner may be the manager too)", key=managers is None)
+        ctx.report(
+            ("spec", "managers"),
+            f"{subject(doc)} names no manager; a manager runs the {kind} day to day and reports to its owner "
+            "(the owner may be the manager too)",
+            key=managers is None,
+        )

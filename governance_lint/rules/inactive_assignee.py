@@ -61,8 +61,10 @@ _ROLE_NODES = (
     (re.compile(r"^spec/administrator(/\d+)?$"), "the administrator"),
     (re.compile(r"^spec/managers/[^/]+/person$"), "a manager"),
 )
-_RACI_NODE = re.compile(r"^spec/activities/(?P<activity>.+)/raci/(?P<role>responsible|accountable|consulted|informed)"
-                        r"(/\d+)?$")
+_RACI_NODE = re.compile(
+    r"^spec/activities/(?P<activity>.+)/raci/(?P<role>responsible|accountable|consulted|informed)"
+    r"(/\d+)?$"
+)
 
 
 def role_of(node: str | None) -> str | None:
@@ -78,10 +80,14 @@ def role_of(node: str | None) -> str | None:
     return None
 
 
-@repository_rule(code="GOV102", name="inactive-assignee", severity=Severity.WARNING,
-                 kinds=["Process", "Practice", "Service", "Policy"],
-                 summary="a role (owner, manager, administrator, RACI) is held by an inactive Person",
-                 reads=["references"])
+@repository_rule(
+    code="GOV102",
+    name="inactive-assignee",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice", "Service", "Policy"],
+    summary="a role (owner, manager, administrator, RACI) is held by an inactive Person",
+    reads=["references"],
+)
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for entity in index.subjects("Process", "Practice", "Service", "Policy"):
         for ref in entity.references:
@@ -92,5 +98,8 @@ def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
                 continue
             role = role_of(ref.site.node)
             if role is not None:
-                ctx.report(ref.site, f"{role} of {entity.key} is {ref.target}, marked inactive at {person.site}; "
-                                     "a role held by someone no longer active is a role nobody holds")
+                ctx.report(
+                    ref.site,
+                    f"{role} of {entity.key} is {ref.target}, marked inactive at {person.site}; "
+                    "a role held by someone no longer active is a role nobody holds",
+                )

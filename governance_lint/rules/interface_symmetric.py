@@ -90,18 +90,28 @@ def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: Re
     partner_sends, partner_receives, where = _towards(partner, entity)
     for sent in interface.sends:
         if sent.item not in partner_receives:
-            ctx.report(sent.site, f"{entity.key} sends {sent.item!r} to {partner.key}, but {partner.key} "
-                                  f"does not receive it from {entity.key} (see {where}); {REASON}")
+            ctx.report(
+                sent.site,
+                f"{entity.key} sends {sent.item!r} to {partner.key}, but {partner.key} "
+                f"does not receive it from {entity.key} (see {where}); {REASON}",
+            )
     for received in interface.receives:
         if received.item not in partner_sends:
-            ctx.report(received.site, f"{entity.key} receives {received.item!r} from {partner.key}, "
-                                      f"but {partner.key} does not send it to {entity.key} (see {where}); "
-                                      f"{REASON}")
+            ctx.report(
+                received.site,
+                f"{entity.key} receives {received.item!r} from {partner.key}, "
+                f"but {partner.key} does not send it to {entity.key} (see {where}); "
+                f"{REASON}",
+            )
 
 
-@repository_rule(code="GOV601", name="interface-symmetric", severity=Severity.WARNING,
-                 summary="A sends X to B but B does not say it receives X from A (or the mirror case)",
-                 reads=["interfaces"])
+@repository_rule(
+    code="GOV601",
+    name="interface-symmetric",
+    severity=Severity.WARNING,
+    summary="A sends X to B but B does not say it receives X from A (or the mirror case)",
+    reads=["interfaces"],
+)
 def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for entity in index.subjects(*PARTNER_KINDS):
         for interface in entity.interfaces:

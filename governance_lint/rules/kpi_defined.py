@@ -45,9 +45,13 @@ from governance_lint.rules._subject import subject
 REASON = "a process owner makes sure the process is measured, against targets"
 
 
-@document_rule(code="GOV501", name="kpi-defined", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="a Process/Practice has no KPI, or a KPI has no target")
+@document_rule(
+    code="GOV501",
+    name="kpi-defined",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="a Process/Practice has no KPI, or a KPI has no target",
+)
 def kpi_defined(doc: Document, ctx: DocumentContext) -> None:
     what = subject(doc)
     kpis = doc.spec.get("kpis")

@@ -57,9 +57,13 @@ def _who(manager: dict[str, Any], i: int) -> str:
     return person if isinstance(person, str) and person else f"manager #{i + 1}"
 
 
-@document_rule(code="GOV104", name="manager-scopes", severity=Severity.ERROR,
-               kinds=["Process", "Practice"],
-               summary="several managers, and one has no scope or two share a scope")
+@document_rule(
+    code="GOV104",
+    name="manager-scopes",
+    severity=Severity.ERROR,
+    kinds=["Process", "Practice"],
+    summary="several managers, and one has no scope or two share a scope",
+)
 def manager_scopes(doc: Document, ctx: DocumentContext) -> None:
     managers = [(i, m) for i, m in enumerate(ctx.items(doc.spec, "managers")) if isinstance(m, dict)]
     if len(managers) < 2:
@@ -69,11 +73,17 @@ def manager_scopes(doc: Document, ctx: DocumentContext) -> None:
         here = ("spec", "managers", i)
         scope = manager.get("scope")
         if not isinstance(scope, str) or not scope.strip():
-            ctx.report(here, f"{_who(manager, i)} is one of {len(managers)} managers of {doc.entity or 'this process'} "
-                             f"but has no scope; {REASON}")
+            ctx.report(
+                here,
+                f"{_who(manager, i)} is one of {len(managers)} managers of {doc.entity or 'this process'} "
+                f"but has no scope; {REASON}",
+            )
             continue
         first = first_with.setdefault(same_text(scope), (i, manager))
         if first[0] != i:
             line = doc.position(("spec", "managers", first[0])).line
-            ctx.report(here, f"{_who(manager, i)} has the scope {scope.strip()!r} that {_who(first[1], first[0])} "
-                             f"already has (line {line}); {REASON}")
+            ctx.report(
+                here,
+                f"{_who(manager, i)} has the scope {scope.strip()!r} that {_who(first[1], first[0])} "
+                f"already has (line {line}); {REASON}",
+            )

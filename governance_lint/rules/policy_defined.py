@@ -44,14 +44,22 @@ from governance_lint.model import SLUG_RE
 from governance_lint.rules._suggest import Suggestions
 
 
-@repository_rule(code="GOV301", name="policy-defined", severity=Severity.ERROR,
-                 summary="a policy: reference names no Policy", reads=["references", "ids"],
-                 role=Role.UNRESOLVED)
+@repository_rule(
+    code="GOV301",
+    name="policy-defined",
+    severity=Severity.ERROR,
+    summary="a policy: reference names no Policy",
+    reads=["references", "ids"],
+    role=Role.UNRESOLVED,
+)
 def policy_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     suggestions = Suggestions(index)
     for ref in index.references(kinds=("policy",), unless=index.defines):
         # "policy: all incidents are logged" is a statement, not a reference.
         if SLUG_RE.match(ref.id):
             hint = suggestions.hint(ref)
-            ctx.report(ref.site, f"{ref.target} is referenced but no Policy defines it{hint}; "
-                                 "a process is governed only by policies that exist")
+            ctx.report(
+                ref.site,
+                f"{ref.target} is referenced but no Policy defines it{hint}; "
+                "a process is governed only by policies that exist",
+            )

@@ -103,11 +103,15 @@ rules:
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
 
 
-@repository_rule(code="GOV205", name="practitioner-overload", severity=Severity.WARNING,
-                 kinds=["Process", "Practice", "Person", "Team"],
-                 options={"max-activities": {"type": "integer", "minimum": 1, "default": 12}},
-                 summary="a person or team is Responsible for more than max-activities activities",
-                 reads=["responsible"])
+@repository_rule(
+    code="GOV205",
+    name="practitioner-overload",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice", "Person", "Team"],
+    options={"max-activities": {"type": "integer", "minimum": 1, "default": 12}},
+    summary="a person or team is Responsible for more than max-activities activities",
+    reads=["responsible"],
+)
 def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     limit = ctx.options["max-activities"]
     # Findings are at the practitioner's own document (the first, if its id is defined twice).
@@ -126,6 +130,9 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
         if count <= limit:
             continue
         where = ", ".join(f"{key} ({len(acts)})" for key, acts in processes.items())
-        ctx.report(document.site, f"{practitioner} is Responsible for {count} activities, more than "
-                                  f"max-activities {limit}, across {len(processes)} processes: {where}; "
-                                  "one overloaded practitioner is a bottleneck for every process it works in")
+        ctx.report(
+            document.site,
+            f"{practitioner} is Responsible for {count} activities, more than "
+            f"max-activities {limit}, across {len(processes)} processes: {where}; "
+            "one overloaded practitioner is a bottleneck for every process it works in",
+        )

@@ -50,9 +50,13 @@ def _names_a_policy(policies: Any) -> bool:
     return any(isinstance(p, str) and p.strip() for p in entries)
 
 
-@document_rule(code="GOV302", name="process-has-policy", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="a Process/Practice is governed by no policy")
+@document_rule(
+    code="GOV302",
+    name="process-has-policy",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="a Process/Practice is governed by no policy",
+)
 def process_has_policy(doc: Document, ctx: DocumentContext) -> None:
     if _names_a_policy(doc.spec.get("policies")):
         return

@@ -68,25 +68,40 @@ def review_date(value: Any) -> dt.date | None:
     return None
 
 
-@document_rule(code="GOV502", name="review-overdue", severity=Severity.WARNING,
-               kinds=["Process", "Practice", "Policy"],
-               options={"cycle-days": {"type": "integer", "minimum": 1, "default": 365,
-                                       "description": "Days a review stays current."}},
-               summary="a Process, Practice or Policy was never reviewed, or not within cycle-days")
+@document_rule(
+    code="GOV502",
+    name="review-overdue",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice", "Policy"],
+    options={
+        "cycle-days": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 365,
+            "description": "Days a review stays current.",
+        }
+    },
+    summary="a Process, Practice or Policy was never reviewed, or not within cycle-days",
+)
 def review_overdue(doc: Document, ctx: DocumentContext) -> None:
     what = subject(doc)
     cycle = int(ctx.options.get("cycle-days", 365))
     metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
     value = metadata.get("lastReviewed") if isinstance(metadata, dict) else None
     if value is None:
-        ctx.report(("metadata", "lastReviewed"),
-                   f"{what} records no review date (metadata.lastReviewed); {REASON}", key=True)
+        ctx.report(
+            ("metadata", "lastReviewed"),
+            f"{what} records no review date (metadata.lastReviewed); {REASON}",
+            key=True,
+        )
         return
     reviewed = review_date(value)
     if reviewed is None:
         return
     age = (ctx.today - reviewed).days
     if age > cycle:
-        ctx.report(("metadata", "lastReviewed"),
-                   f"{what} was last reviewed on {reviewed.isoformat()}, {age} days before "
-                   f"{ctx.today.isoformat()} (review cycle {cycle} days); {REASON}")
+        ctx.report(
+            ("metadata", "lastReviewed"),
+            f"{what} was last reviewed on {reviewed.isoformat()}, {age} days before "
+            f"{ctx.today.isoformat()} (review cycle {cycle} days); {REASON}",
+        )

@@ -44,8 +44,13 @@ def _schemas():  # type: ignore[no-untyped-def]
     return SchemaSet.load()
 
 
-@document_rule(code="GOV002", name="schema", severity=Severity.ERROR, kinds=KINDS,
-               summary="a document violates its kind's JSON Schema")
+@document_rule(
+    code="GOV002",
+    name="schema",
+    severity=Severity.ERROR,
+    kinds=KINDS,
+    summary="a document violates its kind's JSON Schema",
+)
 def schema(doc: Document, ctx: DocumentContext) -> None:
     for path, message, key in _schemas().check(doc):
         ctx.report(path, message, key=key)

@@ -49,9 +49,13 @@ from governance_lint.rules._activities import activities, holders
 REASON = "each activity has exactly one person accountable for it"
 
 
-@document_rule(code="GOV202", name="single-accountable", severity=Severity.ERROR,
-               kinds=["Process", "Practice"],
-               summary="an activity has no Accountable, more than one, or one that is not a person")
+@document_rule(
+    code="GOV202",
+    name="single-accountable",
+    severity=Severity.ERROR,
+    kinds=["Process", "Practice"],
+    summary="an activity has no Accountable, more than one, or one that is not a person",
+)
 def single_accountable(doc: Document, ctx: DocumentContext) -> None:
     for where, name, activity in activities(doc, ctx):
         raci = ctx.mapping(activity, "raci")
@@ -65,5 +69,7 @@ def single_accountable(doc: Document, ctx: DocumentContext) -> None:
         else:
             path, who = named[0]
             if not (isinstance(who, str) and who.startswith("person:")):
-                ctx.report(where + ("raci",) + path,
-                           f"the Accountable of activity '{name}' is {who!r}, not a person; {REASON}")
+                ctx.report(
+                    where + ("raci",) + path,
+                    f"the Accountable of activity '{name}' is {who!r}, not a person; {REASON}",
+                )

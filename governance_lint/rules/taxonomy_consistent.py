@@ -64,8 +64,13 @@ def _normal(definition: str) -> str:
     return " ".join(definition.split())
 
 
-@repository_rule(code="GOV401", name="taxonomy-consistent", severity=Severity.ERROR,
-                 summary="one term is defined with different definitions", reads=["terms"])
+@repository_rule(
+    code="GOV401",
+    name="taxonomy-consistent",
+    severity=Severity.ERROR,
+    summary="one term is defined with different definitions",
+    reads=["terms"],
+)
 def taxonomy_consistent(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for term in (t for e in index.subjects() for t in e.terms):
         if term.definition is None:
@@ -73,5 +78,8 @@ def taxonomy_consistent(index: RepositoryIndex, ctx: RepositoryContext) -> None:
         # the canonical definition: the first of the slug, Glossary first, then path order
         first: Term = next(t for t in index.terms(slug=term.slug) if t.definition is not None)
         if first.site != term.site and _normal(first.definition or "") != _normal(term.definition):
-            ctx.report(term.site, f"term {term.term!r} is defined differently in {first.site}; "
-                                  "one term has one meaning across all processes")
+            ctx.report(
+                term.site,
+                f"term {term.term!r} is defined differently in {first.site}; "
+                "one term has one meaning across all processes",
+            )

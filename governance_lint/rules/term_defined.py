@@ -76,9 +76,14 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: 
     return ""
 
 
-@repository_rule(code="GOV402", name="term-defined", severity=Severity.ERROR,
-                 summary="a term: reference names no Glossary term", reads=["references", "terms", "glossary"],
-                 role=Role.UNRESOLVED)
+@repository_rule(
+    code="GOV402",
+    name="term-defined",
+    severity=Severity.ERROR,
+    summary="a term: reference names no Glossary term",
+    reads=["references", "terms", "glossary"],
+    role=Role.UNRESOLVED,
+)
 def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     glossary: dict[str, Term] = {}
     for term in index.glossary():  # path order: the first of a slug wins

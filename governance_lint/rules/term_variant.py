@@ -67,8 +67,13 @@ REASON = "one term is spelled one way across all processes"
 spelling_key = term_family  # "Service-Requests", "service request" and "ServiceRequest" are one term
 
 
-@repository_rule(code="GOV403", name="term-variant", severity=Severity.WARNING,
-                 summary="one term is spelled two ways (case, a plural s, or separators)", reads=["terms"])
+@repository_rule(
+    code="GOV403",
+    name="term-variant",
+    severity=Severity.WARNING,
+    summary="one term is spelled two ways (case, a plural s, or separators)",
+    reads=["terms"],
+)
 def term_variant(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for term in (t for e in index.subjects() for t in e.terms):
         key = spelling_key(term.term)
@@ -77,5 +82,7 @@ def term_variant(index: RepositoryIndex, ctx: RepositoryContext) -> None:
         first = next(index.terms(family=key))  # Glossary first, then path order
         if term.term != first.term:
             where = "the Glossary" if first.glossary else "the first definition"
-            ctx.report(term.site, f"term {term.term!r} is a variant of {first.term!r} "
-                                  f"({where}, at {first.site}); {REASON}")
+            ctx.report(
+                term.site,
+                f"term {term.term!r} is a variant of {first.term!r} ({where}, at {first.site}); {REASON}",
+            )

@@ -49,8 +49,13 @@ from governance_lint.envelope import envelope_problem, might_be_governance, near
 __all__ = ["envelope_problem", "might_be_governance", "near_miss", "unknown_document"]
 
 
-@document_rule(code="GOV003", name="unknown-document", severity=Severity.ERROR, role=Role.ENVELOPE,
-               summary="apiVersion/kind missing in a governance file, or not supported")
+@document_rule(
+    code="GOV003",
+    name="unknown-document",
+    severity=Severity.ERROR,
+    role=Role.ENVELOPE,
+    summary="apiVersion/kind missing in a governance file, or not supported",
+)
 def unknown_document(doc: Document, ctx: DocumentContext) -> None:
     problem = envelope_problem(doc)
     if problem:

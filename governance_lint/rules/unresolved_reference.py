@@ -52,17 +52,27 @@ _OWNED = ("process:", "practice:", "service:")
 
 def _owner_left_to_single_owner(ref: Reference) -> bool:
     node, entity = ref.site.node or "", ref.site.entity or ""
-    return (ref.kind != "person" and entity.startswith(_OWNED)
-            and (node == "spec/owner" or node.startswith("spec/owner/")))
+    return (
+        ref.kind != "person"
+        and entity.startswith(_OWNED)
+        and (node == "spec/owner" or node.startswith("spec/owner/"))
+    )
 
 
-@repository_rule(code="GOV005", name="unresolved-reference", severity=Severity.ERROR,
-                 summary="a person:/team:/process:/practice:/service: reference names nothing",
-                 reads=["references", "ids"], role=Role.UNRESOLVED)
+@repository_rule(
+    code="GOV005",
+    name="unresolved-reference",
+    severity=Severity.ERROR,
+    summary="a person:/team:/process:/practice:/service: reference names nothing",
+    reads=["references", "ids"],
+    role=Role.UNRESOLVED,
+)
 def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     suggestions = Suggestions(index)
     for ref in index.references(kinds=KINDS, unless=index.defines):
         # "person:Mrs Davis" is not a reference but text (or a malformed one: the schema's finding).
         if SLUG_RE.match(ref.id) and not _owner_left_to_single_owner(ref):
-            ctx.report(ref.site, f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository"
-                                 f"{suggestions.hint(ref)}")
+            ctx.report(
+                ref.site,
+                f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository{suggestions.hint(ref)}",
+            )

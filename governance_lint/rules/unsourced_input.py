@@ -57,17 +57,25 @@ from governance_lint.rules._activities import activities, entries, same_text
 
 def _sources(doc: Document, ctx: DocumentContext) -> set[str]:
     """What the process has to work with: its activities' outputs and what its interfaces receive."""
-    found = {same_text(out) for _, _, activity in activities(doc, ctx)
-             for _, out in entries(activity, "outputs") if isinstance(out, str)}
+    found = {
+        same_text(out)
+        for _, _, activity in activities(doc, ctx)
+        for _, out in entries(activity, "outputs")
+        if isinstance(out, str)
+    }
     for interface in ctx.items(doc.spec, "interfaces"):
         if isinstance(interface, dict):
             found.update(same_text(x) for _, x in entries(interface, "receives") if isinstance(x, str))
     return found
 
 
-@document_rule(code="GOV204", name="unsourced-input", severity=Severity.WARNING,
-               kinds=["Process", "Practice"],
-               summary="an activity input that no activity outputs and no interface receives")
+@document_rule(
+    code="GOV204",
+    name="unsourced-input",
+    severity=Severity.WARNING,
+    kinds=["Process", "Practice"],
+    summary="an activity input that no activity outputs and no interface receives",
+)
 def unsourced_input(doc: Document, ctx: DocumentContext) -> None:
     sources: set[str] | None = None  # built only when some activity has inputs
     for where, name, activity in activities(doc, ctx):
@@ -77,6 +85,8 @@ def unsourced_input(doc: Document, ctx: DocumentContext) -> None:
             if sources is None:
                 sources = _sources(doc, ctx)
             if same_text(item) not in sources:
-                ctx.report(where + path,
-                           f"input {item!r} of activity '{name}' is output by no activity of {doc.entity or 'this process'} "
-                           "and received through no interface; every input must come from somewhere")
+                ctx.report(
+                    where + path,
+                    f"input {item!r} of activity '{name}' is output by no activity of {doc.entity or 'this process'} "
+                    "and received through no interface; every input must come from somewhere",
+                )

@@ -14,16 +14,21 @@ spec:
 """
 
 
-@pytest.mark.parametrize(("activity", "expected"), [
-    pytest.param("      procedures: [docs/incident/identify.md]\n", [], id="a-path"),
-    pytest.param("      procedures:\n        - Search the known error database first.\n", [], id="a-text"),
-    pytest.param("      procedures: docs/identify.md\n", [], id="lone-string-left-to-schema"),
-    pytest.param("      name: Identify\n", [("GOV203", 8, 7)], id="missing-at-item"),
-    pytest.param("      procedures: []\n", [("GOV203", 9, 7)], id="empty-list"),
-    pytest.param("      procedures:\n", [("GOV203", 9, 7)], id="null"),
-    pytest.param("      procedures: ['', '  ']\n", [("GOV203", 9, 7)], id="only-blank-texts"),
-    pytest.param("      procedures: ''\n", [("GOV203", 9, 19)], id="blank-string"),
-])
+@pytest.mark.parametrize(
+    ("activity", "expected"),
+    [
+        pytest.param("      procedures: [docs/incident/identify.md]\n", [], id="a-path"),
+        pytest.param(
+            "      procedures:\n        - Search the known error database first.\n", [], id="a-text"
+        ),
+        pytest.param("      procedures: docs/identify.md\n", [], id="lone-string-left-to-schema"),
+        pytest.param("      name: Identify\n", [("GOV203", 8, 7)], id="missing-at-item"),
+        pytest.param("      procedures: []\n", [("GOV203", 9, 7)], id="empty-list"),
+        pytest.param("      procedures:\n", [("GOV203", 9, 7)], id="null"),
+        pytest.param("      procedures: ['', '  ']\n", [("GOV203", 9, 7)], id="only-blank-texts"),
+        pytest.param("      procedures: ''\n", [("GOV203", 9, 19)], id="blank-string"),
+    ],
+)
 def test_activity_has_procedure(activity: str, expected: list[tuple[str, int, int]]) -> None:
     assert positions(lint(HEAD + activity, select=["GOV203"])) == expected
 

@@ -23,24 +23,35 @@ spec:
 """
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    pytest.param("  owner: person:windy\n", [("GOV102", 6, 10)], id="owner"),
-    pytest.param("  owner: person:guy\n", [], id="active-owner"),
-    pytest.param("  owner: [person:guy, person:windy]\n", [("GOV102", 6, 23)], id="owner-in-a-list"),
-    pytest.param("  managers:\n    - person: person:guy\n      scope: A\n    - person: person:windy\n      scope: B\n",
-                 [("GOV102", 9, 15)], id="manager"),
-    pytest.param("  administrator: person:windy\n", [("GOV102", 6, 18)], id="administrator"),
-    pytest.param("  activities:\n    - id: identify\n      raci:\n"
-                 "        responsible: [person:windy]\n        accountable: person:windy\n"
-                 "        consulted: [person:guy, person:windy]\n        informed:\n          - person:windy\n",
-                 [("GOV102", 9, 23), ("GOV102", 10, 22), ("GOV102", 11, 33), ("GOV102", 13, 13)],
-                 id="every-raci-role"),
-    pytest.param("  escalation: [person:windy]\n  practitioners: [person:windy]\n", [], id="not-roles"),
-    pytest.param("  owner: person:nobody\n", [], id="unresolved-left-to-gov005"),
-    pytest.param("  owner: team:windy\n", [], id="a-team-is-never-inactive"),
-    pytest.param("  owner: {person: person:windy}\n  managers: person:windy\n  activities: [person:windy]\n",
-                 [], id="invalid-shapes"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("  owner: person:windy\n", [("GOV102", 6, 10)], id="owner"),
+        pytest.param("  owner: person:guy\n", [], id="active-owner"),
+        pytest.param("  owner: [person:guy, person:windy]\n", [("GOV102", 6, 23)], id="owner-in-a-list"),
+        pytest.param(
+            "  managers:\n    - person: person:guy\n      scope: A\n    - person: person:windy\n      scope: B\n",
+            [("GOV102", 9, 15)],
+            id="manager",
+        ),
+        pytest.param("  administrator: person:windy\n", [("GOV102", 6, 18)], id="administrator"),
+        pytest.param(
+            "  activities:\n    - id: identify\n      raci:\n"
+            "        responsible: [person:windy]\n        accountable: person:windy\n"
+            "        consulted: [person:guy, person:windy]\n        informed:\n          - person:windy\n",
+            [("GOV102", 9, 23), ("GOV102", 10, 22), ("GOV102", 11, 33), ("GOV102", 13, 13)],
+            id="every-raci-role",
+        ),
+        pytest.param("  escalation: [person:windy]\n  practitioners: [person:windy]\n", [], id="not-roles"),
+        pytest.param("  owner: person:nobody\n", [], id="unresolved-left-to-gov005"),
+        pytest.param("  owner: team:windy\n", [], id="a-team-is-never-inactive"),
+        pytest.param(
+            "  owner: {person: person:windy}\n  managers: person:windy\n  activities: [person:windy]\n",
+            [],
+            id="invalid-shapes",
+        ),
+    ],
+)
 def test_inactive_assignee(body: str, expected: list[tuple[str, int, int]]) -> None:
     found = lint({"people.yaml": PEOPLE, "process.yaml": HEAD + body}, select=["GOV102"])
     assert all(d.path == "process.yaml" for d in found)

@@ -22,44 +22,93 @@ spec: {email: windy@example.org}
 
 def process(ident: str, responsible: list[str]) -> str:
     """A process with one activity per entry of ``responsible`` (the entry's raci.responsible, as YAML)."""
-    head = (f"apiVersion: govlint/v1\nkind: Process\nmetadata: {{id: {ident}}}\nspec:\n"
-            "  purpose: P.\n  owner: person:windy\n  activities:\n")
-    return head + "".join(f"    - {{id: a{i}, raci: {{responsible: {who}, accountable: person:windy}}}}\n"
-                          for i, who in enumerate(responsible))
+    head = (
+        f"apiVersion: govlint/v1\nkind: Process\nmetadata: {{id: {ident}}}\nspec:\n"
+        "  purpose: P.\n  owner: person:windy\n  activities:\n"
+    )
+    return head + "".join(
+        f"    - {{id: a{i}, raci: {{responsible: {who}, accountable: person:windy}}}}\n"
+        for i, who in enumerate(responsible)
+    )
 
 
-@pytest.mark.parametrize(("files", "options", "expected"), [
-    pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 12)}, {}, [], id="at-the-limit"),
-    pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 13)}, {}, [("GOV205", 3, 16)],
-                 id="over-the-limit"),
-    pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 7),
-                  "b.yaml": process("b", ["[team:service-desk]"] * 6)}, {}, [("GOV205", 3, 16)],
-                 id="across-processes"),
-    pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 3)}, {"max-activities": 2},
-                 [("GOV205", 3, 16)], id="option-lowers-the-limit"),
-    pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 13)}, {"max-activities": 20}, [],
-                 id="option-raises-the-limit"),
-    pytest.param({"a.yaml": process("a", ["[person:windy]"] * 3)}, {"max-activities": 2},
-                 [("GOV205", 8, 16)], id="a-person"),
-    pytest.param({"a.yaml": process("a", ["[team:service-desk, team:service-desk]"] * 2)},
-                 {"max-activities": 2}, [], id="named-twice-in-one-activity-counts-once"),
-    pytest.param({"a.yaml": process("a", ["team:service-desk"] * 3)}, {"max-activities": 2},
-                 [("GOV205", 3, 16)], id="lone-string"),
-    pytest.param({"a.yaml": process("a", ["[team:nobody]"] * 3)}, {"max-activities": 2}, [],
-                 id="no-document-left-to-gov005"),
-    pytest.param({"a.yaml": process("a", ["[policy:x]", "[1]", "{a: b}", "null"])}, {"max-activities": 1}, [],
-                 id="not-practitioners"),
-])
-def test_practitioner_overload(files: dict[str, str], options: dict[str, int],
-                               expected: list[tuple[str, int, int]]) -> None:
+@pytest.mark.parametrize(
+    ("files", "options", "expected"),
+    [
+        pytest.param({"a.yaml": process("a", ["[team:service-desk]"] * 12)}, {}, [], id="at-the-limit"),
+        pytest.param(
+            {"a.yaml": process("a", ["[team:service-desk]"] * 13)},
+            {},
+            [("GOV205", 3, 16)],
+            id="over-the-limit",
+        ),
+        pytest.param(
+            {
+                "a.yaml": process("a", ["[team:service-desk]"] * 7),
+                "b.yaml": process("b", ["[team:service-desk]"] * 6),
+            },
+            {},
+            [("GOV205", 3, 16)],
+            id="across-processes",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[team:service-desk]"] * 3)},
+            {"max-activities": 2},
+            [("GOV205", 3, 16)],
+            id="option-lowers-the-limit",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[team:service-desk]"] * 13)},
+            {"max-activities": 20},
+            [],
+            id="option-raises-the-limit",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[person:windy]"] * 3)},
+            {"max-activities": 2},
+            [("GOV205", 8, 16)],
+            id="a-person",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[team:service-desk, team:service-desk]"] * 2)},
+            {"max-activities": 2},
+            [],
+            id="named-twice-in-one-activity-counts-once",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["team:service-desk"] * 3)},
+            {"max-activities": 2},
+            [("GOV205", 3, 16)],
+            id="lone-string",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[team:nobody]"] * 3)},
+            {"max-activities": 2},
+            [],
+            id="no-document-left-to-gov005",
+        ),
+        pytest.param(
+            {"a.yaml": process("a", ["[policy:x]", "[1]", "{a: b}", "null"])},
+            {"max-activities": 1},
+            [],
+            id="not-practitioners",
+        ),
+    ],
+)
+def test_practitioner_overload(
+    files: dict[str, str], options: dict[str, int], expected: list[tuple[str, int, int]]
+) -> None:
     found = lint({"people.yaml": TEAMS, **files}, select=["GOV205"], options={"GOV205": options})
     assert all(d.path == "people.yaml" for d in found)
     assert positions(found) == expected
 
 
 def test_reported_once_naming_count_and_processes() -> None:
-    files = {"people.yaml": TEAMS, "a.yaml": process("a", ["[team:service-desk]"] * 2),
-             "b.yaml": process("b", ["[team:service-desk]"])}
+    files = {
+        "people.yaml": TEAMS,
+        "a.yaml": process("a", ["[team:service-desk]"] * 2),
+        "b.yaml": process("b", ["[team:service-desk]"]),
+    }
     [finding] = lint(files, select=["GOV205"], options={"practitioner-overload": {"max-activities": 2}})
     assert "3 activities" in finding.message
     assert "process:a (2)" in finding.message and "process:b (1)" in finding.message

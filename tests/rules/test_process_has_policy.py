@@ -22,19 +22,32 @@ PRACTICE = PROCESS.replace("kind: Process", "kind: Practice").replace("incident-
         pytest.param(PROCESS + "  policies:\n", [("GOV302", 7, 3)], id="null-at-key"),
         pytest.param(PROCESS, [("GOV302", 4, 1)], id="missing-at-spec"),
         pytest.param(PRACTICE + "  policies: []\n", [("GOV302", 7, 3)], id="practice"),
-        pytest.param(PROCESS + "  activities:\n    - id: identify\n      policies: [policy:logged]\n",
-                     [], id="activity-policy-governs"),
-        pytest.param(PROCESS + "  policies: []\n  activities:\n    - id: identify\n      policies: []\n",
-                     [("GOV302", 7, 3)], id="activity-policies-empty"),
+        pytest.param(
+            PROCESS + "  activities:\n    - id: identify\n      policies: [policy:logged]\n",
+            [],
+            id="activity-policy-governs",
+        ),
+        pytest.param(
+            PROCESS + "  policies: []\n  activities:\n    - id: identify\n      policies: []\n",
+            [("GOV302", 7, 3)],
+            id="activity-policies-empty",
+        ),
         pytest.param(PROCESS + "  policies: policy:all-incidents-logged\n", [], id="string-names-a-policy"),
         pytest.param(PROCESS + "  policies: 42\n", [("GOV302", 7, 3)], id="number-is-no-policy"),
-        pytest.param(PROCESS + "  policies: [42, null]\n  activities: oops\n", [("GOV302", 7, 3)],
-                     id="invalid-items"),
-        pytest.param("apiVersion: govlint/v1\nkind: Process\nmetadata: {id: x}\nspec: [a, b]\n",
-                     [("GOV302", 4, 1)], id="spec-not-a-mapping"),
-        pytest.param("apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: p}\n"
-                     "spec: {statement: All incidents must be logged., category: process}\n",
-                     [], id="policy-kind-not-checked"),
+        pytest.param(
+            PROCESS + "  policies: [42, null]\n  activities: oops\n", [("GOV302", 7, 3)], id="invalid-items"
+        ),
+        pytest.param(
+            "apiVersion: govlint/v1\nkind: Process\nmetadata: {id: x}\nspec: [a, b]\n",
+            [("GOV302", 4, 1)],
+            id="spec-not-a-mapping",
+        ),
+        pytest.param(
+            "apiVersion: govlint/v1\nkind: Policy\nmetadata: {id: p}\n"
+            "spec: {statement: All incidents must be logged., category: process}\n",
+            [],
+            id="policy-kind-not-checked",
+        ),
     ],
 )
 def test_process_has_policy(yaml: str, expected: list[tuple[str, int, int]]) -> None:

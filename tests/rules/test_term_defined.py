@@ -28,27 +28,57 @@ spec:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        pytest.param({"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:incident\n"
-                                                                   "    - ref: term:service-request\n"},
-                     [], id="defined"),
-        pytest.param({"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:incidents\n"},
-                     [("p.yaml", "GOV402", 8, 12)], id="undefined"),
-        pytest.param({"p.yaml": PROCESS + "    - ref: term:incident\n"}, [("p.yaml", "GOV402", 8, 12)],
-                     id="no-glossary-at-all"),
-        pytest.param({"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:ticket\n"},
-                     [("p.yaml", "GOV402", 8, 12)], id="synonym-is-not-a-term-id"),
-        pytest.param({"glossary.yaml": GLOSSARY,
-                      "p.yaml": PROCESS + "    - term: Root Cause\n      definition: Why it broke.\n"
-                                          "    - ref: term:root-cause\n"},
-                     [("p.yaml", "GOV402", 10, 12)], id="local-definition-does-not-count"),
-        pytest.param({"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:Incident\n"},
-                     [("p.yaml", "GOV402", 8, 12)], id="not-a-slug"),
-        pytest.param({"glossary.yaml": GLOSSARY,
-                      "p.yaml": PROCESS + "    - ref: term:\n    - ref: 7\n    - x\n"},
-                     [], id="invalid-shapes-left-to-schema"),
-        pytest.param({"glossary.yaml": GLOSSARY, "glossary2.yaml": GLOSSARY.replace("itsm-terms", "more")
-                      .replace("Incident", "Change"), "p.yaml": PROCESS + "    - ref: term:change\n"},
-                     [], id="any-glossary"),
+        pytest.param(
+            {
+                "glossary.yaml": GLOSSARY,
+                "p.yaml": PROCESS + "    - ref: term:incident\n    - ref: term:service-request\n",
+            },
+            [],
+            id="defined",
+        ),
+        pytest.param(
+            {"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:incidents\n"},
+            [("p.yaml", "GOV402", 8, 12)],
+            id="undefined",
+        ),
+        pytest.param(
+            {"p.yaml": PROCESS + "    - ref: term:incident\n"},
+            [("p.yaml", "GOV402", 8, 12)],
+            id="no-glossary-at-all",
+        ),
+        pytest.param(
+            {"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:ticket\n"},
+            [("p.yaml", "GOV402", 8, 12)],
+            id="synonym-is-not-a-term-id",
+        ),
+        pytest.param(
+            {
+                "glossary.yaml": GLOSSARY,
+                "p.yaml": PROCESS + "    - term: Root Cause\n      definition: Why it broke.\n"
+                "    - ref: term:root-cause\n",
+            },
+            [("p.yaml", "GOV402", 10, 12)],
+            id="local-definition-does-not-count",
+        ),
+        pytest.param(
+            {"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:Incident\n"},
+            [("p.yaml", "GOV402", 8, 12)],
+            id="not-a-slug",
+        ),
+        pytest.param(
+            {"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:\n    - ref: 7\n    - x\n"},
+            [],
+            id="invalid-shapes-left-to-schema",
+        ),
+        pytest.param(
+            {
+                "glossary.yaml": GLOSSARY,
+                "glossary2.yaml": GLOSSARY.replace("itsm-terms", "more").replace("Incident", "Change"),
+                "p.yaml": PROCESS + "    - ref: term:change\n",
+            },
+            [],
+            id="any-glossary",
+        ),
     ],
 )
 def test_term_defined(files: dict[str, str], expected: list[tuple[str, str, int, int]]) -> None:
@@ -57,15 +87,19 @@ def test_term_defined(files: dict[str, str], expected: list[tuple[str, str, int,
 
 
 def test_message_points_to_the_likely_term() -> None:
-    (found,) = lint({"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:incidents\n"},
-                    select=["term-defined"])
+    (found,) = lint(
+        {"glossary.yaml": GLOSSARY, "p.yaml": PROCESS + "    - ref: term:incidents\n"},
+        select=["term-defined"],
+    )
     assert "term:incidents names no Glossary term" in found.message
     assert "did you mean term:incident, 'Incident' at glossary.yaml:6?" in found.message
 
 
 def test_message_names_a_local_definition() -> None:
-    files = {"p.yaml": PROCESS + "    - term: Root Cause\n      definition: Why it broke.\n"
-                                 "    - ref: term:root-cause\n"}
+    files = {
+        "p.yaml": PROCESS + "    - term: Root Cause\n      definition: Why it broke.\n"
+        "    - ref: term:root-cause\n"
+    }
     (found,) = lint(files, select=["GOV402"])
     assert "defined locally at p.yaml:8, not in a Glossary" in found.message
 

@@ -13,30 +13,60 @@ spec:
 """
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    pytest.param("    - id: log\n      outputs: [incident-record]\n"
-                 "    - id: close\n      inputs: [incident-record]\n", [], id="output-of-another-activity"),
-    pytest.param("    - id: close\n      inputs: [incident-record]\n      outputs: [incident-record]\n", [],
-                 id="own-output"),
-    pytest.param("    - id: investigate\n      inputs: [known-error]\n"
-                 "  interfaces:\n    - process: process:problem-management\n      receives: [known-error]\n",
-                 [], id="received-through-interface"),
-    pytest.param("    - id: investigate\n      inputs: [Known  Error]\n"
-                 "  interfaces:\n    - {process: process:problem-management, receives: [known error]}\n",
-                 [], id="case-and-spacing-ignored"),
-    pytest.param("    - id: investigate\n      inputs:\n        - incident-record\n        - known-error\n"
-                 "      outputs: [diagnosis]\n    - id: log\n      outputs: [incident-record]\n",
-                 [("GOV204", 11, 11)], id="unsourced-item"),
-    pytest.param("    - id: investigate\n      inputs: [known-error]\n"
-                 "  interfaces:\n    - process: process:problem-management\n      sends: [known-error]\n",
-                 [("GOV204", 9, 16)], id="sent-is-not-received"),
-    pytest.param("    - id: investigate\n      inputs: known-error\n", [("GOV204", 9, 15)],
-                 id="lone-string"),
-    pytest.param("    - id: investigate\n      inputs: [1, '', null, {a: b}]\n", [], id="non-text-inputs"),
-    pytest.param("    - id: investigate\n      inputs: [x]\n      outputs: x\n", [], id="lone-string-output"),
-    pytest.param("    - id: investigate\n      inputs: [x]\n  interfaces: [1, {receives: y}, {receives: [x]}]\n",
-                 [], id="odd-interfaces"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "    - id: log\n      outputs: [incident-record]\n"
+            "    - id: close\n      inputs: [incident-record]\n",
+            [],
+            id="output-of-another-activity",
+        ),
+        pytest.param(
+            "    - id: close\n      inputs: [incident-record]\n      outputs: [incident-record]\n",
+            [],
+            id="own-output",
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [known-error]\n"
+            "  interfaces:\n    - process: process:problem-management\n      receives: [known-error]\n",
+            [],
+            id="received-through-interface",
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [Known  Error]\n"
+            "  interfaces:\n    - {process: process:problem-management, receives: [known error]}\n",
+            [],
+            id="case-and-spacing-ignored",
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs:\n        - incident-record\n        - known-error\n"
+            "      outputs: [diagnosis]\n    - id: log\n      outputs: [incident-record]\n",
+            [("GOV204", 11, 11)],
+            id="unsourced-item",
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [known-error]\n"
+            "  interfaces:\n    - process: process:problem-management\n      sends: [known-error]\n",
+            [("GOV204", 9, 16)],
+            id="sent-is-not-received",
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: known-error\n", [("GOV204", 9, 15)], id="lone-string"
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [1, '', null, {a: b}]\n", [], id="non-text-inputs"
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [x]\n      outputs: x\n", [], id="lone-string-output"
+        ),
+        pytest.param(
+            "    - id: investigate\n      inputs: [x]\n  interfaces: [1, {receives: y}, {receives: [x]}]\n",
+            [],
+            id="odd-interfaces",
+        ),
+    ],
+)
 def test_unsourced_input(body: str, expected: list[tuple[str, int, int]]) -> None:
     assert positions(lint(HEAD + body, select=["GOV204"])) == expected
 

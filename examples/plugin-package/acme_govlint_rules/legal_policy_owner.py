@@ -52,14 +52,24 @@ from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, re
 # document is parsed again), and a team's members from its references. Its findings depend on the
 # legal team, which a policy does not name: scope="repository" checks every Policy again when a
 # Policy or a Team changes.
-@repository_rule(code="ACME101", name="legal-policy-owned-by-legal", severity=Severity.ERROR,
-                 kinds=["Policy", "Team"], options={"team": {"type": "string", "default": "legal"}},
-                 summary="a legal Policy is owned by a member of the legal team",
-                 reads=["references", "spec.category", "spec.owner"], scope="repository")
+@repository_rule(
+    code="ACME101",
+    name="legal-policy-owned-by-legal",
+    severity=Severity.ERROR,
+    kinds=["Policy", "Team"],
+    options={"team": {"type": "string", "default": "legal"}},
+    summary="a legal Policy is owned by a member of the legal team",
+    reads=["references", "spec.category", "spec.owner"],
+    scope="repository",
+)
 def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     team_ref = f"team:{ctx.options['team']}"
     team = index.resolve(team_ref)
-    members = {r.target for r in team.references if (r.site.node or "").startswith("spec/members/")} if team else set()
+    members = (
+        {r.target for r in team.references if (r.site.node or "").startswith("spec/members/")}
+        if team
+        else set()
+    )
     for policy in index.subjects("Policy"):
         if policy.value("spec.category") != "legal":
             continue
@@ -69,5 +79,8 @@ def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) 
         if not owner:
             ctx.report(site, f"legal policy '{policy.id}' has no owner; a member of {team_ref} must own it")
         elif owner not in members:
-            ctx.report(site, f"legal policy '{policy.id}' is owned by {owner}, who is not a member of "
-                             f"{team_ref}" + ("" if team else f" ({team_ref} is not defined)"))
+            ctx.report(
+                site,
+                f"legal policy '{policy.id}' is owned by {owner}, who is not a member of "
+                f"{team_ref}" + ("" if team else f" ({team_ref} is not defined)"),
+            )
