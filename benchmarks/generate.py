@@ -179,7 +179,7 @@ def process_yaml(i: int, n: int, seed: int) -> str:
         f"  owner: {owner}",
         "  managers:",
     ]
-    for person, scope in zip(managers, scopes):
+    for person, scope in zip(managers, scopes):  # noqa: B905
         out += [f"    - person: {person}", f"      scope: {scope}"]
     if rng.random() < 0.5:
         out.append(f"  administrator: person:{_person(rng.randrange(people))}")

@@ -70,7 +70,7 @@ def timed(
     start = time.perf_counter()
     sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
     # stderr to a file, not a pipe: a run with many errors would fill the pipe and wait forever
-    errors_file = tempfile.TemporaryFile()
+    errors_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=errors_file)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start

@@ -43,13 +43,13 @@ from .index import Entity, RepositoryIndex, Site
 from .model import Diagnostic, Document, NodePath, Role, Severity
 
 __all__ = [
+    "FACTS",
     "Context",
     "Diagnostic",
     "Document",
     "DocumentContext",
     "Entity",
     "RepositoryContext",
-    "FACTS",
     "RepositoryIndex",
     "Role",
     "Rule",

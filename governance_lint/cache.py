@@ -144,7 +144,7 @@ def code_digest(plan: Plan) -> str:
     plugin upgraded in place; reading some fifty small files costs a millisecond.
     """
     package = Path(__file__).parent
-    files = {p for p in package.rglob("*.py")}
+    files = set(package.rglob("*.py"))
     for active in plan.rules:
         for check in (active.rule.check, active.rule.check_repository):
             module = sys.modules.get(getattr(check, "__module__", None) or type(check).__module__)

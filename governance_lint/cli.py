@@ -58,6 +58,15 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _parse_limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+    from .config import parse_limit
+
+    try:
+        ctx.meta["govlint.limits"] = tuple(parse_limit(value) for value in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _debug() -> bool:
     return os.environ.get("GOVLINT_DEBUG", "") not in ("", "0")
 
@@ -71,6 +80,7 @@ class _Group(click.Group):
         from .discovery import RepositoryError
         from .engine import UsageError
         from .safe_write import UnsafeTarget
+        from .views.files import OutputError
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -79,7 +89,15 @@ class _Group(click.Group):
                 return super().invoke(ctx)
             finally:
                 sys.stdout.flush()  # a failed write surfaces here, not as noise at interpreter exit
-        except (ConfigError, RepositoryError, UsageError, RuleError, UnsafeTarget, FileNotFoundError) as exc:
+        except (
+            ConfigError,
+            RepositoryError,
+            UsageError,
+            RuleError,
+            UnsafeTarget,
+            OutputError,
+            FileNotFoundError,
+        ) as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `govlint check | head -1`: the reader left; end quietly, and never claim a clean run.
@@ -97,7 +115,7 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("govlint: interrupted", err=True)
             sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - the one handler at the top
+        except Exception as exc:
             if _debug() or ctx.meta.get("govlint.verbose"):
                 traceback.print_exc()
             origin = getattr(exc, "govlint_path", None)
@@ -161,6 +179,16 @@ def main() -> None:
     "--write-baseline",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Record today's findings in this baseline file.",
+)
+@click.option(
+    "--limit",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_parse_limits,
+    expose_value=False,
+    help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
+    "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+    "may only lower limits.",
 )
 @click.option(
     "--jobs",
@@ -229,6 +257,7 @@ def check(
         today=today,
         baseline=baseline,
         write_baseline=write_baseline,
+        limits=ctx.meta.get("govlint.limits", ()),
         jobs=jobs,
         use_cache=not no_cache,
         new_since=new_since,
@@ -300,11 +329,24 @@ def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="One schema for every kind, chosen by each document's `kind` (for yaml.schemas).",
+)
+def schema(kind: str | None, every: bool) -> None:
     """Print the JSON Schema of a kind (for editors); without KIND, list the kinds."""
     from .schema import SchemaSet
 
     schemas = SchemaSet.load()
+    if every:
+        if kind is not None:
+            _fail("give a KIND or --all, not both")
+        from .lsp.yaml_schema import combined_schema
+
+        click.echo(json.dumps(combined_schema(schemas), indent=2, ensure_ascii=False))
+        return
     if kind is None:
         for name in schemas.kinds():
             click.echo(name)
@@ -313,6 +355,93 @@ def schema(kind: str | None) -> None:
     if match is None:
         _fail(f"unknown kind {kind!r} (one of {', '.join(schemas.kinds())})")
     click.echo(schemas.text(match))
+
+
+@main.command()
+@click.argument("reference", metavar="REF")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
+def refs(reference: str, config_path: Path | None) -> None:
+    """List every site that names an entity: its definition, then each reference.
+
+    REF is KIND:ID, e.g. `govlint refs person:windy`.  One `path:line:column` a line: the definition first, then every reference
+    in path order, with the entity and node that holds it.  Exit 2 when REF
+    is malformed or nothing defines or names it.
+    """
+    from .editing import EditError, occurrences
+    from .workspace import LiveRepository
+
+    repository = LiveRepository(Path.cwd(), config_path)
+    try:
+        found = occurrences(repository.index, reference)
+    except EditError as exc:
+        _fail(str(exc))
+    if not found:
+        _fail(f"{reference.strip()} is neither defined nor referenced in the repository")
+    for site in found:
+        where = _shown_path(repository.root, site.path)
+        what = "definition" if site.definition else f"{site.entity} {site.node}"
+        click.echo(f"{where}:{site.line}:{site.column}: {what}")
+
+
+@main.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
+def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> None:
+    """Rename an entity id and every reference to it, changing nothing else.
+
+    E.g. `govlint rename person:windy person:windy-chen`.  Only the id and the references change; comments, quoting, order and every
+    other byte stay.  Each file is replaced atomically.  Refuses (exit 2) when
+    NEW exists, OLD does not, or an id is malformed.  NEW may be the bare id.
+    """
+    from .editing import EditError, plan_rename, writable, write_atomically
+    from .workspace import LiveRepository
+
+    repository = LiveRepository(Path.cwd(), config_path)
+    try:
+        change = plan_rename(repository.index, old, new, repository.text)
+        if show_diff:
+            click.echo(change.diff(), nl=False)
+            return
+        for path in change.edits:  # every file is checked before any is written
+            writable(repository.root / path)
+        for path in sorted(change.edits):
+            write_atomically(repository.root / path, change.renamed(path).encode("utf-8"))
+    except EditError as exc:
+        _fail(str(exc))
+    files = len(change.edits)
+    click.echo(
+        f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}"
+    )
+
+
+def _shown_path(root: Path, rel: str) -> str:
+    """A root-relative path as `check` prints it: relative to the current folder."""
+    return os.path.relpath(root / rel)
+
+
+@main.command()
+def lsp() -> None:
+    """Run the language server on stdio, for an editor's LSP client.
+
+    Diagnostics as you type with the whole repository as context, go to
+    definition, find references, hover, completion, rename, code actions and
+    document symbols.  See the README's "Editors" section for set-up.
+    """
+    from .lsp import serve
+
+    serve()
 
 
 @main.command()
@@ -338,6 +467,104 @@ def init(directory: Path) -> None:
         click.echo(advice)
     where = "" if directory == Path(".") else f"cd {shlex.quote(str(directory))} && "
     click.echo(f"next: {where}govlint check")
+
+
+@main.command()
+@click.argument("kind", metavar="KIND")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    metavar="F",
+    help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
+    "reviews: md, csv, json, ics; summary: md [default: the first].",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
+@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
+@click.option("--for", "party", metavar="REF", help="roles: only what this party holds (person:pat).")
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="reviews: a review due within DAYS days is due-soon [default: 30].",
+)
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def report(
+    kind: str,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    party: str | None,
+    within: int | None,
+    isolated: bool,
+) -> None:
+    """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
+
+    \b
+    raci     per process and practice: owner, managers, administrator, RACI matrix
+    roles    every role each person or team holds, and where (--for narrows)
+    load     activities each party is R, A, C or I for, and in how many processes
+    map      how processes hand off to each other (mermaid, dot, json, md)
+    reviews  review calendar: last review, due date, status, owner (ics for calendars)
+    summary  all of the above and the findings on one Markdown page:
+             govlint report summary >> "$GITHUB_STEP_SUMMARY"
+
+    A repository with findings is reported as far as its files load, with a note.
+    """
+    from .views.run import ReportSettings
+    from .views.run import report as run_report
+
+    settings = ReportSettings(
+        kind=kind,
+        paths=paths,
+        format=fmt,
+        output=output,
+        config=config_path,
+        today=today,
+        party=party,
+        within=within,
+        isolated=isolated,
+    )
+    sys.exit(run_report(settings, sys.stdout, sys.stderr))
+
+
+@main.command()
+@click.argument("out_dir", metavar="OUT_DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
+@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
+@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+def site(
+    out_dir: Path, paths: tuple[Path, ...], config_path: Path | None, today: dt.date | None, isolated: bool
+) -> None:
+    """Write a static HTML site of the repository to OUT_DIR (opens from the file system).
+
+    An index, a page per process, practice, person, team, service and policy,
+    the glossary and the process map (drawn with Graphviz `dot` when installed).
+    The same repository gives the same bytes.
+    """
+    from .views.repository import LoadSettings
+    from .views.run import site as run_site
+
+    sys.exit(run_site(out_dir, LoadSettings(paths, config_path, today, isolated=isolated), sys.stderr))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,8 +6,14 @@ it into one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
+import os
+import re
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,17 @@ from .model import Limits, Severity
 
 CONFIG_NAME = ".govlint.yaml"
 DEFAULT_INCLUDE = ("**/*.yaml", "**/*.yml")
+
+BUILTIN_LIMITS = Limits()
+#: Every input limit: its name in the config and on the command line, the lowest and highest value
+#: ``--limit`` accepts.  A repository's config may only lower a limit (SPEC §9: the author of a pull
+#: request controls the config); only the command line raises one.
+LIMIT_RANGES: dict[str, tuple[int, int]] = {
+    "max-file-bytes": (1, 1 << 30),
+    "max-depth": (4, 1000),
+    "max-alias-nodes": (0, 100_000_000),
+    "max-baseline-bytes": (1, 1 << 32),
+}
 
 _RULE_SELECTORS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _OFF = {"enum": ["off", False]}
@@ -59,10 +76,10 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "limits": {
             "type": "object",
             "additionalProperties": False,
+            # Whether a value is above the limit in force is checked in _build: the bound moves
+            # with --limit.
             "properties": {
-                "max-file-bytes": {"type": "integer", "minimum": 1, "maximum": 1 << 30},
-                "max-depth": {"type": "integer", "minimum": 4, "maximum": 1000},
-                "max-alias-nodes": {"type": "integer", "minimum": 0, "maximum": 100_000_000},
+                name: {"type": "integer", "minimum": low} for name, (low, _) in LIMIT_RANGES.items()
             },
         },
     },
@@ -130,21 +147,22 @@ def _pyproject_table(path: Path) -> dict[str, Any] | None:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        content = read_limited(path, BUILTIN_LIMITS.max_file_bytes, "max-file-bytes")
+        data = tomllib.loads(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     table = data.get("tool", {}).get("govlint")
     return table if isinstance(table, dict) else None
 
 
-def _read_yaml_config(path: Path) -> Any:
+def _read_yaml_config(path: Path, ceiling: Limits) -> Any:
     from .loader import load
 
     try:
-        content = path.read_bytes()
+        content = read_limited(path, ceiling.max_file_bytes, "max-file-bytes")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    result = load(str(path), content)
+    result = load(str(path), content, ceiling)
     if result.problems:
         problem = result.problems[0]
         pos = problem.position
@@ -155,21 +173,128 @@ def _read_yaml_config(path: Path) -> Any:
     return docs[0].data if docs else {}
 
 
-def load_config(path: Path | None, cwd: Path) -> Config:
-    """Load and validate the config at ``path`` (or the defaults when None)."""
+def load_config(path: Path | None, cwd: Path, ceiling: Limits = BUILTIN_LIMITS) -> Config:
+    """Load and validate the config at ``path`` (or the defaults when None).
+
+    ``ceiling`` is the limits in force (the built-in ones, or the command line's
+    ``--limit``): the config file itself is read within them, and its
+    ``limits:`` may lower them, never raise them.
+    """
     if path is None:
         top = git_root(cwd)
-        return Config(root=(top or cwd).resolve())
+        return Config(root=(top or cwd).resolve(), limits=ceiling)
     path = path.resolve() if path.exists() else path
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
-    raw = _pyproject_table(path) if path.name == "pyproject.toml" else _read_yaml_config(path)
+    raw = _pyproject_table(path) if path.name == "pyproject.toml" else _read_yaml_config(path, ceiling)
     if raw is None:
         raise ConfigError(f"{path}: has no [tool.govlint] table")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a config is a mapping of keys, got {type(raw).__name__}")
     _validate(path, raw)
-    return _build(path, raw)
+    _validate_globs(path, raw)
+    return _build(path, raw, ceiling)
+
+
+def read_limited(path: Path, max_bytes: int, limit: str) -> bytes:
+    """A regular file's bytes, refused (``OSError`` worded for the user) when it is something else or
+    larger than ``max_bytes``: a FIFO or ``/dev/zero`` named by a config never hangs or fills memory."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"is not a regular file ({_file_kind(info.st_mode)}); not read")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            content = stream.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(content) > max_bytes:
+        size = max(info.st_size, len(content))
+        raise OSError(f"is {size:,} bytes, more than the {max_bytes:,}-byte limit (limit {limit}); not read")
+    return content
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def parse_limit(text: str) -> tuple[str, int]:
+    """``NAME=VALUE`` from the command line, checked against :data:`LIMIT_RANGES` (ValueError if not)."""
+    name, _, value = text.partition("=")
+    name = name.strip()
+    if name not in LIMIT_RANGES:
+        hint = difflib.get_close_matches(name, list(LIMIT_RANGES), n=1)
+        raise ValueError(
+            f"unknown limit {name!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + f" (limits: {', '.join(LIMIT_RANGES)})"
+        )
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        raise ValueError(f"{name}: expected NAME=INTEGER, got {text!r}") from None
+    low, high = LIMIT_RANGES[name]
+    if not low <= number <= high:
+        raise ValueError(f"{name}: {number} is outside {low}..{high}")
+    return name, number
+
+
+def limits_with(base: Limits, overrides: Iterable[tuple[str, int]]) -> Limits:
+    """``base`` with some limits (by their config name) set to new values."""
+    return dataclasses.replace(base, **{name.replace("-", "_"): value for name, value in overrides})
+
+
+@functools.lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a ``/``-separated glob with ``**`` into a regex matched on root-relative paths."""
+    out, i = [], 0
+    pattern = pattern.lstrip("/")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    # A pattern naming a folder also covers everything below it.
+    return re.compile("".join(out) + "(?:/.*)?\\Z" if not pattern.endswith("**") else "".join(out) + "\\Z")
+
+
+def _validate_globs(path: Path, raw: dict[str, Any]) -> None:
+    """Every glob compiles: ``include: ["[z-a]"]`` is a config error naming the glob, not a crash later."""
+    keyed = [("include", g) for g in raw.get("include") or ()]
+    keyed += [("exclude", g) for g in raw.get("exclude") or ()]
+    keyed += [("per-file", g) for g in raw.get("per-file") or {}]
+    for key, glob in keyed:
+        try:
+            glob_regex(glob)
+        except re.error as exc:
+            raise ConfigError(f"{path}: {key}: {glob!r} is not a valid glob ({exc.msg})") from None
 
 
 def _validate(path: Path, raw: dict[str, Any]) -> None:
@@ -242,9 +367,16 @@ def _rule_setting(path: Path, selector: str, value: Any) -> RuleSetting:
     )
 
 
-def _build(path: Path, raw: dict[str, Any]) -> Config:
+def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
     limits_raw = raw.get("limits") or {}
-    defaults = Limits()
+    for name, value in limits_raw.items():
+        in_force = getattr(ceiling, name.replace("-", "_"))
+        if value > in_force:
+            raise ConfigError(
+                f"{path}: key 'limits.{name}': {value} is above the limit in force ({in_force}); "
+                "a repository's config may only lower limits "
+                f"(raise one on the command line: --limit {name}={value})"
+            )
     today = raw.get("today")
     return Config(
         root=path.parent,
@@ -261,9 +393,5 @@ def _build(path: Path, raw: dict[str, Any]) -> Config:
         plugins=tuple(raw.get("plugins") or ()),
         baseline=raw.get("baseline"),
         require_reason=bool(raw.get("require-reason", False)),
-        limits=Limits(
-            max_file_bytes=limits_raw.get("max-file-bytes", defaults.max_file_bytes),
-            max_depth=limits_raw.get("max-depth", defaults.max_depth),
-            max_alias_nodes=limits_raw.get("max-alias-nodes", defaults.max_alias_nodes),
-        ),
+        limits=limits_with(ceiling, limits_raw.items()),
     )

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import difflib
 import errno
-import functools
 import os
-import re
 import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root
+from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root, glob_regex
 from .model import API_PREFIX, Position, Problem, Role
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
@@ -33,36 +31,6 @@ _WIDE_MARK = API_PREFIX.encode("utf-16-le")
 def mentions_governance(content: bytes) -> bool:
     """Whether the file mentions ``govlint/``, the mark of a governance file (SPEC §4)."""
     return GOVERNANCE_MARK in content or _WIDE_MARK in content
-
-
-@functools.lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a ``/``-separated glob with ``**`` into a regex matched on root-relative paths."""
-    out, i = [], 0
-    pattern = pattern.lstrip("/")
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
-            end = pattern.index("]", i + 1)
-            body = pattern[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    # A pattern naming a folder also covers everything below it.
-    return re.compile("".join(out) + "(?:/.*)?\\Z" if not pattern.endswith("**") else "".join(out) + "\\Z")
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
@@ -94,15 +62,23 @@ def relative(root: Path, path: Path) -> str | None:
 
 
 def _walk(root: Path) -> list[str]:
+    """Every file under ``root`` outside git, iteratively: a tree 1,000 folders deep is no deeper a stack."""
     found: list[str] = []
-    top = os.path.abspath(root)
-    for folder, dirs, files in os.walk(top):  # never follows symlinked folders
-        # A link to a folder is kept as a file, as git lists it, so read_file reports it.
-        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        dirs[:] = sorted(d for d in dirs if d not in (".git", ".hg", ".svn") and d not in links)
-        # Plain string work: pathlib costs more than the walk itself in a large repository.
-        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
-        found.extend(prefix + name for name in (*files, *links))
+    # Plain string work: pathlib costs more than the walk itself in a large repository.
+    folders = [("", os.path.abspath(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(entry.name, entry.path, _is_folder(entry)) for entry in entries]
+        except OSError:
+            continue  # unreadable or vanished, as os.walk skips it
+        for name, path, is_folder in listed:
+            if not is_folder:
+                # A link to a folder is kept as a file, as git lists it, so read_file reports it.
+                found.append(prefix + name)
+            elif name not in (".git", ".hg", ".svn"):
+                folders.append((prefix + name + "/", path))
     return sorted(found)
 
 
@@ -162,6 +138,14 @@ def git_files(root: Path) -> list[str]:
 def selected(config: Config, rel: str) -> bool:
     """Whether the include and exclude globs take this root-relative path."""
     return matches(rel, config.include) and not matches(rel, config.exclude)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder, never a link to one (links are not followed)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
@@ -40,6 +40,9 @@ from .model import (
     Summary,
     term_slug,
 )
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ def _validate_options(rule: Rule, options: dict[str, Any], config: Config) -> No
             known = ", ".join(sorted(rule.options)) or "none"
             raise UsageError(
                 f"{config.label}: rules: {rule.code} ({rule.name}): unknown option "
-                f"{list(unexpected)[0]!r} (options: {known})"
+                f"{next(iter(unexpected))!r} (options: {known})"
             )
         raise UsageError(
             f"{config.label}: rules: {rule.code} ({rule.name}): option {option!r}: {error.message}"
@@ -484,19 +487,38 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic], plan: Plan) -> list[D
     if schema is None:
         return diagnostics
     code = schema.rule.code
-    claimed: dict[tuple[str, str | None], list[str]] = {}
+    # A schema finding is dropped when another rule reports its node or one of its ancestors. The
+    # claimed nodes of each (file, entity) form a tree of their ``/`` segments, so each finding costs
+    # the length of its node name, however many nodes are claimed.
+    claimed: dict[tuple[str, str | None], dict[str, Any]] = {}
     for d in diagnostics:
         if d.code != code and d.node is not None:
-            claimed.setdefault((d.path, d.entity), []).append(d.node)
+            branch = claimed.setdefault((d.path, d.entity), {})
+            for segment in d.node.split("/"):
+                branch = branch.setdefault(segment, {})
+            branch[_CLAIMED] = True
     if not claimed:
         return diagnostics
-    kept = []
-    for d in diagnostics:
-        nodes = claimed.get((d.path, d.entity), ()) if d.code == code and d.node else ()
-        if any(d.node == n or d.node.startswith(n + "/") for n in nodes):  # type: ignore[union-attr]
-            continue
-        kept.append(d)
-    return kept
+    return [
+        d
+        for d in diagnostics
+        if not (d.code == code and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))
+    ]
+
+
+_CLAIMED = "/"  # never a segment of a node name split at "/": marks a claimed node in the tree
+
+
+def _is_claimed(tree: dict[str, Any] | None, node: str) -> bool:
+    """Whether ``node`` or one of its ancestors is in the claimed-node tree."""
+    branch = tree
+    for segment in node.split("/"):
+        if branch is None:
+            return False
+        if _CLAIMED in branch:
+            return True
+        branch = branch.get(segment)
+    return branch is not None and _CLAIMED in branch
 
 
 def _apply_per_file(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, term_slug
@@ -450,7 +450,7 @@ class RepositoryIndex:
     ) -> None:
         if not hasattr(facts, "rows"):
             by_path: dict[str, list[Entity]] = {}
-            for entity in facts:  # type: ignore[union-attr]
+            for entity in facts:
                 by_path.setdefault(entity.site.path, []).append(entity)
             facts = MemoryFacts(by_path)
         self.facts: Facts = facts  # type: ignore[assignment]

@@ -56,7 +56,8 @@ class Limits:
 
     max_file_bytes: int = 1_048_576
     max_depth: int = 64
-    max_alias_nodes: int = 100_000
+    max_alias_nodes: int = 100_000  # per file, however many documents it holds
+    max_baseline_bytes: int = 67_108_864  # a baseline lists a whole repository's findings
 
 
 class Locator(Protocol):
@@ -249,6 +250,18 @@ class Diagnostic:
             entity=raw.get("entity"),
             node=raw.get("node"),
         )
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: the bytes of a file name that is not UTF-8 (which Python reads as
+    lone surrogates) are spelled ``\\xNN``, so every output format and file can carry it."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def term_slug(term: str) -> str:

@@ -16,12 +16,13 @@ import hashlib
 import os
 import signal
 import stat
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .discovery import read_file
 from .cache import read_clock, trusted_signature
+from .discovery import read_file
 from .engine import FileResult, Plan, check_file, crash_rule
 from .model import Problem
 
@@ -34,6 +35,10 @@ CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to b
 #: sha256 of the bytes read (None: unreadable), the signature taken before reading, when it was read, result
 Checked = tuple[str | None, list[int] | None, int, FileResult]
 Reader = Callable[[str], bytes | Problem]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while the worker pool ran: handled like Ctrl-C (the workers end, the run stops)."""
 
 
 class WorkerCrash(RuntimeError):
@@ -76,8 +81,10 @@ def check_files(
     """
     threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
     if root is not None and len(rels) >= max(threshold, 2) and jobs > 1 and _can_fork():
-        for key, signature, read_ns, raw in _in_pool(root, list(rels), plan, jobs):
-            yield key, signature, read_ns, FileResult.from_json(raw)
+        # Closing the pool's generator: an exception in the caller (Ctrl-C, SIGTERM) stops the workers at once.
+        with contextlib.closing(_in_pool(root, list(rels), plan, jobs)) as pooled:
+            for key, signature, read_ns, raw in pooled:
+                yield key, signature, read_ns, FileResult.from_json(raw)
         return
     for rel in rels:
         yield _read_and_check(rel, plan, read, root)
@@ -118,6 +125,7 @@ def narrow(result: FileResult, plan: Plan) -> FileResult:
 # -- the pool -------------------------------------------------------------------------
 
 _WORK: tuple[Path, Plan] | None = None  # set before forking: workers inherit it, nothing is pickled
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _can_fork() -> bool:
@@ -126,8 +134,46 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: terminate() ends a worker
+    # Results go back through the pool's pipes: a worker never holds the caller's output open.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies, even of SIGKILL (Linux; elsewhere a no-op)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """While workers run, SIGTERM raises :class:`Terminated` in the parent: they are stopped, not orphaned."""
+
+    def stop(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleanup short
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
@@ -150,7 +196,7 @@ def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
 
 def _in_pool(
     root: Path, rels: list[str], plan: Plan, jobs: int
-) -> Iterator[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
+) -> Generator[tuple[str | None, list[int] | None, int, dict[str, Any]], None, None]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
     import multiprocessing
@@ -159,28 +205,56 @@ def _in_pool(
 
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
-    pool = ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)),
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_worker_start,
-    )
-    done = 0
-    try:
-        for checked in pool.map(_check_chunk, chunks):
-            yield from checked
-            done += 1
-    except BrokenProcessPool:
-        raise WorkerCrash(chunks[min(done, len(chunks) - 1)]) from None
-    except (Exception, KeyboardInterrupt):
-        _stop(pool)
-        raise
-    finally:
-        _WORK = None
-        pool.shutdown(wait=True, cancel_futures=True)
+    with _terminate_like_interrupt():
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )
+        done = 0
+        try:
+            for checked in pool.map(_check_chunk, chunks):
+                yield from checked
+                done += 1
+        except BrokenProcessPool:
+            raise WorkerCrash(chunks[min(done, len(chunks) - 1)]) from None
+        except BaseException:  # an error, Ctrl-C, SIGTERM, or the consumer closing this generator early
+            _stop(pool)
+            raise
+        finally:
+            _WORK = None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet(thread: threading.Thread) -> None:
+    """Drop what ``thread`` raises: the pool's thread, once its workers are stopped on purpose, fails on
+    the futures ``map`` cancelled (Python 3.11: InvalidStateError), which is no news to the user."""
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        if args.thread is not thread:
+            previous(args)
+
+    threading.excepthook = hook
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the workers at once (Ctrl-C, or an error in one chunk): nothing is waited for."""
+    """End the workers at once (Ctrl-C, SIGTERM, or an error in one chunk); no chunk is waited for."""
+    # Taken before shutdown(), which forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
+    if manager is not None:
+        _quiet(manager)
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
+    # A worker ended halfway through sending its results leaves the pool's thread reading the rest,
+    # and interpreter exit waits for that thread: with this process's copy of the write end closed,
+    # the read meets the end of the pipe once the workers are gone, instead of waiting forever.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+    if manager is not None:
+        manager.join(timeout=10)  # done before interpreter exit wakes it (a race on 3.11: EBADF)

@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 
 from .api import Rule, RuleError
-from .config import Config
+from .config import Config, read_limited
 from .declarative import rule_from_document
 from .registry import Registry, collect
 
@@ -125,7 +125,7 @@ def python_rules(path: Path, label: str) -> list[Rule]:
     except SyntaxError as exc:
         sys.modules.pop(module_name, None)
         raise RuleError(f"{label}:{exc.lineno or 1}: syntax error: {exc.msg}") from None
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of someone else's code, even sys.exit()
+    except (Exception, SystemExit) as exc:
         sys.modules.pop(module_name, None)
         line = _line_in(exc, resolved)
         raise RuleError(
@@ -157,7 +157,7 @@ def declarative_rules(path: Path, label: str, config: Config) -> list[Rule]:
     from .schema import SchemaSet
 
     try:
-        content = path.read_bytes()
+        content = read_limited(path, config.limits.max_file_bytes, "max-file-bytes")  # limits hold here too
     except OSError as exc:
         raise RuleError(f"{label}: cannot read: {exc.strerror or exc}") from None
     loaded = load(label, content, config.limits)

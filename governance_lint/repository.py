@@ -28,7 +28,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
 from .config import Config
@@ -56,7 +56,6 @@ from .index import (
     RepositoryIndex,
     Subject,
     entity_keys,
-    entity_to_json,
 )
 from .loader import load
 from .model import Diagnostic, Document, Problem
@@ -346,12 +345,12 @@ class Repository:
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
         for rel in paths:
-            entry = checked[rel]
-            if entry is None:
+            done = checked[rel]
+            if done is None:
                 self.files.pop(rel, None)
                 self._shas.pop(rel, None)
             else:
-                self._keep(rel, entry[0], entry[3])
+                self._keep(rel, done[0], done[3])
         self._commit(new)
         if self.store is not None:
             self.store.save(checked, self.results, replaced, spliced, self._ran())
@@ -545,15 +544,15 @@ class EntityChange:
     def mentioned(self, name: str) -> set[str]:
         """The keys named by what changed in fact ``name`` (those an aggregate over mentions may count)."""
 
-        def items(entities: list[Entity]) -> set[object]:
+        def items(entities: list[Entity]) -> set[Any]:
             return {item for e in entities for item in fact(e, name)}  # type: ignore[attr-defined]
 
         if name == "references":
-            return {r.target for r in items(self.was) ^ items(self.now)}  # type: ignore[attr-defined]
+            return {r.target for r in items(self.was) ^ items(self.now)}
         if name == "responsible":
-            return {held_by for _, held_by in items(self.was) ^ items(self.now)}  # type: ignore[misc]
+            return {held_by for _, held_by in items(self.was) ^ items(self.now)}
         if name == "interfaces":
-            return {i.process for i in items(self.was) ^ items(self.now)}  # type: ignore[attr-defined]
+            return {i.process for i in items(self.was) ^ items(self.now)}
         if name in HINTS or name == "terms":
             return set()
         return {k for e in (*self.was, *self.now) for k, role in entity_keys(e) if role == MENTIONS}
@@ -618,7 +617,8 @@ def compare(
             differ = {
                 n
                 for n in names
-                if len(was) != len(is_now) or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now))
+                if len(was) != len(is_now)
+                or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now, strict=True))
             }
             if differ:
                 entities.append(EntityChange(path, key, was, is_now, differ))

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .config import Config, find_config, git_root, load_config
+from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, load_config
 from .discovery import FileSet, discover
 from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
-from .model import Diagnostic, Severity
+from .model import Diagnostic, Limits, Severity
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository
 from .suppress import baseline_path, make_filters, write_baseline
@@ -42,6 +42,7 @@ class CheckSettings:
     today: dt.date | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
+    limits: tuple[tuple[str, int], ...] = ()  # --limit NAME=VALUE: limits in force; a config may lower them
     jobs: int | None = None
     use_cache: bool = True
     quiet: bool = False
@@ -53,7 +54,11 @@ class CheckSettings:
 
 
 def resolve_config(
-    settings_config: Path | None, cwd: Path, paths: tuple[Path, ...] = (), isolated: bool = False
+    settings_config: Path | None,
+    cwd: Path,
+    paths: tuple[Path, ...] = (),
+    isolated: bool = False,
+    ceiling: Limits = BUILTIN_LIMITS,
 ) -> Config:
     """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
 
@@ -68,10 +73,10 @@ def resolve_config(
     """
     start = _start_folder(cwd, paths)
     if isolated:
-        return _isolated_config(settings_config, cwd, start)
+        return _isolated_config(settings_config, cwd, start, ceiling)
     if settings_config is not None:
-        return load_config(settings_config, cwd)
-    return load_config(find_config(start) or find_config(cwd), cwd)
+        return load_config(settings_config, cwd, ceiling)
+    return load_config(find_config(start) or find_config(cwd), cwd, ceiling)
 
 
 def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
@@ -81,11 +86,11 @@ def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
     return common if common.is_dir() else common.parent
 
 
-def _isolated_config(trusted: Path | None, cwd: Path, start: Path) -> Config:
+def _isolated_config(trusted: Path | None, cwd: Path, start: Path, ceiling: Limits) -> Config:
     root = (git_root(start) or git_root(cwd) or cwd).resolve()
     if trusted is None:
-        return load_config(None, root)
-    config = load_config(trusted, cwd)
+        return load_config(None, root, ceiling)
+    config = load_config(trusted, cwd, ceiling)
     assert config.path is not None
     if config.path.resolve().is_relative_to(root):
         raise UsageError(
@@ -126,7 +131,8 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     from .reporters.base import safe_text
 
     cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
+    ceiling = limits_with(BUILTIN_LIMITS, settings.limits)
+    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated, ceiling)
     registry = build_registry(config)
     today = settings.today or config.today or dt.date.today()
     plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)

@@ -68,7 +68,7 @@ class SchemaSet:
 
     def __init__(self, sources: dict[str, str]) -> None:
         self._sources = sources
-        self._schemas = {kind: json.loads(text) for kind, text in sources.items()}
+        self._schemas: dict[str, dict[str, Any]] = {kind: json.loads(text) for kind, text in sources.items()}
         self._validators = {kind: _compile(schema) for kind, schema in self._schemas.items()}
 
     @classmethod

@@ -12,7 +12,9 @@ a suppression of another rule unused, and neither does a rule turned off in conf
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .comments import Suppression, collect_suppressions
-from .config import Config, ConfigError
+from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
 from .discovery import read_file
 from .engine import FileResult, Plan, RunResult, UsageError, rule_applies
-from .model import Diagnostic, Document, NodePath, Problem, Role
+from .model import Diagnostic, Document, NodePath, Role, printable
 from .safe_write import write_text_atomically
 
 if TYPE_CHECKING:
@@ -55,7 +57,8 @@ def make_filters(
     shown = frozenset(reported) if reported is not None else None
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
     if baseline is not None:
-        filters.append(BaselineFilter(read_baseline(baseline), config, plan, shown))
+        entries = read_baseline(baseline, config.limits.max_baseline_bytes)
+        filters.append(BaselineFilter(entries, config, plan, shown))
     return filters
 
 
@@ -143,23 +146,17 @@ class InlineFilter(_Judge):
         # per suppression, what each rule it names (a code, a name or a prefix) stands for
         named = [{r: set(self.registry.expand(r)) for r in s.rules} for s in suppressions]
         codes = [set().union(*n.values()) for n in named]
-        used: list[set[str]] = [set() for _ in suppressions]
-
-        def hide(d: Diagnostic) -> bool:
-            hit = [i for i, s in enumerate(suppressions) if d.code in codes[i] and s.covers(d.line)]
-            for i in hit:
-                used[i].add(d.code)
-            return bool(hit)
-
-        kept = [d for d in found if not hide(d)]
+        coverage = _Coverage(suppressions, codes)
+        kept = coverage.hide(found)
         if self.unused is None:
             return kept
         # an unused-suppression finding about a comment may itself be suppressed by one naming that rule ...
-        notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]
-        kept.extend(d for d in notes if not hide(d))
+        used = coverage.used()
+        notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]  # noqa: B905
+        kept.extend(coverage.hide(notes))
         # ... but such a suppression that hid nothing is reported, final.
         unused = self.unused.rule.code
-        for s, c, u in zip(suppressions, codes, used):
+        for s, c, u in zip(suppressions, codes, coverage.used()):  # noqa: B905
             if unused in c and unused not in u:
                 kept.append(self.finding(path, s.line, s.column, _unused_message([unused])))
         return kept
@@ -185,6 +182,57 @@ class InlineFilter(_Judge):
         if idle:
             messages.append(_unused_message(idle))
         return [self.finding(path, s.line, s.column, m) for m in messages]
+
+
+class _Coverage:
+    """Which suppressions hide which findings of one file, in time linear in both.
+
+    Suppressions covering the same lines share one span (their codes united);
+    a finding is tested against the spans open at its line only, found by a
+    sweep in line order, so thousands of comments and findings in one file
+    never meet pairwise.
+    """
+
+    def __init__(self, suppressions: list[Suppression], codes: list[set[str]]) -> None:
+        spans: dict[tuple[int, int], list[int]] = {}
+        for i, s in enumerate(suppressions):
+            spans.setdefault((0, 0) if s.whole_file else (s.first, s.last), []).append(i)
+        self._bounds = list(spans)
+        self._members = list(spans.values())
+        self._codes = codes
+        self._union = [set().union(*(codes[i] for i in members)) for members in self._members]
+        self._hid: list[set[str]] = [set() for _ in self._members]  # per span: the codes it hid
+        self._by_first = sorted(range(len(self._bounds)), key=lambda g: self._bounds[g][0])
+
+    def hide(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings no suppression covers, in their order; records what each span hid."""
+        hidden = [False] * len(found)
+        ending: list[tuple[float, int]] = []  # heap of (last line, span) of the open spans
+        open_spans: set[int] = set()
+        following = 0
+        for k in sorted(range(len(found)), key=lambda k: found[k].line):
+            line, code = found[k].line, found[k].code
+            while following < len(self._by_first) and self._bounds[self._by_first[following]][0] <= line:
+                span = self._by_first[following]
+                first, last = self._bounds[span]
+                heapq.heappush(ending, (math.inf if first == 0 else last, span))  # 0: the whole file
+                open_spans.add(span)
+                following += 1
+            while ending and ending[0][0] < line:
+                open_spans.discard(heapq.heappop(ending)[1])
+            for span in open_spans:
+                if code in self._union[span]:
+                    self._hid[span].add(code)
+                    hidden[k] = True
+        return [d for d, h in zip(found, hidden, strict=True) if not h]
+
+    def used(self) -> list[set[str]]:
+        """Per suppression, the codes it named that it hid."""
+        used: list[set[str]] = [set() for _ in self._codes]
+        for members, hid in zip(self._members, self._hid, strict=True):
+            for i in members:
+                used[i] = hid & self._codes[i]
+        return used
 
 
 def _unused_message(rules: list[str]) -> str:
@@ -243,13 +291,15 @@ class BaselineEntry:
         }
 
 
-def read_baseline(path: Path) -> list[BaselineEntry]:
+def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes) -> list[BaselineEntry]:
+    """The entries of a baseline file, read within ``max_bytes`` (``baseline: /dev/zero`` is refused)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_limited(path, max_bytes, "max-baseline-bytes").decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise BaselineError(f"{path}: cannot read baseline: {reason}") from None
     if (
         not isinstance(raw, dict)
         or raw.get("version") != BASELINE_VERSION
@@ -287,7 +337,12 @@ def write_baseline(path: Path, result: RunResult) -> int:
     """Record the run's findings, one entry each, atomically; returns how many."""
     entries = sorted(
         BaselineEntry(
-            d.path, node_key(d.entity, d.node), d.code, d.name, d.message, finding_subject(d.message)
+            printable(d.path),
+            node_key(d.entity, d.node),
+            d.code,
+            d.name,
+            printable(d.message),
+            finding_subject(d.message),
         )
         for d in result.diagnostics
     )
@@ -320,6 +375,10 @@ class BaselineFilter(_Judge):
         super().__init__(config, plan, reported)
         self.entries = entries
         self.hidden = 0
+        # Stale entries of one file load it once, and find list items by id in one index per list:
+        # thousands of stale entries must not each parse a 1 MB file or scan a long list.
+        self._loaded: dict[str, tuple[Document, ...]] = {}
+        self._ids: dict[int, dict[str, int]] = {}
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
         remaining: dict[tuple[str, str, str | None], list[BaselineEntry]] = {}
@@ -327,7 +386,7 @@ class BaselineFilter(_Judge):
             remaining.setdefault(entry.key, []).append(entry)
         kept = []
         for d in diagnostics:
-            candidates = remaining.get((d.code, d.path, node_key(d.entity, d.node)))
+            candidates = remaining.get((d.code, printable(d.path), node_key(d.entity, d.node)))  # as written
             match = _matching(candidates, d.message) if candidates else None
             if match is None:
                 kept.append(d)
@@ -359,12 +418,18 @@ class BaselineFilter(_Judge):
         from .loader import load
 
         entity, _, node = (entry.node or "").partition("/")
-        content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-        if not entity or isinstance(content, Problem):
+        if not entity:
             return 1, 1, None, None
-        for doc in load(entry.path, content, self.plan.limits).documents:
+        documents = self._loaded.get(entry.path)
+        if documents is None:
+            content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
+            documents = (
+                load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
+            )
+            self._loaded[entry.path] = documents
+        for doc in documents:
             if doc.data is not None and doc.entity == entity:
-                path = _node_path(doc, node)
+                path = _node_path(doc, node, self._ids)
                 position = doc.position(path)
                 return position.line, position.column, entity, doc.node_name(path) or None
         return 1, 1, None, None
@@ -378,8 +443,11 @@ def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | Non
     )
 
 
-def _node_path(doc: Document, node: str) -> NodePath:
-    """The data path a node name stands for (list items by ``id`` or index), as far as it exists."""
+def _node_path(doc: Document, node: str, ids: dict[int, dict[str, int]]) -> NodePath:
+    """The data path a node name stands for (list items by ``id`` or index), as far as it exists.
+
+    ``ids`` keeps, per list met, the index of the first item with each id.
+    """
     path: list[str | int] = []
     data: Any = doc.data
     for part in node.split("/") if node else ():
@@ -387,10 +455,13 @@ def _node_path(doc: Document, node: str) -> NodePath:
             path.append(part)
             data = data[part]
         elif isinstance(data, list):
-            index = next(
-                (i for i, item in enumerate(data) if isinstance(item, dict) and item.get("id") == part),
-                int(part) if part.isdigit() and int(part) < len(data) else None,
-            )
+            by_id = ids.get(id(data))
+            if by_id is None:
+                by_id = ids[id(data)] = {}
+                for i, item in enumerate(data):
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        by_id.setdefault(item["id"], i)
+            index = by_id.get(part, int(part) if part.isdigit() and int(part) < len(data) else None)
             if index is None:
                 break
             path.append(index)

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_cases import CONFIG, HAZARDS, Hazard, Run, run_govlint
+from hostile_cases import CONFIG, HAZARDS, Hazard, Run, remove_tree, run_govlint  # noqa: E402
 
 DOC = ROOT / "docs" / "robustness.md"
 BEGIN, END = "<!-- measure_hostile: begin -->", "<!-- measure_hostile: end -->"
@@ -37,7 +37,10 @@ def measure(hazard: Hazard, repeat: int) -> tuple[Run, list[dict[str, object]]]:
             root.mkdir()
             (root / ".govlint.yaml").write_text(CONFIG, encoding="utf-8")
             expected = hazard.build(root)
-            run = run_govlint([*hazard.args, "--", *expected.paths], root, timeout=60)
+            try:
+                run = run_govlint([*hazard.args, "--", *expected.paths], root, timeout=60)
+            finally:
+                remove_tree(root)  # TemporaryDirectory's clean-up recurses once per folder level
         diagnostics = json.loads(run.stdout)["diagnostics"] if run.stdout.startswith("{") else []
         if best is None or run.seconds < best.seconds:
             best = run
@@ -45,16 +48,22 @@ def measure(hazard: Hazard, repeat: int) -> tuple[Run, list[dict[str, object]]]:
     return best, diagnostics
 
 
-def finding(diagnostics: list[dict[str, object]]) -> str:
-    """The hazard's own finding (the first GOV001, else the first), and how many there were."""
+def finding(run: Run, diagnostics: list[dict[str, object]]) -> str:
+    """The hazard's own finding (the first GOV001, else the first), and how many there were; or the
+    one-line error of a run that stopped."""
+    if run.exit_code == 2 and run.stderr:
+        return "error: " + _cell(run.stderr.strip().removeprefix("govlint: error: "))
     if not diagnostics:
         return "none (clean)"
     first = next((d for d in diagnostics if d["code"] == "GOV001"), diagnostics[0])
-    message = str(first["message"]).replace("|", "\\|")
-    if len(message) > 90:
-        message = message[:89] + "…"
+    message = _cell(str(first["message"]))
     more = f" (+{len(diagnostics) - 1:,} more)" if len(diagnostics) > 1 else ""
     return f"`{first['code']}` {first['line']}:{first['column']} {message}{more}"
+
+
+def _cell(text: str) -> str:
+    text = text.replace("|", "\\|")
+    return text[:89] + "…" if len(text) > 90 else text
 
 
 def table(repeat: int) -> str:
@@ -62,7 +71,7 @@ def table(repeat: int) -> str:
     for hazard in HAZARDS:
         run, diagnostics = measure(hazard, repeat)
         rows.append(
-            f"| {hazard.name} | {finding(diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
+            f"| {hazard.name} | {finding(run, diagnostics)} | {run.exit_code} | {run.seconds:.2f} "
             f"| {run.peak_rss_kib / 1024:.0f} |"
         )
         print(rows[-1], file=sys.stderr)

@@ -12,6 +12,7 @@ copied from govlint's output.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -134,6 +135,28 @@ class Expected:
     message: str = ""  # a fragment of every message in the file of the first expected finding
     paths: tuple[str, ...] = ()  # named after `--`; empty: the whole repository
     absent: tuple[str, ...] = ()  # text that must appear nowhere in the output
+    error: str = ""  # the run stops (exit 2) with one line on stderr holding this, instead of findings
+
+
+def refused(error: str) -> Expected:
+    """The run stops before checking anything: exit 2, one line naming the problem."""
+    return Expected([], 2, error=error)
+
+
+def remove_tree(root: Path) -> None:
+    """Remove a folder tree, however deep (shutil.rmtree recurses once per level)."""
+    folders, found = [str(root)], []
+    while folders:
+        folder = folders.pop()
+        found.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(found):
+        os.rmdir(folder)
 
 
 # --- documents -----------------------------------------------------------------------
@@ -169,7 +192,7 @@ LARGE = 1 << 20
 
 def _write(root: Path, name: str, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if not mentions_governance(data):
+    if name.endswith((".yaml", ".yml")) and name != ".govlint.yaml" and not mentions_governance(data):
         data = MARK + data if len(data) > LARGE else data + (b"" if data.endswith(b"\n") else b"\n") + MARK
     (root / name).write_bytes(data)
 
@@ -198,13 +221,14 @@ def _clean(name: str, content: str | bytes) -> Callable[[Path], Expected]:
 # --- aliases -------------------------------------------------------------------------
 
 
-def laughs(levels: int = 9, fan: int = 9, indent: str = "") -> tuple[str, str]:
-    """A billion-laughs block and the alias (text) at which expansion passes 100,000 nodes."""
+def laughs(levels: int = 9, fan: int = 9, indent: str = "", spent: int = 0) -> tuple[str, str]:
+    """A billion-laughs block and the alias (text) at which expansion passes 100,000 nodes,
+    when aliases before the block already expanded to ``spent`` nodes."""
     lines = [f"{indent}l0: &l0 [{', '.join(['lol'] * fan)}]"]
-    size, total, breach = fan + 1, 0, ""
+    size, total, breach = fan + 1, spent, ""
     for level in range(1, levels):
         aliases = []
-        for index in range(fan):
+        for index in range(fan):  # noqa: B007
             total += size
             token = f"*l{level - 1}"
             aliases.append(token)
@@ -225,6 +249,27 @@ def _bomb(governance: bool) -> Callable[[Path], Expected]:
         return Expected([("bomb.yaml", "GOV001", line, column)], 1, "max-alias-nodes")
 
     return build
+
+
+def expansion(levels: int, fan: int = 9) -> int:
+    """How many nodes the aliases of one ``laughs(levels, fan)`` block expand to."""
+    size, total = fan + 1, 0
+    for _ in range(1, levels):
+        total += fan * size
+        size = fan * size + 1
+    return total
+
+
+def _bombs_per_document(root: Path) -> Expected:
+    """2,500 governance documents in one file, each just under the alias budget: one budget per
+    file refuses the file at the second document (a budget per document expanded them all)."""
+    block = laughs(levels=5, indent="    ")[0]
+    head = PERSON.replace(PERSON_SPEC, "spec:\n  labels:\n   lol:\n")
+    text = "---\n".join(head.replace("ann", f"p{n}") + block for n in range(2_500))
+    _write(root, "multi.yaml", text)
+    breach = laughs(levels=5, indent="    ", spent=expansion(5))[1]
+    line, column = at(text, breach, nth=1)[0], breach.rindex("*") + 1
+    return Expected([("multi.yaml", "GOV001", line, column)], 1, "max-alias-nodes")
 
 
 # --- nesting ---------------------------------------------------------------------------
@@ -417,6 +462,132 @@ def _multi_document(root: Path) -> Expected:
     return Expected(found, 1)
 
 
+# --- work that must stay linear -----------------------------------------------------------
+
+
+def _process(ident: str, lines: Sequence[str]) -> str:
+    return f"apiVersion: govlint/v1\nkind: Process\nmetadata: {{id: {ident}}}\nspec:\n" + "".join(lines)
+
+
+def _facing_interfaces(count: int) -> Callable[[Path], Expected]:
+    """Two processes with ``count`` interfaces to each other, symmetric but for one orphan item."""
+
+    def interfaces(other: str, out: str, back: str) -> list[str]:
+        return ["  interfaces:\n"] + [
+            f"    - {{process: process:{other}, sends: [{out}{n}], receives: [{back}{n}]}}\n"
+            for n in range(count)
+        ]
+
+    def build(root: Path) -> Expected:
+        first = _process("a", interfaces("b", "i", "r") + ["    - {process: process:b, sends: [orphan]}\n"])
+        _write(root, "a.yaml", first)
+        _write(root, "b.yaml", _process("b", interfaces("a", "r", "i")))
+        return Expected([("a.yaml", "GOV601", *at(first, "orphan"))], 0, "'orphan'")  # a warning
+
+    return build
+
+
+def _term_members(root: Path) -> Expected:
+    """40,000 term references that term-defined reports: the schema's finding at each is dropped."""
+    lines = ["  purpose: x\n", "  owner: person:x\n", "  terms:\n"] + [
+        f"    - ref: term:X_{n}\n" for n in range(40_000)
+    ]
+    text = _process("p", lines)
+    _write(root, "terms.yaml", text)
+    line = at(text, "term:X_0")[0]
+    column = at(text, "term:X_0")[1]
+    found = [("terms.yaml", "GOV402", line + n, column) for n in range(40_000)]
+    return Expected(found, 1, "names no Glossary term")
+
+
+def _unknown_terms(root: Path) -> Expected:
+    """10,000 references to terms a 10,000-term Glossary lacks: "did you mean" stays bounded."""
+    glossary = "apiVersion: govlint/v1\nkind: Glossary\nmetadata: {id: g}\nspec:\n  terms:\n" + "".join(
+        f"    - {{term: Term {n}, definition: d}}\n" for n in range(10_000)
+    )
+    _write(root, "glossary.yaml", glossary)
+    text = _process("p", ["  terms:\n"] + [f"    - ref: term:unknown-{n}\n" for n in range(10_000)])
+    _write(root, "terms.yaml", text)
+    line, column = at(text, "term:unknown-0")
+    return Expected(
+        [("terms.yaml", "GOV402", line + n, column) for n in range(10_000)], 1, "names no Glossary term"
+    )
+
+
+def _stale_baseline(root: Path) -> Expected:
+    """20,000 stale baseline entries naming items of one long list: the file is parsed once, and
+    each item is found by id without a scan of the list."""
+    count = 20_000
+    text = _process("p", ["  activities:\n"] + [f"    - {{id: a{n}}}\n" for n in range(count)])
+    _write(root, "p.yaml", text)
+    entries = [
+        {"code": "GOV104", "path": "p.yaml", "node": f"process:p/spec/activities/a{n}"} for n in range(count)
+    ]
+    _write(root, "baseline.json", json.dumps({"version": 1, "entries": entries}))
+    _write(root, ".govlint.yaml", CONFIG + "baseline: baseline.json\n")
+    line, column = at(text, "{id: a0}")
+    found = [("p.yaml", "GOV006", line + n, column) for n in range(count)]
+    return Expected(found, 0, "stale baseline entry")  # warnings
+
+
+def _suppressions(root: Path) -> Expected:
+    """A megabyte of suppression comments, each hiding the finding on the line below it."""
+    head = PERSON.replace(PERSON_SPEC, "spec:\n  email: ann@example.org\n")
+    lines, size, number = [head], len(head), 0
+    while size < 1_000_000:
+        lines.append(f"  # govlint: ignore[GOV002] -- kept on purpose\n  k{number}: 1\n")
+        size += len(lines[-1])
+        number += 1
+    _write(root, "people.yaml", "".join(lines))
+    return Expected([], 0)
+
+
+# --- what the repository's own config names (a pull request controls it) -------------------
+
+
+def _config(text: str, error: str) -> Callable[[Path], Expected]:
+    def build(root: Path) -> Expected:
+        _write(root, ".govlint.yaml", CONFIG + text)
+        _write(root, "people.yaml", BYSTANDER)
+        return refused(error)
+
+    return build
+
+
+def _raised_alias_limit(root: Path) -> Expected:
+    """13 lines of config once let aliases expand to 100 million nodes (1.1 GB)."""
+    _write(root, ".govlint.yaml", CONFIG + "limits: {max-alias-nodes: 100000000}\n")
+    _write(root, "bomb.yaml", laughs()[0])
+    return refused("'limits.max-alias-nodes': 100000000 is above the limit in force (100000)")
+
+
+def _huge_config(root: Path) -> Expected:
+    _write(root, ".govlint.yaml", CONFIG + "#" + "x" * 2_000_000 + "\n")
+    return refused("is 2,000,017 bytes, more than the 1,048,576-byte limit (limit max-file-bytes)")
+
+
+# --- names and folders -------------------------------------------------------------------
+
+
+def _non_utf8_name(root: Path) -> Expected:
+    """``bad<0xff>.yaml``: shown as ``bad\\xff.yaml`` in every format."""
+    (root / os.fsdecode(b"bad\xff.yaml")).write_text(BYSTANDER, encoding="utf-8")
+    return Expected([("bad\\xff.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1)
+
+
+DEEP = 1_000
+
+
+def _deep_tree(root: Path) -> Expected:
+    """A file 1,000 folders down, outside git: the walk must not recurse per level."""
+    folder = root
+    for _ in range(DEEP):  # os.makedirs recurses once per missing level
+        folder = folder / "d"
+        folder.mkdir()
+    _write(folder, "people.yaml", BYSTANDER)
+    return Expected([("d/" * DEEP + "people.yaml", "GOV002", *at(BYSTANDER, "maybe"))], 1)
+
+
 # --- files ----------------------------------------------------------------------------
 
 BYSTANDER = PERSON.replace("active: true", "active: maybe")  # a normal file with one finding
@@ -497,6 +668,7 @@ def _file_hazard(name: str, make: Callable[[Path], str], message: str, *, named:
 HAZARDS: tuple[Hazard, ...] = (
     Hazard("alias bomb (governance document)", _bomb(governance=True)),
     Hazard("alias bomb (plain YAML)", _bomb(governance=False)),
+    Hazard("2,500 documents, each just under the alias budget (one budget per file)", _bombs_per_document),
     Hazard("alias cycle", _one("cycle.yaml", "a: &a [1, *a]\n", "*a", "GOV001", "contains it")),
     Hazard("100,000 nested [", _brackets(100_000)),
     Hazard("64 nested [ (at the limit)", _flow_depth(64)),
@@ -511,6 +683,32 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("1 MB of distinct keys (plain YAML)", _many_keys(governance=False)),
     Hazard("1 MB of distinct keys (governance spec)", _many_keys(governance=True)),
     Hazard("40,000 duplicates of the last of 60,000 keys", _late_duplicates),
+    Hazard(
+        "two processes with 4,000 interfaces to each other (GOV601)",
+        _facing_interfaces(4_000),
+        args=("check", "--select", "GOV601", "--format", "json"),
+    ),
+    Hazard(
+        "two 1 MB processes with 16,000 interfaces to each other (GOV601)",
+        _facing_interfaces(16_000),
+        args=("check", "--select", "GOV601", "--format", "json"),
+    ),
+    Hazard(
+        "40,000 term: references reported by a rule and the schema",
+        _term_members,
+        args=("check", "--select", "GOV002,GOV402", "--format", "json"),
+    ),
+    Hazard(
+        "10,000 unknown term: references, a 10,000-term Glossary",
+        _unknown_terms,
+        args=("check", "--select", "GOV402", "--format", "json"),
+    ),
+    Hazard("1 MB of suppression comments, each hiding a finding", _suppressions),
+    Hazard(
+        "20,000 stale baseline entries in one file",
+        _stale_baseline,
+        args=("check", "--select", "GOV104,GOV006", "--format", "json"),
+    ),
     Hazard("5,000-digit integers", _huge_integer),
     Hazard(".nan and .inf", _non_finite),
     Hazard("impossible date 2023-02-30", _impossible_date),
@@ -527,6 +725,19 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("CRLF line ends", _crlf),
     Hazard("empty, blank and comment-only files", _empty_and_comments),
     Hazard("multi-document file", _multi_document),
+    Hazard(
+        "config: baseline: /dev/zero",
+        _config(
+            "baseline: /dev/zero\n",
+            "/dev/zero: cannot read baseline: is not a regular file (a character device); not read",
+        ),
+    ),
+    Hazard("config: limits raised (max-alias-nodes: 100,000,000)", _raised_alias_limit),
+    Hazard("config of 2 MB", _huge_config),
+    Hazard(
+        'config: bad glob include: ["[z-a]"]',
+        _config('include: ["[z-a]"]\n', "include: '[z-a]' is not a valid glob"),
+    ),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO"),
     _file_hazard("FIFO x.yaml", _fifo, "a FIFO", named=True),
     _file_hazard("/dev/zero linked as zero.yaml", _link("zero.yaml", "/dev/zero"), "outside the repository"),
@@ -538,6 +749,8 @@ HAZARDS: tuple[Hazard, ...] = (
     _file_hazard("link loop", _link("loop.yaml", "loop.yaml"), "a loop"),
     _file_hazard("link named folder.yaml to a folder", _directory_link, "is a directory"),
     Hazard("folder named dir.yaml", _directory_named_yaml),
+    Hazard("file name that is not valid UTF-8", _non_utf8_name),
+    Hazard("1,000-level folder tree outside git", _deep_tree),
     Hazard("-c.yaml and -h.yaml after --", _dash_names),
     Hazard("-h.yaml as the only argument after --", _dash_only),
 )

@@ -53,8 +53,9 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
-            targets.add(base)
-            targets.update(f"{base}.{alias.name}" for alias in node.names)  # `from . import module`
+            for alias in node.names:  # `from . import module` imports the module, not its package's code
+                module = f"{base}.{alias.name}"
+                targets.add(module if module in known else base)
     found = set()
     for target in targets:
         while target and target not in known:  # `governance_lint.index.Entity` -> governance_lint.index

@@ -9,27 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import os
+import signal
 import stat
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile_cases import CONFIG, HAZARDS, PERSON, Hazard, at, govlint_command, run_govlint
+from hostile_cases import CONFIG, HAZARDS, PERSON, Hazard, at, govlint_command, remove_tree, run_govlint
 
 from governance_lint import runner
 from governance_lint.cli import main
 from governance_lint.discovery import read_file
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def snapshot(root: Path) -> dict[str, tuple[int, str]]:
     """Every entry under ``root``: its type and, for regular files, a digest (links are not followed)."""
     found = {}
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
+    folders = [root]
+    while folders:  # not os.walk, which recurses once per folder level
+        folder = folders.pop()
+        for name in os.listdir(folder):
+            path = folder / name
             mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode):
+                folders.append(path)
             if stat.S_ISREG(mode):
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             else:
@@ -39,11 +50,12 @@ def snapshot(root: Path) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / "repo"
     root.mkdir()
     (root / ".govlint.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+    yield root
+    remove_tree(root)  # pytest's own clean-up recurses once per folder level
 
 
 @pytest.mark.parametrize("hazard", HAZARDS, ids=[h.name for h in HAZARDS])
@@ -55,9 +67,14 @@ def test_hazard(hazard: Hazard, repo: Path) -> None:
     )  # a hang guard, not a speed check
 
     assert "Traceback" not in run.stdout + run.stderr
-    assert run.stderr == ""
     assert run.exit_code == expected.exit_code
-    diagnostics = json.loads(run.stdout)["diagnostics"]
+    if expected.error:
+        assert run.stdout == ""
+        assert run.stderr.startswith("govlint: error: ") and run.stderr.count("\n") == 1
+        assert expected.error in run.stderr
+    else:
+        assert run.stderr == ""
+    diagnostics = json.loads(run.stdout)["diagnostics"] if run.stdout else []
     found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in diagnostics)
     assert found == sorted(expected.findings)
     if expected.findings:
@@ -266,3 +283,186 @@ def test_findings_equal_but_for_their_entity_still_sort(tmp_path: Path) -> None:
         Config(root=tmp_path),
     )
     assert [d.entity for d in result.diagnostics] == [None, "team:a"]
+
+
+# --- names that are not UTF-8 --------------------------------------------------------------
+
+BAD_NAME = os.fsdecode(b"bad\xff.yaml")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_non_utf8_file_name_in_every_format_and_output(repo: Path, fmt: str) -> None:
+    (repo / BAD_NAME).write_text(PERSON.replace("true", "maybe"), encoding="utf-8")
+    shown = run_govlint(["check", "--format", fmt], repo)
+    assert (shown.exit_code, shown.stderr) == (1, "")
+    report = repo.parent / f"report.{fmt}"
+    written = run_govlint(["check", "--format", fmt, "--output", str(report)], repo)
+    assert (written.exit_code, written.stderr, written.stdout) == (1, "", "")
+    text = report.read_text(encoding="utf-8")  # valid UTF-8, whatever the file names
+    if fmt in ("json", "sarif"):
+        document = json.loads(text)
+        assert document == json.loads(shown.stdout)
+        if fmt == "json":
+            assert [d["path"] for d in document["diagnostics"]] == ["bad\\xff.yaml"]
+    else:
+        assert text == shown.stdout and "bad\\xff.yaml" in text
+
+
+def test_non_utf8_file_name_in_the_baseline(repo: Path) -> None:
+    (repo / BAD_NAME).write_text(PERSON.replace("true", "maybe"), encoding="utf-8")
+    baseline = repo.parent / "baseline.json"
+    written = run_govlint(["check", "--write-baseline", str(baseline)], repo)
+    assert written.exit_code == 1 and "Traceback" not in written.stderr
+    entries = json.loads(baseline.read_text(encoding="utf-8"))["entries"]
+    assert [e["path"] for e in entries] == ["bad\\xff.yaml"]
+    hidden = run_govlint(["check", "--baseline", str(baseline)], repo)
+    assert hidden.exit_code == 0 and hidden.stderr == ""
+
+
+# --- limits: the config may lower them, only the command line raises them ---------------------
+
+
+def test_the_command_line_raises_a_limit_the_config_may_not(repo: Path) -> None:
+    bomb = (
+        "".join(f"a{n}: &a{n} [{', '.join(['x'] * 9)}]\n" for n in range(1))
+        + "b: ["
+        + ", ".join(["*a0"] * 15_000)
+        + "]\n"
+    )  # 150,000 nodes: over the built-in 100,000
+    (repo / "bomb.yaml").write_text("# apiVersion: govlint/v1\n" + bomb, encoding="utf-8")  # governance
+    (repo / ".govlint.yaml").write_text(CONFIG + "limits: {max-alias-nodes: 200000}\n", encoding="utf-8")
+    refused = run_govlint(["check"], repo)
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "--limit max-alias-nodes=200000" in refused.stderr and refused.stderr.count("\n") == 1
+    raised = run_govlint(["check", "--limit", "max-alias-nodes=200000", "--format", "json"], repo)
+    assert raised.exit_code == 0 and json.loads(raised.stdout)["diagnostics"] == []
+    (repo / ".govlint.yaml").write_text(CONFIG, encoding="utf-8")
+    default = run_govlint(["check", "--format", "json"], repo)
+    assert [d["message"] for d in json.loads(default.stdout)["diagnostics"]] == [
+        "aliases in this file expand to more than 100000 nodes (limit max-alias-nodes)"
+    ]
+    (repo / ".govlint.yaml").write_text(CONFIG + "limits: {max-alias-nodes: 1000}\n", encoding="utf-8")
+    lowered = run_govlint(["check", "--limit", "max-alias-nodes=200000", "--format", "json"], repo)
+    assert "more than 1000 nodes" in json.loads(lowered.stdout)["diagnostics"][0]["message"]
+
+
+@pytest.mark.parametrize("limit", ["max-alias=1", "max-depth=deep", "max-depth=1", "max-file-bytes=1e9"])
+def test_a_bad_limit_option_is_a_usage_error(repo: Path, limit: str) -> None:
+    run = run_govlint(["check", "--limit", limit], repo)
+    assert run.exit_code == 2 and "Invalid value for '--limit'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_fifo_baseline_is_refused_without_waiting(repo: Path) -> None:
+    os.mkfifo(repo / "baseline.json")
+    (repo / ".govlint.yaml").write_text(CONFIG + "baseline: baseline.json\n", encoding="utf-8")
+    run = run_govlint(["check"], repo)  # the hang guard fails this if the FIFO is opened for reading
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1
+    assert "cannot read baseline: is not a regular file (a FIFO)" in run.stderr
+
+
+def test_the_baseline_is_read_within_its_limit(repo: Path) -> None:
+    (repo / "people.yaml").write_text(PERSON.replace("true", "maybe"), encoding="utf-8")
+    assert run_govlint(["check", "--write-baseline", "baseline.json"], repo).exit_code == 1
+    size = (repo / "baseline.json").stat().st_size
+    lowered = f"max-baseline-bytes={size - 1}"
+    run = run_govlint(["check", "--baseline", "baseline.json", "--limit", lowered], repo)
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1
+    assert f"more than the {size - 1:,}-byte limit (limit max-baseline-bytes)" in run.stderr
+    assert run_govlint(["check", "--baseline", "baseline.json"], repo).exit_code == 0
+
+
+def test_a_rule_file_is_read_within_the_limits(repo: Path) -> None:
+    (repo / "rules.yaml").write_text("#" + "x" * 2_000_000 + "\n", encoding="utf-8")
+    (repo / ".govlint.yaml").write_text(CONFIG + "plugins: [rules.yaml]\n", encoding="utf-8")
+    run = run_govlint(["check"], repo)
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1
+    assert "rules.yaml: cannot read: is 2,000,002 bytes, more than the 1,048,576-byte limit" in run.stderr
+
+
+@pytest.mark.parametrize("setting", ['exclude: ["a/[z-a]"]', 'per-file: {"[z-a].yaml": {ignore: [GOV2]}}'])
+def test_every_bad_glob_is_a_config_error(repo: Path, setting: str) -> None:
+    (repo / ".govlint.yaml").write_text(f"{CONFIG}{setting}\n", encoding="utf-8")
+    run = run_govlint(["check"], repo)
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1
+    assert "is not a valid glob (bad character range z-a)" in run.stderr
+
+
+# --- SIGTERM ----------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """The processes whose parent is ``pid``: (pid, start time), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append((int(entry), fields[19]))
+    return found
+
+
+def _running(process: tuple[int, str]) -> bool:
+    try:
+        fields = Path(f"/proc/{process[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == process[1] and fields[0] != "Z"  # the same process (not a reused pid), not a zombie
+
+
+@pytest.fixture(scope="module")
+def large_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository the worker pool takes seconds over."""
+    spec = importlib.util.spec_from_file_location("govlint_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    root = tmp_path_factory.mktemp("large")
+    generate.generate(root, 3000)
+    return root
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads processes from /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_signal_mid_run_leaves_no_worker_and_closes_the_output(
+    large_repo: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
+    from hostile_cases import govlint_env
+
+    command = [*govlint_command(), "check", "--no-cache", "--jobs", "2"]
+    process = subprocess.Popen(
+        command,
+        cwd=large_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=govlint_env(tmp_path),
+    )
+    try:
+        workers: list[tuple[int, str]] = []
+        for _ in range(600):  # up to a minute for the pool to start
+            workers = _children(process.pid)
+            if len(workers) == 2 or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # mid-run: the workers are checking files
+        assert process.poll() is None and len(workers) == 2, "the run ended before it could be signalled"
+        process.send_signal(signum)
+        # A hang guard: the output must reach its end once govlint is gone, held open by no worker.
+        stdout, stderr = process.communicate(timeout=60)  # noqa: RUF059
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    if signum == signal.SIGTERM:  # handled like Ctrl-C
+        assert process.returncode == 130 and stderr.decode() == "govlint: interrupted\n"
+    else:
+        assert process.returncode == -signal.SIGKILL
+    for _ in range(50):  # the kernel ends the orphans of a SIGKILL at once, not synchronously
+        if not any(_running(worker) for worker in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_running(worker) for worker in workers)

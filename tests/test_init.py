@@ -163,7 +163,7 @@ def test_init_into_a_folder_blocked_by_a_file_writes_nothing(tmp_path: Path) -> 
 
 
 def test_files_are_written_whole_with_the_usual_permissions(started: Path) -> None:
-    assert not [p for p in started.rglob("*.tmp")]
+    assert not list(started.rglob("*.tmp"))
     mode = (started / ".govlint.yaml").stat().st_mode & 0o777
     umask = os.umask(0)
     os.umask(umask)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gitrepo import Repo, git_env
 
 from governance_lint.init import starter_files
-
-from gitrepo import Repo, git_env
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

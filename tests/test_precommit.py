@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import GOVLINT
 from gitrepo import git_env, sh
+from helpers import GOVLINT
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "examples" / "clean"

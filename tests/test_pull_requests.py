@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,6 +157,10 @@ def test_isolated_ignores_the_repository_config_and_plugins(tmp_path: Path) -> N
     for args in (["rules", "--isolated"], ["explain", "--isolated", "GOV101"]):
         shown = govlint(*args, cwd=repo)
         assert shown.returncode == 0 and "GOV101" in shown.stdout, shown.stderr
+    summary = govlint("report", "summary", "--isolated", cwd=repo)
+    assert summary.returncode == 0 and "GOV101" in summary.stdout, summary.stderr
+    site = govlint("site", "--isolated", tmp_path / "site", cwd=repo)
+    assert site.returncode == 0 and (tmp_path / "site" / "index.html").exists(), site.stderr
     assert not marker.exists()
     assert govlint("rules", cwd=repo).returncode == 0 and marker.exists()  # the trap was armed
 

@@ -6,6 +6,7 @@ ran), so a new format is one small module beside these.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..api import Rule
-from ..model import Diagnostic, Summary, plural_label
+from ..model import Diagnostic, Summary, plural_label, printable
 
 #: Longest message text a human-facing format prints, ellipsis included.
 MAX_MESSAGE = 500
@@ -40,6 +41,26 @@ class Report:
     rules: Sequence[Rule]  # the rules that ran
     tool_version: str
     root: str  # absolute folder the diagnostics' paths are relative to (SPEC §4, Paths in output)
+
+    def __post_init__(self) -> None:
+        # A file or folder name that is not UTF-8 is shown with \xNN escapes in every format.
+        object.__setattr__(self, "root", printable(self.root))
+        if not all(_is_printable(d) for d in self.diagnostics):
+            object.__setattr__(self, "diagnostics", [_printable(d) for d in self.diagnostics])
+
+
+def _is_printable(d: Diagnostic) -> bool:
+    return all(text is None or printable(text) is text for text in (d.path, d.message, d.entity, d.node))
+
+
+def _printable(d: Diagnostic) -> Diagnostic:
+    return dataclasses.replace(
+        d,
+        path=printable(d.path),
+        message=printable(d.message),
+        entity=d.entity and printable(d.entity),
+        node=d.node and printable(d.node),
+    )
 
 
 def escape_char(char: str) -> str:

@@ -172,7 +172,7 @@ def build(report: Report) -> dict[str, Any]:
     descriptors = [reporting_descriptor(rule) for rule in report.rules]
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     results = []
-    for diagnostic, fingerprint in zip(report.diagnostics, fingerprints(report.diagnostics)):
+    for diagnostic, fingerprint in zip(report.diagnostics, fingerprints(report.diagnostics)):  # noqa: B905
         if diagnostic.code not in index:
             index[diagnostic.code] = len(descriptors)
             descriptors.append(_fallback_descriptor(diagnostic))

@@ -71,23 +71,38 @@ from governance_lint.index import Interface
 REASON = "both sides of an interface describe the same hand-over"
 PARTNER_KINDS = ("Process", "Practice")
 
-
-def _towards(partner: Entity, entity: Entity) -> tuple[set[str], set[str], Site]:
-    """What ``partner`` says it sends to and receives from ``entity``, and where it says so."""
-    sends: set[str] = set()
-    receives: set[str] = set()
-    facing = [i for i in partner.interfaces if i.process == entity.key]
-    for interface in facing:
-        sends.update(x.item for x in interface.sends)
-        receives.update(x.item for x in interface.receives)
-    return sends, receives, facing[0].site if facing else partner.site
+#: What one process says about each process it faces: what it sends there, what it receives from
+#: there, and where it first says so.
+Facing = dict[str, tuple[set[str], set[str], Site]]
 
 
-def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: RepositoryContext) -> None:
+def _facing(partner: Entity) -> Facing:
+    """Everything ``partner``'s interfaces say, by the process they face, in one pass over them."""
+    facing: Facing = {}
+    for interface in partner.interfaces:
+        sides = facing.get(interface.process)
+        if sides is None:
+            sides = facing[interface.process] = (set(), set(), interface.site)
+        sides[0].update(x.item for x in interface.sends)
+        sides[1].update(x.item for x in interface.receives)
+    return facing
+
+
+def _check(
+    entity: Entity,
+    interface: Interface,
+    index: RepositoryIndex,
+    ctx: RepositoryContext,
+    facings: dict[str, Facing],
+) -> None:
     partner = index.resolve(interface.process)
     if partner is None or partner.kind not in PARTNER_KINDS:
         return  # names nothing, or not a process: unresolved-reference and the schema say so
-    partner_sends, partner_receives, where = _towards(partner, entity)
+    # Each partner's interfaces are read once, however many interfaces face it (no quadratic rescans).
+    facing = facings.get(partner.key)
+    if facing is None:
+        facing = facings[partner.key] = _facing(partner)
+    partner_sends, partner_receives, where = facing.get(entity.key) or (set(), set(), partner.site)
     for sent in interface.sends:
         if sent.item not in partner_receives:
             ctx.report(
@@ -113,6 +128,7 @@ def _check(entity: Entity, interface: Interface, index: RepositoryIndex, ctx: Re
     reads=["interfaces"],
 )
 def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    facings: dict[str, Facing] = {}
     for entity in index.subjects(*PARTNER_KINDS):
         for interface in entity.interfaces:
-            _check(entity, interface, index, ctx)
+            _check(entity, interface, index, ctx, facings)
