@@ -458,6 +458,8 @@ class RepositoryIndex:
         self._subjects = frozenset(subjects) if subjects is not None else None
         self._loaded: dict[Subject, list[Entity]] = {}
         self._definitions: dict[str, list[Entity]] = {}
+        # per entity looked up: its terms by slug and by family (a 10,000-term Glossary is scanned once)
+        self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
         self._all: list[Entity] | None = None
 
@@ -551,14 +553,26 @@ class RepositoryIndex:
             for pair in self._with_role(key, role):
                 by_path.setdefault(pair[0], []).append(pair)
             for pairs in by_path.values():  # in path order: the lazy walk stops at the first it needs
+                wanted = slug if slug is not None else family or ""
                 found = [
                     t
                     for e in self._load(pairs)
-                    for t in e.terms
+                    for t in self._terms_by(e)[0 if slug is not None else 1].get(wanted, ())
                     if t.glossary == (role == DEFINES)
-                    and (t.slug == slug if slug is not None else t.family == family)
                 ]
                 yield from sorted(found, key=_term_order)
+
+    def _terms_by(self, entity: Entity) -> tuple[dict[str, list[Term]], dict[str, list[Term]]]:
+        """An entity's terms by slug and by family, grouped once per entity."""
+        kept = self._term_keys.get(id(entity))
+        if kept is None or kept[0] is not entity:
+            by_slug: dict[str, list[Term]] = {}
+            by_family: dict[str, list[Term]] = {}
+            for t in entity.terms:
+                by_slug.setdefault(t.slug, []).append(t)
+                by_family.setdefault(t.family, []).append(t)
+            kept = self._term_keys[id(entity)] = (entity, by_slug, by_family)
+        return kept[1], kept[2]
 
     def glossary(self) -> list[Term]:
         """Every Glossary term, in path order."""
