@@ -16,7 +16,17 @@ Schema, its documentation, and one or two check functions::
                 ctx.report(("spec", "activities", i), f"activity '{activity.get('id')}' names no inputs")
 
 ``document_rule`` checks one document at a time; ``repository_rule`` checks
-the repository index (``ctx.index``) once and reports at the sites it holds.
+the repository index (``ctx.index``) and reports at the sites it holds.
+
+A repository rule declares the facts it ``reads`` (``FACTS``, or ``spec.<field>``
+paths whose values the index then holds for it, so it never parses a
+document). With ``reads`` declared it checks ``index.subjects()`` and reaches
+other entities only through keys (``resolve``, ``definitions``, ``referrers``,
+``terms``): after a change only the subjects the change can affect are
+checked again.  ``scope="repository"`` says its findings may depend on any
+entity of its ``kinds`` (it then runs over every subject when one of those
+changes).  A rule that declares nothing runs over the whole repository on
+every change and may call ``index.document``.
 """
 
 from __future__ import annotations
@@ -30,9 +40,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .index import Entity, RepositoryIndex, Site
-from .model import Diagnostic, Document, NodePath, Severity
+from .model import Diagnostic, Document, NodePath, Role, Severity
 
 __all__ = [
+    "FACTS",
     "Context",
     "Diagnostic",
     "Document",
@@ -40,6 +51,7 @@ __all__ = [
     "Entity",
     "RepositoryContext",
     "RepositoryIndex",
+    "Role",
     "Rule",
     "RuleError",
     "Severity",
@@ -50,6 +62,14 @@ __all__ = [
 
 CODE_RE = re.compile(r"^[A-Z]{2,6}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+#: Facts a repository rule may declare it reads, besides ``spec.<field>`` values. Every rule sees the
+#: entities' identity (kind, id, name, site, active); "glossary" is every Glossary term at once.
+#: "ids" is every id of every kind (for did-you-mean): when ids come or go, a rule reading it checks again
+#: the entities it has findings at, besides those the change affects.
+FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids"})
+FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
+SCOPES = ("subjects", "repository")
+ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.ENVELOPE, Role.UNRESOLVED)
 
 DocumentCheck = Callable[[Document, "DocumentContext"], None]
 RepositoryCheck = Callable[[RepositoryIndex, "RepositoryContext"], None]
@@ -74,6 +94,17 @@ class Rule:
     check: DocumentCheck | None = None
     check_repository: RepositoryCheck | None = None
     source: str = "builtin"
+    #: the facts ``check_repository`` reads (None: undeclared, it sees everything on every run)
+    reads: frozenset[str] | None = None
+    #: "subjects": a finding depends on its subject and what it reaches by key; "repository": on any entity
+    scope: str = "subjects"
+    #: what this rule stands for in the core (``Role``): the loader's and the filters' findings take its code
+    role: str | None = None
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The ``spec.<field>`` values the rule declared it reads."""
+        return frozenset(r for r in self.reads or () if r.startswith("spec."))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "doc", _dedent(self.doc))
@@ -98,20 +129,34 @@ class Rule:
             raise RuleError(f"{where}: name {self.name!r} must be lower-case words joined by '-'")
         if not isinstance(self.severity, Severity):
             raise RuleError(f"{where}: severity must be error, warning or info")
-        if self.check is None and self.check_repository is None and self.source != "builtin":
-            raise RuleError(f"{where}: it has no check")  # only the loader's and suppressions' own
+        if self.check is None and self.check_repository is None and self.role is None:
+            raise RuleError(f"{where}: it has no check")  # only a rule standing for a role may have none
+        if self.role is not None and (self.role not in ROLES or self.source != "builtin"):
+            raise RuleError(f"{where}: role {self.role!r} is not one a rule can take")
+        unknown = sorted(r for r in self.reads or () if r not in FACTS and not FIELD_RE.match(r))
+        if unknown:
+            raise RuleError(
+                f"{where}: reads {unknown[0]!r}, which is not a fact (one of "
+                f"{', '.join(sorted(FACTS))}, or spec.<field>)"
+            )
+        if self.scope not in SCOPES:
+            raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
         if not self.summary:
             raise RuleError(f"{where}: it has no summary")
 
 
 def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
     def wrap(fn: Callable[..., None]) -> Rule:
+        role = identity.pop("role", None)
         doc = (
             identity.pop("doc", None) or fn.__doc__ or getattr(sys.modules.get(fn.__module__), "__doc__", "")
         )
         severity = identity.pop("severity")
         kinds = identity.pop("kinds", None)
+        reads = identity.pop("reads", None)
         return Rule(
+            role=role,
+            reads=frozenset(reads) if reads is not None else None,
             severity=Severity.parse(severity) if isinstance(severity, str) else severity,
             kinds=frozenset(kinds) if kinds is not None else None,
             doc=doc or "",
@@ -134,6 +179,7 @@ def document_rule(
     options: Mapping[str, Any] | None = None,
     doc: str | None = None,
     source: str = "builtin",
+    role: str | None = None,
 ) -> Callable[[DocumentCheck], Rule]:
     """Define a rule that checks one document at a time."""
     return _rule_decorator(
@@ -146,6 +192,7 @@ def document_rule(
         options=dict(options or {}),
         doc=doc,
         source=source,
+        role=role,
     )
 
 
@@ -159,8 +206,11 @@ def repository_rule(
     options: Mapping[str, Any] | None = None,
     doc: str | None = None,
     source: str = "builtin",
+    reads: Iterable[str] | None = None,
+    scope: str = "subjects",
+    role: str | None = None,
 ) -> Callable[[RepositoryCheck], Rule]:
-    """Define a rule that checks the repository index once per run."""
+    """Define a rule that checks the repository index: the facts it ``reads``, over its subjects."""
     return _rule_decorator(
         True,
         code=code,
@@ -171,6 +221,9 @@ def repository_rule(
         options=dict(options or {}),
         doc=doc,
         source=source,
+        reads=reads,
+        scope=scope,
+        role=role,
     )
 
 

@@ -1,19 +1,31 @@
-"""Per-file results cached by content, outside the checked repository.
+"""The repository's stored state, outside the checked repository: one SQLite database per run.
 
-A file's result (findings, counts, repository facts: ``FileResult.to_json()``)
-depends only on its bytes and on the run: the govlint version and code, the
-schemas, the rule set with its severities and options (plugins included),
+A file's result (findings, counts, suppression comments, facts) depends only
+on its bytes and on the run: the govlint version and code, the schemas, the
+rule set with its severities, options and declared facts (plugins included),
 the limits, today and the Python version.  The run is hashed into one digest
-that names the cache file; inside it, each file's entry is keyed by path and
-the sha256 of its bytes.  An unchanged file is neither parsed nor validated
-again; repository rules still run over every file's facts.
+that names the database; inside it:
+
+- ``files``: one row per file: the sha256 of its bytes, its signature (size,
+  times, inode) with the time it was read, its counts, and its findings and
+  suppression comments (NULL when it has none, as most files do);
+- ``facts``: the entities of each file, as JSON, read only for the files a
+  change can affect;
+- ``keys``: which file's entity defines or mentions which key (``person:windy``):
+  how a change finds the entities it affects without reading every file;
+- ``findings``: the repository rules' findings, by rule, file and entity.
+
+A warm run reads the ``files`` rows (no facts) and the findings; a run after
+one edit reads, besides, the facts of the few files the edit can affect.  Why
+SQLite: it is in the standard library, reads rows by key without loading the
+rest, and writes a change as a transaction (a crash leaves the last good state).
 
 Where: ``$GOVLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/govlint``, else
 ``~/.cache/govlint``, one folder per repository root.  Never inside the
 repository: a checked repository must not be written to, and a cache
-committed by a pull request must never be trusted.  The cache is JSON only
-(nothing in it is ever executed), written atomically, and a corrupt,
-truncated or foreign file is ignored: the run is then simply cold.
+committed by a pull request must never be trusted.  Nothing in it is ever
+executed (JSON text and numbers only); a damaged or foreign database is
+deleted and the run is simply cold.
 """
 
 from __future__ import annotations
@@ -22,29 +34,24 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
+import sqlite3
 import sys
-import tempfile
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Config
-from .engine import Plan, UsageError
+from .engine import FileResult, Plan, UsageError
+from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
+from .model import Diagnostic
 
-CACHE_FORMAT = "govlint-cache/5"
-KEEP_RUNS = 4  # cache files kept per repository (other configs, days); every rule selection shares one
-KEEP_SELECTIONS = 64  # repository findings remembered per cache file, one per rule selection (per-rule hooks)
+STORE_FORMAT = "govlint-store/4"
+KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets, days)
+DamagedStore = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
-Entry = tuple[str, dict[str, Any], list[int] | None]  # sha256 of the bytes, FileResult.to_json(), signature
-# A change to at most this many entries, or this share of them, is saved as a delta file.
-DELTA_MIN, DELTA_SHARE = 64, 20
-TEMP_PREFIX = ".tmp-"  # a cache file being written; os.replace gives it its name
-# A save takes seconds at most: a temporary file older than this was left by a killed run.
-STALE_TEMP_SECONDS = 600
+
 # How far the kernel's file-time clock (a coarse clock, updated once a tick) may lag the wall clock.
 CLOCK_LAG_NS = 20_000_000
 
@@ -72,17 +79,6 @@ def refuse_inside(roots: Iterable[Path]) -> None:
                 )
 
 
-@dataclass
-class CacheStats:
-    """What a run did with the cache (for ``--verbose`` and the tests)."""
-
-    hits: int = 0
-    misses: int = 0
-    unread: int = 0  # hits known unchanged by their signature, without reading the file
-    written: bool = False
-    ignored: str | None = None  # why an existing cache file was not used
-
-
 def cache_home() -> Path:
     configured = os.environ.get("GOVLINT_CACHE_DIR")
     if configured:
@@ -95,21 +91,6 @@ def repository_folder(root: Path) -> Path:
     """The cache folder of one repository root (named by a hash of its absolute path)."""
     name = hashlib.sha256(os.fsencode(os.path.abspath(root))).hexdigest()[:20]
     return cache_home() / name
-
-
-def content_key(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def file_signature(root: Path, rel: str) -> list[int] | None:
-    """Size, times and inode of a regular file (not a link): what git's index trusts to skip reading."""
-    try:
-        info = os.lstat(os.path.join(root, rel))
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def read_clock() -> int:
@@ -214,7 +195,7 @@ def run_digest(plan: Plan, config: Config) -> str:
     import governance_lint
 
     parts: dict[str, Any] = {
-        "format": CACHE_FORMAT,
+        "format": STORE_FORMAT,
         "govlint": governance_lint.__version__,
         "python": sys.version,
         "schemas": schema_digest(),
@@ -237,203 +218,284 @@ def _declared(check: Any) -> Any:
     return [getattr(check, f, None) for f in fields] if all(hasattr(check, f) for f in fields) else None
 
 
-class ResultCache:
-    """One repository's cached results for one run digest: load, look up, store, save."""
+class StoredFile(NamedTuple):
+    """A file as the store last saw it; ``result`` holds everything but its facts.
+
+    As git's index does, the signature trusted to skip reading the file is taken
+    before it was read, and recorded only when it can vouch for the bytes read
+    (``trusted_signature``): a file saved in the tick it was read is hashed again.
+    """
+
+    sha: str
+    signature: str | None  # size, times and inode when it was read, as text
+    read_ns: int
+    result: FileResult
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT NOT NULL, signature TEXT, read_ns INTEGER,
+                                 documents INTEGER, skipped INTEGER, extra TEXT);
+CREATE TABLE IF NOT EXISTS facts(path TEXT NOT NULL, entity TEXT NOT NULL, position INTEGER NOT NULL,
+                                 facts TEXT NOT NULL, PRIMARY KEY (path, position));
+CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, path TEXT NOT NULL, entity TEXT NOT NULL, role INTEGER);
+CREATE INDEX IF NOT EXISTS keys_by_key ON keys(key, role);
+CREATE INDEX IF NOT EXISTS keys_by_path ON keys(path);
+CREATE TABLE IF NOT EXISTS findings(rule TEXT NOT NULL, path TEXT NOT NULL, entity TEXT, finding TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule);
+"""
+
+
+class Store:
+    """One repository's stored state for one run digest."""
 
     def __init__(self, root: Path, digest: str) -> None:
-        self.root = root
         self.folder = repository_folder(root)
-        self.path = self.folder / f"{digest[:40]}.json"
+        self.path = self.folder / f"{digest[:40]}.sqlite"
         self.digest = digest
-        self.entries: dict[str, Any] = {}  # path -> Entry, as read: untrusted until looked up
-        self.stats = CacheStats()
-        self._changed = False
-        self._base: list[int] | None = None  # size and mtime of the cache file read, which a delta extends
-        # Entries changed since the cache file was written (None: a file gone). A small change is
-        # saved as a small delta file beside the cache, not by rewriting all of it.
-        self._delta: dict[str, Any] = {}
+        self.ignored: str | None = None  # why an existing database was not used
+        self.damaged = False  # a row read later did not decode: the next run must not trust this store
+        self._db: sqlite3.Connection | None = None
 
-    def sibling(self, name: str) -> ResultCache:
-        """Another cache of the same run beside this one (``--new-since`` keeps its base's files there)."""
-        return ResultCache(self.root, hashlib.sha256(f"{self.digest}\n{name}".encode()).hexdigest())
+    # -- opening ---------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Open (or create) the database; False when it cannot be used (the run then keeps nothing).
+
+        Opening an existing store of this run writes nothing: a run with nothing to
+        save leaves the folder as it found it.
+        """
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self.path.exists():
+                self._db = self._connect()
+                if self._valid():
+                    return True
+                self.close()
+                self.ignored = "not a store of this run"
+                self.discard()
+            self._create()
+            return True
+        except (sqlite3.Error, OSError) as exc:
+            self.ignored = f"unusable: {type(exc).__name__}"
+            self.close()
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self.discard()
+                self._create()
+                return True
+            self._db = None
+            return False
+
+    def _create(self) -> None:
+        self._db = self._connect()
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT INTO meta VALUES ('format', ?), ('run', ?)", (STORE_FORMAT, self.digest))
+        self._db.commit()
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path)
+
+    def _valid(self) -> bool:
+        assert self._db is not None
+        try:
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error:
+            return False
+        return meta.get("format") == STORE_FORMAT and meta.get("run") == self.digest
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def discard(self) -> None:
+        """Delete the database (damaged, foreign): the next run starts cold."""
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(str(self.path) + suffix)
 
     @property
-    def _delta_path(self) -> Path:
-        return self.folder / f"{self.digest[:40]}.delta.json"
+    def db(self) -> sqlite3.Connection:
+        assert self._db is not None, "the store is not open"
+        return self._db
 
-    def load(self) -> None:
-        """Read the cache file and its delta; anything unexpected leaves the cache empty (a cold run)."""
+    # -- reading ---------------------------------------------------------------------------
+
+    def files(self) -> dict[str, StoredFile]:
+        """Every stored file, without its facts; a row that does not decode is left out (checked again)."""
+        found: dict[str, StoredFile] = {}
         try:
-            with open(self.path, "rb") as stream:
-                info = os.fstat(stream.fileno())
-                raw = json.loads(stream.read())
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError, RecursionError) as exc:
-            self.stats.ignored = f"unreadable: {type(exc).__name__}"
-            return
-        if not (
-            isinstance(raw, dict)
-            and raw.get("format") == CACHE_FORMAT
-            and raw.get("run") == self.digest
-            and isinstance(raw.get("files"), dict)
-        ):
-            self.stats.ignored = "not a cache of this run"
-            return
-        self.entries = raw["files"]
-        self._base = [info.st_size, info.st_mtime_ns]
-        self._load_delta()
-
-    def _load_delta(self) -> None:
-        try:
-            with open(self._delta_path, "rb") as stream:
-                raw = json.loads(stream.read())
-        except (OSError, ValueError, RecursionError):
-            return
-        if not (
-            isinstance(raw, dict)
-            and raw.get("format") == CACHE_FORMAT
-            and raw.get("base") == self._base
-            and isinstance(raw.get("files"), dict)
-        ):
-            return  # a delta of another cache file: the entries it changed are simply checked again
-        for rel, entry in raw["files"].items():
-            if entry is None:
-                self.entries.pop(rel, None)
-            else:
-                self.entries[rel] = entry
-        self._delta = dict(raw["files"])
-
-    def _entry(self, rel: str) -> Entry | None:
-        entry: Any = self.entries.get(rel)
-        if type(entry) not in (list, tuple) or len(entry) != 3:
-            return None
-        sha, result, signature = entry
-        if type(result) is not dict or result.get("path") != rel:
-            return None
-        return sha, result, signature
-
-    def unchanged(self, rel: str, signature: list[int] | None) -> tuple[str, dict[str, Any]] | None:
-        """The cached result of ``rel`` when its signature is the one recorded with it.
-
-        As git's index does: a file whose size, times and inode are those seen
-        when its bytes were hashed still has those bytes.  Only signatures that
-        were not racily clean when the file was read are recorded
-        (``trusted_signature``), so a file saved again in the tick it was read
-        is hashed again, however long ago the cache was written.
-        """
-        entry = self._entry(rel)
-        if entry is None or signature is None or entry[2] != signature:
-            return None
-        return entry[0], entry[1]
-
-    def lookup(
-        self, rel: str, key: str, signature: list[int] | None = None
-    ) -> tuple[str, dict[str, Any]] | None:
-        """The cached result of ``rel`` if its bytes still hash to ``key`` (a well-formed entry only)."""
-        entry = self._entry(rel)
-        if entry is None or entry[0] != key:
-            return None
-        if signature != entry[2]:
-            self.store(rel, key, entry[1], signature)  # same bytes, touched: remember the new signature
-        return key, entry[1]
-
-    def store(self, rel: str, key: str, result: dict[str, Any], signature: list[int] | None = None) -> None:
-        self.entries[rel] = self._delta[rel] = (key, result, signature)
-        self._changed = True
-
-    def keep_only(self, paths: set[str]) -> None:
-        """Forget files that left the repository."""
-        gone = [rel for rel in self.entries if rel not in paths]
-        for rel in gone:
-            del self.entries[rel]
-            self._delta[rel] = None
-            self._changed = True
-
-    def save(self) -> None:
-        """Write atomically when something changed; a failure to write only costs the next run time."""
-        if not self._changed:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if self._base is not None and len(self._delta) <= max(
-                DELTA_MIN, len(self.entries) // DELTA_SHARE
-            ):
-                _write_atomically(
-                    self._delta_path, {"format": CACHE_FORMAT, "base": self._base, "files": self._delta}
-                )
-            else:
-                _write_atomically(
-                    self.path, {"format": CACHE_FORMAT, "run": self.digest, "files": self.entries}
-                )
-                _unlink(self._delta_path)
-            self.stats.written = True
-            self._prune()
-        except (OSError, ValueError):
-            pass
-
-    # -- the repository rules' findings of an unchanged repository ---------------------------
-
-    def _memo_path(self, key: str) -> Path:
-        # One small file per rule selection: per-rule hooks never overwrite each other's findings.
-        return self.folder / f"{self.digest[:40]}.repository.{key[:16]}.json"
-
-    def recall(self, key: str) -> list[dict[str, Any]] | None:
-        """The repository findings remembered for ``key`` (the rules, every file's path and bytes), if any."""
-        try:
-            with open(self._memo_path(key), "rb") as stream:
-                raw = json.loads(stream.read())
-        except (OSError, ValueError, RecursionError):
-            return None
-        if not (
-            isinstance(raw, dict)
-            and raw.get("format") == CACHE_FORMAT
-            and raw.get("key") == key
-            and isinstance(raw.get("findings"), list)
-        ):
-            return None
-        findings: list[dict[str, Any]] = raw["findings"]
-        return findings
-
-    def remember(self, key: str, findings: list[dict[str, Any]]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            memo = {"format": CACHE_FORMAT, "key": key, "findings": findings}
-            _write_atomically(self._memo_path(key), memo)
-            memos = sorted(
-                self.folder.glob(f"{self.digest[:40]}.repository.*.json"), key=_mtime, reverse=True
+            rows = self.db.execute(
+                "SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files"
             )
-            for old in memos[KEEP_SELECTIONS:]:
-                _unlink(old)
-        except (OSError, ValueError):
-            pass
+            for path, sha, signature, read_ns, documents, skipped, extra in rows:
+                try:
+                    result = FileResult(path, int(documents), int(skipped))
+                    if extra is not None:
+                        raw = json.loads(extra)
+                        result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
+                        result.crashes = list(raw["crashes"])
+                        result.suppressions = list(raw["suppressions"])
+                        result.unloadable = bool(raw["unloadable"])
+                    found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
+                except DamagedStore:
+                    continue
+        except sqlite3.Error:
+            self.damaged = True
+            return {}
+        return found
+
+    def findings(self) -> dict[str, list[Diagnostic]] | None:
+        """The repository rules' findings by rule (None: unreadable, they must be found again)."""
+        by_rule: dict[str, list[Diagnostic]] = {}
+        try:
+            for rule, finding in self.db.execute("SELECT rule, finding FROM findings ORDER BY rowid"):
+                by_rule.setdefault(rule, []).append(Diagnostic.from_dict(json.loads(finding)))
+            ran = self.db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
+        except DamagedStore:
+            return None
+        if ran is None:
+            return None  # the repository rules never finished over this store
+        for code in json.loads(ran[0]):
+            by_rule.setdefault(code, [])
+        return by_rule
+
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        try:
+            if roles is None:
+                return self.db.execute("SELECT path, entity, role FROM keys WHERE key = ?", (key,)).fetchall()
+            marks = ", ".join("?" * len(roles))
+            return self.db.execute(
+                f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})", (key, *roles)
+            ).fetchall()
+        except sqlite3.Error:
+            self.damaged = True
+            return []
+
+    def entities(self, path: str) -> list[Entity]:
+        return self._entities("SELECT facts FROM facts WHERE path = ? ORDER BY position", (path,))
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        return self._entities(
+            "SELECT facts FROM facts WHERE path = ? AND entity = ? ORDER BY position", (path, key)
+        )
+
+    def _entities(self, query: str, args: tuple[str, ...]) -> list[Entity]:
+        try:
+            return [entity_from_json(json.loads(raw)) for (raw,) in self.db.execute(query, args)]
+        except DamagedStore:
+            self.damaged = True
+            return []
+
+    def paths(self) -> list[str]:
+        try:
+            return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM facts")]
+        except sqlite3.Error:
+            self.damaged = True
+            return []
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(
+        self,
+        files: Mapping[str, tuple[str | None, list[int] | None, int, FileResult] | None],
+        findings: Mapping[str, list[Diagnostic]],
+        replace_findings: Iterable[str],
+        spliced: Mapping[str, set[tuple[str, str | None]]],
+        ran: Iterable[str],
+    ) -> None:
+        """Write the files that changed (None: gone) and the repository findings, in one transaction.
+
+        Rules in ``replace_findings`` have every finding replaced; for the others,
+        the findings at the ``spliced`` (path, entity) pairs are replaced.
+        """
+        try:
+            with self.db:
+                for path, entry in files.items():
+                    self._write_file(path, entry)
+                for code in replace_findings:
+                    self.db.execute("DELETE FROM findings WHERE rule = ?", (code,))
+                    self._insert_findings(code, findings.get(code, []))
+                for code, subjects in spliced.items():
+                    paths = sorted({p for p, _ in subjects})
+                    for path in paths:
+                        self.db.execute("DELETE FROM findings WHERE rule = ? AND path = ?", (code, path))
+                    self._insert_findings(code, [d for d in findings.get(code, []) if d.path in set(paths)])
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (json.dumps(sorted(ran)),))
+            self._prune()
+        except (sqlite3.Error, OSError, ValueError):
+            self.damaged = True
+
+    def touch(self, signatures: Mapping[str, tuple[list[int] | None, int]]) -> None:
+        """Remember new signatures of files whose bytes did not change."""
+        if not signatures:
+            return
+        try:
+            with self.db:
+                self.db.executemany(
+                    "UPDATE files SET signature = ?, read_ns = ? WHERE path = ?",
+                    [(_signature(s), ns, p) for p, (s, ns) in signatures.items()],
+                )
+        except sqlite3.Error:
+            self.damaged = True
+
+    def _write_file(
+        self, path: str, entry: tuple[str | None, list[int] | None, int, FileResult] | None
+    ) -> None:
+        db = self.db
+        db.execute("DELETE FROM keys WHERE path = ?", (path,))
+        db.execute("DELETE FROM facts WHERE path = ?", (path,))
+        if entry is None or entry[0] is None:  # gone, or unreadable (read again next time)
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            return
+        sha, signature, read_ns, result = entry
+        extra = None
+        if result.diagnostics or result.crashes or result.suppressions or result.unloadable:
+            extra = json.dumps(
+                {
+                    "diagnostics": [d.to_dict() for d in result.diagnostics],
+                    "crashes": result.crashes,
+                    "suppressions": result.suppressions,
+                    "unloadable": result.unloadable,
+                },
+                separators=(",", ":"),
+            )
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra),
+        )
+        if result.entities:
+            db.executemany(
+                "INSERT INTO facts VALUES (?, ?, ?, ?)",
+                [
+                    (path, e.key, i, json.dumps(entity_to_json(e), separators=(",", ":")))
+                    for i, e in enumerate(result.entities)
+                ],
+            )
+            rows = {
+                (key, path, entity.key, role)
+                for entity in result.entities
+                for key, role in entity_keys(entity)
+            }
+            db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", sorted(rows))
+
+    def _insert_findings(self, code: str, findings: list[Diagnostic]) -> None:
+        self.db.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?)",
+            [(code, d.path, d.entity, json.dumps(d.to_dict(), separators=(",", ":"))) for d in findings],
+        )
 
     def _prune(self) -> None:
-        # A run killed while saving leaves its temporary file; one this old is no live run's.
-        stale = time.time() - STALE_TEMP_SECONDS
-        for leftover in self.folder.glob(f"{TEMP_PREFIX}*"):
-            if _mtime(leftover) < stale:
-                _unlink(leftover)
-        runs = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
-        runs = [r for r in runs if r.name.count(".") == 1]  # not the .repository and .delta files
+        runs = sorted(self.folder.glob("*.sqlite"), key=_mtime, reverse=True)
         for old in runs[KEEP_RUNS:]:
-            _unlink(old)
-            _unlink(old.with_name(old.stem + ".delta.json"))
-            for memo in self.folder.glob(f"{old.stem}.repository.*.json"):
-                _unlink(memo)
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(str(old) + suffix)
 
 
-def _write_atomically(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".json")
-    try:
-        # dumps, not dump: only the one-shot encoder is the C one
-        text = json.dumps(data, separators=(",", ":"))
-        with os.fdopen(fd, "w", encoding="ascii") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(Path(tmp))
-        raise
+def _signature(signature: list[int] | None) -> str | None:
+    return ",".join(str(x) for x in signature) if signature else None
 
 
 def _mtime(path: Path) -> float:
@@ -443,6 +505,5 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _unlink(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
+def now_ns() -> int:
+    return time.time_ns()

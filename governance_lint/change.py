@@ -1,10 +1,10 @@
 """What a change adds (SPEC §10): the findings of the work tree that its base state did not have.
 
 The base state is the merge-base of a ref and HEAD, read from git objects
-(``gitstate``).  It is checked with the same config and plan as the work tree,
-through the same ``engine.run``: only the per-file step differs, and for every
-file git says is unchanged it reuses the work tree's result (the per-file
-check is a pure function of the bytes and the plan).  A finding is new when no
+(``gitstate``).  It is the work tree's repository model with the files that
+differ at the base laid over it (``Repository.with_overlay``): every file git
+says is unchanged keeps the work tree's result and facts, and the repository
+rules follow the difference as after an edit.  A finding is new when no
 finding at the base has the same rule, file (through git's renames), node (a
 list item without an id by its list, not its place in it) and subject (its
 message without positions); each base finding accounts for one.
@@ -19,14 +19,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .cache import ResultCache, content_key
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
-from .engine import FileResult, Plan, RunResult, check_file, run
+from .engine import Filter, Plan, RunResult
 from .gitstate import LINK_MODE, ChangeBase, open_base
-from .model import Diagnostic, Position, Problem, Severity
-from .parallel import Analyser, StateMemo, narrow
-from .suppress import Filter
+from .model import Diagnostic, Position, Problem, Role, Severity
+from .repository import Repository
 
 READ_CHUNK = 256  # base files read from git and checked at a time
 
@@ -70,83 +68,18 @@ class Change:
                 inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
                 if not inside or not resolved.startswith(self._prefix) or target.startswith("/"):
                     found[rel] = Problem(
-                        "GOV001", "symbolic link points outside the repository; not followed", at
+                        Role.SYNTAX, "symbolic link points outside the repository; not followed", at
                     )
                     continue
                 top_rel, blob = resolved, self.base.blobs[resolved]
             if blob.size > max_bytes:
-                found[rel] = Problem("GOV001", _too_large(blob.size, max_bytes), at)
+                found[rel] = Problem(Role.SYNTAX, _too_large(blob.size, max_bytes), at)
             else:
                 wanted[rel] = top_rel
         contents = self.base.read(set(wanted.values()))
         for rel, top_rel in wanted.items():
-            found[rel] = contents.get(top_rel, Problem("GOV001", "cannot read file from git", at))
+            found[rel] = contents.get(top_rel, Problem(Role.SYNTAX, "cannot read file from git", at))
         return found
-
-
-@dataclass
-class BaseRun:
-    """``engine.run``'s per-file step and memo for the base state.
-
-    A file git reports unchanged has the work tree's result (same bytes, same
-    plan); the others are checked from their blobs, their results cached by
-    content beside the work tree's.  The repository rules' findings of the base
-    are remembered by content like the work tree's, so the base of the next
-    commit (this commit's work tree) costs no repository rules.
-    """
-
-    change: Change
-    current: Mapping[str, FileResult]
-    work_tree: Analyser | None = None  # the work tree's analyser: content keys and the cache's memory
-    _memo: StateMemo | None = None
-
-    def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
-        todo = [rel for rel in files.context if rel in self.change.changed or rel not in self.current]
-        cache = self.work_tree.side_cache("base") if self.work_tree is not None else None
-        # Computed (and cached) with the same rules as the work tree's results, then narrowed alike.
-        full = self.work_tree.checking_plan(plan) if self.work_tree is not None else plan
-        checked: dict[str, FileResult] = {}
-        keys: dict[str, str | None] = {}
-        for start in range(0, len(todo), READ_CHUNK):  # a long branch's files are not all held at once
-            for rel, content in self.change.contents(
-                todo[start : start + READ_CHUNK], plan.limits.max_file_bytes
-            ).items():
-                keys[rel] = content_key(content) if isinstance(content, bytes) else None
-                checked[rel] = _check(rel, content, keys[rel], full, cache)
-        if cache is not None:
-            cache.keep_only(set(todo))
-            cache.save()
-        if self.work_tree is not None:
-            known = self.work_tree.content_keys
-            self._memo = self.work_tree.state_memo(
-                files.context, [keys[rel] if rel in keys else known.get(rel) for rel in files.context]
-            )
-        if full is not plan:
-            checked = {rel: narrow(result, plan) for rel, result in checked.items()}
-        return [checked[rel] if rel in checked else self.current[rel] for rel in files.context]
-
-    def recall(self) -> list[Diagnostic] | None:
-        return self._memo.recall() if self._memo is not None else None
-
-    def remember(self, findings: list[Diagnostic]) -> None:
-        if self._memo is not None:
-            self._memo.remember(findings)
-
-
-def _check(
-    rel: str, content: bytes | Problem, key: str | None, plan: Plan, cache: ResultCache | None
-) -> FileResult:
-    """``check_file``, or its result cached for these bytes at this path."""
-    found = cache.lookup(rel, key) if cache is not None and key is not None else None
-    if found is not None:
-        try:
-            return FileResult.from_json(found[1])
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            pass  # a damaged entry: check the file again
-    result = check_file(rel, content, plan)
-    if cache is not None and key is not None:
-        cache.store(rel, key, result.to_json())
-    return result
 
 
 def prepare(ref: str, config: Config) -> Change:
@@ -178,24 +111,21 @@ def prepare(ref: str, config: Config) -> Change:
 
 
 def check_base(
-    change: Change,
-    plan: Plan,
-    config: Config,
-    current: RunResult,
-    filters: Sequence[Filter],
-    work_tree: Analyser | None = None,
+    change: Change, plan: Plan, config: Config, current: Repository, filters: Sequence[Filter]
 ) -> RunResult:
-    """The base state's findings, through the same run as the work tree's."""
-    base = BaseRun(change, {result.path: result for result in current.files}, work_tree)
-    return run(
-        change.files,
-        plan,
-        config,
-        base,
-        filters,
-        memo=base,
-        read=lambda rel: change.content(rel, plan.limits.max_file_bytes),
-    )
+    """The base state's findings: the work tree's model with the files that differ at the base laid over it.
+
+    Files git reports unchanged keep the work tree's results and facts; the repository
+    rules follow the difference (``Repository.update``), as after an edit.
+    """
+    now = set(current.files)
+    at_base = set(change.files.context)
+    differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
+    buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)
+    wanted = sorted(differing & at_base)
+    for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
+        buffers.update(change.contents(wanted[start : start + READ_CHUNK], plan.limits.max_file_bytes))
+    return current.with_overlay(buffers).result(change.files.reported, filters, plan)
 
 
 def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:

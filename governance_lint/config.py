@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import stat
@@ -254,10 +255,38 @@ def limits_with(base: Limits, overrides: Iterable[tuple[str, int]]) -> Limits:
     return dataclasses.replace(base, **{name.replace("-", "_"): value for name, value in overrides})
 
 
+@functools.lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a ``/``-separated glob with ``**`` into a regex matched on root-relative paths."""
+    out, i = [], 0
+    pattern = pattern.lstrip("/")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    # A pattern naming a folder also covers everything below it.
+    return re.compile("".join(out) + "(?:/.*)?\\Z" if not pattern.endswith("**") else "".join(out) + "\\Z")
+
+
 def _validate_globs(path: Path, raw: dict[str, Any]) -> None:
     """Every glob compiles: ``include: ["[z-a]"]`` is a config error naming the glob, not a crash later."""
-    from .discovery import glob_regex
-
     keyed = [("include", g) for g in raw.get("include") or ()]
     keyed += [("exclude", g) for g in raw.get("exclude") or ()]
     keyed += [("per-file", g) for g in raw.get("per-file") or {}]

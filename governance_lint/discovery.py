@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import difflib
 import errno
-import functools
 import os
-import re
 import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root
-from .model import API_PREFIX, Position, Problem
+from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root, glob_regex
+from .model import API_PREFIX, Position, Problem, Role
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
 GOVERNANCE_MARK = API_PREFIX.encode()
@@ -33,36 +31,6 @@ _WIDE_MARK = API_PREFIX.encode("utf-16-le")
 def mentions_governance(content: bytes) -> bool:
     """Whether the file mentions ``govlint/``, the mark of a governance file (SPEC §4)."""
     return GOVERNANCE_MARK in content or _WIDE_MARK in content
-
-
-@functools.lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a ``/``-separated glob with ``**`` into a regex matched on root-relative paths."""
-    out, i = [], 0
-    pattern = pattern.lstrip("/")
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
-            end = pattern.index("]", i + 1)
-            body = pattern[i + 1 : end].replace("\\", "\\\\")
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    # A pattern naming a folder also covers everything below it.
-    return re.compile("".join(out) + "(?:/.*)?\\Z" if not pattern.endswith("**") else "".join(out) + "\\Z")
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
@@ -265,33 +233,33 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
         if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(path)
             if relative(Path(os.path.realpath(root)), Path(target)) is None:
-                return Problem("GOV001", "symbolic link points outside the repository; not followed", at)
+                return Problem(Role.SYNTAX, "symbolic link points outside the repository; not followed", at)
             try:
                 info = os.stat(path)
             except OSError as exc:
                 reason = "a loop" if exc.errno == errno.ELOOP else "nothing"
-                return Problem("GOV001", f"symbolic link leads to {reason}; not followed", at)
+                return Problem(Role.SYNTAX, f"symbolic link leads to {reason}; not followed", at)
         if stat.S_ISDIR(info.st_mode):
-            return Problem("GOV001", "is a directory, not a file", at)
+            return Problem(Role.SYNTAX, "is a directory, not a file", at)
         if not stat.S_ISREG(info.st_mode):
-            return Problem("GOV001", f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
+            return Problem(Role.SYNTAX, f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
         # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return Problem("GOV001", "is not a regular file; not read", at)
+                return Problem(Role.SYNTAX, "is not a regular file; not read", at)
             with os.fdopen(fd, "rb", closefd=False) as stream:
                 content = stream.read(max_bytes + 1)
         finally:
             os.close(fd)
     except OSError as exc:
-        return Problem("GOV001", f"cannot read file: {exc.strerror or exc}", at)
+        return Problem(Role.SYNTAX, f"cannot read file: {exc.strerror or exc}", at)
     if len(content) > max_bytes:
         # Too large to check; but one whose first max_bytes never mention govlint/ is not a
         # governance file at all, and is skipped like any other YAML (empty content says so).
         if not mentions_governance(content):
             return b""
-        return Problem("GOV001", _too_large(max(info.st_size, len(content)), max_bytes), at)
+        return Problem(Role.SYNTAX, _too_large(max(info.st_size, len(content)), max_bytes), at)
     return content
 
 

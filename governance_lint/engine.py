@@ -1,10 +1,11 @@
-"""Runs the rules: per file (load, envelope, schema, document rules, facts), then
-over the repository index, then filters what is reported.
+"""Runs the rules: per file (load, envelope, schema, document rules, facts), and the
+repository rules over an index; then puts the findings in report order.
 
 Per-file work is a pure function of the file's bytes and the plan, returning
-a JSON-able ``FileResult``; that is what makes it cacheable and able to run in
+a JSON-able ``FileResult``; that is what makes it storable and able to run in
 worker processes.  A rule that raises is recorded as a crash (rule and file)
-and the other rules still run.
+and the other rules still run.  Nothing here names a rule: the loader's
+problems go to the rule that declares their ``Role``.
 """
 
 from __future__ import annotations
@@ -15,30 +16,33 @@ import re
 import stat
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 from .api import DocumentContext, RepositoryContext, Rule
+from .comments import collect_suppressions
 from .config import Config, RuleSetting
-from .discovery import FileSet, matches, mentions_governance, read_file
-from .index import (
-    ENTITY_FIELDS,
-    DamagedFacts,
-    Entity,
-    RepositoryIndex,
-    entity_from_json,
-    entity_to_json,
-    extract_entity,
+from .discovery import matches, mentions_governance, read_file
+from .envelope import envelope_problem, might_be_governance, near_miss
+from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .loader import load
+from .model import (
+    API_PREFIX,
+    KINDS,
+    Diagnostic,
+    Document,
+    Limits,
+    Problem,
+    Role,
+    Severity,
+    Summary,
+    term_slug,
 )
-from .model import API_PREFIX, KINDS, Diagnostic, Document, Limits, Problem, Severity, Summary, term_slug
-from .registry import Registry
-from .suppress import BaselineFilter, collect_suppressions
 
-LOADER_RULE = "GOV001"
-SCHEMA_RULE = "GOV002"
-UNKNOWN_DOCUMENT_RULE = "GOV003"
+if TYPE_CHECKING:
+    from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class ActiveRule:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything per-file work depends on (and so everything a cache key must cover)."""
+    """Everything per-file work depends on (and so everything a stored result's key must cover)."""
 
     rules: tuple[ActiveRule, ...]
     limits: Limits
@@ -59,17 +63,45 @@ class Plan:
     def active(self, code: str) -> ActiveRule | None:
         return next((a for a in self.rules if a.rule.code == code), None)
 
+    def role(self, role: str) -> ActiveRule | None:
+        """The active rule standing for ``role`` (``Role.SYNTAX``, ...), if it is selected."""
+        return next((a for a in self.rules if a.rule.role == role), None)
+
+    def codes_of(self, role: str) -> frozenset[str]:
+        """The codes of every active rule that declares ``role`` (several rules may share one)."""
+        return frozenset(a.rule.code for a in self.rules if a.rule.role == role)
+
+    @property
+    def repository_rules(self) -> tuple[ActiveRule, ...]:
+        return tuple(a for a in self.rules if a.rule.check_repository is not None)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The ``spec`` fields repository rules declared they read: extracted with each file's facts."""
+        return tuple(sorted({f for a in self.repository_rules for f in a.rule.fields}))
+
     def fingerprint(self) -> dict[str, Any]:
         return {
-            "rules": [[a.rule.code, a.rule.source, a.severity.label, a.options] for a in self.rules],
+            "rules": [
+                [
+                    a.rule.code,
+                    a.rule.source,
+                    a.severity.label,
+                    a.options,
+                    a.rule.role,
+                    a.rule.scope,
+                    sorted(a.rule.reads) if a.rule.reads is not None else None,
+                ]
+                for a in self.rules
+            ],
             "limits": [self.limits.max_file_bytes, self.limits.max_depth, self.limits.max_alias_nodes],
             "today": self.today.isoformat(),
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
-    """What one file contributes: its findings, counts and repository facts."""
+    """What one file contributes: its findings, counts, suppression comments and facts."""
 
     path: str
     documents: int = 0
@@ -77,22 +109,9 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
-    #: the file could not be read or parsed at all (a whole-file GOV001, whichever rules run)
+    entities: list[Entity] = field(default_factory=list)
+    #: the file could not be read or parsed at all (a whole-file syntax finding, whichever rules run)
     unloadable: bool = False
-    # The facts, or (read back from JSON) their JSON form, decoded when first asked for: a run
-    # whose repository findings are remembered never needs them.
-    _entities: list[Entity] | list[list[Any]] = field(default_factory=list, repr=False)
-    _decoded: bool = field(default=True, repr=False)
-
-    @property
-    def entities(self) -> list[Entity]:
-        if not self._decoded:
-            try:
-                self._entities = [entity_from_json(e) for e in self._entities]  # type: ignore[arg-type]
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-                raise DamagedFacts(f"{self.path}: {type(exc).__name__}: {exc}") from exc
-            self._decoded = True
-        return self._entities  # type: ignore[return-value]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,7 +119,7 @@ class FileResult:
             "documents": self.documents,
             "skipped": self.skipped,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "entities": self._entities if not self._decoded else [entity_to_json(e) for e in self.entities],
+            "entities": [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
             "unloadable": self.unloadable,
@@ -108,12 +127,7 @@ class FileResult:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FileResult:
-        entities = raw["entities"]
-        # The shape is checked now (a damaged entry must fail here, where the caller re-checks the file).
-        if type(entities) is not list or not all(
-            type(e) is list and len(e) == ENTITY_FIELDS for e in entities
-        ):
-            raise ValueError("malformed entities")
+        """The result ``to_json`` wrote; raises (ValueError, KeyError, TypeError, ...) on damage."""
         return cls(
             path=raw["path"],
             documents=raw["documents"],
@@ -121,16 +135,15 @@ class FileResult:
             diagnostics=[Diagnostic.from_dict(d) for d in raw["diagnostics"]],
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
+            entities=[entity_from_json(e) for e in raw.get("entities", ())],
             unloadable=bool(raw["unloadable"]),
-            _entities=entities,
-            _decoded=not entities,
         )
 
 
 def problem_diagnostic(
     path: str, problem: Problem, plan: Plan, doc: Document | None = None
 ) -> Diagnostic | None:
-    active = plan.active(problem.code)
+    active = plan.role(problem.role)
     if active is None:
         return None
     return Diagnostic(
@@ -152,11 +165,8 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     Only governance files are govlint's business: a file that never mentions
     ``govlint/`` is skipped unparsed, whatever it holds (a Helm template, a
     manifest with a duplicate key), unless a document in it is governance gone
-    wrong (GOV003).  ``skipped`` is 1 for a skipped file.
+    wrong (the envelope role's finding).  ``skipped`` is 1 for a skipped file.
     """
-    from .loader import load
-    from .rules.unknown_document import might_be_governance
-
     result = FileResult(path)
     if isinstance(content, Problem):
         result.unloadable = True
@@ -172,20 +182,21 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     by_index = {d.index: d for d in docs}
     governance_file = any(d.is_governance for d in docs)
     for problem in loaded.problems:
-        # A file that mentions govlint/ and cannot be loaded is GOV001 (SPEC §4); other YAML's
+        # A file that mentions govlint/ and cannot be loaded is a syntax finding (SPEC §4); other YAML's
         # troubles are not govlint's business.
-        if governance_file or (mentions and problem.code == LOADER_RULE):
+        if governance_file or (mentions and problem.role == Role.SYNTAX):
             doc = by_index.get(problem.document) if problem.document is not None else None
             diag = problem_diagnostic(path, problem, plan, doc)
             result.diagnostics.extend([diag] if diag else [])
-    if mentions and any(p.code == LOADER_RULE for p in loaded.problems if p.document is None):
+    if mentions and any(p.role == Role.SYNTAX for p in loaded.problems if p.document is None):
         result.unloadable = True
         return result  # a governance file that is not YAML as a whole: nothing more to say
     if not governance_file:
         return _near_misses(result, docs, plan)
     result.documents = len(docs)
+    fields = plan.fields
     for doc in docs:
-        envelope_ok = doc.is_governance and _supported(doc)
+        envelope_ok = doc.is_governance and envelope_problem(doc) is None
         for active in plan.rules:
             rule = active.rule
             if rule.check is None:
@@ -199,7 +210,7 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
                 result.crashes.append(_crash(rule, path, exc))
             result.diagnostics.extend(ctx.findings)
         if envelope_ok:
-            entity = extract_entity(doc)
+            entity = extract_entity(doc, fields)
             if entity is not None:
                 result.entities.append(entity)
     return result
@@ -211,12 +222,10 @@ def _skip(result: FileResult) -> FileResult:
 
 
 def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileResult:
-    """A file with no governance document: GOV003 on each document that looks like one gone wrong.
+    """A file with no governance document: an envelope finding on each document that looks like one gone wrong.
 
     It is skipped when there is none and nothing else was found in it.
     """
-    from .rules.unknown_document import near_miss
-
     found = [(doc, message) for doc in docs if (message := near_miss(doc))]
     if not found and not result.diagnostics:
         return _skip(result)
@@ -225,16 +234,15 @@ def _near_misses(result: FileResult, docs: list[Document], plan: Plan) -> FileRe
     result.unloadable = bool(found)
     for doc, message in found:
         diag = problem_diagnostic(
-            result.path, Problem(UNKNOWN_DOCUMENT_RULE, message, doc.start, doc.index), plan, doc
+            result.path, Problem(Role.ENVELOPE, message, doc.start, doc.index), plan, doc
         )
         result.diagnostics.extend([diag] if diag else [])
     return result
 
 
-def _supported(doc: Document) -> bool:
-    from .rules.unknown_document import envelope_problem
-
-    return envelope_problem(doc) is None
+def crash_rule(crash: str) -> str:
+    """The code of the rule a crash report (``_crash``) is about."""
+    return crash.split(" ", 2)[1]
 
 
 def _crash(rule: Rule, path: str, exc: BaseException) -> str:
@@ -243,12 +251,21 @@ def _crash(rule: Rule, path: str, exc: BaseException) -> str:
     return f"rule {rule.code} {rule.name} ({rule.source}) crashed on {path}: {type(exc).__name__}: {exc}{at}"
 
 
-def crash_rule(crash: str) -> str:
-    """The code of the rule a crash report (``_crash``) is about."""
-    return crash.split(" ", 2)[1]
+def check_repository(
+    active: ActiveRule, index: RepositoryIndex, today: dt.date
+) -> tuple[list[Diagnostic], list[str]]:
+    """One repository rule over ``index``: its findings, and its crash if it raised."""
+    rule = active.rule
+    assert rule.check_repository is not None
+    ctx = RepositoryContext(rule, active.severity, active.options, today, index=index)
+    try:
+        rule.check_repository(index, ctx)
+    except Exception as exc:  # a rule bug must not stop the others
+        return ctx.findings, [_crash(rule, "the repository", exc)]
+    return ctx.findings, []
 
 
-# -- the whole run ----------------------------------------------------------
+# -- the plan ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -326,8 +343,7 @@ class RunResult:
     files: list[FileResult]
 
 
-FileAnalyser = Callable[[FileSet, Plan], list[FileResult]]
-FileReader = Callable[[str], bytes | Problem]
+Filter = Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]
 
 
 def _report_order(d: Diagnostic) -> tuple[Any, ...]:
@@ -335,103 +351,45 @@ def _report_order(d: Diagnostic) -> tuple[Any, ...]:
     return (d.path, d.line, d.column, d.code, d.name, d.severity, d.message, d.entity or "", d.node or "")
 
 
-def analyse_serially(files: FileSet, plan: Plan) -> list[FileResult]:
-    return [
-        check_file(rel, read_file(files.root, rel, plan.limits.max_file_bytes), plan) for rel in files.context
-    ]
-
-
-@runtime_checkable
-class RepositoryMemo(Protocol):
-    """Remembers the repository rules' findings of a whole repository whose files did not change."""
-
-    def recall(self) -> list[Diagnostic] | None: ...
-
-    def remember(self, findings: list[Diagnostic]) -> None: ...
-
-
-def run(
-    files: FileSet,
+def finish(
+    diagnostics: Iterable[Diagnostic],
+    files: Sequence[FileResult],
+    crashes: list[str],
     plan: Plan,
     config: Config,
-    analyse: FileAnalyser = analyse_serially,
-    filters: Sequence[Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]] = (),
-    memo: RepositoryMemo | None = None,
-    read: FileReader | None = None,
+    filters: Sequence[Filter] = (),
+    held: Mapping[Diagnostic, list[str]] | None = None,
 ) -> RunResult:
-    """Per-file work, the repository rules, then the filters.  ``read`` gives a file's bytes to a rule
-    that asks for whole documents (default: from disk under ``files.root``)."""
-    results = analyse(files, plan)
-    crashes = [c for r in results for c in r.crashes]
-    diagnostics = [d for r in results if r.path in files.reported for d in r.diagnostics]
-    remembered = memo.recall() if memo is not None else None
-    if remembered is not None:
-        diagnostics.extend(d for d in remembered if d.path in files.reported)
-    else:
-        found, repo_crashes = _check_repository(files, plan, results, read)
-        crashes.extend(repo_crashes)
-        diagnostics.extend(d for d in found if d.path in files.reported)
-        # Only a run over the whole repository found everything; one that skipped work did not.
-        if memo is not None and not repo_crashes and files.reported.issuperset(files.context):
-            memo.remember(found)
-    diagnostics = _drop_schema_duplicates(diagnostics)
-    diagnostics = _apply_per_file(diagnostics, config)
-    # Held-back findings still meet the suppressions and the baseline (which then count as used),
-    # and are taken out after them.
-    held = _held_back(diagnostics, results, files, plan)
+    """The findings of the reported ``files``, filtered and in report order, with the summary.
+
+    ``held`` (see ``held_back``) still meet the suppressions and the baseline (which then count as
+    used), and are taken out after them.
+    """
+    found = _drop_schema_duplicates(list(diagnostics), plan)
+    found = _apply_per_file(found, config)
+    results = list(files)
     for keep in filters:
-        diagnostics = keep(diagnostics, results)
-    still_held = [d for d in diagnostics if d in held]
-    diagnostics = sorted(set(diagnostics) - set(still_held), key=_report_order)
-    reported = [r for r in results if r.path in files.reported]
+        found = keep(found, results)
+    held = held or {}
+    still_held = [d for d in found if d in held]
+    found = sorted(set(found) - set(still_held), key=_report_order)
     summary = Summary(
-        files=len(reported),
-        documents=sum(r.documents for r in reported),
-        skipped=sum(r.skipped for r in reported),
-        errors=sum(d.severity is Severity.ERROR for d in diagnostics),
-        warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
-        infos=sum(d.severity is Severity.INFO for d in diagnostics),
-        files_with_findings=len({d.path for d in diagnostics}),
+        files=len(results),
+        documents=sum(r.documents for r in results),
+        skipped=sum(r.skipped for r in results),
+        errors=sum(d.severity is Severity.ERROR for d in found),
+        warnings=sum(d.severity is Severity.WARNING for d in found),
+        infos=sum(d.severity is Severity.INFO for d in found),
+        files_with_findings=len({d.path for d in found}),
         held_back=len(still_held),
         fix_first=_fix_first(still_held, held),
-        baseline_hidden=sum(keep.hidden for keep in filters if isinstance(keep, BaselineFilter)),
+        baseline_hidden=sum(getattr(keep, "hidden", 0) for keep in filters),
     )
-    return RunResult(diagnostics, summary, crashes, [a.rule for a in plan.rules], results)
-
-
-def _check_repository(
-    files: FileSet, plan: Plan, results: list[FileResult], read: FileReader | None = None
-) -> tuple[list[Diagnostic], list[str]]:
-    """The repository rules over the index of every file's facts: their findings and crashes."""
-
-    def load_documents(rel: str) -> tuple[Document, ...]:
-        from .loader import load
-
-        content = read(rel) if read is not None else read_file(files.root, rel, plan.limits.max_file_bytes)
-        return () if isinstance(content, Problem) else load(rel, content, plan.limits).documents
-
-    index = RepositoryIndex.build((e for r in results for e in r.entities), load_documents, files.reported)
-    found: list[Diagnostic] = []
-    crashes: list[str] = []
-    for active in plan.rules:
-        rule = active.rule
-        if rule.check_repository is None:
-            continue
-        ctx = RepositoryContext(rule, active.severity, active.options, plan.today, index=index)
-        try:
-            rule.check_repository(index, ctx)
-        except DamagedFacts:
-            raise  # not the rule's fault: the run starts again without the cache
-        except Exception as exc:
-            crashes.append(_crash(rule, "the repository", exc))
-        found.extend(ctx.findings)
-    return found, crashes
+    return RunResult(found, summary, crashes, [a.rule for a in plan.rules], results)
 
 
 # -- references held back while a governance file does not load ---------------------------
 
-#: The rules that report a reference naming nothing.
-UNRESOLVED_RULES = frozenset({"GOV005", "GOV301", "GOV402"})
 #: The kind of document that defines what a reference of each kind names.
 _DEFINED_BY = {
     "person": "Person",
@@ -468,8 +426,6 @@ class UnloadedFile:
 
 def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
     """What an unloadable file might define; None when it holds no governance document at all."""
-    from .rules.unknown_document import might_be_governance
-
     content = read_file(root, path, max_bytes)
     if isinstance(content, Problem):
         # A regular file too large to read might define anything; a symbolic link govlint does not
@@ -481,31 +437,36 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
         return UnloadedFile(path, None, None) if regular else None
     text = content.decode("utf-8", "replace")
     if API_PREFIX not in text and not might_be_governance(content):
-        return None  # every governance document says apiVersion: govlint/..., or nearly (GOV003)
+        return None  # every governance document says apiVersion: govlint/..., or nearly (an envelope finding)
     kinds = frozenset(k for k in (_KIND_BY_NAME.get(name.lower()) for name in _KIND_RE.findall(text)) if k)
     return UnloadedFile(path, kinds or None, f"-{term_slug(text)}-")
 
 
-def _held_back(
-    diagnostics: list[Diagnostic], results: list[FileResult], files: FileSet, plan: Plan
+def held_back(
+    diagnostics: Iterable[Diagnostic],
+    results: Iterable[FileResult],
+    root: Path,
+    plan: Plan,
+    entities: Callable[[str], list[Entity]],
 ) -> dict[Diagnostic, list[str]]:
-    """The unresolved-reference findings some unloadable file might resolve, each with those files."""
-    candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in UNRESOLVED_RULES}
+    """The unresolved-reference findings some unloadable file might resolve, each with those files.
+
+    ``entities`` gives a file's facts (the references the findings sit at).
+    """
+    unresolved = plan.codes_of(Role.UNRESOLVED)
+    candidates = {(d.path, d.line, d.column): d for d in diagnostics if d.code in unresolved}
     if not candidates:
         return {}
     unloaded = [
         u
         for r in results
-        if r.unloadable and (u := unloaded_file(files.root, r.path, plan.limits.max_file_bytes)) is not None
+        if r.unloadable and (u := unloaded_file(root, r.path, plan.limits.max_file_bytes)) is not None
     ]
     if not unloaded:
         return {}
-    paths = {path for path, _, _ in candidates}
     held: dict[Diagnostic, list[str]] = {}
-    for result in results:
-        if result.path not in paths:
-            continue
-        for entity in result.entities:
+    for path in sorted({path for path, _, _ in candidates}):
+        for entity in entities(path):
             for ref in entity.references:
                 found = candidates.get((ref.site.path, ref.site.line, ref.site.column))
                 definers = [u.path for u in unloaded if u.might_define(ref.kind, ref.id)] if found else []
@@ -514,23 +475,24 @@ def _held_back(
     return held
 
 
-def _fix_first(still_held: list[Diagnostic], held: dict[Diagnostic, list[str]]) -> str | None:
+def _fix_first(still_held: list[Diagnostic], held: Mapping[Diagnostic, list[str]]) -> str | None:
     """The unloadable file that might resolve the most held-back findings (on a tie, the first by path)."""
     tally = Counter(path for d in still_held for path in held[d])
     return min(tally, key=lambda path: (-tally[path], path)) if tally else None
 
 
-def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A rule that reports a node explains it better than the schema: drop GOV002 there.
-
-    A GOV002 finding is dropped when another rule reports its node or one of
-    its ancestors.  The claimed nodes of each (file, entity) form a tree of
-    their ``/`` segments, so each finding costs the length of its node name,
-    however many nodes are claimed.
-    """
+def _drop_schema_duplicates(diagnostics: list[Diagnostic], plan: Plan) -> list[Diagnostic]:
+    """A rule that reports a node explains it better than the schema: drop the schema's finding there."""
+    schema = plan.role(Role.SCHEMA)
+    if schema is None:
+        return diagnostics
+    code = schema.rule.code
+    # A schema finding is dropped when another rule reports its node or one of its ancestors. The
+    # claimed nodes of each (file, entity) form a tree of their ``/`` segments, so each finding costs
+    # the length of its node name, however many nodes are claimed.
     claimed: dict[tuple[str, str | None], dict[str, Any]] = {}
     for d in diagnostics:
-        if d.code != SCHEMA_RULE and d.node is not None:
+        if d.code != code and d.node is not None:
             branch = claimed.setdefault((d.path, d.entity), {})
             for segment in d.node.split("/"):
                 branch = branch.setdefault(segment, {})
@@ -540,7 +502,7 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [
         d
         for d in diagnostics
-        if not (d.code == SCHEMA_RULE and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))
+        if not (d.code == code and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))
     ]
 
 

@@ -1,30 +1,39 @@
-"""The repository: every entity by kind and id, with the facts repo rules need.
+"""The repository index: every entity by kind and id, with the facts repository rules read.
 
 Each file is reduced to compact, JSON-able facts (entities, references, terms,
-interfaces, each with its site) right after it is loaded, so the index of a
-large repository stays small, can be cached per file, and never holds parse
-trees.  Rules that need a whole document can ask ``RepositoryIndex.document``,
-which loads it on demand.
+interfaces, responsibilities and the ``spec`` fields rules declare, each with its
+site) right after it is loaded, so the index never holds parse trees.
+
+Facts are reached by *key* (``person:windy``, ``term:incident``): each entity
+defines keys and mentions keys (``entity_keys``).  A ``Facts`` source answers
+which files define or mention a key and what a file's entities are; it may hold
+everything in memory (``MemoryFacts``) or load files on demand from a store, so
+a rule that looks up a few keys reads a few files.  ``RepositoryIndex`` is the
+view rules receive: the *subjects* they check (every entity, or those a change
+can affect) and the lookups they may make around them.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, term_slug
 
 _REFERENCE_KINDS = frozenset(REFERENCE_KINDS)
 # A Responsible as node names give it: the activity (by id) and, for a list, the item.
 _RESPONSIBLE_NODE = re.compile(r"^spec/activities/(.+)/raci/responsible(?:/\d+)?$")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+# How a file stands to a key (the ``role`` of a key row).
+DEFINES, MENTIONS, DEFINES_LOCALLY = 0, 1, 2  # DEFINES_LOCALLY: a term defined outside a Glossary
 
 
 # Site, Reference and InterfaceItem are named tuples, not dataclasses: a large
-# repository holds about a hundred of each per process file, and a cached run
-# rebuilds them all; a tuple is built three times faster.
+# repository holds about a hundred of each per process file; a tuple is built
+# three times faster.
 class Site(NamedTuple):
     """Where a fact was stated: file, position, entity and node name."""
 
@@ -57,6 +66,10 @@ class Term:
     glossary: bool
     site: Site
 
+    @property
+    def family(self) -> str:
+        return term_family(self.term)
+
 
 class InterfaceItem(NamedTuple):
     item: str
@@ -75,7 +88,7 @@ class Interface:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """One governance document, reduced to what repository rules need."""
+    """One governance document, reduced to the facts repository rules read."""
 
     kind: str
     id: str
@@ -85,42 +98,36 @@ class Entity:
     document: int  # index of the document in its file
     active: bool = True
     terms: tuple[Term, ...] = ()
-    #: (activity name, practitioner reference) for each Responsible of each activity, once per activity
+    #: (activity id, practitioner reference) for each Responsible of each activity, once per activity
     responsible: tuple[tuple[str, str], ...] = ()
-    # References and interfaces, or (read from the cache) their packed JSON text, unpacked when first
-    # asked for: a pre-commit run reads every file's facts but needs those of a few files only.
-    _references: tuple[Reference, ...] | str = field(default=(), repr=False, compare=False)
-    _interfaces: tuple[Interface, ...] | str = field(default=(), repr=False, compare=False)
+    #: every ``KIND:ID`` string of the document's spec, in document order
+    references: tuple[Reference, ...] = ()
+    #: ``spec.interfaces``: what this process sends to and receives from others
+    interfaces: tuple[Interface, ...] = ()
+    #: the ``spec`` fields some rule declared it reads (``"spec.category"``): value and site
+    values: tuple[tuple[str, Any, Site], ...] = ()
 
     @property
     def path(self) -> str:
         return self.site.path
 
-    @property
-    def references(self) -> tuple[Reference, ...]:
-        """Every ``KIND:ID`` string of the document's spec, in document order."""
-        return _unpacked(self, "_references", _unpack_references)  # type: ignore[no-any-return]
+    def value(self, name: str) -> Any:
+        """The value of a declared field such as ``"spec.category"`` (None when absent)."""
+        return next((v for n, v, _ in self.values if n == name), None)
 
-    @property
-    def interfaces(self) -> tuple[Interface, ...]:
-        """``spec.interfaces``: what this process sends to and receives from others."""
-        return _unpacked(self, "_interfaces", _unpack_interfaces)  # type: ignore[no-any-return]
+    def value_site(self, name: str) -> Site | None:
+        """Where a declared field is (for a missing one: the key holding the mapping it is missing from)."""
+        return next((s for n, _, s in self.values if n == name), None)
 
 
-class DamagedFacts(Exception):
-    """Facts read back from the result cache do not decode: the cache is damaged."""
+def term_family(term: str) -> str:
+    """What spellings of one term share: lower case, no separators, no plural ``s`` per word.
 
-
-def _unpacked(entity: Entity, field_name: str, unpack: Callable[[str, str, str], Any]) -> Any:
-    """A lazily unpacked field of ``entity``: unpacked once, then kept."""
-    value = getattr(entity, field_name)
-    if isinstance(value, str):
-        try:
-            value = unpack(value, entity.site.path, entity.key)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-            raise DamagedFacts(f"{entity.site.path}: {type(exc).__name__}: {exc}") from exc
-        object.__setattr__(entity, field_name, value)
-    return value
+    "Service-Requests", "service request" and "ServiceRequest" are all ``servicerequest``;
+    two terms with one slug are always of one family.
+    """
+    words = _WORD_RE.findall(term.lower())
+    return "".join(w[:-1] if len(w) > 1 and w.endswith("s") else w for w in words)
 
 
 def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
@@ -128,8 +135,11 @@ def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
     return Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(path))
 
 
-def extract_entity(doc: Document) -> Entity | None:
-    """The facts of one governance document (None if it has no kind and id)."""
+def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None:
+    """The facts of one governance document (None if it has no kind and id).
+
+    ``fields`` are dotted paths (``"spec.category"``) that some rule declared it reads.
+    """
     kind, ident = doc.kind, doc.id
     if not kind or not ident or not doc.is_governance:
         return None
@@ -199,16 +209,25 @@ def extract_entity(doc: Document) -> Entity | None:
         active=spec.get("active") is not False,
         terms=tuple(terms),
         responsible=tuple(responsible),
-        _references=tuple(references),
-        _interfaces=tuple(interfaces),
+        references=tuple(references),
+        interfaces=tuple(interfaces),
+        values=tuple(_value(doc, name) for name in sorted(fields)),
     )
 
 
-# -- JSON round trip (for the cache and worker processes) -------------------
+def _value(doc: Document, name: str) -> tuple[str, Any, Site]:
+    """A declared field's value (None unless it is plain JSON data) and its site."""
+    path: NodePath = tuple(name.split("."))
+    data: Any = doc.data
+    for step in path:
+        data = data.get(step) if isinstance(data, dict) else None
+    return name, data, _site(doc, path)
+
+
+# -- JSON round trip (for the store and worker processes) --------------------
 #
 # A site in the entity's own file and document is written as [line, column,
-# node]; only a site elsewhere carries its path and entity.  That keeps the
-# cache of a large repository small and quick to read back.
+# node]; only a site elsewhere carries its path and entity.
 
 
 def _site_json(site: Site, path: str, entity: str) -> list[Any]:
@@ -235,80 +254,12 @@ def _split_reference(target: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def _pack_references(entity: Entity) -> str:
-    refs = entity._references
-    if isinstance(refs, str):
-        return refs
-    return json.dumps(
-        [[r.target, r.site.line, r.site.column, r.site.node] for r in refs],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _unpack_references(packed: str, path: str, entity: str) -> tuple[Reference, ...]:
-    references = []
-    for target, line, column, node in json.loads(packed):
-        split = _split_reference(target)
-        if split is not None:
-            references.append(
-                Reference(target, split[0], split[1], _new_site(Site, (path, line, column, entity, node)))
-            )
-    return tuple(references)
-
-
-ENTITY_FIELDS = 10  # items in an entity's JSON form
-
-
-def _pack_interfaces(entity: Entity) -> str:
-    if isinstance(entity._interfaces, str):
-        return entity._interfaces
-    path, key = entity.site.path, entity.key
-    return json.dumps(
-        [
-            [
-                i.process,
-                [[x.item, _site_json(x.site, path, key)] for x in i.sends],
-                [[x.item, _site_json(x.site, path, key)] for x in i.receives],
-                _site_json(i.site, path, key),
-            ]
-            for i in entity.interfaces
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _unpack_interfaces(packed: str, path: str, key: str) -> tuple[Interface, ...]:
-    return tuple(
-        Interface(
-            p,
-            tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
-            tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
-            _site_from(s0, path, key),
-        )
-        for p, sends, recv, s0 in json.loads(packed)
-    )
-
-
-def _filtered(
-    packed: str, entity: Entity, kinds: Collection[str] | None, unless: Callable[[str], bool] | None
-) -> Iterator[Reference]:
-    path, key = entity.site.path, entity.key
-    try:
-        found = [(target, line, column, node) for target, line, column, node in json.loads(packed)]
-    except (ValueError, TypeError) as exc:
-        raise DamagedFacts(f"{path}: {type(exc).__name__}: {exc}") from exc
-    for target, line, column, node in found:
-        split = _split_reference(target)
-        if split is None or (kinds is not None and split[0] not in kinds):
-            continue
-        if unless is None or not unless(target):
-            yield Reference(target, split[0], split[1], _new_site(Site, (path, line, column, key, node)))
-
-
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
+
+    def site(s: Site) -> list[Any]:
+        return _site_json(s, path, key)
+
     return [
         entity.kind,
         entity.id,
@@ -316,19 +267,33 @@ def entity_to_json(entity: Entity) -> list[Any]:
         list(entity.site),
         entity.document,
         entity.active,
-        _pack_references(entity),
-        [[t.term, t.definition, t.glossary, _site_json(t.site, path, key)] for t in entity.terms],
-        _pack_interfaces(entity),
+        [[r.target, *site(r.site)] for r in entity.references],
+        [[t.term, t.definition, t.glossary, site(t.site)] for t in entity.terms],
+        [
+            [
+                i.process,
+                [[x.item, site(x.site)] for x in i.sends],
+                [[x.item, site(x.site)] for x in i.receives],
+                site(i.site),
+            ]
+            for i in entity.interfaces
+        ],
         [list(pair) for pair in entity.responsible],
+        [[n, v, site(s)] for n, v, s in entity.values],
     ]
 
 
 def entity_from_json(raw: list[Any]) -> Entity:
-    kind, ident, name, site, document, active, refs, terms, ifaces, responsible = raw
-    if not isinstance(refs, str) or not isinstance(ifaces, str):
-        raise ValueError("references and interfaces are packed as JSON text")
-    own = Site(*site)
+    """The entity ``entity_to_json`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
+    kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values = raw
+    own = Site(*own_site)
     path, key = own.path, f"{kind.lower()}:{ident}"
+    references = []
+    for ref in refs:
+        target, rest = ref[0], ref[1:]
+        split = _split_reference(target)
+        if split is not None:
+            references.append(Reference(target, split[0], split[1], _site_from(rest, path, key)))
     return Entity(
         kind=kind,
         id=ident,
@@ -339,85 +304,295 @@ def entity_from_json(raw: list[Any]) -> Entity:
         active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
         responsible=tuple([(activity, target) for activity, target in responsible]),
-        _references=refs,
-        _interfaces=ifaces,
+        references=tuple(references),
+        interfaces=tuple(
+            Interface(
+                p,
+                tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in sends),
+                tuple(InterfaceItem(x, _site_from(s, path, key)) for x, s in recv),
+                _site_from(s0, path, key),
+            )
+            for p, sends, recv, s0 in ifaces
+        ),
+        values=tuple((n, v, _site_from(s, path, key)) for n, v, s in values),
     )
 
 
-@dataclass
+# -- keys: what an entity defines and mentions ---------------------------------
+
+KIND_KEY = "~kind:"  # every entity defines ~kind:<Kind>: how "every Policy" is found
+FAMILY_KEY = "~term:"  # a term defines ~term:<family>: how spelling variants are found
+
+
+def entity_keys(entity: Entity) -> set[tuple[str, int]]:
+    """The (key, role) rows of one entity: its own key, its kind, its terms, what it references."""
+    rows = {(entity.key, DEFINES), (KIND_KEY + entity.kind, DEFINES)}
+    for term in entity.terms:
+        role = DEFINES if term.glossary else DEFINES_LOCALLY
+        rows.add(("term:" + term.slug, role))
+        rows.add((FAMILY_KEY + term.family, role))
+    rows.update((ref.target, MENTIONS) for ref in entity.references)
+    return rows
+
+
+Row = tuple[str, str, int]  # path, entity key, role
+
+
+class Facts(Protocol):
+    """Where an index finds its facts: key rows, and the entities of one file."""
+
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        """Every (path, entity, role) that defines or mentions ``key`` (in one of ``roles``), in any order."""
+        ...
+
+    def entities(self, path: str) -> list[Entity]:
+        """The entities of one file, in document order ([] for a file without any)."""
+        ...
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        """The entities of one file with this key (one, unless the file defines it twice)."""
+        ...
+
+    def paths(self) -> list[str]:
+        """Every file that holds entities."""
+        ...
+
+
+class MemoryFacts:
+    """Every file's facts held in memory, with the key rows built from them."""
+
+    def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
+        self._by_path: dict[str, list[Entity]] = {}
+        self._rows: dict[str, set[Row]] = {}
+        self.replace(by_path or {})
+
+    def replace(self, changed: Mapping[str, list[Entity]]) -> None:
+        """Take the new facts of some files ([] for a file removed or without entities)."""
+        for path, entities in changed.items():
+            for entity in self._by_path.pop(path, ()):
+                for key, role in entity_keys(entity):
+                    self._rows.get(key, set()).discard((path, entity.key, role))
+            if entities:
+                self._by_path[path] = list(entities)
+            for entity in entities:
+                for key, role in entity_keys(entity):
+                    self._rows.setdefault(key, set()).add((path, entity.key, role))
+
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        found = self._rows.get(key, ())
+        return list(found) if roles is None else [r for r in found if r[2] in roles]
+
+    def entities(self, path: str) -> list[Entity]:
+        return self._by_path.get(path, [])
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        return [e for e in self._by_path.get(path, ()) if e.key == key]
+
+    def paths(self) -> list[str]:
+        return list(self._by_path)
+
+
+class Overlay:
+    """``base`` with some files' facts replaced: the repository after a change, before it is kept."""
+
+    def __init__(self, base: Facts, changed: Mapping[str, list[Entity]]) -> None:
+        self.base, self.changed = base, dict(changed)
+        self._new = MemoryFacts({p: e for p, e in self.changed.items() if e})
+
+    def replace(self, changed: Mapping[str, list[Entity]]) -> None:
+        """Lay more files' facts over the base (the base itself is never changed)."""
+        self.changed.update(changed)
+        self._new.replace(changed)
+
+    def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        kept = [r for r in self.base.rows(key, roles) if r[0] not in self.changed]
+        return kept + self._new.rows(key, roles)
+
+    def entities(self, path: str) -> list[Entity]:
+        return self.changed[path] if path in self.changed else self.base.entities(path)
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        if path in self.changed:
+            return [e for e in self.changed[path] if e.key == key]
+        return self.base.entity(path, key)
+
+    def paths(self) -> list[str]:
+        return [p for p in self.base.paths() if p not in self.changed] + self._new.paths()
+
+
+def _order(entity: Entity) -> tuple[str, int, int, int]:
+    return entity.site.path, entity.document, entity.site.line, entity.site.column
+
+
+def _term_order(term: Term) -> tuple[bool, str, int, int]:
+    return not term.glossary, term.site.path, term.site.line, term.site.column
+
+
+Subject = tuple[str, str]  # path, entity key
+
+
 class RepositoryIndex:
-    """Every entity of the repository, in path order, looked up by reference."""
+    """What a repository rule sees: the entities it checks (its subjects) and lookups around them.
 
-    entities: list[Entity] = field(default_factory=list)
-    loader: Callable[[str], tuple[Document, ...]] | None = field(default=None, repr=False)
-    #: files whose findings are shown (None: every file); findings elsewhere are dropped
-    reported: frozenset[str] | None = None
-    _by_key: dict[str, list[Entity]] = field(default_factory=dict, repr=False)
+    Rules check ``subjects()`` and report only at their sites; everything else
+    they reach by key (``resolve``, ``definitions``, ``referrers``, ``terms``).
+    A run over the whole repository has every entity as a subject; an update
+    has only those a change can affect, and the lookups then read only the
+    files they need.
+    """
 
-    @classmethod
-    def build(
-        cls,
-        entities: Iterable[Entity],
+    def __init__(
+        self,
+        facts: Facts | Iterable[Entity] = (),
+        *,
+        subjects: Collection[Subject] | None = None,
         loader: Callable[[str], tuple[Document, ...]] | None = None,
-        reported: frozenset[str] | None = None,
-    ) -> RepositoryIndex:
-        ordered = sorted(entities, key=lambda e: (e.site.path, e.document, e.site.line, e.site.column))
-        index = cls(ordered, loader, reported)
-        for entity in ordered:
-            index._by_key.setdefault(entity.key, []).append(entity)
-        return index
+    ) -> None:
+        if not hasattr(facts, "rows"):
+            by_path: dict[str, list[Entity]] = {}
+            for entity in facts:
+                by_path.setdefault(entity.site.path, []).append(entity)
+            facts = MemoryFacts(by_path)
+        self.facts: Facts = facts  # type: ignore[assignment]
+        self.loader = loader
+        self._subjects = frozenset(subjects) if subjects is not None else None
+        self._loaded: dict[Subject, list[Entity]] = {}
+        self._definitions: dict[str, list[Entity]] = {}
+        # per entity looked up: its terms by slug and by family (a 10,000-term Glossary is scanned once)
+        self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
+        self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
+        self._all: list[Entity] | None = None
+
+    # -- what a rule checks --------------------------------------------------
+
+    def _load(self, pairs: Iterable[Subject]) -> list[Entity]:
+        """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
+        found: list[Entity] = []
+        for pair in set(pairs):
+            entities = self._loaded.get(pair)
+            if entities is None:
+                entities = self._loaded[pair] = self.facts.entity(*pair)
+            found.extend(entities)
+        found.sort(key=_order)
+        return found
+
+    @property
+    def entities(self) -> list[Entity]:
+        """Every entity of the repository, in path order (reads every file's facts)."""
+        if self._all is None:
+            found: list[Entity] = []
+            for path in sorted(self.facts.paths()):
+                groups: dict[str, list[Entity]] = {}
+                for entity in self.facts.entities(path):
+                    groups.setdefault(entity.key, []).append(entity)
+                for key, group in groups.items():  # the objects lookups return, so that ``is`` holds
+                    found.extend(self._loaded.setdefault((path, key), group))
+            found.sort(key=_order)
+            self._all = found
+        return self._all
+
+    def subjects(self, *kinds: str) -> list[Entity]:
+        """The entities to check (of ``kinds``, if given), in path order."""
+        found = self.entities if self._subjects is None else self._load(self._subjects)
+        return [e for e in found if e.kind in kinds] if kinds else found
+
+    def is_subject(self, entity: Entity) -> bool:
+        """Whether this entity is checked (and so may be reported at) in this run."""
+        return self._subjects is None or (entity.path, entity.key) in self._subjects
+
+    is_reported = is_subject  # the name of version 1
+
+    # -- lookups by key ------------------------------------------------------
+
+    def _with_role(self, key: str, *roles: int) -> list[Subject]:
+        found = self._rows.get((key, roles))
+        if found is None:
+            found = self._rows[(key, roles)] = sorted({(p, e) for p, e, _ in self.facts.rows(key, roles)})
+        return found
+
+    def definitions(self, key: str) -> list[Entity]:
+        """Every entity with this ``KIND:ID`` key, in path order (several only when ids clash)."""
+        found = self._definitions.get(key)
+        if found is None:
+            found = self._definitions[key] = [
+                e for e in self._load(self._with_role(key, DEFINES)) if e.key == key
+            ]
+        return found
 
     def resolve(self, reference: str) -> Entity | None:
         """The entity a ``KIND:ID`` reference names (the first if several share it)."""
-        found = self._by_key.get(reference)
+        found = self.definitions(reference)
         return found[0] if found else None
-
-    def definitions(self, key: str) -> list[Entity]:
-        """Every entity with this key, in path order (several only when ids clash)."""
-        return self._by_key.get(key, [])
-
-    def of_kind(self, *kinds: str) -> Iterator[Entity]:
-        return (e for e in self.entities if e.kind in kinds)
-
-    def is_reported(self, entity: Entity) -> bool:
-        """Whether findings in this entity's file are shown: a rule may skip the others' work."""
-        return self.reported is None or entity.site.path in self.reported
 
     def defines(self, reference: str) -> bool:
         """Whether some entity has this ``KIND:ID`` key."""
-        return reference in self._by_key
+        return bool(self.definitions(reference))
+
+    def referrers(self, key: str) -> list[Entity]:
+        """Every entity whose spec names ``key``, in path order."""
+        return self._load(self._with_role(key, MENTIONS))
+
+    def ids(self, kind: str) -> list[str]:
+        """The id of every entity of ``kind``, in path order, read from the key rows alone (no facts)."""
+        return [key.partition(":")[2] for _, key in self._with_role(KIND_KEY + kind, DEFINES)]
+
+    def of_kind(self, *kinds: str) -> Iterator[Entity]:
+        """Every entity of these kinds, in path order."""
+        pairs = [pair for kind in kinds for pair in self._with_role(KIND_KEY + kind, DEFINES)]
+        return (e for e in self._load(pairs) if e.kind in kinds)
+
+    def terms(self, *, slug: str | None = None, family: str | None = None) -> Iterator[Term]:
+        """Defined terms: Glossary terms first, then by path order; only one slug's or one family's
+        when asked (read lazily: taking the first reads only the files it needs)."""
+        if slug is None and family is None:
+            yield from sorted((t for e in self.entities for t in e.terms), key=_term_order)
+            return
+        key = "term:" + slug if slug is not None else FAMILY_KEY + (family or "")
+        for role in (DEFINES, DEFINES_LOCALLY):
+            by_path: dict[str, list[Subject]] = {}
+            for pair in self._with_role(key, role):
+                by_path.setdefault(pair[0], []).append(pair)
+            for pairs in by_path.values():  # in path order: the lazy walk stops at the first it needs
+                wanted = slug if slug is not None else family or ""
+                found = [
+                    t
+                    for e in self._load(pairs)
+                    for t in self._terms_by(e)[0 if slug is not None else 1].get(wanted, ())
+                    if t.glossary == (role == DEFINES)
+                ]
+                yield from sorted(found, key=_term_order)
+
+    def _terms_by(self, entity: Entity) -> tuple[dict[str, list[Term]], dict[str, list[Term]]]:
+        """An entity's terms by slug and by family, grouped once per entity."""
+        kept = self._term_keys.get(id(entity))
+        if kept is None or kept[0] is not entity:
+            by_slug: dict[str, list[Term]] = {}
+            by_family: dict[str, list[Term]] = {}
+            for t in entity.terms:
+                by_slug.setdefault(t.slug, []).append(t)
+                by_family.setdefault(t.family, []).append(t)
+            kept = self._term_keys[id(entity)] = (entity, by_slug, by_family)
+        return kept[1], kept[2]
+
+    def glossary(self) -> list[Term]:
+        """Every Glossary term, in path order."""
+        return sorted((t for e in self.of_kind("Glossary") for t in e.terms if t.glossary), key=_term_order)
 
     def references(
         self,
         *,
-        reported_only: bool = False,
+        reported_only: bool = True,
         kinds: Collection[str] | None = None,
         unless: Callable[[str], bool] | None = None,
     ) -> Iterator[Reference]:
-        """The references of the repository: only those in reported files (where findings can go),
-        of some kinds, or whose target ``unless`` does not accept, when asked.
-
-        Filtering here is what keeps a large repository fast: references still
-        packed (read from the cache) are only unpacked when they pass.
-        """
-        for entity in self.entities:
-            if reported_only and not self.is_reported(entity):
-                continue
-            packed = entity._references
-            if isinstance(packed, str) and (kinds is not None or unless is not None):
-                yield from _filtered(packed, entity, kinds, unless)
-                continue
+        """The references of the subjects (of some kinds, or whose target ``unless`` does not accept)."""
+        for entity in self.subjects() if reported_only else self.entities:
             for ref in entity.references:
                 if (kinds is None or ref.kind in kinds) and (unless is None or not unless(ref.target)):
                     yield ref
 
-    def terms(self) -> list[Term]:
-        """Every defined term: Glossary terms first, then by path order."""
-        found = [t for e in self.entities for t in e.terms]
-        return sorted(found, key=lambda t: (not t.glossary, t.site.path, t.site.line, t.site.column))
-
     def document(self, entity: Entity) -> Document | None:
-        """Load the whole document of an entity (parses its file on demand)."""
+        """Load the whole document of an entity (parses its file: only for rules that declare no ``reads``)."""
         if self.loader is None:
             return None
         for doc in self.loader(entity.path):

@@ -30,12 +30,12 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, plural_label
+from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, Role, plural_label
 
 __all__ = ["DEFAULT_LIMITS", "load"]
 
-SYNTAX = "GOV001"
-VALUE = "GOV002"
+SYNTAX = Role.SYNTAX
+VALUE = Role.SCHEMA
 
 # Above this upper bound on nesting, libyaml's own event stream is used to
 # measure depth before its recursive composer runs (it segfaults at ~40k
@@ -165,7 +165,7 @@ class _NodeLoader(yaml.CSafeLoader):
 
 
 class _Refusal(Exception):
-    """The whole file is refused with one GOV001 problem."""
+    """The whole file is refused with one syntax problem."""
 
     def __init__(self, message: str, line0: int, column0: int) -> None:
         super().__init__(message)
@@ -947,7 +947,7 @@ DEFAULT_LIMITS = Limits()
 
 
 def load(path: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Load one file's documents; never raises (an internal failure is a GOV001 problem)."""
+    """Load one file's documents; never raises (an internal failure is a syntax problem)."""
     try:
         return _load(path, content, limits)
     except _Refusal as refusal:
@@ -1028,5 +1028,5 @@ def _load(path: str, content: bytes, limits: Limits) -> LoadResult:
         document = Document(path, index, data, _start(root), _NodeLocator(root), references)
         problems.extend(state.document_problems(index, document.is_governance, start, end))
         documents.append(document)
-    problems.sort(key=lambda problem: (problem.position, problem.code))
+    problems.sort(key=lambda problem: (problem.position, problem.role))
     return LoadResult(tuple(documents), tuple(problems))

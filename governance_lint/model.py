@@ -179,11 +179,25 @@ def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
             stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(node))))
 
 
+class Role:
+    """What a rule stands for in the core, so that no stage names a rule by its code.
+
+    The loader and discovery report problems under a role; the rule that declares
+    that role (``Rule.role``) gives them their code, name and severity.
+    """
+
+    SYNTAX = "syntax"  # the file cannot be read or is not loadable YAML
+    SCHEMA = "schema"  # a value no schema can hold, and schema violations
+    UNUSED_SUPPRESSION = "unused-suppression"  # a suppression or baseline entry that hid nothing
+    ENVELOPE = "envelope"  # a document that looks like governance but is not a supported one
+    UNRESOLVED = "unresolved"  # a reference that names nothing (several rules: held back together)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something the loader found wrong with a file or one of its documents."""
 
-    code: str  # GOV001 (not loadable YAML) or GOV002 (a value no schema can hold)
+    role: str  # Role.SYNTAX (not loadable YAML) or Role.SCHEMA (a value no schema can hold)
     message: str
     position: Position
     document: int | None = None  # index of the document, when one is known

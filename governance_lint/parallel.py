@@ -1,11 +1,10 @@
-"""Per-file work at repository scale: cached results for unchanged files, all cores for the rest.
+"""Per-file work for many files at once: all cores, results in file order.
 
-``make_analyser`` returns the ``analyse(files, plan)`` step ``engine.run``
-calls.  Files whose bytes hash to a cached entry reuse their result; the
-others are checked in this process or, when there are enough of them to pay
-for the start-up (``pool_threshold``), by a fork pool whose workers read the
-files themselves and send back small JSON-able results.  Results come back in
-file order, so the output is byte-identical to a serial run.
+``check_files`` checks files in this process or, when there are enough of
+them to pay for the start-up (``pool_threshold``), in a fork pool whose
+workers read the files themselves and send back small JSON-able results.
+Results come back in file order, so the output is byte-identical to a serial
+run.
 """
 
 from __future__ import annotations
@@ -14,37 +13,28 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
-import json
-import multiprocessing
 import os
 import signal
+import stat
 import threading
-from collections.abc import Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cache import (
-    CacheStats,
-    ResultCache,
-    content_key,
-    file_signature,
-    read_clock,
-    run_digest,
-    trusted_signature,
-)
-from .config import Config
-from .discovery import FileSet, read_file
+from .cache import read_clock, trusted_signature
+from .discovery import read_file
 from .engine import FileResult, Plan, check_file, crash_rule
-from .model import Diagnostic
+from .model import Problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
 
-# sha256 of the bytes read (None: unreadable), the file's signature taken before reading, result JSON
-Checked = tuple[str | None, list[int] | None, dict[str, Any]]
+#: sha256 of the bytes read (None: unreadable), the signature taken before reading, when it was read, result
+Checked = tuple[str | None, list[int] | None, int, FileResult]
+Reader = Callable[[str], bytes | Problem]
 
 
 class Terminated(KeyboardInterrupt):
@@ -61,141 +51,65 @@ class WorkerCrash(RuntimeError):
         self.govlint_path = first
 
 
-@dataclass
-class Analyser:
-    """``analyse(files, plan)`` with a content cache and a process pool."""
-
-    config: Config
-    jobs: int = 1
-    use_cache: bool = True
-    pool_threshold: int = POOL_THRESHOLD
-    reuse: bool = True  # False: check every file again and replace the cache (found damaged)
-    # The plan per-file results are computed and cached with: every rule the config enables, so
-    # that runs selecting different rules (per-rule pre-commit hooks) share one cache.
-    shared: Plan | None = None
-    stats: CacheStats = field(default_factory=CacheStats)
-    _cache: ResultCache | None = field(default=None, repr=False)
-    _repository_key: str | None = field(default=None, repr=False)
-    _rules: str = field(default="", repr=False)  # the selected rules, part of every repository key
-    #: sha256 of each file's bytes, by path, after a call (None: unreadable, or the cache is off)
-    content_keys: dict[str, str | None] = field(default_factory=dict, repr=False)
-
-    def __call__(self, files: FileSet, plan: Plan) -> list[FileResult]:
-        with _bulk_phase():
-            return self._analyse(files, plan)
-
-    def checking_plan(self, selected: Plan) -> Plan:
-        """The plan per-file results are computed with for a run that selects ``selected``."""
-        return self.shared if self.use_cache and self.shared is not None else selected
-
-    def _analyse(self, files: FileSet, selected: Plan) -> list[FileResult]:
-        plan = self.checking_plan(selected)
-        cache = ResultCache(files.root, run_digest(plan, self.config)) if self.use_cache else None
-        if cache is not None and self.reuse:
-            cache.load()
-            self.stats = cache.stats
-        results: list[FileResult | None] = [None] * len(files.context)
-        keys: list[str | None] = [None] * len(files.context)
-        todo: list[int] = []
-        for i, rel in enumerate(files.context):
-            cached = (
-                self._cached(cache, files.root, rel, plan) if cache is not None and cache.entries else None
-            )
-            if cached is None:
-                todo.append(i)
-            else:
-                keys[i], results[i] = cached
-        self.stats.misses = len(todo)
-        rels = [files.context[i] for i in todo]
-        pooled: Generator[Checked, None, None] | None = None
-        if len(rels) >= max(self.pool_threshold, 2) and self.jobs > 1 and _can_fork():
-            pooled = _in_pool(files.root, rels, plan, self.jobs)
-            fresh = ((key, signature, FileResult.from_json(raw), raw) for key, signature, raw in pooled)
-        else:
-            fresh = (_check_here(files.root, rel, plan, cache is not None) for rel in rels)
-        # Closing the pool's generator: an exception here (Ctrl-C, SIGTERM) stops the workers at once.
-        with contextlib.closing(pooled) if pooled is not None else contextlib.nullcontext():
-            for i, (key, signature, result, raw) in zip(todo, fresh, strict=True):
-                keys[i], results[i] = key, result
-                if cache is not None and key is not None:
-                    cache.store(result.path, key, raw, signature)
-        if cache is not None:
-            cache.keep_only(set(files.context))
-            cache.save()
-            self._cache = cache
-            self._rules = json.dumps(selected.fingerprint(), sort_keys=True, default=repr)
-            self._repository_key = _repository_key(f"{cache.digest}\n{self._rules}", files.context, keys)
-        self.content_keys = dict(zip(files.context, keys, strict=True))
-        if plan is not selected:
-            return [narrow(result, selected) for result in results]  # type: ignore[arg-type]
-        return results  # type: ignore[return-value]  # every slot is filled above
-
-    # The repository rules' findings, remembered for a repository whose every file is unchanged.
-    def recall(self) -> list[Diagnostic] | None:
-        memo = self._memo(self._repository_key)
-        return memo.recall() if memo is not None else None
-
-    def remember(self, findings: list[Diagnostic]) -> None:
-        memo = self._memo(self._repository_key)
-        if memo is not None:
-            memo.remember(findings)
-
-    def state_memo(self, paths: Sequence[str], keys: Sequence[str | None]) -> StateMemo | None:
-        """The same memory for another state of this repository: its paths and their content keys."""
-        if self._cache is None:
-            return None
-        return self._memo(_repository_key(f"{self._cache.digest}\n{self._rules}", paths, keys))
-
-    def side_cache(self, name: str) -> ResultCache | None:
-        """A cache of this run's results for files that are not the work tree's (None: the cache is off)."""
-        if self._cache is None:
-            return None
-        cache = self._cache.sibling(name)
-        if self.reuse:
-            cache.load()
-        return cache
-
-    def _memo(self, key: str | None) -> StateMemo | None:
-        return StateMemo(self._cache, key) if self._cache is not None and key is not None else None
-
-    def _cached(self, cache: ResultCache, root: Path, rel: str, plan: Plan) -> tuple[str, FileResult] | None:
-        read_ns = read_clock()
-        signature = file_signature(root, rel)
-        found = cache.unchanged(rel, signature)
-        if found is not None:
-            self.stats.unread += 1
-        else:  # not known unchanged by its signature: hash its bytes
-            content = read_file(root, rel, plan.limits.max_file_bytes)
-            if not isinstance(content, bytes):
-                return None
-            found = cache.lookup(rel, content_key(content), trusted_signature(signature, read_ns))
-        if found is None:
-            return None
-        key, raw = found
-        try:
-            result = FileResult.from_json(raw)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return None  # a damaged entry: check the file again
-        self.stats.hits += 1
-        return key, result
+def content_key(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
-@dataclass(frozen=True)
-class StateMemo:
-    """Remembers the repository rules' findings of one state of the repository (``engine.RepositoryMemo``)."""
+def file_signature(root: Path, rel: str) -> list[int] | None:
+    """Size, times and inode of a regular file (not a link): what git's index trusts to skip reading."""
+    try:
+        info = os.lstat(os.path.join(root, rel))
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
-    cache: ResultCache
-    key: str
 
-    def recall(self) -> list[Diagnostic] | None:
-        raw = self.cache.recall(self.key)
-        try:
-            return None if raw is None else [Diagnostic.from_dict(d) for d in raw]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+def check_files(
+    rels: Sequence[str],
+    plan: Plan,
+    read: Reader,
+    *,
+    root: Path | None = None,
+    jobs: int = 1,
+    pool_threshold: int | None = None,
+) -> Iterator[Checked]:
+    """Check ``rels`` (read by ``read``; from disk under ``root`` when given); results in the order of ``rels``.
 
-    def remember(self, findings: list[Diagnostic]) -> None:
-        self.cache.remember(self.key, [d.to_dict() for d in findings])
+    The pool is used only for files on disk (``root``): its workers read them themselves.
+    """
+    threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
+    if root is not None and len(rels) >= max(threshold, 2) and jobs > 1 and _can_fork():
+        # Closing the pool's generator: an exception in the caller (Ctrl-C, SIGTERM) stops the workers at once.
+        with contextlib.closing(_in_pool(root, list(rels), plan, jobs)) as pooled:
+            for key, signature, read_ns, raw in pooled:
+                yield key, signature, read_ns, FileResult.from_json(raw)
+        return
+    for rel in rels:
+        yield _read_and_check(rel, plan, read, root)
+
+
+@contextlib.contextmanager
+def bulk_phase() -> Iterator[None]:
+    """No cyclic GC while results pile up: they are long-lived and acyclic (it doubled load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # later collections in this run need not scan the results again
+        if enabled:
+            gc.enable()
+
+
+def _read_and_check(rel: str, plan: Plan, read: Reader, root: Path | None) -> Checked:
+    read_ns = read_clock()
+    # the signature before reading: a change while reading makes it stale, not wrong
+    signature = file_signature(root, rel) if root is not None else None
+    content = read(rel)
+    key = content_key(content) if isinstance(content, bytes) else None
+    return key, trusted_signature(signature, read_ns), read_ns, check_file(rel, content, plan)
 
 
 def narrow(result: FileResult, plan: Plan) -> FileResult:
@@ -208,60 +122,6 @@ def narrow(result: FileResult, plan: Plan) -> FileResult:
     )
 
 
-def _repository_key(digest: str, paths: Sequence[str], keys: Sequence[str | None]) -> str | None:
-    """Names the whole repository's content: every file's path and bytes (None if one was unreadable)."""
-    if any(key is None for key in keys):
-        return None
-    text = "\n".join(f"{path}\0{key}" for path, key in zip(paths, keys, strict=True))
-    return hashlib.sha256(f"{digest}\n{text}".encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def make_analyser(
-    jobs: int | None = None,
-    use_cache: bool = True,
-    config: Config | None = None,
-    pool_threshold: int = POOL_THRESHOLD,
-    reuse: bool = True,
-    shared: Plan | None = None,
-) -> Analyser:
-    """The analyser ``runner.check`` uses: ``jobs`` defaults to every core.
-
-    ``shared``, a plan holding every rule of the run's plan and more, is what
-    per-file work is computed and cached with when the cache is on.
-    """
-    if config is None:
-        raise ValueError("make_analyser needs the run's config (its root names the cache folder)")
-    return Analyser(config, jobs or os.cpu_count() or 1, use_cache, pool_threshold, reuse, shared)
-
-
-@contextlib.contextmanager
-def _bulk_phase() -> Iterator[None]:
-    """No cyclic GC while results pile up: they are long-lived and acyclic (it doubled load time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # later collections in this run need not scan the results again
-        if enabled:
-            gc.enable()
-
-
-def _read_and_check(root: Path, rel: str, plan: Plan) -> tuple[str | None, list[int] | None, FileResult]:
-    read_ns = read_clock()
-    signature = file_signature(root, rel)  # before reading: a change while reading makes it stale, not wrong
-    content = read_file(root, rel, plan.limits.max_file_bytes)
-    key = content_key(content) if isinstance(content, bytes) else None
-    return key, trusted_signature(signature, read_ns), check_file(rel, content, plan)
-
-
-def _check_here(
-    root: Path, rel: str, plan: Plan, for_cache: bool
-) -> tuple[str | None, list[int] | None, FileResult, Any]:
-    key, signature, result = _read_and_check(root, rel, plan)
-    return key, signature, result, result.to_json() if for_cache and key is not None else None
-
-
 # -- the pool -------------------------------------------------------------------------
 
 _WORK: tuple[Path, Plan] | None = None  # set before forking: workers inherit it, nothing is pickled
@@ -269,6 +129,8 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _can_fork() -> bool:
+    import multiprocessing  # here, not at the top: a run that starts no pool never pays for the import
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -314,13 +176,15 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _check_chunk(rels: list[str]) -> list[Checked]:
+def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
     assert _WORK is not None, "worker started without a plan"
     root, plan = _WORK
     out = []
     for rel in rels:
-        key, signature, result = _read_and_check(root, rel, plan)
-        out.append((key, signature, result.to_json()))
+        key, signature, read_ns, result = _read_and_check(
+            rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root
+        )
+        out.append((key, signature, read_ns, result.to_json()))
     return out
 
 
@@ -330,9 +194,15 @@ def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     return [rels[i : i + size] for i in range(0, len(rels), size)]
 
 
-def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Checked, None, None]:
+def _in_pool(
+    root: Path, rels: list[str], plan: Plan, jobs: int
+) -> Generator[tuple[str | None, list[int] | None, int, dict[str, Any]], None, None]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
     with _terminate_like_interrupt():

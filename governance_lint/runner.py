@@ -1,7 +1,8 @@
 """One ``govlint check`` run, from frozen settings to an exit code.
 
-The CLI builds ``CheckSettings`` and calls ``check``; everything testable
-lives here and below.
+The CLI builds ``CheckSettings`` and calls ``check``, which builds the
+repository model (``repository.Repository``) from the work tree and reads its
+findings; everything testable lives here and below.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -17,12 +18,11 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, load_config
 from .discovery import FileSet, discover
-from .engine import Plan, RunResult, Selection, UsageError, make_plan, run
-from .index import DamagedFacts
+from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .model import Diagnostic, Limits, Severity
-from .parallel import make_analyser
 from .registry import Registry, builtin_registry, load_entry_points
-from .suppress import Filter, make_filters, write_baseline
+from .repository import Repository
+from .suppress import baseline_path, make_filters, write_baseline
 
 if TYPE_CHECKING:
     from .change import Change
@@ -146,16 +146,12 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         from .cache import refuse_inside
 
         refuse_inside({files.root, git_root(files.root) or files.root})
-    filters = make_filters(settings, config, registry, plan, files.reported)
-    change = _change(settings, config, registry, plan)
-    # Per-file results are computed and cached for every rule the config enables, so runs that
-    # select different rules (per-rule hooks) share one cache.
+    filters = _filters(settings, cwd, config, registry, plan, files.reported)
+    change = _change(settings, cwd, config, registry, plan)
+    # Per-file results are computed and stored for every rule the config enables, so runs that
+    # select different rules (per-rule hooks) share one store.
     shared = shared_plan(registry, config, plan) if settings.use_cache else None
-    try:
-        result = _run(settings, config, files, plan, filters, change, shared, reuse=True)
-    except DamagedFacts:
-        # The cache held facts that do not decode: never trust it, check every file and replace it.
-        result = _run(settings, config, files, plan, filters, change, shared, reuse=False)
+    result = _run(settings, config, files, plan, filters, change, shared)
     for crash in result.crashes:
         print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
     if settings.write_baseline is not None:
@@ -170,8 +166,43 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
 
 
+def _filters(
+    settings: CheckSettings,
+    cwd: Path,
+    config: Config,
+    registry: Registry,
+    plan: Plan,
+    reported: Iterable[str],
+) -> list[Filter]:
+    """Inline suppressions, then the baseline (unless this run writes a new one)."""
+    baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
+    return make_filters(config, registry, plan, reported, baseline)
+
+
+def run(
+    files: FileSet,
+    plan: Plan,
+    config: Config,
+    filters: Sequence[Filter] = (),
+    *,
+    jobs: int | None = 1,
+    use_cache: bool = False,
+    shared: Plan | None = None,
+) -> RunResult:
+    """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
+    return _model(files, plan, config, jobs, use_cache, shared).result(files.reported, filters, plan)
+
+
+def _model(
+    files: FileSet, plan: Plan, config: Config, jobs: int | None, use_cache: bool, shared: Plan | None
+) -> Repository:
+    return Repository.build_from_worktree(
+        config, shared or plan, files, use_cache=use_cache, jobs=jobs or os.cpu_count() or 1
+    )
+
+
 def _change(
-    settings: CheckSettings, config: Config, registry: Registry, plan: Plan
+    settings: CheckSettings, cwd: Path, config: Config, registry: Registry, plan: Plan
 ) -> tuple[Change, list[Filter]] | None:
     """With ``--new-since``: the base state, and its own suppression and baseline filters."""
     if settings.new_since is None:
@@ -181,7 +212,7 @@ def _change(
     if settings.write_baseline is not None:
         raise UsageError("--write-baseline records every finding: use it without --new-since")
     change = prepare(settings.new_since, config)
-    return change, make_filters(settings, config, registry, plan, change.files.reported)
+    return change, _filters(settings, cwd, config, registry, plan, change.files.reported)
 
 
 def _run(
@@ -192,20 +223,15 @@ def _run(
     filters: list[Filter],
     change: tuple[Change, list[Filter]] | None,
     shared: Plan | None,
-    reuse: bool,
 ) -> RunResult:
-    # Per-file work cached by content and spread over the cores; it also remembers the
-    # repository rules' findings of an unchanged repository.
-    analyse = make_analyser(
-        jobs=settings.jobs, use_cache=settings.use_cache, config=config, reuse=reuse, shared=shared
-    )
-    result = run(files, plan, config, analyse, filters, memo=analyse)
+    repo = _model(files, plan, config, settings.jobs, settings.use_cache, shared)
+    result = repo.result(files.reported, filters, plan)
     if change is None:
         return result
     from .change import check_base, only_new
 
     base, base_filters = change
-    return only_new(result, check_base(base, plan, config, result, base_filters, analyse), base.renames)
+    return only_new(result, check_base(base, plan, config, repo, base_filters), base.renames)
 
 
 def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:

@@ -1,8 +1,8 @@
 """JSON Schema validation of governance documents, mapped to node paths.
 
 Messages come from **jsonschema-rs** alone.  It is about 100x faster than
-python ``jsonschema`` (see MEASUREMENTS.md), it imports in a fraction of the
-time, and its errors carry structured kinds (``Required.property``,
+python ``jsonschema`` (the README's dependency table), it imports in a fraction
+of the time, and its errors carry structured kinds (``Required.property``,
 ``AdditionalProperties.unexpected``, ``OneOfNotValid.context`` with every
 branch's errors) plus an absolute ``schema_path``, which is all we need to
 word messages ourselves.  Valid documents, the common case, cost one
@@ -115,7 +115,7 @@ class SchemaSet:
         return h.hexdigest()
 
     def check(self, doc: Document) -> list[Violation]:
-        """Every schema violation of ``doc``; [] when valid or of no known kind (GOV003's business)."""
+        """Every schema violation of ``doc``; [] when valid or of no known kind (the unknown-document rule's business)."""
         validator = self._validators.get(doc.kind or "")
         if validator is None or validator.is_valid(doc.data):
             return []

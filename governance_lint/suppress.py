@@ -3,11 +3,11 @@
 A file's ``# govlint:`` comments are collected per file (``collect_suppressions``,
 a pure function of its bytes, cached with the rest of its ``FileResult``); the
 filters built by ``make_filters`` then hide the findings they cover and report
-what suppressed nothing as GOV006.
+what suppressed nothing under the unused-suppression rule.
 
 Which suppressions are judged "unused": only those of rules that ran on that
-file in this run.  ``--select GOV101`` (a per-rule pre-commit hook) never calls
-a suppression of GOV203 unused, and neither does a rule turned off in config.
+file in this run.  ``--select single-owner`` (a per-rule pre-commit hook) never calls
+a suppression of another rule unused, and neither does a rule turned off in config.
 """
 
 from __future__ import annotations
@@ -17,227 +17,59 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .comments import Suppression, collect_suppressions
 from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
 from .discovery import read_file
-from .model import Diagnostic, Document, NodePath, printable
+from .engine import FileResult, Plan, RunResult, UsageError, rule_applies
+from .model import Diagnostic, Document, NodePath, Role, printable
 from .safe_write import write_text_atomically
 
 if TYPE_CHECKING:
-    from .engine import FileResult, Plan, RunResult
     from .registry import Registry
-    from .runner import CheckSettings
 
-UNUSED = "GOV006"
+__all__ = ["Suppression", "collect_suppressions", "make_filters", "read_baseline", "write_baseline"]
+
 BASELINE_VERSION = 1
 
-Filter = Callable[[list[Diagnostic], list["FileResult"]], list[Diagnostic]]
-
-# YAML line breaks as libyaml counts them, so line numbers agree with the loader's.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_DIRECTIVE = re.compile(r"#\s*govlint:\s*(?P<body>.*?)\s*$")
-_IGNORE = re.compile(r"(?P<verb>ignore-file|ignore)\b\s*(?:\[(?P<rules>[^\]]*)\])?\s*(?P<rest>.*)$")
-_TOGGLE = re.compile(r"(?P<rule>[A-Za-z0-9-]+)\s*[:=]\s*(?:off|false)\s*(?:,\s*|$)", re.IGNORECASE)
-_TOGGLES = re.compile(rf"(?:{_TOGGLE.pattern})+", re.IGNORECASE)
-_REASON = re.compile(r"--\s*(?P<reason>.*)$")
+Filter = Callable[[list[Diagnostic], list[FileResult]], list[Diagnostic]]
 
 
 class BaselineError(ConfigError):
     """A baseline file that cannot be read or written (exit 2, the file named)."""
 
 
-# -- inline comments --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One ``# govlint:`` comment: which rules it names and which lines it covers.
-
-    ``first``/``last`` are the 1-based lines of the node it covers (0 for a
-    whole-file suppression); ``problem`` says what is wrong with its wording.
-    """
-
-    line: int
-    column: int
-    rules: tuple[str, ...]
-    reason: str | None
-    first: int
-    last: int
-    problem: str | None = None
-
-    @property
-    def whole_file(self) -> bool:
-        return self.first == 0
-
-    def covers(self, line: int) -> bool:
-        return self.whole_file or self.first <= line <= self.last
-
-    def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "rules": list(self.rules)}
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Suppression:
-        return cls(**{**raw, "rules": tuple(raw["rules"])})
-
-
-def collect_suppressions(content: bytes) -> list[dict[str, Any]]:
-    """The ``# govlint:`` comments of a file, JSON-able; empty (and cheap) when there are none."""
-    if b"govlint:" not in content:
-        return []
-    text = content.decode("utf-8", "replace").lstrip("\ufeff")
-    lines = _LINE_BREAK.split(text)
-    candidates = [i for i, line in enumerate(lines) if "govlint:" in line]
-    strings = _string_spans(text)
-    found = []
-    for index in candidates:
-        column = _comment_column(lines[index], index, strings)
-        match = _DIRECTIVE.match(lines[index], column) if column is not None else None
-        if column is None or match is None:
-            continue
-        alone = not lines[index][:column].strip()
-        target = _next_content_line(lines, index + 1) if alone else index
-        found.append(_parse(match["body"], index, column, lines, target).to_json())
-    return found
-
-
-def _string_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """(start, end) marks of quoted and block scalars, where a ``#`` is text, not a comment."""
-    import yaml
-
-    spans = []
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        for token in yaml.scan(text, Loader=loader):
-            if isinstance(token, yaml.ScalarToken) and token.style:
-                start, end = token.start_mark, token.end_mark
-                # A block scalar's header line may carry a real comment; its text starts below.
-                begin = (start.line + 1, 0) if token.style in "|>" else (start.line, start.column)
-                spans.append((begin, (end.line, end.column)))
-    except yaml.YAMLError:
-        pass  # the rest of a broken file is read as if it held no strings (GOV001 says why)
-    return spans
-
-
-def _comment_column(
-    line: str, index: int, strings: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> int | None:
-    """0-based column where the line's YAML comment starts, if it has one."""
-    for column, char in enumerate(line):
-        if char != "#" or (column and not line[column - 1].isspace()):
-            continue
-        if not any(start <= (index, column) < end for start, end in strings):
-            return column
-    return None
-
-
-def _next_content_line(lines: list[str], index: int) -> int | None:
-    while index < len(lines):
-        stripped = lines[index].strip()
-        if stripped and not stripped.startswith("#"):
-            return index
-        index += 1
-    return None
-
-
-def _node_end(lines: list[str], start: int) -> int:
-    """Last line (0-based) of the node that begins on ``start``: the lines indented deeper.
-
-    A key's value may be a sequence written at the key's own indentation
-    (``activities:`` followed by ``- id: …``), so those items belong to it too.
-    """
-    first = lines[start]
-    column = len(first) - len(first.lstrip())
-    item = first.lstrip().startswith("-")
-    end = start
-    for index in range(start + 1, len(lines)):
-        line = lines[index]
-        stripped = line.lstrip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
-        if indent > column or (
-            indent == column and not item and stripped[:2] in ("- ", "-") and not stripped.startswith("---")
-        ):
-            end = index
-            continue
-        break
-    return end
-
-
-def _parse(body: str, index: int, column: int, lines: list[str], target: int | None) -> Suppression:
-    line, col = index + 1, column + 1
-    ignore = _IGNORE.match(body)
-    if ignore:
-        rules = tuple(r.strip() for r in (ignore["rules"] or "").split(",") if r.strip())
-        reason, problem = _reason(ignore["rest"])
-        if not rules:
-            problem = f"'{ignore['verb']}' names no rules; write {ignore['verb']}[CODE or name, …]"
-        if ignore["verb"] == "ignore-file":
-            return Suppression(line, col, rules, reason, 0, 0, problem)
-        if target is None:
-            return Suppression(line, col, rules, reason, -1, -1, problem or "there is no node below it")
-        return Suppression(line, col, rules, reason, target + 1, _node_end(lines, target) + 1, problem)
-    # ``RULE: off`` (or ``false``), as in config: the rule is off for the whole file.
-    head, dashes, rest = body.partition("--")
-    if _TOGGLES.fullmatch(head.strip()):
-        reason, problem = _reason(dashes + rest)
-        rules = tuple(t["rule"] for t in _TOGGLE.finditer(head.strip()))
-        return Suppression(line, col, rules, reason, 0, 0, problem)
-    return Suppression(
-        line,
-        col,
-        (),
-        None,
-        -1,
-        -1,
-        f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off",
-    )
-
-
-def _reason(rest: str) -> tuple[str | None, str | None]:
-    rest = rest.strip()
-    if not rest:
-        return None, None
-    match = _REASON.match(rest)
-    if match is None:
-        return None, f"unexpected text {rest!r} after the rules; a reason follows '--'"
-    return (match["reason"].strip() or None), None
-
-
 # -- filters ------------------------------------------------------------------
 
 
 def make_filters(
-    settings: CheckSettings,
     config: Config,
     registry: Registry,
     plan: Plan,
     reported: Iterable[str] | None = None,
+    baseline: Path | None = None,
 ) -> list[Filter]:
-    """Inline suppressions, then the baseline (unless this run writes a new one)."""
+    """Inline suppressions, then the ``baseline`` file's entries (when one is given)."""
     _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
-    path = baseline_path(settings, config)
-    if path is not None and settings.write_baseline is None:
-        entries = read_baseline(path, config.limits.max_baseline_bytes)
+    if baseline is not None:
+        entries = read_baseline(baseline, config.limits.max_baseline_bytes)
         filters.append(BaselineFilter(entries, config, plan, shown))
     return filters
 
 
-def baseline_path(settings: CheckSettings, config: Config) -> Path | None:
+def baseline_path(baseline: Path | None, cwd: Path, config: Config) -> Path | None:
     """``--baseline`` (relative to the current folder), else config ``baseline:`` (relative to the config)."""
-    if settings.baseline is not None:
-        return (settings.cwd or Path.cwd()) / settings.baseline
+    if baseline is not None:
+        return cwd / baseline
     return config.root / config.baseline if config.baseline else None
 
 
 def _check_per_file(config: Config, registry: Registry) -> None:
-    from .engine import UsageError
-
     for pattern, entry in config.per_file.items():
         for key, selectors in entry.items():
             for selector in selectors:
@@ -248,19 +80,17 @@ def _check_per_file(config: Config, registry: Registry) -> None:
 
 
 class _Judge:
-    """What both filters share: which rules ran on a file, and how GOV006 is worded."""
+    """What both filters share: which rules ran on a file, and how an unused suppression is worded."""
 
     def __init__(self, config: Config, plan: Plan, reported: frozenset[str] | None) -> None:
         self.config, self.plan, self.reported = config, plan, reported
-        self.unused = plan.active(UNUSED)
+        self.unused = plan.role(Role.UNUSED_SUPPRESSION)
 
     def shown(self, path: str) -> bool:
         return self.reported is None or path in self.reported
 
     def ran(self, path: str, code: str) -> bool:
         """The rule ran on this file: selected, and not turned off for it by ``per-file``."""
-        from .engine import rule_applies
-
         active = self.plan.active(code)
         return active is not None and rule_applies(self.config, path, code, active.rule.name)
 
@@ -275,7 +105,15 @@ class _Judge:
     ) -> Diagnostic:
         assert self.unused is not None
         return Diagnostic(
-            path, line, column, UNUSED, self.unused.rule.name, self.unused.severity, message, entity, node
+            path,
+            line,
+            column,
+            self.unused.rule.code,
+            self.unused.rule.name,
+            self.unused.severity,
+            message,
+            entity,
+            node,
         )
 
 
@@ -312,14 +150,15 @@ class InlineFilter(_Judge):
         kept = coverage.hide(found)
         if self.unused is None:
             return kept
-        # GOV006 about a comment may itself be suppressed by one naming GOV006 ...
+        # an unused-suppression finding about a comment may itself be suppressed by one naming that rule ...
         used = coverage.used()
         notes = [d for s, n, u in zip(suppressions, named, used) for d in self._notes(path, s, n, u)]  # noqa: B905
         kept.extend(coverage.hide(notes))
-        # ... but a GOV006 suppression that hid nothing is reported, final.
+        # ... but such a suppression that hid nothing is reported, final.
+        unused = self.unused.rule.code
         for s, c, u in zip(suppressions, codes, coverage.used()):  # noqa: B905
-            if UNUSED in c and UNUSED not in u:
-                kept.append(self.finding(path, s.line, s.column, _unused_message([UNUSED])))
+            if unused in c and unused not in u:
+                kept.append(self.finding(path, s.line, s.column, _unused_message([unused])))
         return kept
 
     def _notes(
@@ -333,11 +172,12 @@ class InlineFilter(_Judge):
             messages.append(
                 "suppression gives no reason (require-reason is on); add '-- why' after the rules"
             )
-        # a rule named is unused when it ran here and hid nothing (GOV006 itself is judged last)
+        # a rule named is unused when it ran here and hid nothing (the unused-suppression rule itself is judged last)
+        unused = self.unused.rule.code if self.unused else None
         idle = [
             r
             for r, codes in named.items()
-            if codes and UNUSED not in codes and not codes & used and any(self.ran(path, c) for c in codes)
+            if codes and unused not in codes and not codes & used and any(self.ran(path, c) for c in codes)
         ]
         if idle:
             messages.append(_unused_message(idle))
@@ -522,7 +362,7 @@ def write_baseline(path: Path, result: RunResult) -> int:
 
 
 class BaselineFilter(_Judge):
-    """Hides findings recorded in the baseline; entries that match nothing are stale (GOV006).
+    """Hides findings recorded in the baseline; entries that match nothing are stale (unused-suppression).
 
     A finding matches an entry of its rule, file and node whose subject is its
     own; an entry without a subject (an older baseline) matches whatever the

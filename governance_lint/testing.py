@@ -15,10 +15,10 @@ from typing import Any
 
 from .config import Config, RuleSetting
 from .discovery import discover
-from .engine import Selection, make_plan, run
+from .engine import Selection, make_plan
 from .model import Diagnostic, Limits
 from .registry import Registry, builtin_registry
-from .runner import CheckSettings
+from .runner import run
 from .suppress import make_filters
 
 DEFAULT_TODAY = dt.date(2026, 11, 22)
@@ -52,8 +52,8 @@ def lint(
         )
         plan = make_plan(registry, config, Selection(tuple(select) if select else None), today)
         files_set = discover(config, (), root)
-        filters = make_filters(CheckSettings(cwd=root), config, registry, plan, files_set.reported)
-        result = run(files_set, plan, config, filters=filters)
+        filters = make_filters(config, registry, plan, files_set.reported)
+        result = run(files_set, plan, config, filters)
         if result.crashes:
             raise AssertionError("rule crashed: " + "; ".join(result.crashes))
         return result.diagnostics

@@ -1,39 +1,34 @@
 """The repository held in memory, with editor buffers laid over the files on disk.
 
 This is the one place the language server, ``govlint refs`` and ``govlint
-rename`` meet the engine: per-file results are kept (from the cache and the
-worker pool on the first load), a changed buffer or file is checked again on
-its own with ``engine.check_file``, and the repository phase and the filters
-(suppressions, baseline, ``per-file``) run through ``engine.run`` for the
-files being shown, exactly as ``govlint check`` would report them.
+rename`` meet the engine.  The repository model of ``govlint check``
+(``repository.Repository``) is built once from the work tree (its stored state
+reused), and an overlay of it (``with_overlay``) carries the editor's buffers:
+a changed buffer or file is checked again on its own and the model follows
+what the change affects (only the repository rules that read a changed fact,
+over the entities it touches).  Findings are read with ``result`` for the files
+being shown, filtered (suppressions, baseline, ``per-file``) exactly as
+``govlint check`` would report them.
 
-Two things keep an edit cheap in a large repository.  The index is built in
-path order from the held results, without sorting.  And the repository
-rules' findings are remembered until some file's facts (its entities,
-references, terms and interfaces, with their positions) change: typing inside
-a description changes no fact, so only the edited file's own checks run.
+Changes are applied when something is read (``diagnostics``, ``index``), so
+several keystrokes between two reads cost one update.
 """
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import datetime as dt
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from .api import RepositoryContext
 from .config import Config
-from .discovery import FileSet, discover, matches, read_file, relative
-from .engine import FileResult, Plan, Selection, check_file, make_plan, run
-from .index import DamagedFacts, Entity, RepositoryIndex, entity_to_json
-from .model import Diagnostic, Document, Position, Problem
+from .discovery import discover, matches, read_file, relative
+from .engine import Plan, Selection, make_plan
+from .index import RepositoryIndex
+from .model import Diagnostic, Document, Position, Problem, Severity
 from .registry import Registry
-from .runner import CheckSettings, build_registry, resolve_config
+from .repository import Buffers, Repository, WorkTree
+from .runner import build_registry, resolve_config
 from .suppress import (
     BaselineEntry,
     BaselineFilter,
@@ -63,10 +58,8 @@ class LiveRepository:
         self.use_cache = use_cache
         self.today = today
         self.buffers: dict[str, str] = {}
-        self.results: dict[str, FileResult] = {}
-        self._paths: list[str] = []
+        self._pending: set[str] = set()  # buffers or files changed since the model last followed them
         self._index: RepositoryIndex | None = None
-        self._remembered: tuple[frozenset[str], list[Diagnostic], list[str]] | None = None
         self.load()
 
     # -- loading ------------------------------------------------------------------
@@ -76,33 +69,28 @@ class LiveRepository:
 
         Raises the config's own errors (ConfigError, UsageError, RuleError) worded for the user.
         """
-        from .parallel import make_analyser
-
         config = resolve_config(self.config_path, self.start)
         registry = build_registry(config)
         plan = make_plan(registry, config, Selection(), self.today or config.today or dt.date.today())
-        settings = CheckSettings(cwd=config.root)
-        make_filters(settings, config, registry, plan)  # validates per-file selectors and the baseline
-        baseline = baseline_path(settings, config)
+        baseline = baseline_path(None, config.root, config)
+        make_filters(
+            config, registry, plan, baseline=baseline
+        )  # validates per-file selectors and the baseline
         files = discover(config, (), config.root)
-        analyse = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config)
-        results = analyse(files, plan)
-        try:
-            for result in results:
-                result.entities  # noqa: B018 - decoded now, so damaged cached facts show here
-        except DamagedFacts:
-            results = make_analyser(jobs=self.jobs, use_cache=self.use_cache, config=config, reuse=False)(
-                files, plan
-            )
+        jobs = self.jobs or os.cpu_count() or 1
+        disk = Repository.build_from_worktree(config, plan, files, use_cache=self.use_cache, jobs=jobs)
+        disk.close()  # the stored state was read; edits laid over it are never stored
+        assert isinstance(disk.source, WorkTree)
         self.config: Config = config
         self.registry: Registry = registry
         self.plan: Plan = plan
-        self.baseline: list[BaselineEntry] = read_baseline(baseline) if baseline is not None else []
-        self._paths = list(files.context)
-        self.results = {r.path: r for r in results}
-        for path in self.buffers:
-            self._check(path)
-        self._changed()
+        self.baseline: list[BaselineEntry] = (
+            read_baseline(baseline, config.limits.max_baseline_bytes) if baseline is not None else []
+        )
+        self._worktree: WorkTree = disk.source
+        self._model = disk.with_overlay({})
+        self._pending = set(self.buffers)
+        self._index = None
 
     @property
     def root(self) -> Path:
@@ -110,7 +98,8 @@ class LiveRepository:
 
     @property
     def paths(self) -> tuple[str, ...]:
-        return tuple(self._paths)
+        self._follow()
+        return tuple(self._model.source.paths())
 
     def relative(self, path: Path) -> str | None:
         """``path`` relative to the root, or None when it is outside."""
@@ -121,7 +110,7 @@ class LiveRepository:
         own = relative(self.root, self.config.path) if self.config.path else None
         return (
             rel == own
-            or rel in self.results
+            or rel in self._model.files
             or (matches(rel, self.config.include) and not matches(rel, self.config.exclude))
         )
 
@@ -152,44 +141,37 @@ class LiveRepository:
             self.buffers.pop(rel, None)
         else:
             self.buffers[rel] = text
-        self._check(rel)
+        self._changed(rel)
 
     def file_changed(self, rel: str) -> None:
         """A file changed, appeared or went away on disk."""
-        self._check(rel)
+        if not os.path.lexists(self.root / rel):
+            self._worktree.forget(rel)
+        self._changed(rel)
 
-    def _check(self, rel: str) -> None:
-        if not self.governs(rel) or (self.config.path and rel == relative(self.root, self.config.path)):
-            return
-        exists = rel in self.buffers or os.path.lexists(self.root / rel)
-        before = self.results.get(rel)
-        if not exists:
-            if before is not None:
-                del self.results[rel]
-                self._paths.remove(rel)
-                self._changed()
-            return
-        after = self.results[rel] = check_file(rel, self._content(rel), self.plan)
-        if before is None:
-            bisect.insort(self._paths, rel)
-            self._changed()
-        elif _facts(before) != _facts(after):
-            self._changed()
+    def _changed(self, rel: str) -> None:
+        own = relative(self.root, self.config.path) if self.config.path else None
+        if self.governs(rel) and rel != own:
+            self._pending.add(rel)
+            self._index = None
 
     def up_to_date(self, shown: Iterable[str]) -> bool:
-        """Whether the repository rules' findings for these files are known (``diagnostics`` is cheap)."""
-        reported = frozenset(p for p in shown if p in self.results)
-        return self._remembered is not None and self._remembered[0] == reported
+        """Whether the findings are known without following a change first (``diagnostics`` is cheap)."""
+        return not self._pending
 
-    def _changed(self) -> None:
-        """Some file's facts changed: the index and the repository rules' findings are out of date."""
-        self._index = None
-        self._remembered = None
-
-    def _content(self, rel: str) -> bytes | Problem:
-        if rel in self.buffers:
-            return self.buffers[rel].encode("utf-8", "surrogatepass")
-        return read_file(self.root, rel, self.plan.limits.max_file_bytes)
+    def _follow(self) -> None:
+        """Lay the changed buffers over the model (closed ones taken off) and follow the change."""
+        if not self._pending:
+            return
+        pending, self._pending = sorted(self._pending), set()
+        overlay = self._model.source
+        assert isinstance(overlay, Buffers)
+        for rel in pending:
+            if rel in self.buffers:
+                overlay.buffers[rel] = self.buffers[rel].encode("utf-8", "surrogatepass")
+            else:
+                overlay.buffers.pop(rel, None)
+        self._model.update(pending)
 
     def documents(self, rel: str) -> tuple[Document, ...]:
         """The documents of a file as the editor sees it (parsed on demand)."""
@@ -198,58 +180,35 @@ class LiveRepository:
         content = self._content(rel)
         return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
 
+    def _content(self, rel: str) -> bytes | Problem:
+        if rel in self.buffers:
+            return self.buffers[rel].encode("utf-8", "surrogatepass")
+        return read_file(self.root, rel, self.plan.limits.max_file_bytes)
+
     # -- what the engine says ---------------------------------------------------------
 
     @property
     def index(self) -> RepositoryIndex:
-        """The repository index of every file's facts as they are now (rebuilt after a change)."""
+        """The repository index of every file's facts as they are now."""
+        self._follow()
         if self._index is None:
-            self._index = _PathOrderIndex.of(
-                [e for p in self._paths for e in self.results[p].entities], self.documents
-            )
+            self._index = RepositoryIndex(self._model.facts, loader=self.documents)
         return self._index
 
     def diagnostics(self, shown: Iterable[str]) -> dict[str, list[Diagnostic]]:
         """What ``govlint check`` would report in the ``shown`` files now, by file."""
-        reported = frozenset(p for p in shown if p in self.results)
+        self._follow()
+        reported = frozenset(p for p in shown if p in self._model.files)
         found: dict[str, list[Diagnostic]] = {p: [] for p in reported}
         if not reported:
             return found
-        files = FileSet(self.root, tuple(self._paths), reported)
-        with _no_cyclic_gc():
-            memo = self._repository_findings(reported)
-            result = run(files, self.plan, self.config, self._held, self._filters(reported), memo=memo)
+        result = self._model.result(reported, self._filters(reported))
         for d in result.diagnostics:
             found.setdefault(d.path, []).append(d)
-        for crash in [*result.crashes, *memo.crashes]:  # a crashing rule is shown where the editor looks
+        for crash in result.crashes:  # a crashing rule is shown where the editor looks
             for path in reported:
                 found[path].append(_crash_diagnostic(path, crash))
         return found
-
-    def _repository_findings(self, reported: frozenset[str]) -> _Remembered:
-        """The repository rules' findings for the ``reported`` files: remembered, or found now."""
-        if self._remembered is None or self._remembered[0] != reported:
-            index = replace(self.index, reported=reported)
-            findings: list[Diagnostic] = []
-            crashes: list[str] = []
-            for active in self.plan.rules:
-                rule = active.rule
-                if rule.check_repository is None:
-                    continue
-                ctx = RepositoryContext(rule, active.severity, active.options, self.plan.today, index=index)
-                try:
-                    rule.check_repository(index, ctx)
-                except Exception as exc:
-                    crashes.append(
-                        f"rule {rule.code} {rule.name} ({rule.source}) crashed on the repository: "
-                        f"{type(exc).__name__}: {exc}"
-                    )
-                findings.extend(ctx.findings)
-            self._remembered = (reported, findings, crashes)
-        return _Remembered(self._remembered[1], self._remembered[2])
-
-    def _held(self, files: FileSet, plan: Plan) -> list[FileResult]:
-        return [self.results[p] for p in files.context]
 
     def _filters(self, reported: frozenset[str]) -> list[Filter]:
         filters: list[Filter] = [InlineFilter(self.config, self.registry, self.plan, reported)]
@@ -258,51 +217,6 @@ class LiveRepository:
         return filters
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The repository rules make many short-lived, acyclic objects; a full collection scanning every
-    held result on the way costs a third of an edit's time at 10,000 files.  Cycles wait until after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class _PathOrderIndex(RepositoryIndex):
-    """An index of entities already in path order (as the held results are): built without sorting."""
-
-    @classmethod
-    def of(cls, entities: list[Entity], loader: Callable[[str], tuple[Document, ...]]) -> RepositoryIndex:
-        index = cls(entities, loader)
-        for entity in entities:
-            index._by_key.setdefault(entity.key, []).append(entity)
-        return index
-
-
-@dataclass
-class _Remembered:
-    """The repository rules' findings handed to ``engine.run`` (its ``RepositoryMemo``)."""
-
-    findings: list[Diagnostic]
-    crashes: list[str]
-
-    def recall(self) -> list[Diagnostic] | None:
-        return self.findings
-
-    def remember(self, findings: list[Diagnostic]) -> None:
-        pass  # never asked: ``recall`` always answers
-
-
-def _facts(result: FileResult) -> list[list[Any]]:
-    """A file's facts, comparable (positions included): equal facts give equal repository findings."""
-    return [entity_to_json(e) for e in result.entities]
-
-
 def _crash_diagnostic(path: str, crash: str) -> Diagnostic:
-    from .model import Severity
-
     at = Position(1, 1)
     return Diagnostic(path, at.line, at.column, "GOV000", "internal-error", Severity.ERROR, crash)

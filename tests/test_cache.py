@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -16,8 +16,8 @@ import governance_lint
 from governance_lint import cache
 from governance_lint.cli import main
 from governance_lint.discovery import discover
-from governance_lint.engine import RunResult, Selection, make_plan, run
-from governance_lint.parallel import CacheStats, make_analyser
+from governance_lint.engine import RunResult, Selection, make_plan
+from governance_lint.repository import Repository, Stats
 from governance_lint.runner import build_registry, resolve_config
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -49,12 +49,14 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def check(root: Path, use_cache: bool = True) -> tuple[RunResult, CacheStats]:
+def check(root: Path, use_cache: bool = True) -> tuple[RunResult, Stats]:
     config = resolve_config(None, root)
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
-    analyser = make_analyser(jobs=1, use_cache=use_cache, config=config)
-    result = run(discover(config, (), root), plan, config, analyser, memo=analyser)
-    return result, analyser.stats
+    files = discover(config, (), root)
+    repo = Repository.build_from_worktree(config, plan, files, use_cache=use_cache)
+    result = repo.result(files.reported)
+    repo.close()
+    return result, repo.stats
 
 
 def findings(result: RunResult) -> list[tuple[str, int, int, str]]:
@@ -66,13 +68,8 @@ def total(root: Path) -> int:
 
 
 def cache_files() -> list[Path]:
-    """The cache files proper (not their delta and repository-findings companions)."""
-    return sorted(p for p in cache.cache_home().rglob("*.json") if p.name.count(".") == 1)
-
-
-def companion(suffix: str) -> Path:
-    (found,) = cache.cache_home().rglob(f"*{suffix}")
-    return found
+    """The stores (one database per run)."""
+    return sorted(cache.cache_home().rglob("*.sqlite"))
 
 
 def test_a_second_run_reuses_every_file(repo: Path) -> None:
@@ -80,6 +77,7 @@ def test_a_second_run_reuses_every_file(repo: Path) -> None:
     warm, second = check(repo)
     assert (first.hits, first.misses, first.written) == (0, total(repo), True)
     assert (second.hits, second.misses, second.written) == (total(repo), 0, False)
+    assert first.subjects == second.subjects == 0
     assert findings(warm) == findings(cold) == []
     assert [r.to_json() for r in warm.files] == [r.to_json() for r in cold.files]
 
@@ -140,48 +138,36 @@ def test_an_upgraded_govlint_invalidates_every_file(repo: Path, monkeypatch: pyt
     assert (back.hits, back.misses) == (total(repo), 0)  # the old version's cache is still there
 
 
-def _damage_entries(raw: dict) -> str:  # type: ignore[type-arg]
-    for rel, (key, _, signature) in raw["files"].items():
-        raw["files"][rel] = [key, {"path": rel}, signature]
-    return json.dumps(raw)
+def _sql(path: Path, *statements: str) -> None:
+    with sqlite3.connect(path) as db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda raw: "",
-        lambda raw: json.dumps(raw)[:1000],
-        lambda raw: "[" * 100_000,
-        lambda raw: json.dumps([raw]),
-        lambda raw: json.dumps({**raw, "format": "something-else/1"}),
-        lambda raw: json.dumps({**raw, "run": "0" * 64}),
-        lambda raw: json.dumps({**raw, "files": dict.fromkeys(raw["files"], "x")}),
-        _damage_entries,
-        lambda raw: b"\xff\xfe\x00garbage",
+        lambda path: path.write_bytes(b""),
+        lambda path: path.write_bytes(path.read_bytes()[:3000]),
+        lambda path: path.write_bytes(b"\xff\xfe\x00garbage" * 100),
+        lambda path: _sql(path, "UPDATE meta SET value = 'something-else/1' WHERE key = 'format'"),
+        lambda path: _sql(path, "UPDATE meta SET value = '0000' WHERE key = 'run'"),
+        lambda path: _sql(path, "DROP TABLE files"),
+        lambda path: _sql(path, "UPDATE files SET extra = '[[not json', documents = 'x'"),
+        lambda path: _sql(path, "DELETE FROM meta WHERE key = 'rules'"),
     ],
-    ids=[
-        "empty",
-        "truncated",
-        "deep",
-        "list",
-        "foreign",
-        "other-run",
-        "bad-entries",
-        "damaged-results",
-        "binary",
-    ],
+    ids=["empty", "truncated", "binary", "foreign", "other-run", "no-table", "damaged-rows", "no-rules"],
 )
-def test_a_corrupt_cache_is_ignored_and_replaced(repo: Path, damage) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_store_is_ignored_and_replaced(repo: Path, damage) -> None:  # type: ignore[no-untyped-def]
     cold, _ = check(repo)
     [path] = cache_files()
-    text = damage(json.loads(path.read_text()))
-    path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    result, stats = check(repo)
-    assert (stats.hits, stats.misses, stats.written) == (0, total(repo), True)
+    damage(path)
+    result, _ = check(repo)
     assert findings(result) == findings(cold)
     assert [r.to_json() for r in result.files] == [r.to_json() for r in cold.files]
     _, again = check(repo)
-    assert again.hits == total(repo)
+    assert (again.hits, again.misses) == (total(repo), 0)
 
 
 def test_no_cache_neither_reads_nor_writes(repo: Path) -> None:
@@ -250,57 +236,27 @@ def test_a_file_changed_in_the_tick_it_was_read_is_hashed_again(repo: Path) -> N
     assert (warm.hits, warm.unread, warm.misses) == (total(repo), total(repo) - 1, 0)
 
 
-def test_a_small_change_is_saved_as_a_delta_beside_the_cache(repo: Path) -> None:
-    check(repo)
-    (base,) = cache_files()
-    before = base.read_bytes()
-    edited = repo / generate.process_path(3)
-    edited.write_text(edited.read_text() + "# edited\n")
-    time.sleep(2 * cache.CLOCK_LAG_NS / 1e9)  # read after the racily-clean window: its signature is kept
-    _, stats = check(repo)
-    assert stats.misses == 1 and stats.written
-    assert base.read_bytes() == before  # the large file was not rewritten
-    delta = base.with_name(base.stem + ".delta.json")
-    assert generate.process_path(3) in json.loads(delta.read_text())["files"]
-    _, again = check(repo)
-    assert (again.hits, again.misses, again.written) == (total(repo), 0, False)
-
-
-@pytest.mark.parametrize(
-    "damage", ["{not json", json.dumps({"format": cache.CACHE_FORMAT, "base": [1, 2], "files": {}})]
-)
-def test_a_damaged_or_foreign_delta_only_costs_the_files_it_held(repo: Path, damage: str) -> None:
-    check(repo)
-    edited = repo / generate.process_path(3)
-    edited.write_text(edited.read_text() + "# edited\n")
-    check(repo)
-    delta = companion(".delta.json")
-    delta.write_text(damage)
-    result, stats = check(repo)
-    assert (stats.hits, stats.misses) == (total(repo) - 1, 1)  # the edited file is checked again
-    assert findings(result) == []
-
-
 def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> None:
     edited = repo / generate.process_path(0)
     edited.write_text(edited.read_text().replace("owner: person:", "owner: person:nobody-", 1))
     cold, _ = check(repo)
     assert "GOV005" in {d.code for d in cold.diagnostics}
-    memo = companion(".repository.*.json")
     warm, _ = check(repo)
     assert findings(warm) == findings(cold)
-    # The remembered findings are what is reported: prove it by changing them behind govlint's back.
-    raw = json.loads(memo.read_text())
-    raw["findings"] = []
-    memo.write_text(json.dumps(raw))
+    # The stored findings are what is reported: prove it by changing them behind govlint's back.
+    [path] = cache_files()
+    _sql(path, "DELETE FROM findings WHERE rule = 'GOV005'")
     assert "GOV005" not in {d.code for d in check(repo)[0].diagnostics}
-    # Any file changing makes the repository rules run again.
-    other = repo / generate.process_path(1)
-    other.write_text(other.read_text() + "# edited\n")
-    assert findings(check(repo)[0]) == findings(cold)
+    # A change that leaves every fact as it was (a comment at the end) leaves the findings as they are ...
+    edited.write_text(edited.read_text() + "# edited\n")
+    assert "GOV005" not in {d.code for d in check(repo)[0].diagnostics}
+    # ... one that moves the references (a line above them) makes the rules check that file again.
+    edited.write_text("# edited\n" + edited.read_text())
+    moved = [(path, line - 1, column, code) for path, line, column, code in findings(check(repo)[0])]
+    assert moved == findings(cold)
 
 
-def test_damaged_facts_inside_a_valid_cache_mean_a_cold_run_and_a_new_cache(repo: Path) -> None:
+def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(repo: Path) -> None:
     def cli() -> tuple[int, str]:
         outcome = CliRunner().invoke(
             main,
@@ -322,15 +278,11 @@ def test_damaged_facts_inside_a_valid_cache_mean_a_cold_run_and_a_new_cache(repo
     cold = cli()
     assert cold[0] == 1
     (base,) = cache_files()
-    raw = json.loads(base.read_text())
-    damaged = 0
-    for _, result, _ in raw["files"].values():
-        for entity in result["entities"]:
-            entity[6] = "[[not json"  # the packed references
-            damaged += 1
-    base.write_text(json.dumps(raw))
-    other = repo / generate.process_path(1)  # so that the repository findings are not simply recalled
+    _sql(base, "UPDATE facts SET facts = '[[not json'")
+    other = repo / generate.process_path(1)  # so that the stored facts are read
     other.write_text(other.read_text() + "# edited\n")
-    assert damaged and cli() == cold
-    assert "[[not json" not in base.read_text()  # replaced by a good cache
+    assert cli() == cold
+    with sqlite3.connect(base) as db:
+        assert db.execute("SELECT count(*) FROM facts WHERE facts = '[[not json'").fetchone() == (0,)
+    db.close()
     assert cli() == cold

@@ -127,7 +127,9 @@ def test_unreadable_file_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch
             problem = read_file(repo, "secret.yaml", 1 << 20)
             assert not isinstance(problem, bytes)
             where = problem.position
-            found = {("secret.yaml", problem.code, where.line, where.column, problem.message)}
+            found = {
+                ("secret.yaml", {"syntax": "GOV001"}[problem.role], where.line, where.column, problem.message)
+            }
         assert ("secret.yaml", "GOV001", 1, 1, "cannot read file: Permission denied") in found
     finally:
         os.chmod(repo / "secret.yaml", 0o644)
@@ -261,25 +263,25 @@ def test_each_problem_belongs_to_its_own_document() -> None:
 
     text = PERSON + "---\n" + PERSON.replace("ann", "bob").replace("true", ".nan")
     problems = load("people.yaml", text.encode("utf-8")).problems
-    assert [(p.code, p.position.line, p.position.column, p.document) for p in problems] == [
-        ("GOV002", *at(text, ".nan"), 1)
+    assert [(p.role, p.position.line, p.position.column, p.document) for p in problems] == [
+        ("schema", *at(text, ".nan"), 1)
     ]
 
 
 def test_findings_equal_but_for_their_entity_still_sort(tmp_path: Path) -> None:
     from governance_lint.config import Config
-    from governance_lint.discovery import FileSet
-    from governance_lint.engine import FileResult, Plan, run
+    from governance_lint.engine import FileResult, Plan, finish
     from governance_lint.model import Diagnostic, Limits, Severity
 
     same = ("a.yaml", 1, 1, "GOV001", "yaml-syntax", Severity.ERROR, "m")
     found = [Diagnostic(*same, entity="team:a"), Diagnostic(*same)]
-
-    def analyse(files: FileSet, plan: Plan) -> list[FileResult]:
-        return [FileResult("a.yaml", diagnostics=found)]
-
-    files = FileSet(tmp_path, ("a.yaml",), frozenset({"a.yaml"}))
-    result = run(files, Plan((), Limits(), dt.date(2026, 1, 1)), Config(root=tmp_path), analyse)
+    result = finish(
+        found,
+        [FileResult("a.yaml", diagnostics=found)],
+        [],
+        Plan((), Limits(), dt.date(2026, 1, 1)),
+        Config(root=tmp_path),
+    )
     assert [d.entity for d in result.diagnostics] == [None, "team:a"]
 
 

@@ -325,49 +325,40 @@ def test_byte_identical_with_and_without_the_cache_serial_and_parallel(repo: Rep
     assert [code for code, *_ in new].count("GOV005") == 48
 
 
-def test_a_warm_cache_remembers_the_base_states_repository_findings(
+def test_the_base_state_is_the_work_trees_model_with_the_differing_files_laid_over(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from click.testing import CliRunner
 
-    from governance_lint import change, engine
+    from governance_lint import parallel
     from governance_lint.cli import main
 
-    runs: list[int] = []
-    check_repository = engine._check_repository
+    checked: list[str] = []
+    check_file = parallel.check_file
 
-    def counted(*args: object, **kwargs: object) -> object:
-        runs.append(len(args[0].context))  # type: ignore[attr-defined]
-        return check_repository(*args, **kwargs)  # type: ignore[arg-type]
-
-    base_files: list[str] = []
-    check_file = change.check_file
-
-    def checked(rel: str, *args: object) -> object:
-        base_files.append(rel)
+    def counted(rel: str, *args: object) -> object:
+        checked.append(rel)
         return check_file(rel, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_check_repository", counted)
-    monkeypatch.setattr(change, "check_file", checked)
+    monkeypatch.setattr(parallel, "check_file", counted)
     monkeypatch.chdir(repo.path)
 
     def new_since() -> str:
-        runs.clear()
-        base_files.clear()
+        checked.clear()
         result = CliRunner().invoke(
             main, ["check", "--new-since", "HEAD", "--format", "json", "--jobs", "1"], catch_exceptions=False
         )
         return result.stdout
 
+    new_since()  # builds the stored state of the work tree
     repo.edit(PROCESS, "owner: person:alex", "owner: person:nobody")
     first = new_since()
-    assert len(runs) == 2  # the work tree and its base
-    assert base_files == [PROCESS]  # the one file whose base content is not the work tree's
-    assert new_since() == first and runs == [] and base_files == []  # both states remembered
+    assert checked == [PROCESS, PROCESS]  # the edited file in the work tree, then its content at the base
+    assert new_since() == first
+    assert checked == [PROCESS]  # the work tree is stored; only the base's differing file is read from git
     repo.edit(LEGACY, "purpose: A process", "purpose: An old process")
     third = new_since()
-    assert len(runs) == 1  # only the work tree changed: the base is remembered
-    assert base_files == [LEGACY]  # the base of the other changed file is cached by content
+    assert sorted(checked) == sorted([LEGACY, LEGACY, PROCESS])
     assert json.loads(third)["diagnostics"] == json.loads(first)["diagnostics"]
 
 

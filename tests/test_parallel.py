@@ -13,8 +13,8 @@ from test_cache import findings, generate
 from governance_lint import parallel
 from governance_lint.cli import main
 from governance_lint.discovery import discover
-from governance_lint.engine import Selection, make_plan, run
-from governance_lint.runner import build_registry, resolve_config
+from governance_lint.engine import Selection, make_plan
+from governance_lint.runner import build_registry, resolve_config, run
 
 FILES = 250
 
@@ -66,15 +66,17 @@ def test_parallel_output_is_byte_identical_to_serial(repo: Path, fmt: str, pool_
     assert serial[1].count("GOV") >= 5
 
 
-def test_below_the_threshold_no_pool_is_started(repo: Path, pool_calls: list[int]) -> None:
+def test_below_the_threshold_no_pool_is_started(
+    repo: Path, pool_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = resolve_config(None, repo)
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
     files = discover(config, (), repo)
-    above = parallel.make_analyser(jobs=2, use_cache=False, config=config, pool_threshold=len(files.context))
-    below = parallel.make_analyser(
-        jobs=2, use_cache=False, config=config, pool_threshold=len(files.context) + 1
-    )
-    assert findings(run(files, plan, config, above)) == findings(run(files, plan, config, below))
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", len(files.context))
+    above = run(files, plan, config, jobs=2)
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", len(files.context) + 1)
+    below = run(files, plan, config, jobs=2)
+    assert findings(above) == findings(below)
     assert pool_calls == [len(files.context)]
 
 
@@ -91,9 +93,8 @@ def test_a_killed_worker_ends_the_run_with_an_error(repo: Path, monkeypatch: pyt
     monkeypatch.setattr(parallel, "check_file", dying)
     config = resolve_config(None, repo)
     plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
-    analyser = parallel.make_analyser(jobs=2, use_cache=False, config=config)
     with pytest.raises(parallel.WorkerCrash, match="worker process died") as raised:
-        run(discover(config, (), repo), plan, config, analyser)
+        run(discover(config, (), repo), plan, config, jobs=2)
     assert "--jobs 1" in str(raised.value)
 
 

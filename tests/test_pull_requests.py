@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -499,41 +498,47 @@ def test_the_parser_and_validator_versions_are_in_the_cache_key(tmp_path: Path) 
     for library in ("pyyaml", "libyaml", "jsonschema-rs"):
         assert govlint("check", cwd=repo, env=other | {"OTHER_LIBRARY": library}).returncode == 0
     # One cache per parser and validator: results of one are never taken for another's.
-    assert len([p for p in cache_dir.rglob("*.json") if p.name.count(".") == 1]) == 4
+    assert len(list(cache_dir.rglob("*.sqlite"))) == 4
 
 
 # Installed with PYTHONPATH: the run is killed (SIGKILL, which nothing can catch) at the moment it
 # renames a finished cache file into place, as a CI job cancelled or out of memory would be.
 KILL_WHILE_SAVING = """\
-import os, signal
+import os, signal, sqlite3
 
-_replace = os.replace
-
-
-def replace(source, target, *args, **kwargs):
-    if os.path.basename(os.fsdecode(source)).startswith(".tmp-"):
-        os.kill(os.getpid(), signal.SIGKILL)
-    return _replace(source, target, *args, **kwargs)
+_connect = sqlite3.connect
 
 
-os.replace = replace
+class Killing(sqlite3.Connection):
+    def executemany(self, sql, rows):
+        if "INSERT INTO keys" in sql:  # in the middle of the transaction that saves the files
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().executemany(sql, rows)
+
+
+def connect(*args, **kwargs):
+    return _connect(*args, factory=Killing, **kwargs)
+
+
+sqlite3.connect = connect
 """
 
 
-def test_temporary_files_of_a_killed_save_are_pruned(tmp_path: Path) -> None:
+def test_a_run_killed_while_saving_leaves_a_store_the_next_run_can_use(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = {"GOVLINT_CACHE_DIR": str(cache_dir)}
-    repo = git_repo(tmp_path / "repo", {"people.yaml": PERSON.format(id="ann", active="true")})
+    repo = git_repo(tmp_path / "repo", {"people.yaml": PERSON.format(id="ann", active="maybe")})
     killed = govlint("check", cwd=repo, env=env | sitecustomize(tmp_path, KILL_WHILE_SAVING))
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    (folder,) = cache_dir.iterdir()
-    (dead,) = folder.glob(".tmp-*")
-    an_hour_ago = time.time() - 3600  # pruned once old enough to be no live run's
-    os.utime(dead, (an_hour_ago, an_hour_ago))
-    live = folder / ".tmp-l1v3.json"  # a run saving right now
-    live.write_text("{")
-    assert govlint("check", cwd=repo, env=env).returncode == 0
-    assert not dead.exists() and live.exists()
+    uncached = govlint("check", "--no-cache", cwd=repo)
+    after = govlint("check", cwd=repo, env=env)
+    again = govlint("check", cwd=repo, env=env)
+    assert (
+        (after.returncode, after.stdout)
+        == (again.returncode, again.stdout)
+        == (uncached.returncode, uncached.stdout)
+    )
+    assert uncached.returncode == 1 and "GOV002" in uncached.stdout
 
 
 CODES = ("GOV002", "GOV005", "GOV101", "GOV102", "GOV201", "GOV301")

@@ -103,14 +103,14 @@ def test_suite_is_present() -> None:
 @pytest.mark.parametrize("case", INVALID)
 def test_invalid_case_is_gov001(case: str) -> None:
     result = load(case, (SUITE / case / "in.yaml").read_bytes())
-    assert [p.code for p in result.problems if p.code == "GOV001"], f"{case} accepted"
+    assert [p for p in result.problems if p.role == "syntax"], f"{case} accepted"
     assert result.documents == ()
 
 
 @pytest.mark.parametrize("case", VALID)
 def test_valid_case(case: str) -> None:
     result = load(case, (SUITE / case / "in.yaml").read_bytes())
-    rejected = any(p.code == "GOV001" for p in result.problems)
+    rejected = any(p.role == "syntax" for p in result.problems)
     assert rejected == (case in LIBYAML_REJECTS), [p.message for p in result.problems]
     if rejected or not (SUITE / case / "in.json").exists():
         return

@@ -32,7 +32,7 @@ class Suggestions:
         if kind is None:
             return ""
         if kind not in self._ids:
-            self._ids[kind] = Vocabulary(e.id for e in self._index.of_kind(kind))
+            self._ids[kind] = Vocabulary(self._index.ids(kind))
         close = self._ids[kind].closest(ref.id)
         if close is not None:
             return did_you_mean(f"{ref.kind}:{close}")

@@ -69,9 +69,8 @@ def _check_items(doc: Document, ctx: DocumentContext) -> None:
 
 
 def _check_ids(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    seen: dict[str, str] = {}
-    for entity in index.entities:
-        first = seen.setdefault(entity.key, str(entity.site))
+    for entity in index.subjects():
+        first = str(index.definitions(entity.key)[0].site)
         if first != str(entity.site):
             ctx.report(
                 entity.site,
@@ -88,4 +87,5 @@ duplicate_id = Rule(
     repo=True,
     check=_check_items,
     check_repository=_check_ids,
+    reads=frozenset(),
 )

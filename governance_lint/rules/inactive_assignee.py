@@ -86,11 +86,10 @@ def role_of(node: str | None) -> str | None:
     severity=Severity.WARNING,
     kinds=["Process", "Practice", "Service", "Policy"],
     summary="a role (owner, manager, administrator, RACI) is held by an inactive Person",
+    reads=["references"],
 )
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for entity in index.of_kind("Process", "Practice", "Service", "Policy"):
-        if not index.is_reported(entity):
-            continue  # its findings would not be shown
+    for entity in index.subjects("Process", "Practice", "Service", "Policy"):
         for ref in entity.references:
             if ref.kind != "person":
                 continue

@@ -93,15 +93,15 @@ def _check(
     interface: Interface,
     index: RepositoryIndex,
     ctx: RepositoryContext,
-    facings: dict[int, Facing],
+    facings: dict[str, Facing],
 ) -> None:
     partner = index.resolve(interface.process)
     if partner is None or partner.kind not in PARTNER_KINDS:
         return  # names nothing, or not a process: unresolved-reference and the schema say so
     # Each partner's interfaces are read once, however many interfaces face it (no quadratic rescans).
-    facing = facings.get(id(partner))
+    facing = facings.get(partner.key)
     if facing is None:
-        facing = facings[id(partner)] = _facing(partner)
+        facing = facings[partner.key] = _facing(partner)
     partner_sends, partner_receives, where = facing.get(entity.key) or (set(), set(), partner.site)
     for sent in interface.sends:
         if sent.item not in partner_receives:
@@ -125,11 +125,10 @@ def _check(
     name="interface-symmetric",
     severity=Severity.WARNING,
     summary="A sends X to B but B does not say it receives X from A (or the mirror case)",
+    reads=["interfaces"],
 )
 def interface_symmetric(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    facings: dict[int, Facing] = {}
-    for entity in index.of_kind(*PARTNER_KINDS):
-        if not index.is_reported(entity):
-            continue  # findings are at this entity's own interface items
+    facings: dict[str, Facing] = {}
+    for entity in index.subjects(*PARTNER_KINDS):
         for interface in entity.interfaces:
             _check(entity, interface, index, ctx, facings)

@@ -39,7 +39,7 @@ spec:
 None.
 """
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import RepositoryContext, RepositoryIndex, Role, Severity, repository_rule
 from governance_lint.model import SLUG_RE
 from governance_lint.rules._suggest import Suggestions
 
@@ -49,10 +49,12 @@ from governance_lint.rules._suggest import Suggestions
     name="policy-defined",
     severity=Severity.ERROR,
     summary="a policy: reference names no Policy",
+    reads=["references", "ids"],
+    role=Role.UNRESOLVED,
 )
 def policy_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     suggestions = Suggestions(index)
-    for ref in index.references(reported_only=True, kinds=("policy",), unless=index.defines):
+    for ref in index.references(kinds=("policy",), unless=index.defines):
         # "policy: all incidents are logged" is a statement, not a reference.
         if SLUG_RE.match(ref.id):
             hint = suggestions.hint(ref)

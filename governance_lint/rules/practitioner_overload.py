@@ -110,23 +110,24 @@ from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, re
     kinds=["Process", "Practice", "Person", "Team"],
     options={"max-activities": {"type": "integer", "minimum": 1, "default": 12}},
     summary="a person or team is Responsible for more than max-activities activities",
+    reads=["responsible"],
 )
 def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     limit = ctx.options["max-activities"]
-    # Findings are at the practitioner's own document: count only for those that will be shown.
-    shown = {e.key for e in index.of_kind("Person", "Team") if index.is_reported(e)}
-    if not shown:
-        return
-    # practitioner -> process -> its activities (a set: one activity naming a team twice counts once)
-    load: dict[str, dict[str, set[str]]] = {}
-    for entity in index.of_kind("Process", "Practice"):
-        for activity, practitioner in entity.responsible:
-            if practitioner in shown:
-                load.setdefault(practitioner, {}).setdefault(entity.key, set()).add(activity)
-    for practitioner, processes in load.items():
+    # Findings are at the practitioner's own document (the first, if its id is defined twice).
+    for document in index.subjects("Person", "Team"):
+        practitioner = document.key
+        if index.resolve(practitioner) is not document:
+            continue
+        # process -> its activities (a set: one activity naming a team twice counts once)
+        processes: dict[str, set[str]] = {}
+        for entity in index.referrers(practitioner):
+            if entity.kind in ("Process", "Practice"):
+                for activity, held_by in entity.responsible:
+                    if held_by == practitioner:
+                        processes.setdefault(entity.key, set()).add(activity)
         count = sum(len(acts) for acts in processes.values())
-        document = index.resolve(practitioner)
-        if count <= limit or document is None:
+        if count <= limit:
             continue
         where = ", ".join(f"{key} ({len(acts)})" for key, acts in processes.items())
         ctx.report(

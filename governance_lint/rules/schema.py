@@ -30,9 +30,10 @@ spec: {email: windy@example.org, active: true}
 None.
 """
 
+import dataclasses
 import functools
 
-from governance_lint.api import Document, DocumentContext, Severity, document_rule
+from governance_lint.api import Document, DocumentContext, Role, Severity, document_rule
 from governance_lint.model import KINDS
 
 
@@ -53,3 +54,7 @@ def _schemas():  # type: ignore[no-untyped-def]
 def schema(doc: Document, ctx: DocumentContext) -> None:
     for path, message, key in _schemas().check(doc):
         ctx.report(path, message, key=key)
+
+
+# Values no schema can hold, found by the loader, are reported under this rule too.
+schema = dataclasses.replace(schema, role=Role.SCHEMA)

@@ -92,13 +92,14 @@ def _check_names(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     """Owners written as names: the reference form, and the Person it probably means."""
     people: list[Entity] = []
     vocabulary: Vocabulary | None = None
-    for entity in index.of_kind(*KINDS):
-        if not index.is_reported(entity) or any(_is_owner(ref.site.node) for ref in entity.references):
-            continue  # only an entity whose owner is no reference is loaded again
-        doc = index.document(entity)
-        found = owners(doc) if doc is not None else []
+    for entity in index.subjects(*KINDS):
+        if any(_is_owner(ref.site.node) for ref in entity.references):
+            continue  # the owner is a reference: the document check said all there is to say
+        owner = entity.value("spec.owner")
+        found = [o for o in (owner if isinstance(owner, list) else [owner]) if o not in (None, "")]
         reference = _name_reference(found[0]) if len(found) == 1 else None
-        if doc is None or reference is None:
+        site = entity.value_site("spec.owner")
+        if reference is None or site is None:
             continue
         if vocabulary is None:
             people = list(index.of_kind("Person"))
@@ -107,7 +108,7 @@ def _check_names(index: RepositoryIndex, ctx: RepositoryContext) -> None:
         by_name = next((p.id for p in people if p.name and term_slug(p.name) == slug), None)
         close = by_name or vocabulary.closest(slug)
         hint = did_you_mean(f"person:{close}" if close and f"person:{close}" != reference else None)
-        ctx.report_at(doc, ("spec", "owner"), _name_message(subject(doc), found[0], reference, hint))
+        ctx.report(site, _name_message(f"{entity.kind.lower()} {entity.id!r}", found[0], reference, hint))
 
 
 def _is_owner(node: str | None) -> bool:
@@ -124,4 +125,6 @@ single_owner = Rule(
     repo=True,
     check=_check_document,
     check_repository=_check_names,
+    # the owner's value from the index (no document parsed again); the hint reads every Person's id and name
+    reads=frozenset({"references", "spec.owner", "ids"}),
 )

@@ -69,14 +69,15 @@ def _normal(definition: str) -> str:
     name="taxonomy-consistent",
     severity=Severity.ERROR,
     summary="one term is defined with different definitions",
+    reads=["terms"],
 )
 def taxonomy_consistent(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    canonical: dict[str, Term] = {}
-    for term in index.terms():  # Glossary first, then path order
+    for term in (t for e in index.subjects() for t in e.terms):
         if term.definition is None:
             continue
-        first = canonical.setdefault(term.slug, term)
-        if first is not term and _normal(first.definition or "") != _normal(term.definition):
+        # the canonical definition: the first of the slug, Glossary first, then path order
+        first: Term = next(t for t in index.terms(slug=term.slug) if t.definition is not None)
+        if first.site != term.site and _normal(first.definition or "") != _normal(term.definition):
             ctx.report(
                 term.site,
                 f"term {term.term!r} is defined differently in {first.site}; "

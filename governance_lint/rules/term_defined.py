@@ -55,14 +55,18 @@ spec:
 None.
 """
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from collections.abc import Callable
+
+from governance_lint.api import RepositoryContext, RepositoryIndex, Role, Severity, repository_rule
 from governance_lint.index import Term
 from governance_lint.model import Vocabulary, term_slug
 
 REASON = "a process's taxonomy refers to terms the Glossary defines"
 
 
-def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: Vocabulary) -> str:
+def _hint(
+    ident: str, glossary: dict[str, Term], local: Callable[[str], Term | None], slugs: Vocabulary
+) -> str:
     """Where the reader should look instead: the slug, a close Glossary term, a local definition."""
     slug = term_slug(ident)
     if slug in glossary and slug != ident:
@@ -71,8 +75,9 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: 
     if close:
         term = glossary[close]
         return f" (did you mean term:{term.slug}, {term.term!r} at {term.site}?)"
-    if slug in local:
-        return f" (it is defined locally at {local[slug].site}, not in a Glossary)"
+    defined = local(slug)  # asked last, for a slug no Glossary defines: it reads no Glossary again
+    if defined is not None:
+        return f" (it is defined locally at {defined.site}, not in a Glossary)"
     return ""
 
 
@@ -81,16 +86,28 @@ def _hint(ident: str, glossary: dict[str, Term], local: dict[str, Term], slugs: 
     name="term-defined",
     severity=Severity.ERROR,
     summary="a term: reference names no Glossary term",
+    reads=["references", "terms", "glossary"],
+    role=Role.UNRESOLVED,
 )
 def term_defined(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     glossary: dict[str, Term] = {}
-    local: dict[str, Term] = {}
-    for term in index.terms():  # Glossary first, then path order: the first of a slug wins
-        (glossary if term.glossary else local).setdefault(term.slug, term)
+    for term in index.glossary():  # path order: the first of a slug wins
+        glossary.setdefault(term.slug, term)
     slugs = Vocabulary(glossary, cutoff=0.75)
-    for ref in index.references(
-        reported_only=True, kinds=("term",), unless=lambda target: target.partition(":")[2] in glossary
-    ):
+
+    defined_locally: dict[str, Term] | None = None
+
+    def local(slug: str) -> Term | None:
+        """The first local definition of a slug; every one read once, when first asked for."""
+        nonlocal defined_locally
+        if defined_locally is None:
+            defined_locally = {}
+            for term in index.terms():  # Glossary first, then path order: the first of a slug wins
+                if not term.glossary:
+                    defined_locally.setdefault(term.slug, term)
+        return defined_locally.get(slug)
+
+    for ref in index.references(kinds=("term",), unless=lambda target: target.partition(":")[2] in glossary):
         if ref.id not in glossary:
             hint = _hint(ref.id, glossary, local, slugs)
             ctx.report(ref.site, f"{ref.target} names no Glossary term{hint}; {REASON}")

@@ -60,22 +60,11 @@ spec:
 None.
 """
 
-import re
-
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
-from governance_lint.index import Term
+from governance_lint.index import term_family
 
 REASON = "one term is spelled one way across all processes"
-_WORD_RE = re.compile(r"[a-z0-9]+")
-
-
-def spelling_key(term: str) -> str:
-    """What two spellings of one term share: lower case, no separators, no plural ``s`` per word.
-
-    "Service-Requests", "service request" and "ServiceRequest" all give ``servicerequest``.
-    """
-    words = _WORD_RE.findall(term.lower())
-    return "".join(w[:-1] if len(w) > 1 and w.endswith("s") else w for w in words)
+spelling_key = term_family  # "Service-Requests", "service request" and "ServiceRequest" are one term
 
 
 @repository_rule(
@@ -83,14 +72,14 @@ def spelling_key(term: str) -> str:
     name="term-variant",
     severity=Severity.WARNING,
     summary="one term is spelled two ways (case, a plural s, or separators)",
+    reads=["terms"],
 )
 def term_variant(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    canonical: dict[str, Term] = {}
-    for term in index.terms():  # Glossary first, then path order
+    for term in (t for e in index.subjects() for t in e.terms):
         key = spelling_key(term.term)
         if not key:
             continue  # a name of only separators is the schema's business
-        first = canonical.setdefault(key, term)
+        first = next(index.terms(family=key))  # Glossary first, then path order
         if term.term != first.term:
             where = "the Glossary" if first.glossary else "the first definition"
             ctx.report(

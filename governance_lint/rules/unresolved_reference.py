@@ -40,7 +40,7 @@ spec:
 None.
 """
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import RepositoryContext, RepositoryIndex, Role, Severity, repository_rule
 from governance_lint.index import Reference
 from governance_lint.model import SLUG_RE
 from governance_lint.rules._suggest import KIND_NAMES, Suggestions
@@ -64,10 +64,12 @@ def _owner_left_to_single_owner(ref: Reference) -> bool:
     name="unresolved-reference",
     severity=Severity.ERROR,
     summary="a person:/team:/process:/practice:/service: reference names nothing",
+    reads=["references", "ids"],
+    role=Role.UNRESOLVED,
 )
 def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     suggestions = Suggestions(index)
-    for ref in index.references(reported_only=True, kinds=KINDS, unless=index.defines):
+    for ref in index.references(kinds=KINDS, unless=index.defines):
         # "person:Mrs Davis" is not a reference but text (or a malformed one: the schema's finding).
         if SLUG_RE.match(ref.id) and not _owner_left_to_single_owner(ref):
             ctx.report(

@@ -53,7 +53,7 @@ None. Set `require-reason: true` in the config to make every suppression
 give a reason after `--`.
 """
 
-from governance_lint.api import Rule, Severity
+from governance_lint.api import Role, Rule, Severity
 
 # The suppression and baseline filters find these; this module gives them their identity.
 unused_suppression = Rule(
@@ -62,4 +62,5 @@ unused_suppression = Rule(
     severity=Severity.WARNING,
     summary="a suppression comment or baseline entry that suppressed nothing",
     doc=__doc__ or "",
+    role=Role.UNUSED_SUPPRESSION,
 )

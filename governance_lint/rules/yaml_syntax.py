@@ -29,7 +29,7 @@ None. The limits are set in the config under `limits:`
 (`max-file-bytes`, `max-depth`, `max-alias-nodes`).
 """
 
-from governance_lint.api import Rule, Severity
+from governance_lint.api import Role, Rule, Severity
 
 # The loader itself finds these problems; this module gives them their identity.
 yaml_syntax = Rule(
@@ -38,4 +38,5 @@ yaml_syntax = Rule(
     severity=Severity.ERROR,
     summary="the file is not valid YAML (or cannot be read safely)",
     doc=__doc__ or "",
+    role=Role.SYNTAX,
 )

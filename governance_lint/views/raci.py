@@ -123,7 +123,17 @@ def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
     if fmt == "json":
         return json_text(to_json(repo))
     if fmt == "html":
-        from .site import raci_page
-
         return raci_page(repo)
     return markdown(repo)
+
+
+def raci_page(repo: Repository) -> str:
+    """``report raci --format html``: every matrix on one standalone page (styles inline, no links out)."""
+    from markupsafe import Markup
+
+    from ._html import environment
+
+    env = environment()
+    env.filters["ref"] = lambda reference: Markup("{}").format(repo.label(str(reference)))
+    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
+    return env.get_template("raci.html").render(matrices=matrices(repo), css=Markup(css))

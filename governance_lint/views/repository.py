@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,11 +154,10 @@ class LoadSettings:
 
 def load_repository(settings: LoadSettings) -> Repository:
     """Run ``check``'s pipeline over the paths and keep the documents and the findings."""
-    from ..engine import Selection, make_plan, run
-    from ..index import DamagedFacts
-    from ..parallel import make_analyser
-    from ..runner import CheckSettings, build_registry, resolve_config
-    from ..suppress import make_filters
+    from ..engine import Selection, make_plan
+    from ..repository import Repository as Model
+    from ..runner import build_registry, resolve_config
+    from ..suppress import baseline_path, make_filters
 
     cwd = settings.cwd or Path.cwd()
     config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
@@ -167,20 +167,17 @@ def load_repository(settings: LoadSettings) -> Repository:
     files = discover(config, settings.paths, cwd)
     for name in files.missing:
         raise FileNotFoundError(f"{name}: no such file or directory")
-    named = CheckSettings(paths=settings.paths, config=settings.config, today=settings.today, cwd=cwd)
-    filters = make_filters(named, config, registry, plan, files.reported)
-    analyse = make_analyser(jobs=None, use_cache=True, config=config)
-    try:
-        result = run(files, plan, config, analyse, filters, memo=analyse)
-    except DamagedFacts:
-        analyse = make_analyser(jobs=None, use_cache=True, config=config, reuse=False)
-        result = run(files, plan, config, analyse, filters, memo=analyse)
+    filters = make_filters(config, registry, plan, files.reported, baseline_path(None, cwd, config))
+    # check's repository model, its stored state reused: a report after a check parses nothing again
+    model = Model.build_from_worktree(config, plan, files, use_cache=True, jobs=os.cpu_count() or 1)
+    result = model.result(files.reported, filters)
 
     documents: list[Doc] = []
     store = DocumentCache(files.root, plan.limits)
     for file_result in result.files:
-        if file_result.path in files.reported and file_result.entities:
-            wanted = {e.document for e in file_result.entities}
+        entities = model.facts.entities(file_result.path) if file_result.path in files.reported else []
+        if entities:
+            wanted = {e.document for e in entities}
             documents += store.documents(file_result.path, wanted)
     store.save()
     return Repository(
@@ -252,11 +249,12 @@ class DocumentCache:
         """Write the cache when a file was parsed (best effort: a read-only cache folder is fine)."""
         if not self._changed and len(self._kept) == len(self._entries):
             return
-        from ..cache import _write_atomically
+        from ..safe_write import write_text_atomically
 
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self._path, {"stamp": self._stamp, "files": self._kept})
+            text = json.dumps({"stamp": self._stamp, "files": self._kept}, separators=(",", ":"))
+            write_text_atomically(self._path, text)
         except (OSError, ValueError):
             pass
 

@@ -23,23 +23,13 @@ from markupsafe import Markup, escape
 
 from ..model import SLUG_RE, term_slug
 from . import load, map, raci, reviews, roles
+from ._html import environment
 from .files import SiteFolder
 from .repository import PROCESS_KINDS, Doc, Repository
 
 PAGE_KINDS = ("Process", "Practice", "Service", "Policy", "Person", "Team")
 _MISSING = '<span class="ref missing" title="not defined in the repository">%s</span>'
 _XML_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("governance_lint.views", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
 
 
 def file_name(ident: str) -> str:
@@ -132,17 +122,9 @@ def _findings(repo: Repository) -> list[dict[str, Any]]:
     ]
 
 
-def raci_page(repo: Repository) -> str:
-    """``report raci --format html``: every matrix on one standalone page (styles inline, no links out)."""
-    env = _environment()
-    env.filters["ref"] = lambda reference: Markup("{}").format(repo.label(str(reference)))
-    css = env.loader.get_source(env, "style.css")[0]  # type: ignore[union-attr]
-    return env.get_template("raci.html").render(matrices=raci.matrices(repo), css=Markup(css))
-
-
 def build_site(repo: Repository, out_dir: Path) -> tuple[int, bool]:
     """Write the site; the number of pages written, and whether the map was drawn as a picture."""
-    env = _environment()
+    env = environment()
     pages = Pages(repo)
     loads = {x.party: x for x in load.loads(repo)}
     held: dict[str, list[roles.Role]] = {}

@@ -45,9 +45,13 @@ spec:
 legal policies.
 """
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, Site, repository_rule
+from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
 
 
+# The rule reads the category and owner of each Policy from the index (declared in `reads`, so no
+# document is parsed again), and a team's members from its references. Its findings depend on the
+# legal team, which a policy does not name: scope="repository" checks every Policy again when a
+# Policy or a Team changes.
 @repository_rule(
     code="ACME101",
     name="legal-policy-owned-by-legal",
@@ -55,6 +59,8 @@ from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, Si
     kinds=["Policy", "Team"],
     options={"team": {"type": "string", "default": "legal"}},
     summary="a legal Policy is owned by a member of the legal team",
+    reads=["references", "spec.category", "spec.owner"],
+    scope="repository",
 )
 def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     team_ref = f"team:{ctx.options['team']}"
@@ -64,14 +70,12 @@ def legal_policy_owned_by_legal(index: RepositoryIndex, ctx: RepositoryContext) 
         if team
         else set()
     )
-    for policy in index.of_kind("Policy"):
-        doc = index.document(policy)  # the category is not among the index's facts: read the document
-        if doc is None or doc.spec.get("category") != "legal":
+    for policy in index.subjects("Policy"):
+        if policy.value("spec.category") != "legal":
             continue
-        owner = doc.spec.get("owner")
-        where = ("spec", "owner") if owner else ("spec", "category")
-        pos = doc.position(where)
-        site = Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(where))
+        owner = policy.value("spec.owner")
+        site = policy.value_site("spec.owner" if owner else "spec.category")
+        assert site is not None  # declared in reads: the index holds it
         if not owner:
             ctx.report(site, f"legal policy '{policy.id}' has no owner; a member of {team_ref} must own it")
         elif owner not in members:

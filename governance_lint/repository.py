@@ -1,0 +1,714 @@
+"""The repository model: its state at one moment, and updated by what changed.
+
+A ``Repository`` holds every file's result (findings, counts, suppression
+comments), the facts the index is made of, and each repository rule's
+findings.  It is built from the work tree, from a git commit's tree, or from
+the work tree with editor buffers laid over it, and ``update(paths)`` reloads
+only those files; the repository rules then check again only the entities the
+change can affect (see ``Change.subjects``), and their other findings are kept.
+``check``, ``check --new-since``, reports and the language server read it::
+
+    repo = Repository.build_from_worktree(config, plan)          # stored state reused
+    base = Repository.build_from_git(config, plan, "HEAD")        # no checkout
+    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers
+    live.update(["governance/a.yaml"])                            # after the next edit
+    found = live.findings()                                      # unfiltered, in report order
+
+The state persists in a ``Store`` (``cache.py``) when one is given: a warm run
+reads each file's row but no facts; a run after one edit reads the facts of
+the few files the edit can affect.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
+from .config import Config
+from .discovery import FileSet, discover, read_file, relative, selected
+from .engine import (
+    ActiveRule,
+    FileResult,
+    Filter,
+    Plan,
+    RunResult,
+    check_repository,
+    crash_rule,
+    finish,
+    held_back,
+)
+from .index import (
+    DEFINES,
+    DEFINES_LOCALLY,
+    FAMILY_KEY,
+    MENTIONS,
+    Entity,
+    Facts,
+    MemoryFacts,
+    Overlay,
+    RepositoryIndex,
+    Subject,
+    entity_keys,
+)
+from .loader import load
+from .model import Diagnostic, Document, Problem
+from .parallel import bulk_phase, check_files, content_key, narrow
+
+# Past this many changed files (or this share of all), every repository rule runs over everything:
+# loading every file's facts at once is then cheaper than following each change.
+FULL_UPDATE_MIN, FULL_UPDATE_SHARE = 2000, 5
+
+
+class Source(Protocol):
+    """Where a repository's files come from."""
+
+    root: Path
+    on_disk: bool  # files are read from disk under ``root`` (worker processes may read them themselves)
+
+    def paths(self) -> list[str]: ...
+
+    def exists(self, rel: str) -> bool: ...
+
+    def read(self, rel: str) -> bytes | Problem: ...
+
+
+class WorkTree:
+    """The files on disk that the config includes."""
+
+    on_disk = True
+
+    def __init__(self, config: Config, paths: Iterable[str], max_bytes: int) -> None:
+        self.root, self.config, self.max_bytes = config.root, config, max_bytes
+        self._paths = set(paths)
+        self._own_config = relative(config.root, config.path) if config.path else None
+
+    def paths(self) -> list[str]:
+        return sorted(self._paths)
+
+    def exists(self, rel: str) -> bool:
+        """Whether ``rel`` is a file of the repository: discovered (git may list a file deleted since, which
+        is then reported unreadable), or on disk now and included by the config."""
+        if rel in self._paths:
+            return True
+        present = (
+            os.path.lexists(os.path.join(self.root, rel))
+            and rel != self._own_config
+            and selected(self.config, rel)
+        )
+        if present:
+            self._paths.add(rel)
+        return present
+
+    def forget(self, rel: str) -> None:
+        """``rel`` left the repository (a long-lived model learns it from its caller)."""
+        self._paths.discard(rel)
+
+    def read(self, rel: str) -> bytes | Problem:
+        return read_file(self.root, rel, self.max_bytes)
+
+
+class Buffers:
+    """Another source with some files replaced by in-memory text (None: the file is absent)."""
+
+    on_disk = False
+
+    def __init__(self, base: Source, buffers: Mapping[str, bytes | Problem | None]) -> None:
+        self.root, self.base, self.buffers = base.root, base, dict(buffers)
+
+    def paths(self) -> list[str]:
+        present = {p for p in self.base.paths() if p not in self.buffers}
+        return sorted(present | {p for p, text in self.buffers.items() if text is not None})
+
+    def exists(self, rel: str) -> bool:
+        if rel in self.buffers:
+            return self.buffers[rel] is not None
+        return self.base.exists(rel)
+
+    def read(self, rel: str) -> bytes | Problem:
+        text = self.buffers.get(rel)
+        return text if text is not None else self.base.read(rel)
+
+
+@dataclass
+class Stats:
+    """What building or updating the model did (for the tests and the benchmark)."""
+
+    hits: int = 0  # files whose stored result was reused
+    misses: int = 0  # files checked
+    unread: int = 0  # reused without reading the file: its signature is the one stored
+    written: bool = False  # the store was written
+    ignored: str | None = None  # why an existing store was not used
+    subjects: int = 0  # entities the last update checked again
+    #: where the time went: "state" (reading the store), "lstat" (finding what changed), "update"
+    #: (reloading changed files, comparing facts, writing the store) and "rules" (repository rules)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
+        return now
+
+
+class Repository:
+    """The repository's files, facts and findings; see the module documentation."""
+
+    def __init__(
+        self, source: Source, plan: Plan, config: Config, *, store: Store | None = None, jobs: int = 1
+    ) -> None:
+        self.source, self.plan, self.config, self.store, self.jobs = source, plan, config, store, jobs
+        self.files: dict[str, FileResult] = {}  # per-file results; their facts live in ``facts``
+        self.facts: Facts = MemoryFacts()
+        self.results: dict[str, list[Diagnostic]] = {}  # each repository rule's findings, by code
+        self.rule_crashes: dict[str, list[str]] = {}
+        self.stats = Stats()
+        self._shas: dict[str, str | None] = {}
+        self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build_from_worktree(
+        cls,
+        config: Config,
+        plan: Plan,
+        files: FileSet | None = None,
+        *,
+        use_cache: bool = True,
+        jobs: int = 1,
+    ) -> Repository:
+        """The work tree as it is, reusing the stored state of unchanged files when ``use_cache``."""
+        files = files if files is not None else discover(config, (), config.root)
+        source = WorkTree(config, files.context, plan.limits.max_file_bytes)
+        store = Store(config.root, run_digest(plan, config)) if use_cache else None
+        if store is not None and not store.open():
+            store = None
+        repo = cls(source, plan, config, store=store, jobs=jobs)
+        if store is not None:
+            repo.stats.ignored = store.ignored
+            if repo._resume():
+                return repo
+            repo._restart()
+        repo._build()
+        return repo
+
+    @classmethod
+    def build_from_git(
+        cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True, jobs: int = 1
+    ) -> Repository:
+        """The repository at commit ``rev``, read from git objects (the work tree is not touched).
+
+        Built as the work tree's model with the files that differ at ``rev`` laid
+        over it, so unchanged files cost nothing and the rules follow the difference.
+        Raises ``GitError`` when ``rev`` is not a commit.
+        """
+        worktree = cls.build_from_worktree(config, plan, use_cache=use_cache, jobs=jobs)
+        return worktree.with_overlay(git_differences(config, rev, worktree.source.paths()))
+
+    def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
+        """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
+        other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
+        other.files = dict(self.files)
+        other._shas = dict(self._shas)
+        other.facts = Overlay(self.facts, {})
+        other.results = {code: list(found) for code, found in self.results.items()}
+        other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
+        if buffers:
+            other.update(buffers)
+        return other
+
+    def set_buffer(self, rel: str, text: bytes | None) -> None:
+        """Lay (or replace) one buffer over an overlay model, then ``update([rel])``."""
+        if not isinstance(self.source, Buffers):
+            raise TypeError("set_buffer needs a model made by with_overlay")
+        self.source.buffers[rel] = text
+        self.update([rel])
+
+    def _build(self) -> None:
+        """Check every file and run every repository rule (nothing reused)."""
+        paths = self.source.paths()
+        by_path: dict[str, list[Entity]] = {}
+        with bulk_phase():
+            for rel, (sha, signature, read_ns, result) in zip(paths, self._check(paths), strict=True):
+                by_path[rel] = result.entities
+                self._keep(rel, sha, result)
+                self._read[rel] = (signature, read_ns)
+            self.facts = MemoryFacts(by_path)
+        self.stats.misses = len(paths)
+        self._run_everything()
+        if self.store is not None:
+            self._save_all()
+
+    def _resume(self) -> bool:
+        """Take the stored state and follow what changed since; False when there is none to take."""
+        assert self.store is not None
+        started = time.perf_counter()
+        stored = self.store.files()
+        results = self.store.findings() if stored else None
+        started = self.stats.add("state", started)
+        if not stored or results is None or self.store.damaged:
+            return False
+        self.facts = self.store
+        self.results = results
+        changed: list[str] = []
+        touched: dict[str, tuple[list[int] | None, int]] = {}
+        root = self.source.root
+        for rel, entry, signature in _signatures(root, self.source.paths(), stored):
+            if signature is None and entry is not None:
+                self.stats.unread += 1  # its signature is the one recorded when it was read
+            elif entry is not None:
+                read_ns = read_clock()
+                content = self.source.read(rel)
+                if not isinstance(content, bytes) or content_key(content) != entry.sha:
+                    changed.append(rel)
+                    continue
+                touched[rel] = (trusted_signature(None if signature == [-1] else signature, read_ns), read_ns)
+            else:
+                changed.append(rel)
+                continue
+            self.files[rel] = entry.result
+            self._shas[rel] = entry.sha
+        self.stats.hits = len(self.files)
+        gone = sorted(set(stored) - set(self.source.paths()))
+        self.store.touch(touched)
+        missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
+        self.stats.add("lstat", started)
+        if changed or gone or missing:
+            self.update([*changed, *gone])
+        return not self.store.damaged  # a row that did not decode while following the change: start cold
+
+    def _restart(self) -> None:
+        """Forget what was taken from the store and empty it: the build starts cold."""
+        assert self.store is not None
+        if self.store.damaged or self.files:
+            self.stats.ignored = self.stats.ignored or "damaged"
+        self.store.close()
+        self.store.discard()
+        self.store.damaged = False
+        if not self.store.open():
+            self.store = None
+        self.files, self._shas, self.results, self.rule_crashes = {}, {}, {}, {}
+        self.facts = MemoryFacts()
+        self.stats = Stats(ignored=self.stats.ignored)
+
+    # -- updating ---------------------------------------------------------------------------
+
+    def update(self, paths: Iterable[str]) -> None:
+        """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+        started = time.perf_counter()
+        rules_before = self.stats.seconds.get("rules", 0.0)
+        paths = sorted(set(paths))
+        present = [p for p in paths if self.source.exists(p)]
+        old = {p: self.facts.entities(p) for p in paths}
+        new: dict[str, list[Entity]] = {p: [] for p in paths}
+        checked: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = dict.fromkeys(paths)
+        for rel, entry in zip(present, self._check(present), strict=True):
+            checked[rel] = entry
+            new[rel] = entry[3].entities
+        self.stats.misses += len(present)
+        overlay = Overlay(self.facts, new)
+        full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
+        change = None if full else compare(old, new, self._fact_names())
+        replaced: list[str] = []
+        spliced: dict[str, set[tuple[str, str | None]]] = {}
+        subjects_checked = 0
+        for active in self.plan.repository_rules:
+            code = active.rule.code
+            rule = active.rule
+            if change is None or rule.reads is None or code not in self.results:
+                self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                replaced.append(code)
+                continue
+            if rule.scope == "repository":
+                if change.touches([IDENTITY, *rule.reads]) and (
+                    rule.kinds is None or change.kinds & rule.kinds
+                ):
+                    self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                    replaced.append(code)
+                continue
+            subjects = change.subjects(rule.reads, self.facts, overlay)
+            if change.touches(HINTS & rule.reads):
+                subjects |= {(d.path, d.entity) for d in self.results[code] if d.entity is not None}
+            if not subjects:
+                continue  # nothing this rule reads changed: its findings stand
+            subjects_checked += len(subjects)
+            self.results[code] = [
+                d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
+            ]
+            self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self._documents), keep=True)
+            spliced[code] = {*subjects, *((p, None) for p in paths)}
+        self.stats.subjects = subjects_checked
+        for rel in paths:
+            done = checked[rel]
+            if done is None:
+                self.files.pop(rel, None)
+                self._shas.pop(rel, None)
+            else:
+                self._keep(rel, done[0], done[3])
+        self._commit(new)
+        if self.store is not None:
+            self.store.save(checked, self.results, replaced, spliced, self._ran())
+            self.stats.written = True
+        self.stats.add("update", started)
+        self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
+
+    def _fact_names(self) -> set[str]:
+        """Every fact some repository rule reads (identity included)."""
+        names = {IDENTITY}
+        for active in self.plan.repository_rules:
+            names.update(active.rule.reads or ())
+        return names
+
+    def _commit(self, new: Mapping[str, list[Entity]]) -> None:
+        if isinstance(self.facts, (MemoryFacts, Overlay)):
+            self.facts.replace(new)
+        # a store-backed model: the store's save below makes ``new`` its state
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def _run_everything(self) -> None:
+        index = RepositoryIndex(self.facts, loader=self._documents)
+        self.results = {}
+        for active in self.plan.repository_rules:
+            self._run(active, index)
+
+    def _run(self, active: ActiveRule, index: RepositoryIndex, keep: bool = False) -> None:
+        started = time.perf_counter()
+        found, crashes = check_repository(active, index, self.plan.today)
+        self.stats.add("rules", started)
+        code = active.rule.code
+        self.results[code] = [*self.results.get(code, []), *found] if keep else found
+        self.rule_crashes[code] = crashes
+
+    def _ran(self) -> list[str]:
+        """Rules whose stored findings are complete (one that crashed must run again next time)."""
+        return [code for code in self.results if not self.rule_crashes.get(code)]
+
+    def _documents(self, rel: str) -> tuple[Document, ...]:
+        content = self.source.read(rel)
+        return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
+
+    # -- per file ---------------------------------------------------------------------------
+
+    def _check(self, paths: Sequence[str]) -> Iterable[tuple[str | None, list[int] | None, int, FileResult]]:
+        root = self.source.root if self.source.on_disk else None
+        return check_files(paths, self.plan, self.source.read, root=root, jobs=self.jobs)
+
+    def _keep(self, rel: str, sha: str | None, result: FileResult) -> None:
+        # the facts live in ``facts``; the per-file result keeps the rest
+        self.files[rel] = FileResult(
+            rel,
+            result.documents,
+            result.skipped,
+            result.diagnostics,
+            result.crashes,
+            result.suppressions,
+            unloadable=result.unloadable,
+        )
+        self._shas[rel] = sha
+
+    def _save_all(self) -> None:
+        assert self.store is not None
+        entries: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = {}
+        for rel, result in self.files.items():
+            sha = self._shas.get(rel)
+            if sha is None:
+                continue  # unreadable: checked again next time
+            full = FileResult(
+                rel,
+                result.documents,
+                result.skipped,
+                result.diagnostics,
+                result.crashes,
+                result.suppressions,
+                self.facts.entities(rel),
+                result.unloadable,
+            )
+            entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
+        self.store.save(entries, self.results, list(self.results), {}, self._ran())
+        self.stats.written = True
+
+    def close(self) -> None:
+        """Let go of the store (the model stays readable; later updates are no longer stored)."""
+        if self.store is not None:
+            if isinstance(self.facts, Store):
+                self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
+            self.store.close()
+            self.store = None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def crashes(self) -> list[str]:
+        """Rules that raised: on each file, then over the repository."""
+        per_file = [c for rel in sorted(self.files) for c in self.files[rel].crashes]
+        return per_file + [c for code in sorted(self.rule_crashes) for c in self.rule_crashes[code]]
+
+    def findings(self, reported: Collection[str] | None = None) -> list[Diagnostic]:
+        """Every finding (of the ``reported`` files, if given), before suppressions, in no set order."""
+        shown = self.files.keys() if reported is None else [p for p in reported if p in self.files]
+        found = [d for rel in shown for d in self.files[rel].diagnostics]
+        wanted = None if reported is None else set(reported)
+        for code in sorted(self.results):
+            found.extend(d for d in self.results[code] if wanted is None or d.path in wanted)
+        return found
+
+    def result(
+        self,
+        reported: Collection[str] | None = None,
+        filters: Sequence[Filter] = (),
+        selected: Plan | None = None,
+    ) -> RunResult:
+        """What a ``check`` reports: the findings of ``reported``, filtered and in report order.
+
+        ``selected``: the rules the run selected, when the model was built with more (per-rule hooks
+        share one store built with every enabled rule); findings of the others are left out.
+        """
+        plan = selected or self.plan
+        shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
+        found, crashes, files = self.findings(shown), self.crashes, [self.files[p] for p in shown]
+        if plan is not self.plan:
+            codes = {active.rule.code for active in plan.rules}
+            found = [d for d in found if d.code in codes]
+            crashes = [c for c in crashes if crash_rule(c) in codes]
+            files = [narrow(f, plan) for f in files]
+        held = held_back(found, self.files.values(), self.source.root, plan, self.facts.entities)
+        return finish(found, files, crashes, plan, self.config, filters, held)
+
+
+def _signatures(
+    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile]
+) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
+    """Each path with its stored entry and its signature now; the signature is None when the entry is
+    known unchanged (the signature recorded when it was read).  The loop every run makes over every file:
+    kept to one ``lstat`` and one string comparison per file."""
+    prefix = os.path.join(root, "")
+    lstat, regular = os.lstat, stat.S_ISREG
+    for rel in paths:
+        entry = stored.get(rel)
+        try:
+            info = lstat(prefix + rel)
+        except OSError:
+            yield rel, entry, [-1]  # gone or unreadable: read it (and report it) again
+            continue
+        if not regular(info.st_mode):
+            yield rel, entry, [-1]
+            continue
+        # only a signature that could vouch for the bytes read was recorded (``trusted_signature``)
+        if (
+            entry is not None
+            and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"
+        ):
+            yield rel, entry, None
+            continue
+        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+# -- what a change affects ----------------------------------------------------------------------
+
+IDENTITY = "entities"  # the fact every rule reads: kind, id, name, site, document, active
+#: Facts taken as a whole for did-you-mean hints: when they change, a rule also checks again the
+#: entities it has findings at (a hint is only ever part of a finding).
+HINTS = frozenset({"ids", "glossary"})
+
+
+def fact(entity: Entity, name: str) -> object:
+    """One fact of an entity, as rules read it (``IDENTITY``, a name of ``api.FACTS``, or ``spec.<field>``)."""
+    if name == IDENTITY:
+        return entity.kind, entity.id, entity.name, entity.site, entity.document, entity.active
+    if name.startswith("spec."):
+        return entity.value(name), entity.value_site(name)
+    if name == "glossary":
+        return entity.terms if entity.kind == "Glossary" else ()
+    if name == "ids":
+        return entity.key, entity.name
+    return getattr(entity, name)
+
+
+@dataclass
+class EntityChange:
+    """One key of one changed file: its entities before and after, and which facts differ."""
+
+    path: str
+    key: str
+    was: list[Entity]
+    now: list[Entity]
+    facts: set[str]
+
+    def mentioned(self, name: str) -> set[str]:
+        """The keys named by what changed in fact ``name`` (those an aggregate over mentions may count)."""
+
+        def items(entities: list[Entity]) -> set[Any]:
+            return {item for e in entities for item in fact(e, name)}  # type: ignore[attr-defined]
+
+        if name == "references":
+            return {r.target for r in items(self.was) ^ items(self.now)}
+        if name == "responsible":
+            return {held_by for _, held_by in items(self.was) ^ items(self.now)}
+        if name == "interfaces":
+            return {i.process for i in items(self.was) ^ items(self.now)}
+        if name in HINTS or name == "terms":
+            return set()
+        return {k for e in (*self.was, *self.now) for k, role in entity_keys(e) if role == MENTIONS}
+
+
+@dataclass
+class Change:
+    """What changed in some files, entity by entity; ``subjects`` says what it affects for one rule."""
+
+    paths: set[str]
+    entities: list[EntityChange]
+    new: Mapping[str, list[Entity]]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {e.kind for c in self.entities for e in (*c.was, *c.now)}
+
+    def touches(self, names: Collection[str]) -> bool:
+        return any(c.facts & set(names) for c in self.entities)
+
+    def subjects(self, reads: Collection[str], before: Facts, after: Facts) -> set[Subject]:
+        """The entities whose findings, by a rule reading ``reads``, this change can alter.
+
+        A finding sits at its subject's own document and depends on the facts the
+        rule reads of the subject and of what it reaches by key.  So besides the
+        entities of the changed files, a change affects:
+        - the entities defining a key that changed facts name (before or after):
+          an aggregate over mentions counts them (a practitioner's load, an
+          interface partner);
+        - every entity defining or mentioning a key whose first definition changed
+          (before or after): that is what lookups return (a removed Person, a
+          redefined term, a renamed team).
+        """
+        names = {IDENTITY, *reads}
+        relevant = [c for c in self.entities if c.facts & names]
+        if not relevant:
+            return set()
+        subjects: set[Subject] = {(p, e.key) for p, entities in self.new.items() for e in entities}
+        mentioned: set[str] = set()
+        touched: set[tuple[str, str]] = set()
+        for change in relevant:
+            for name in change.facts & names:
+                mentioned |= change.mentioned(name)
+            touched.add((change.key, change.path))
+            if {"terms", "glossary"} & change.facts & names:
+                touched.update((key, change.path) for key in _changed_terms(change.was, change.now))
+        for key in mentioned:
+            subjects.update((p, e) for p, e, _ in after.rows(key, (DEFINES,)))
+        for key, path in touched:
+            if _first_definer(before, key) == path or _first_definer(after, key) == path:
+                subjects.update((p, e) for p, e, _ in after.rows(key))
+        return subjects
+
+
+def compare(
+    old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]
+) -> Change:
+    """What changed between the ``old`` and ``new`` facts of some files, compared on the facts ``names``."""
+    entities = []
+    for path, now in new.items():
+        for key, (was, is_now) in _by_key(old.get(path, []), now).items():
+            differ = {
+                n
+                for n in names
+                if len(was) != len(is_now)
+                or any(fact(a, n) != fact(b, n) for a, b in zip(was, is_now, strict=True))
+            }
+            if differ:
+                entities.append(EntityChange(path, key, was, is_now, differ))
+    return Change(set(new), entities, new)
+
+
+def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity], list[Entity]]]:
+    pairs: dict[str, tuple[list[Entity], list[Entity]]] = {}
+    for entity in was:
+        pairs.setdefault(entity.key, ([], []))[0].append(entity)
+    for entity in now:
+        pairs.setdefault(entity.key, ([], []))[1].append(entity)
+    return pairs
+
+
+def _changed_terms(was: list[Entity], now: list[Entity]) -> set[str]:
+    """The term keys (slug and family) whose definitions differ between ``was`` and ``now``."""
+
+    def by_key(entities: list[Entity]) -> dict[str, list[tuple[object, ...]]]:
+        found: dict[str, list[tuple[object, ...]]] = {}
+        for entity in entities:
+            for term in entity.terms:
+                value = (term.term, term.definition, term.glossary, term.site.line, term.site.column)
+                found.setdefault("term:" + term.slug, []).append(value)
+                found.setdefault(FAMILY_KEY + term.family, []).append(value)
+        return found
+
+    before, after = by_key(was), by_key(now)
+    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+
+
+def _first_definer(facts: Facts, key: str) -> str | None:
+    """The file of the definition lookups return: a Glossary's before a local one, then path order."""
+    rows = [(role, path) for path, _, role in facts.rows(key, (DEFINES, DEFINES_LOCALLY))]
+    return min(rows)[1] if rows else None
+
+
+# -- git ----------------------------------------------------------------------------------------
+
+
+class GitError(Exception):
+    """A revision git does not know, or git itself failing: exit 2 with this message."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"git {args[0]}: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def git_differences(config: Config, rev: str, worktree_paths: Iterable[str]) -> dict[str, bytes | None]:
+    """The files whose content at ``rev`` differs from the work tree: their bytes at ``rev`` (None: absent)."""
+    root = config.root
+    own_config = relative(root, config.path) if config.path else None
+
+    def included(rel: str) -> bool:
+        return rel != own_config and selected(config, rel)
+
+    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    listed = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", ".")
+    at_rev = {n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
+    diff = _git(root, "diff", "-z", "--name-only", "--no-renames", "--relative", rev, "--", ".")
+    differing = {n for n in diff.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
+    now = set(worktree_paths)
+    differing |= at_rev ^ now
+    wanted = sorted(p for p in differing if p in at_rev)
+    contents = _cat_files(root, rev, wanted)
+    return {p: contents.get(p) if p in at_rev else None for p in sorted(differing)}
+
+
+def _cat_files(root: Path, rev: str, paths: list[str]) -> dict[str, bytes]:
+    """The blobs of ``paths`` at ``rev``, in one ``git cat-file --batch``."""
+    if not paths:
+        return {}
+    names = "".join(f"{rev}:./{p}\n" for p in paths).encode("utf-8", "surrogateescape")
+    out = _git(root, "cat-file", "--batch", stdin=names)
+    found: dict[str, bytes] = {}
+    at = 0
+    for path in paths:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing, or a submodule or link git stores otherwise
+        size = int(header[2])
+        found[path] = out[at : at + size]
+        at += size + 1
+    return found

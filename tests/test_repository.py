@@ -1,0 +1,247 @@
+"""The repository model: incremental runs give exactly what a cold run gives, step after step.
+
+A generated repository in a real git work tree goes through edits, renames and
+deletions; after each step the installed ``govlint`` runs with its store
+(following the change) and must print byte for byte what a cold ``--no-cache``
+run prints, serially and with a worker pool.  The model's API is checked the
+same way: buffers laid over the work tree, and a git commit read from objects.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_cache import generate
+
+from governance_lint.discovery import discover
+from governance_lint.engine import Selection, make_plan
+from governance_lint.repository import GitError, Repository
+from governance_lint.runner import build_registry, resolve_config
+
+FILES = 30
+GOVLINT = shutil.which("govlint") or "govlint"
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    generate.generate(root, FILES)
+    config = root / ".govlint.yaml"
+    # a low overload limit, so that practitioner-overload has findings to follow
+    config.write_text(
+        config.read_text() + "rules:\n  practitioner-overload: {options: {max-activities: 3}}\n"
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "generated")
+    return root
+
+
+def govlint(root: Path, *args: str) -> tuple[int, str]:
+    done = subprocess.run(
+        [GOVLINT, "check", "--format", "json", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ,
+    )
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    return done.returncode, done.stdout
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def process(i: int) -> str:
+    return generate.process_path(i)
+
+
+PEOPLE = "governance/people/people-000.yaml"
+GLOSSARY = "governance/glossary.yaml"
+
+
+def _glossary_path(root: Path) -> str:
+    (found,) = [p for p in root.rglob("*.yaml") if "kind: Glossary" in p.read_text()]
+    return found.relative_to(root).as_posix()
+
+
+def _teams_path(root: Path) -> str:
+    return sorted(p.relative_to(root).as_posix() for p in (root / "governance" / "teams").glob("*.yaml"))[0]
+
+
+def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
+    glossary = _glossary_path(root)
+    teams = _teams_path(root)
+    kept_glossary = (root / glossary).read_text()
+
+    def rename() -> None:
+        git(root, "mv", process(4), process(4).replace(".yaml", "-renamed.yaml"))
+
+    def delete_glossary() -> None:
+        (root / glossary).unlink()
+
+    def restore_glossary_redefined() -> None:
+        (root / glossary).write_text(
+            kept_glossary.replace("definition: An unplanned", "definition: A planned", 1)
+        )
+
+    def duplicate() -> None:
+        shutil.copy(root / process(6), root / process(6).replace(".yaml", "-copy.yaml"))
+
+    def delete_copy_and_a_process() -> None:
+        (root / process(6).replace(".yaml", "-copy.yaml")).unlink()
+        (root / process(8)).unlink()  # its interface partners lose their counterpart
+
+    def person_close_to_the_unresolved_owner() -> None:
+        owner = next(
+            line for line in (root / process(1)).read_text().splitlines() if line.startswith("  owner:")
+        )
+        ident = owner.split("person:", 1)[1].strip()
+        (root / "governance" / "people" / "late.yaml").write_text(
+            f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {ident[:-1]}x}}\n"
+            "spec: {email: late@example.org}\n"
+        )
+
+    return [
+        (
+            "an unresolved owner",
+            lambda: edit(root, process(1), "  owner: person:", "  owner: person:nobody-"),
+        ),
+        (
+            "an inactive person",
+            lambda: edit(
+                root,
+                PEOPLE,
+                "  email: person-00000@example.org",
+                "  email: person-00000@example.org\n  active: false",
+            ),
+        ),
+        ("lines shift in a people file", lambda: edit(root, PEOPLE, "apiVersion", "# a comment\napiVersion")),
+        ("a person whose id is close to the unresolved owner's", person_close_to_the_unresolved_owner),
+        ("a renamed process file", rename),
+        ("a deleted glossary", delete_glossary),
+        ("a glossary back, one term redefined", restore_glossary_redefined),
+        ("a duplicated process", duplicate),
+        ("a deleted process and its copy", delete_copy_and_a_process),
+        (
+            "a term variant",
+            lambda: edit(
+                root,
+                process(2),
+                "    - ref: term:",
+                "    - term: Incidents\n      definition: x\n    - ref: term:",
+            ),
+        ),
+        (
+            "a team taken off an activity",
+            lambda: edit(
+                root,
+                process(3),
+                "        responsible: [team:",
+                "        responsible: [person:person-00001, team:",
+            ),
+        ),
+        ("a team renamed", lambda: edit(root, teams, "  id: process-00000-core", "  id: process-00000-kore")),
+        (
+            "a local definition that differs",
+            lambda: edit(root, process(7), "      definition: ", "      definition: Not quite, "),
+        ),
+        ("a syntax error", lambda: edit(root, process(5), "spec:", "spec: [unclosed")),
+        ("the syntax error fixed", lambda: edit(root, process(5), "spec: [unclosed", "spec:")),
+        ("an interface dropped", lambda: edit(root, process(10), "  interfaces:", "  interfacez:")),
+    ]
+
+
+def test_incremental_runs_print_what_a_cold_run_prints(repo: Path) -> None:
+    assert govlint(repo) == govlint(repo, "--no-cache")
+    for name, step in steps(repo):
+        step()
+        cold = govlint(repo, "--no-cache")
+        assert cold[0] in (0, 1)
+        assert govlint(repo, "--jobs", "1") == cold, name
+        assert govlint(repo, "--jobs", "2") == cold, name  # warm: nothing changed since the run before
+    assert '"GOV' in cold[1]
+
+
+def test_examples_failing_serial_parallel_and_warm_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = Path(__file__).resolve().parent.parent / "examples" / "failing"
+    cold = govlint(root, "--no-cache", "--jobs", "1")
+    assert cold[0] == 1
+    assert govlint(root, "--no-cache", "--jobs", "2") == cold
+    assert govlint(root) == cold  # builds the store
+    assert govlint(root) == cold  # reads it
+
+
+def _model(root: Path) -> tuple[object, object]:
+    config = resolve_config(None, root)
+    plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
+    return config, plan
+
+
+def _cold(root: Path) -> list[tuple[str, int, int, str, str]]:
+    config, plan = _model(root)
+    repo = Repository.build_from_worktree(config, plan, discover(config, (), root), use_cache=False)  # type: ignore
+    return [(d.path, d.line, d.column, d.code, d.message) for d in repo.result().diagnostics]
+
+
+def _found(repo: Repository) -> list[tuple[str, int, int, str, str]]:
+    return [(d.path, d.line, d.column, d.code, d.message) for d in repo.result().diagnostics]
+
+
+def test_buffers_laid_over_the_work_tree_are_what_saving_them_gives(repo: Path) -> None:
+    config, plan = _model(repo)
+    model = Repository.build_from_worktree(config, plan)  # type: ignore[arg-type]
+    assert _found(model) == _cold(repo)
+    before = (repo / PEOPLE).read_bytes()
+    edited = before.replace(
+        b"  email: person-00003@example.org", b"  email: person-00003@example.org\n  active: false"
+    )
+    live = model.with_overlay({PEOPLE: edited, process(1): None})
+    assert _found(model) == _cold(repo)  # the model it was made from is untouched
+    (repo / PEOPLE).write_bytes(edited)
+    git(repo, "rm", "-q", process(1))  # gone from git's index too: a cold run no longer lists it
+    assert _found(live) == _cold(repo)
+    assert any(code == "GOV102" for *_, code, _ in _found(live))
+    # one more edit to the buffer, as an editor sends on each keystroke
+    live.set_buffer(PEOPLE, before)
+    (repo / PEOPLE).write_bytes(before)
+    assert _found(live) == _cold(repo)
+    assert live.stats.subjects > 0
+
+
+def test_a_commit_read_from_git_objects_is_that_commit(repo: Path) -> None:
+    edit(repo, process(1), "  owner: person:", "  owner: person:nobody-")
+    (repo / process(2)).unlink()
+    (repo / "governance" / "extra.yaml").write_text(
+        (repo / process(3)).read_text().replace("process-00003", "process-extra")
+    )
+    config, plan = _model(repo)
+    at_head = Repository.build_from_git(config, plan, "HEAD")  # type: ignore[arg-type]
+    now = [p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts]
+    assert (repo / "governance" / "extra.yaml").exists()  # the work tree is untouched
+    git(repo, "stash", "-u", "-q")
+    assert _found(at_head) == _cold(repo)
+    git(repo, "stash", "pop", "-q")
+    assert sorted(now) == sorted(
+        p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts
+    )
+    with pytest.raises(GitError):
+        Repository.build_from_git(config, plan, "no-such-revision")  # type: ignore[arg-type]
