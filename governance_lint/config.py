@@ -204,7 +204,7 @@ def read_limited(path: Path, max_bytes: int, limit: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(f"is not a regular file ({_file_kind(info.st_mode)}); not read")
+            raise OSError(f"is not a regular file ({file_kind(info.st_mode)}); not read")
         with os.fdopen(fd, "rb", closefd=False) as stream:
             content = stream.read(max_bytes + 1)
     finally:
@@ -215,7 +215,8 @@ def read_limited(path: Path, max_bytes: int, limit: str) -> bytes:
     return content
 
 
-def _file_kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (for a refusal message)."""
     if stat.S_ISDIR(mode):
         return "a directory"
     for test, name in (

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_INCLUDE, Config, ConfigError, git_root, glob_regex
+from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex
 from .model import API_PREFIX, Position, Problem, Role
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
@@ -242,7 +242,7 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
         if stat.S_ISDIR(info.st_mode):
             return Problem(Role.SYNTAX, "is a directory, not a file", at)
         if not stat.S_ISREG(info.st_mode):
-            return Problem(Role.SYNTAX, f"is not a regular file ({_file_type(info.st_mode)}); not read", at)
+            return Problem(Role.SYNTAX, f"is not a regular file ({file_kind(info.st_mode)}); not read", at)
         # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang us.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         try:
@@ -265,15 +265,3 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
 
 def _too_large(size: int, limit: int) -> str:
     return f"file is {size:,} bytes, more than the {limit:,}-byte limit (limit max-file-bytes); not read"
-
-
-def _file_type(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
