@@ -13,12 +13,16 @@ import os
 import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 EXIT_ERROR = 2
 FORMATS = ("text", "json", "sarif", "github")  # reporters.FORMATS, without importing the reporters
@@ -269,20 +273,30 @@ def check(
     sys.exit(run_check(settings, sys.stdout, sys.stderr))
 
 
-@main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config whose plugins to include.",
-)
-@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
-def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
-    """List every rule: code, name, default severity and summary."""
+def _registry_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--config`` and ``--isolated`` for the commands that list or explain the rules in use."""
+    command = click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)(command)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Config whose plugins to include.",
+    )(command)
+
+
+def _registry(config_path: Path | None, isolated: bool) -> Registry:
+    """The rules in use: built-in, installed, and the config's own plugins (none with ``--isolated``)."""
     from .runner import build_registry, resolve_config
 
-    registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
+    return build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@_registry_options
+def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
+    """List every rule: code, name, default severity and summary."""
+    registry = _registry(config_path, isolated)
     if fmt == "json":
         rows = [
             {
@@ -303,18 +317,10 @@ def rules_command(fmt: str, config_path: Path | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("rule")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config whose plugins to include.",
-)
-@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+@_registry_options
 def explain(rule: str, config_path: Path | None, isolated: bool) -> None:
     """Show a rule's documentation, with a failing and a passing example."""
-    from .runner import build_registry, resolve_config
-
-    registry = build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
+    registry = _registry(config_path, isolated)
     found = registry.lookup(rule)
     if found is None:
         _fail(registry.unknown_message(rule))
