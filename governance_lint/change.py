@@ -5,9 +5,8 @@ The base state is the merge-base of a ref and HEAD, read from git objects
 differ at the base laid over it (``Repository.with_overlay``): every file git
 says is unchanged keeps the work tree's result and facts, and the repository
 rules follow the difference as after an edit.  A finding is new when no
-finding at the base has the same rule, file (through git's renames), node (a
-list item without an id by its list, not its place in it) and subject (its
-message without positions); each base finding accounts for one.
+finding at the base has the same identity (``findings.identity``: rule, file
+through git's renames, node and subject); each base finding accounts for one.
 """
 
 from __future__ import annotations
@@ -22,22 +21,12 @@ from dataclasses import dataclass
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
+from .findings import Identity, identity
 from .gitstate import LINK_MODE, ChangeBase, open_base
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 
 READ_CHUNK = 256  # base files read from git and checked at a time
-
-# Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
-_POSITION = re.compile(r"(\.ya?ml):\d+(?::\d+)?\b|\b(line|column) \d+\b")
-# An item without an id is named by its place in its list, which an edit above it shifts:
-# "spec/escalation/3" is compared as "spec/escalation/*", and the subject tells the items apart.
-_LIST_POSITION = re.compile(r"/\d+(?=/|$)")
-
-
-def subject(message: str) -> str:
-    """The message without positions: what the finding says, wherever the file moved it."""
-    return _POSITION.sub(lambda m: m.group(1) or m.group(2), message)
 
 
 @dataclass(frozen=True)
@@ -111,7 +100,7 @@ def prepare(ref: str, config: Config) -> Change:
 
 
 def check_base(
-    change: Change, plan: Plan, config: Config, current: Repository, filters: Sequence[Filter]
+    change: Change, plan: Plan, current: Repository, filters: Callable[[Repository], Sequence[Filter]]
 ) -> RunResult:
     """The base state's findings: the work tree's model with the files that differ at the base laid over it.
 
@@ -125,7 +114,8 @@ def check_base(
     wanted = sorted(differing & at_base)
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
         buffers.update(change.contents(wanted[start : start + READ_CHUNK], plan.limits.max_file_bytes))
-    return current.with_overlay(buffers).result(change.files.reported, filters, plan)
+    base = current.with_overlay(buffers)
+    return base.result(change.files.reported, filters(base), plan)
 
 
 def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:
@@ -153,13 +143,8 @@ def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) ->
     return dataclasses.replace(current, diagnostics=new, summary=summary, crashes=crashes)
 
 
-Key = tuple[str, str, str | None, str | None, str]
-
-
-def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Key:
-    message = subject(d.message)
-    node = _LIST_POSITION.sub("/*", d.node) if d.node else d.node
-    return d.code, path, d.entity, node, moved(message) if moved else message
+def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Identity:
+    return identity(d, path, moved)
 
 
 def _renamer(renames: Mapping[str, str]) -> Callable[[str], str] | None:

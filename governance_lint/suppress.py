@@ -15,7 +15,6 @@ from __future__ import annotations
 import heapq
 import json
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from .comments import Suppression, collect_suppressions
 from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
-from .discovery import read_file
 from .engine import FileResult, Plan, RunResult, UsageError, rule_applies
+from .findings import general_node, identity, node_key, subject
 from .model import Diagnostic, Document, NodePath, Role, printable
 from .safe_write import write_text_atomically
 
@@ -45,20 +44,28 @@ class BaselineError(ConfigError):
 # -- filters ------------------------------------------------------------------
 
 
+Documents = Callable[[str], "tuple[Document, ...]"]
+
+
 def make_filters(
     config: Config,
     registry: Registry,
     plan: Plan,
     reported: Iterable[str] | None = None,
     baseline: Path | None = None,
+    documents: Documents | None = None,
 ) -> list[Filter]:
-    """Inline suppressions, then the ``baseline`` file's entries (when one is given)."""
+    """Inline suppressions, then the ``baseline`` file's entries (when one is given).
+
+    ``documents`` reads a file's documents as the model holds them (a stale
+    baseline entry is reported at its node, as far as it still exists).
+    """
     _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
     if baseline is not None:
         entries = read_baseline(baseline, config.limits.max_baseline_bytes)
-        filters.append(BaselineFilter(entries, config, plan, shown))
+        filters.append(BaselineFilter(entries, config, plan, shown, documents))
     return filters
 
 
@@ -242,29 +249,6 @@ def _unused_message(rules: list[str]) -> str:
 # -- baseline -----------------------------------------------------------------
 
 
-def node_key(entity: str | None, node: str | None) -> str | None:
-    """``process:incident-management/spec/activities/identify``: what a baseline entry is matched on."""
-    if entity and node:
-        return f"{entity}/{node}"
-    return entity or node
-
-
-# A position inside a message: ``people.yaml:12`` (a path, then ``:line`` and maybe ``:column``) or
-# ``line 12``; and the did-you-mean hint, which changes when other files do.
-_POSITION = re.compile(r"(?P<path>[^\s:]*[./][^\s:]*)(?::\d+)+(?=[\s;,)?]|$)|(?P<line>\bline) \d+")
-_DID_YOU_MEAN = re.compile(r" ?\(did you mean [^()]*\?\)")
-
-
-def finding_subject(message: str) -> str:
-    """What a finding is about: its message without positions and without a did-you-mean hint.
-
-    ``person:windi names no Person (did you mean person:windy?)`` and the same
-    finding after lines moved or another person was added have one subject;
-    ``person:wendy names no Person`` has another.
-    """
-    return _DID_YOU_MEAN.sub("", _POSITION.sub(lambda m: m["path"] or m["line"], message))
-
-
 @dataclass(frozen=True, order=True)
 class BaselineEntry:
     path: str
@@ -272,13 +256,14 @@ class BaselineEntry:
     code: str
     name: str = ""
     message: str = ""
-    #: the finding's subject (``finding_subject``); None in baselines written before subjects were
+    #: the finding's subject (``findings.subject``); None in baselines written before subjects were
     #: recorded: such an entry matches any finding of its rule at its node
     subject: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None]:
-        return self.code, self.path, self.node
+        """A finding's identity but its subject (``findings.identity``)."""
+        return self.code, self.path, general_node(self.node)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -342,7 +327,7 @@ def write_baseline(path: Path, result: RunResult) -> int:
             d.code,
             d.name,
             printable(d.message),
-            finding_subject(d.message),
+            subject(d.message),
         )
         for d in result.diagnostics
     )
@@ -370,10 +355,16 @@ class BaselineFilter(_Judge):
     """
 
     def __init__(
-        self, entries: list[BaselineEntry], config: Config, plan: Plan, reported: frozenset[str] | None
+        self,
+        entries: list[BaselineEntry],
+        config: Config,
+        plan: Plan,
+        reported: frozenset[str] | None,
+        documents: Documents | None = None,
     ) -> None:
         super().__init__(config, plan, reported)
         self.entries = entries
+        self.documents = documents
         self.hidden = 0
         # Stale entries of one file load it once, and find list items by id in one index per list:
         # thousands of stale entries must not each parse a 1 MB file or scan a long list.
@@ -386,8 +377,9 @@ class BaselineFilter(_Judge):
             remaining.setdefault(entry.key, []).append(entry)
         kept = []
         for d in diagnostics:
-            candidates = remaining.get((d.code, printable(d.path), node_key(d.entity, d.node)))  # as written
-            match = _matching(candidates, d.message) if candidates else None
+            found = identity(d, printable(d.path))  # the path as the baseline writes it
+            candidates = remaining.get(found[:3])
+            match = _matching(candidates, found.subject) if candidates else None
             if match is None:
                 kept.append(d)
             else:
@@ -415,18 +407,12 @@ class BaselineFilter(_Judge):
 
     def _locate(self, entry: BaselineEntry) -> tuple[int, int, str | None, str | None]:
         """The entry's node if it still exists (else its nearest ancestor); else the file's start."""
-        from .loader import load
-
         entity, _, node = (entry.node or "").partition("/")
-        if not entity:
+        if not entity or self.documents is None:
             return 1, 1, None, None
         documents = self._loaded.get(entry.path)
         if documents is None:
-            content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-            documents = (
-                load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
-            )
-            self._loaded[entry.path] = documents
+            documents = self._loaded[entry.path] = self.documents(entry.path)
         for doc in documents:
             if doc.data is not None and doc.entity == entity:
                 path = _node_path(doc, node, self._ids)
@@ -435,10 +421,9 @@ class BaselineFilter(_Judge):
         return 1, 1, None, None
 
 
-def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | None:
-    """The entry a finding with this message matches: one with its subject, else one with none."""
-    subject = finding_subject(message)
-    return next((e for e in entries if e.subject == subject), None) or next(
+def _matching(entries: list[BaselineEntry], said: str) -> BaselineEntry | None:
+    """The entry a finding with this subject matches: one with its subject, else one with none."""
+    return next((e for e in entries if e.subject == said), None) or next(
         (e for e in entries if e.subject is None), None
     )
 
