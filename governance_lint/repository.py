@@ -21,11 +21,12 @@ the few files the edit can affect.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,6 +44,7 @@ from .engine import (
     crash_rule,
     finish,
     held_back,
+    within,
 )
 from .index import (
     DEFINES,
@@ -77,6 +79,10 @@ class Source(Protocol):
     def exists(self, rel: str) -> bool: ...
 
     def read(self, rel: str) -> bytes | Problem: ...
+
+    def regular(self, rel: str) -> bool:
+        """Whether ``rel`` is a regular file (not a link, a folder or a device)."""
+        ...
 
 
 class WorkTree:
@@ -113,6 +119,12 @@ class WorkTree:
     def read(self, rel: str) -> bytes | Problem:
         return read_file(self.root, rel, self.max_bytes)
 
+    def regular(self, rel: str) -> bool:
+        try:
+            return stat.S_ISREG(os.lstat(os.path.join(self.root, rel)).st_mode)
+        except OSError:
+            return False
+
 
 class Buffers:
     """Another source with some files replaced by in-memory text (None: the file is absent)."""
@@ -135,6 +147,11 @@ class Buffers:
         text = self.buffers.get(rel)
         return text if text is not None else self.base.read(rel)
 
+    def regular(self, rel: str) -> bool:
+        if rel in self.buffers:
+            return isinstance(self.buffers[rel], bytes)
+        return self.base.regular(rel)
+
 
 @dataclass
 class Stats:
@@ -145,6 +162,7 @@ class Stats:
     unread: int = 0  # reused without reading the file: its signature is the one stored
     written: bool = False  # the store was written
     ignored: str | None = None  # why an existing store was not used
+    unsaved: str | None = None  # why the store was not written, when there was something to write
     subjects: int = 0  # entities the last update checked again
     #: where the time went: "state" (reading the store), "lstat" (finding what changed), "update"
     #: (reloading changed files, comparing facts, writing the store) and "rules" (repository rules)
@@ -167,6 +185,7 @@ class Repository:
         self.facts: Facts = MemoryFacts()
         self.results: dict[str, list[Diagnostic]] = {}  # each repository rule's findings, by code
         self.rule_crashes: dict[str, list[str]] = {}
+        self.rule_valid: dict[str, tuple[int, int]] = {}  # the days a date-reading rule's findings hold
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
         self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
@@ -219,6 +238,7 @@ class Repository:
         other.facts = Overlay(self.facts, {})
         other.results = {code: list(found) for code, found in self.results.items()}
         other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
+        other.rule_valid = dict(self.rule_valid)
         if buffers:
             other.update(buffers)
         return other
@@ -252,16 +272,25 @@ class Repository:
         stored = self.store.files()
         results = self.store.findings() if stored else None
         started = self.stats.add("state", started)
-        if not stored or results is None or self.store.damaged:
+        if not stored or results is None or self.store.damaged or self.store.unavailable:
             return False
         self.facts = self.store
+        today = self.plan.today.toordinal()
+        self.rule_valid = self.store.dated()
+        for code, (start, end) in list(self.rule_valid.items()):
+            if not start <= today < end:  # found on a day its findings no longer hold: found again
+                results.pop(code, None)
+                del self.rule_valid[code]
         self.results = results
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         root = self.source.root
         for rel, entry, signature in _signatures(root, self.source.paths(), stored):
-            if signature is None and entry is not None:
+            if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
+            elif entry is not None and not entry.result.holds_on(self.plan.today):
+                changed.append(rel)  # what a date-reading rule found in it holds on other days only
+                continue
             elif entry is not None:
                 read_ns = read_clock()
                 content = self.source.read(rel)
@@ -281,19 +310,28 @@ class Repository:
         self.stats.add("lstat", started)
         if changed or gone or missing:
             self.update([*changed, *gone])
-        return not self.store.damaged  # a row that did not decode while following the change: start cold
+        # a row that did not decode, or a store that stopped answering, while following the change: cold
+        return not (self.store.damaged or self.store.unavailable)
 
     def _restart(self) -> None:
-        """Forget what was taken from the store and empty it: the build starts cold."""
+        """Forget what was taken from the store: the build starts cold.
+
+        Only a store with rows that do not decode is emptied; one that is locked or
+        busy (another run saving) is left as it is and this run goes without it.
+        """
         assert self.store is not None
-        if self.store.damaged or self.files:
+        if self.store.damaged:
             self.stats.ignored = self.stats.ignored or "damaged"
-        self.store.close()
-        self.store.discard()
-        self.store.damaged = False
-        if not self.store.open():
+            self.store.close()
+            self.store.discard()
+            self.store.damaged = False
+            if not self.store.open():
+                self.store = None
+        elif self.store.unavailable:
+            self.stats.ignored = self.stats.ignored or self.store.unavailable
+            self.store.close()
             self.store = None
-        self.files, self._shas, self.results, self.rule_crashes = {}, {}, {}, {}
+        self.files, self._shas, self.results, self.rule_crashes, self.rule_valid = {}, {}, {}, {}, {}
         self.facts = MemoryFacts()
         self.stats = Stats(ignored=self.stats.ignored)
 
@@ -322,14 +360,14 @@ class Repository:
             code = active.rule.code
             rule = active.rule
             if change is None or rule.reads is None or code not in self.results:
-                self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                self._run(active, RepositoryIndex(overlay, loader=self.documents))
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
                 if change.touches([IDENTITY, *rule.reads]) and (
                     rule.kinds is None or change.kinds & rule.kinds
                 ):
-                    self._run(active, RepositoryIndex(overlay, loader=self._documents))
+                    self._run(active, RepositoryIndex(overlay, loader=self.documents))
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
@@ -341,7 +379,7 @@ class Repository:
             self.results[code] = [
                 d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
             ]
-            self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self._documents), keep=True)
+            self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self.documents), keep=True)
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
         for rel in paths:
@@ -353,8 +391,7 @@ class Repository:
                 self._keep(rel, done[0], done[3])
         self._commit(new)
         if self.store is not None:
-            self.store.save(checked, self.results, replaced, spliced, self._ran())
-            self.stats.written = True
+            self.store.save(checked, self.results, replaced, spliced, self._ran(), self.rule_valid)
         self.stats.add("update", started)
         self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
 
@@ -368,29 +405,65 @@ class Repository:
     def _commit(self, new: Mapping[str, list[Entity]]) -> None:
         if isinstance(self.facts, (MemoryFacts, Overlay)):
             self.facts.replace(new)
-        # a store-backed model: the store's save below makes ``new`` its state
+        else:  # the store's snapshot, which this run never writes into while it reads it
+            self.facts = Overlay(self.facts, new)
 
     # -- rules ------------------------------------------------------------------------------
 
     def _run_everything(self) -> None:
-        index = RepositoryIndex(self.facts, loader=self._documents)
+        index = RepositoryIndex(self.facts, loader=self.documents)
         self.results = {}
         for active in self.plan.repository_rules:
             self._run(active, index)
 
     def _run(self, active: ActiveRule, index: RepositoryIndex, keep: bool = False) -> None:
         started = time.perf_counter()
-        found, crashes = check_repository(active, index, self.plan.today)
+        found, crashes, valid = check_repository(active, index, self.plan.today)
         self.stats.add("rules", started)
         code = active.rule.code
         self.results[code] = [*self.results.get(code, []), *found] if keep else found
         self.rule_crashes[code] = crashes
+        held = self.rule_valid.get(code) if keep else None
+        if valid is not None:
+            self.rule_valid[code] = within(held, valid)
+        elif not keep:
+            self.rule_valid.pop(code, None)
 
     def _ran(self) -> list[str]:
         """Rules whose stored findings are complete (one that crashed must run again next time)."""
         return [code for code in self.results if not self.rule_crashes.get(code)]
 
-    def _documents(self, rel: str) -> tuple[Document, ...]:
+    def views(
+        self, paths: Iterable[str], encode: Callable[[str, tuple[Document, ...]], Any]
+    ) -> dict[str, Any]:
+        """Per file, what ``encode`` makes of its documents (plain JSON data), kept in the store by content.
+
+        A face that reads documents (a report, the site) reads them once per
+        content: after one edit only the edited file is parsed again.  A
+        model without a store (an editor's overlay, ``--no-cache``) parses.
+        """
+        stored = self.store.views() if self.store is not None else {}
+        found: dict[str, Any] = {}
+        new: dict[str, tuple[str, str]] = {}
+        for rel in paths:
+            sha = self._shas.get(rel)
+            kept = stored.get(rel)
+            if sha is not None and kept is not None and kept[0] == sha:
+                try:
+                    found[rel] = json.loads(kept[1])
+                    continue
+                except ValueError:
+                    pass  # damaged: made again below
+            value = encode(rel, self.documents(rel))
+            found[rel] = value
+            if sha is not None:
+                new[rel] = (sha, json.dumps(value, separators=(",", ":")))
+        if self.store is not None:
+            self.store.save_views(new)
+        return found
+
+    def documents(self, rel: str) -> tuple[Document, ...]:
+        """A file's documents as the model's source holds it (the work tree, a commit, a buffer)."""
         content = self.source.read(rel)
         return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
 
@@ -410,6 +483,7 @@ class Repository:
             result.crashes,
             result.suppressions,
             unloadable=result.unloadable,
+            valid=result.valid,
         )
         self._shas[rel] = sha
 
@@ -429,18 +503,34 @@ class Repository:
                 result.suppressions,
                 self.facts.entities(rel),
                 result.unloadable,
+                result.valid,
             )
             entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
-        self.store.save(entries, self.results, list(self.results), {}, self._ran())
-        self.stats.written = True
+        self.store.save(entries, self.results, list(self.results), {}, self._ran(), self.rule_valid)
 
-    def close(self) -> None:
-        """Let go of the store (the model stays readable; later updates are no longer stored)."""
-        if self.store is not None:
-            if isinstance(self.facts, Store):
-                self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
-            self.store.close()
-            self.store = None
+    def close(self, *, keep_facts: bool = False) -> None:
+        """Write what this run found to the store, in one go, and let go of it.
+
+        ``keep_facts``: the model stays readable (its facts move into memory) and
+        later updates are no longer stored; otherwise the model is done with.
+        ``stats.written`` says whether the store was written, ``stats.unsaved``
+        why not when there was something to write.
+        """
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        if keep_facts and not isinstance(self.facts, MemoryFacts):
+            self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
+        if store.pending:
+            self.stats.written = store.commit()
+            self.stats.unsaved = store.unsaved
+        store.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -478,7 +568,9 @@ class Repository:
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
             files = [narrow(f, plan) for f in files]
-        held = held_back(found, self.files.values(), self.source.root, plan, self.facts.entities)
+        held = held_back(
+            found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
+        )
         return finish(found, files, crashes, plan, self.config, filters, held)
 
 

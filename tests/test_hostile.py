@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from hostile_cases import CONFIG, HAZARDS, PERSON, Hazard, at, govlint_command, remove_tree, run_govlint
 
-from governance_lint import runner
+from governance_lint import runner, workspace
 from governance_lint.cli import main
 from governance_lint.discovery import read_file
 
@@ -224,7 +224,7 @@ def test_unexpected_exception_is_one_line(
 ) -> None:
     monkeypatch.chdir(repo)
     monkeypatch.delenv("GOVLINT_DEBUG", raising=False)
-    monkeypatch.setattr(runner, target, boom)
+    monkeypatch.setattr(runner if target == "check" else workspace, target, boom)
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 2
     assert result.output.splitlines() == [

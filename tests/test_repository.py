@@ -21,7 +21,7 @@ from test_cache import generate
 from governance_lint.discovery import discover
 from governance_lint.engine import Selection, make_plan
 from governance_lint.repository import GitError, Repository
-from governance_lint.runner import build_registry, resolve_config
+from governance_lint.workspace import build_registry, resolve_config
 
 FILES = 30
 GOVLINT = shutil.which("govlint") or "govlint"
