@@ -120,7 +120,7 @@ started = time.perf_counter()
 from governance_lint.discovery import discover
 from governance_lint.engine import Selection, make_plan
 from governance_lint.repository import Repository
-from governance_lint.runner import build_registry, resolve_config
+from governance_lint.workspace import build_registry, resolve_config
 imported = time.perf_counter()
 config = resolve_config(None, Path.cwd())
 plan = make_plan(build_registry(config), config, Selection(), config.today)

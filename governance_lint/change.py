@@ -15,14 +15,14 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
-from .gitstate import LINK_MODE, ChangeBase, open_base
+from .gitstate import LINK_MODE, ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 
@@ -31,7 +31,8 @@ READ_CHUNK = 256  # base files read from git and checked at a time
 
 @dataclass(frozen=True)
 class Change:
-    """The base state of a ``--new-since`` run, in the config root's terms (root-relative paths)."""
+    """Another state of the repository — the base of a ``--new-since`` run, or the git index of a
+    ``--staged`` one — in the config root's terms (root-relative paths)."""
 
     base: ChangeBase
     files: FileSet  # the base's files that the config includes
@@ -73,7 +74,16 @@ class Change:
 
 def prepare(ref: str, config: Config) -> Change:
     """The base state of ``ref`` for this config's repository (raises GitStateError, exit 2)."""
-    base = open_base(config.root, ref)
+    return _rooted(open_base(config.root, ref), config)
+
+
+def prepare_staged(config: Config) -> Change:
+    """The repository as the git index holds it, for this config's repository (``--staged``)."""
+    return _rooted(open_index(config.root), config)
+
+
+def _rooted(base: ChangeBase, config: Config) -> Change:
+    """Another state of the repository in the config root's terms (root-relative paths)."""
     inside = relative(base.top.resolve(), config.root.resolve())
     prefix = "" if inside in (None, ".") else inside + "/"
 
@@ -100,7 +110,11 @@ def prepare(ref: str, config: Config) -> Change:
 
 
 def check_base(
-    change: Change, plan: Plan, current: Repository, filters: Callable[[Repository], Sequence[Filter]]
+    change: Change,
+    plan: Plan,
+    current: Repository,
+    filters: Callable[[Repository], Sequence[Filter]],
+    reported: Collection[str] | None = None,
 ) -> RunResult:
     """The base state's findings: the work tree's model with the files that differ at the base laid over it.
 
@@ -115,7 +129,7 @@ def check_base(
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
         buffers.update(change.contents(wanted[start : start + READ_CHUNK], plan.limits.max_file_bytes))
     base = current.with_overlay(buffers)
-    return base.result(change.files.reported, filters(base), plan)
+    return base.result(change.files.reported if reported is None else reported, filters(base), plan)
 
 
 def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:

@@ -142,8 +142,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from .api import RuleError
         from .config import ConfigError
-        from .discovery import RepositoryError
         from .engine import UsageError
+        from .git import RepositoryError
         from .safe_write import UnsafeTarget
         from .views.files import OutputError
 
@@ -244,6 +244,12 @@ def main() -> None:
     help="Report only findings that are new since the merge-base of REF and HEAD "
     "(e.g. HEAD before a commit, origin/main in a pull request).",
 )
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the repository as the git index holds it (what `git commit` records): staged content, "
+    "untracked files left out, unstaged edits ignored. The pre-commit hooks use it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
 @click.option(
     "--verbose",
@@ -269,6 +275,7 @@ def check(
     jobs: int | None,
     no_cache: bool,
     new_since: str | None,
+    staged: bool,
     isolated: bool,
     quiet: bool,
     verbose: bool,
@@ -301,6 +308,7 @@ def check(
         jobs=jobs,
         use_cache=not no_cache,
         new_since=new_since,
+        staged=staged,
         isolated=isolated,
         quiet=quiet,
         verbose=verbose,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Limits, Severity
+from .model import Limits, Severity, closest
 
 CONFIG_NAME = ".govlint.yaml"
 DEFAULT_INCLUDE = ("**/*.yaml", "**/*.yml")
@@ -235,10 +234,10 @@ def parse_limit(text: str) -> tuple[str, int]:
     name, _, value = text.partition("=")
     name = name.strip()
     if name not in LIMIT_RANGES:
-        hint = difflib.get_close_matches(name, list(LIMIT_RANGES), n=1)
+        hint = closest(name, LIMIT_RANGES, 0.6)
         raise ValueError(
             f"unknown limit {name!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + (f"; did you mean {hint!r}?" if hint else "")
             + f" (limits: {', '.join(LIMIT_RANGES)})"
         )
     try:
@@ -319,11 +318,11 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
         unexpected = list(getattr(error.kind, "unexpected", []) or [])
         key = unexpected[0] if unexpected else "?"
         allowed = _allowed_keys(path_steps)
-        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = closest(str(key), allowed, 0.6)
         full = f"{where}.{key}" if where else str(key)
         raise ConfigError(
             f"{path}: unknown key {full!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + (f"; did you mean {hint!r}?" if hint else "")
             + (f" (known keys: {', '.join(allowed)})" if allowed and not hint else "")
         )
     value = error.instance

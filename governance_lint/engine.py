@@ -28,6 +28,7 @@ from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, ex
 from .loader import load
 from .model import (
     API_PREFIX,
+    DEFINED_BY,
     KINDS,
     Diagnostic,
     Document,
@@ -185,6 +186,12 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     if not mentions and not might_be_governance(content):
         return _skip(result)
     loaded = load(path, content, plan.limits)
+    if loaded.crash is not None:
+        result.unloadable = True  # what it defines is unknown: references to it are held back
+        syntax = plan.role(Role.SYNTAX)
+        code, name = (syntax.rule.code, syntax.rule.name) if syntax else ("GOV001", "yaml-syntax")
+        result.crashes.append(f"rule {code} {name} (builtin) crashed on {path}: {loaded.crash}")
+        return result
     result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"
     docs = [d for d in loaded.documents if d.data is not None]
     by_index = {d.index: d for d in docs}
@@ -405,16 +412,6 @@ def finish(
 
 # -- references held back while a governance file does not load ---------------------------
 
-#: The kind of document that defines what a reference of each kind names.
-_DEFINED_BY = {
-    "person": "Person",
-    "team": "Team",
-    "process": "Process",
-    "practice": "Practice",
-    "service": "Service",
-    "policy": "Policy",
-    "term": "Glossary",
-}
 _KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
 _KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
 
@@ -434,7 +431,7 @@ class UnloadedFile:
     words: str | None
 
     def might_define(self, kind: str, ident: str) -> bool:
-        return (self.kinds is None or _DEFINED_BY.get(kind) in self.kinds) and (
+        return (self.kinds is None or DEFINED_BY.get(kind) in self.kinds) and (
             self.words is None or f"-{term_slug(ident)}-" in self.words
         )
 

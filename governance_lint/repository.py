@@ -9,8 +9,7 @@ change can affect (see ``Change.subjects``), and their other findings are kept.
 ``check``, ``check --new-since``, reports and the language server read it::
 
     repo = Repository.build_from_worktree(config, plan)          # stored state reused
-    base = Repository.build_from_git(config, plan, "HEAD")        # no checkout
-    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers
+    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers, a commit's files
     live.update(["governance/a.yaml"])                            # after the next edit
     found = live.findings()                                      # unfiltered, in report order
 
@@ -24,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,19 +214,6 @@ class Repository:
             repo._restart()
         repo._build()
         return repo
-
-    @classmethod
-    def build_from_git(
-        cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True, jobs: int = 1
-    ) -> Repository:
-        """The repository at commit ``rev``, read from git objects (the work tree is not touched).
-
-        Built as the work tree's model with the files that differ at ``rev`` laid
-        over it, so unchanged files cost nothing and the rules follow the difference.
-        Raises ``GitError`` when ``rev`` is not a commit.
-        """
-        worktree = cls.build_from_worktree(config, plan, use_cache=use_cache, jobs=jobs)
-        return worktree.with_overlay(git_differences(config, rev, worktree.source.paths()))
 
     def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
         """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
@@ -746,61 +731,3 @@ def _first_definer(facts: Facts, key: str) -> str | None:
     """The file of the definition lookups return: a Glossary's before a local one, then path order."""
     rows = [(role, path) for path, _, role in facts.rows(key, (DEFINES, DEFINES_LOCALLY))]
     return min(rows)[1] if rows else None
-
-
-# -- git ----------------------------------------------------------------------------------------
-
-
-class GitError(Exception):
-    """A revision git does not know, or git itself failing: exit 2 with this message."""
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"git {args[0]}: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
-    return done.stdout
-
-
-def git_differences(config: Config, rev: str, worktree_paths: Iterable[str]) -> dict[str, bytes | None]:
-    """The files whose content at ``rev`` differs from the work tree: their bytes at ``rev`` (None: absent)."""
-    root = config.root
-    own_config = relative(root, config.path) if config.path else None
-
-    def included(rel: str) -> bool:
-        return rel != own_config and selected(config, rel)
-
-    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    listed = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", ".")
-    at_rev = {n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
-    diff = _git(root, "diff", "-z", "--name-only", "--no-renames", "--relative", rev, "--", ".")
-    differing = {n for n in diff.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
-    now = set(worktree_paths)
-    differing |= at_rev ^ now
-    wanted = sorted(p for p in differing if p in at_rev)
-    contents = _cat_files(root, rev, wanted)
-    return {p: contents.get(p) if p in at_rev else None for p in sorted(differing)}
-
-
-def _cat_files(root: Path, rev: str, paths: list[str]) -> dict[str, bytes]:
-    """The blobs of ``paths`` at ``rev``, in one ``git cat-file --batch``."""
-    if not paths:
-        return {}
-    names = "".join(f"{rev}:./{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-    out = _git(root, "cat-file", "--batch", stdin=names)
-    found: dict[str, bytes] = {}
-    at = 0
-    for path in paths:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # missing, or a submodule or link git stores otherwise
-        size = int(header[2])
-        found[path] = out[at : at + size]
-        at += size + 1
-    return found

@@ -49,6 +49,7 @@ class CheckSettings:
     color: bool = False
     cwd: Path | None = None
     new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
+    staged: bool = False  # check the repository as the git index holds it (what a commit records)
     isolated: bool = False
 
 
@@ -71,12 +72,16 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         for target in (settings.output, settings.write_baseline):
             if target is not None:
                 workspace.guard_output(target)
-        change = None
+        change = staged = None
         if settings.new_since is not None:
             from .change import prepare
 
             change = prepare(settings.new_since, workspace.config)
-        result = _run(workspace, change)
+        if settings.staged:
+            from .change import prepare_staged
+
+            staged = prepare_staged(workspace.config)
+        result = _run(workspace, change, staged)
         model = workspace.model
     if settings.verbose:
         _tell_store(settings, model, stderr)
@@ -129,16 +134,20 @@ def run(
         return model.result(files.reported, filters, plan)
 
 
-def _run(workspace: Workspace, change: Change | None) -> RunResult:
-    result = workspace.result()
-    if change is None:
-        return result
+def _run(workspace: Workspace, change: Change | None, staged: Change | None) -> RunResult:
+    """The findings of the work tree (or of the index, ``staged``), only the new ones with ``change``."""
     from .change import check_base, only_new
 
-    model = workspace.model
-    base = check_base(
-        change, workspace.plan, model, lambda base: workspace.filters(change.files.reported, base)
-    )
+    model, plan = workspace.model, workspace.plan
+    if staged is None:
+        result = workspace.result()
+    else:  # the index's files in the named paths (untracked files are no part of the commit)
+        named = workspace.files.reported if workspace.settings.paths else None
+        shown = staged.files.reported if named is None else staged.files.reported & named
+        result = check_base(staged, plan, model, lambda state: workspace.filters(shown, state), shown)
+    if change is None:
+        return result
+    base = check_base(change, plan, model, lambda state: workspace.filters(change.files.reported, state))
     return only_new(result, base, change.renames)
 
 

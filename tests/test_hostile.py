@@ -448,7 +448,7 @@ def test_a_signal_mid_run_leaves_no_worker_and_closes_the_output(
             if len(workers) == 2 or process.poll() is not None:
                 break
             time.sleep(0.1)
-        time.sleep(0.5)  # mid-run: the workers are checking files
+        # the pool's workers exist: the run is mid-way (the repository is far too large to be done yet)
         assert process.poll() is None and len(workers) == 2, "the run ended before it could be signalled"
         process.send_signal(signum)
         # A hang guard: the output must reach its end once govlint is gone, held open by no worker.

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import GOVLINT, git, git_env, make_repo, run_govlint, write_files
 from lsp_client import LspClient
 
@@ -261,3 +260,19 @@ def test_an_unsaved_broken_buffer_holds_back_what_it_still_defines(tmp_path: Pat
     saved = run_govlint("check", "--format", "json", cwd=repo)
     assert [c for c, *_ in codes(saved)] == ["GOV001"]
     assert json.loads(saved.stdout)["summary"]["held_back"] == 4  # alice's three references and bob
+
+
+def test_a_loader_bug_is_an_internal_error_not_a_finding(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from governance_lint import loader
+    from governance_lint.cli import main
+
+    def broken(path: str, content: bytes, limits: object) -> object:
+        raise KeyError("a loader bug")
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(loader, "_load", broken)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 2
+    assert "internal loader error: KeyError" in result.stderr and "GOV001" not in result.stdout
