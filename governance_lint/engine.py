@@ -189,7 +189,7 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     if loaded.crash is not None:
         result.unloadable = True  # what it defines is unknown: references to it are held back
         syntax = plan.role(Role.SYNTAX)
-        code, name = (syntax.rule.code, syntax.rule.name) if syntax else ("GOV001", "yaml-syntax")
+        code, name = (syntax.rule.code, syntax.rule.name) if syntax else ("loader", "yaml-loader")
         result.crashes.append(f"rule {code} {name} (builtin) crashed on {path}: {loaded.crash}")
         return result
     result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"

@@ -93,7 +93,7 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         if not settings.quiet:
             print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
     _report(settings, config, files, result, stdout, cwd)
-    _tell_skipped(settings, files, result, cwd, stderr)
+    _tell_skipped(settings, config, files, result, cwd, stderr)
     if result.crashes:
         return EXIT_ERROR
     fail_on = settings.fail_on or config.fail_on
@@ -206,7 +206,7 @@ def shown_path(path: str, root: Path, base: Path) -> str:
 
 
 def _tell_skipped(
-    settings: CheckSettings, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
+    settings: CheckSettings, config: Config, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
 ) -> None:
     """``--verbose`` names every skipped file; named paths holding no governance file get one note."""
     shown = [r for r in result.files if r.path in files.reported]
@@ -225,6 +225,13 @@ def _tell_skipped(
         print(
             f"govlint: note: the named paths hold no governance file ({passed} skipped"
             f"{'' if settings.verbose else '; --verbose names them'})",
+            file=stderr,
+        )
+    elif not settings.paths and not settings.quiet and not any(r.documents for r in shown):
+        # a root nobody named (found from the config or git) that holds nothing to check is worth a word
+        print(
+            f"govlint: note: no governance file under the repository root {files.root} "
+            f"(include: {', '.join(config.include)})",
             file=stderr,
         )
 

@@ -471,11 +471,9 @@ class LiveRepository:
         self._model.update(pending)
 
     def documents(self, rel: str) -> tuple[Document, ...]:
-        """The documents of a file as the editor sees it (parsed on demand)."""
-        from .loader import load
-
-        content = self._content(rel)
-        return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
+        """The documents of a file as the editor sees it: its buffer, else the disk (parsed on demand)."""
+        self._follow()
+        return self._model.documents(rel)
 
     def _content(self, rel: str) -> bytes | Problem:
         if rel in self._buffers:

@@ -276,3 +276,22 @@ def test_a_loader_bug_is_an_internal_error_not_a_finding(repo: Path, monkeypatch
     result = CliRunner().invoke(main, ["check", "--no-cache", "--jobs", "1"])
     assert result.exit_code == 2
     assert "internal loader error: KeyError" in result.stderr and "GOV001" not in result.stdout
+
+
+def test_a_trusted_config_outside_the_checkout_checks_the_checkout(repo: Path, tmp_path: Path) -> None:
+    write_files(repo, {"processes/incident.yaml": process("incident", "person:nobody")})
+    trusted = tmp_path / "etc" / "govlint.yaml"
+    trusted.parent.mkdir()
+    trusted.write_text(CONFIG)
+    done = run_govlint("check", "--config", str(trusted), "--format", "json", cwd=repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert ("GOV005", "processes/incident.yaml", 6) in codes(done)
+
+
+def test_a_root_holding_no_governance_file_says_so(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"chart/values.yaml": "replicas: 2\n"})
+    done = run_govlint("check", cwd=repo)
+    assert done.returncode == 0
+    assert "no governance file under the repository root" in done.stderr
+    named = run_govlint("check", "chart", cwd=repo)
+    assert "no governance file under the repository root" not in named.stderr
