@@ -5,7 +5,7 @@ comments), the facts the index is made of, and each repository rule's
 findings.  It is built from the work tree, from a git commit's tree, or from
 the work tree with editor buffers laid over it, and ``update(paths)`` reloads
 only those files; the repository rules then check again only the entities the
-change can affect (see ``Change.subjects``), and their other findings are kept.
+change can affect (see ``FactsChange.subjects``), and their other findings are kept.
 ``check``, ``check --new-since``, reports and the language server read it::
 
     repo = Repository.build_from_worktree(config, plan)          # stored state reused
@@ -227,13 +227,6 @@ class Repository:
         if buffers:
             other.update(buffers)
         return other
-
-    def set_buffer(self, rel: str, text: bytes | None) -> None:
-        """Lay (or replace) one buffer over an overlay model, then ``update([rel])``."""
-        if not isinstance(self.source, Buffers):
-            raise TypeError("set_buffer needs a model made by with_overlay")
-        self.source.buffers[rel] = text
-        self.update([rel])
 
     def _build(self) -> None:
         """Check every file and run every repository rule (nothing reused)."""
@@ -636,7 +629,7 @@ class EntityChange:
 
 
 @dataclass
-class Change:
+class FactsChange:
     """What changed in some files, entity by entity; ``subjects`` says what it affects for one rule."""
 
     paths: set[str]
@@ -686,7 +679,7 @@ class Change:
 
 def compare(
     old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]
-) -> Change:
+) -> FactsChange:
     """What changed between the ``old`` and ``new`` facts of some files, compared on the facts ``names``."""
     entities = []
     for path, now in new.items():
@@ -699,7 +692,7 @@ def compare(
             }
             if differ:
                 entities.append(EntityChange(path, key, was, is_now, differ))
-    return Change(set(new), entities, new)
+    return FactsChange(set(new), entities, new)
 
 
 def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity], list[Entity]]]:
