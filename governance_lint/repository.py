@@ -228,6 +228,18 @@ class Repository:
             other.update(buffers)
         return other
 
+    def lay(self, buffers: Mapping[str, bytes | None]) -> None:
+        """Lay these buffers over an overlay model (None: the buffer is taken off, the file counts again),
+        then follow what they change."""
+        if not isinstance(self.source, Buffers):
+            raise TypeError("lay needs a model made by with_overlay")
+        for rel, text in buffers.items():
+            if text is None:
+                self.source.buffers.pop(rel, None)
+            else:
+                self.source.buffers[rel] = text
+        self.update(buffers)
+
     def _build(self) -> None:
         """Check every file and run every repository rule (nothing reused)."""
         paths = self.source.paths()

@@ -40,7 +40,7 @@ from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .index import RepositoryIndex
 from .model import Diagnostic, Document, Limits, Position, Problem, Severity
 from .registry import Registry, builtin_registry, load_entry_points
-from .repository import Buffers, Repository, WorkTree
+from .repository import Repository, WorkTree
 from .suppress import (
     BaselineEntry,
     BaselineFilter,
@@ -461,14 +461,7 @@ class LiveRepository:
         if not self._pending:
             return
         pending, self._pending = sorted(self._pending), set()
-        overlay = self._model.source
-        assert isinstance(overlay, Buffers)
-        for rel in pending:
-            if rel in self._buffers:
-                overlay.buffers[rel] = self._buffers[rel]
-            else:
-                overlay.buffers.pop(rel, None)
-        self._model.update(pending)
+        self._model.lay({rel: self._buffers.get(rel) for rel in pending})
 
     def documents(self, rel: str) -> tuple[Document, ...]:
         """The documents of a file as the editor sees it: its buffer, else the disk (parsed on demand)."""

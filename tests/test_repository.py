@@ -218,8 +218,7 @@ def test_buffers_laid_over_the_work_tree_are_what_saving_them_gives(repo: Path) 
     assert _found(live) == _cold(repo)
     assert any(code == "GOV102" for *_, code, _ in _found(live))
     # one more edit to the buffer, as an editor sends on each keystroke
-    live.source.buffers[PEOPLE] = before  # type: ignore[attr-defined]
-    live.update([PEOPLE])
+    live.lay({PEOPLE: before})
     (repo / PEOPLE).write_bytes(before)
     assert _found(live) == _cold(repo)
     assert live.stats.subjects > 0
