@@ -69,7 +69,7 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids"})
 FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
 SCOPES = ("subjects", "repository")
-ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.ENVELOPE, Role.UNRESOLVED)
+ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.WAIVER, Role.ENVELOPE, Role.UNRESOLVED)
 
 DocumentCheck = Callable[[Document, "DocumentContext"], None]
 RepositoryCheck = Callable[[RepositoryIndex, "RepositoryContext"], None]

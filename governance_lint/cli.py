@@ -245,6 +245,15 @@ def main() -> None:
     "(e.g. HEAD before a commit, origin/main in a pull request).",
 )
 @click.option(
+    "--until",
+    callback=_parse_date,
+    metavar="DATE",
+    help="With --write-baseline: every entry is a waiver that expires after DATE.",
+)
+@click.option(
+    "--by", "approver", metavar="REF", help="With --write-baseline: who approved the waivers (person:ID)."
+)
+@click.option(
     "--staged",
     is_flag=True,
     help="Check the repository as the git index holds it (what `git commit` records): staged content, "
@@ -275,6 +284,8 @@ def check(
     jobs: int | None,
     no_cache: bool,
     new_since: str | None,
+    until: dt.date | None,
+    approver: str | None,
     staged: bool,
     isolated: bool,
     quiet: bool,
@@ -308,6 +319,8 @@ def check(
         jobs=jobs,
         use_cache=not no_cache,
         new_since=new_since,
+        until=until,
+        approver=approver,
         staged=staged,
         isolated=isolated,
         quiet=quiet,

@@ -72,6 +72,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "plugins": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "baseline": {"type": ["string", "null"], "minLength": 1},
         "require-reason": {"type": "boolean"},
+        "waivers": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"require": _RULE_SELECTORS, "max-days": {"type": "integer", "minimum": 1}},
+        },
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -109,6 +114,10 @@ class Config:
     plugins: tuple[str, ...] = ()
     baseline: str | None = None
     require_reason: bool = False
+    #: waivers: the rules whose suppressions and baseline entries need ``until`` and ``by``; how far
+    #: ahead ``until`` may be
+    waivers_require: tuple[str, ...] = ()
+    waivers_max_days: int | None = None
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -393,5 +402,7 @@ def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
         plugins=tuple(raw.get("plugins") or ()),
         baseline=raw.get("baseline"),
         require_reason=bool(raw.get("require-reason", False)),
+        waivers_require=tuple((raw.get("waivers") or {}).get("require") or ()),
+        waivers_max_days=(raw.get("waivers") or {}).get("max-days"),
         limits=limits_with(ceiling, limits_raw.items()),
     )

@@ -208,6 +208,7 @@ class Role:
     SYNTAX = "syntax"  # the file cannot be read or is not loadable YAML
     SCHEMA = "schema"  # a value no schema can hold, and schema violations
     UNUSED_SUPPRESSION = "unused-suppression"  # a suppression or baseline entry that hid nothing
+    WAIVER = "waiver"  # a suppression or baseline entry past its ``until``, or missing what a waiver needs
     ENVELOPE = "envelope"  # a document that looks like governance but is not a supported one
     UNRESOLVED = "unresolved"  # a reference that names nothing (several rules: held back together)
 

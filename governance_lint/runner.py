@@ -50,6 +50,8 @@ class CheckSettings:
     cwd: Path | None = None
     new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
     staged: bool = False  # check the repository as the git index holds it (what a commit records)
+    until: dt.date | None = None  # --write-baseline: every entry a waiver until this day ...
+    approver: str | None = None  # ... approved by this person
     isolated: bool = False
 
 
@@ -68,6 +70,10 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
 
     if settings.new_since is not None and settings.write_baseline is not None:
         raise UsageError("--write-baseline records every finding: use it without --new-since")
+    if (settings.until or settings.approver) and settings.write_baseline is None:
+        raise UsageError(
+            "--until and --by make the entries of a new baseline waivers: use them with --write-baseline"
+        )
     with Workspace.open(workspace_settings(settings)) as workspace:
         for target in (settings.output, settings.write_baseline):
             if target is not None:
@@ -89,7 +95,7 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
     cwd, config, files = workspace.cwd, workspace.config, workspace.files
     if settings.write_baseline is not None:
-        count = write_baseline(cwd / settings.write_baseline, result)
+        count = write_baseline(cwd / settings.write_baseline, result, settings.until, settings.approver)
         if not settings.quiet:
             print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
     _report(settings, config, files, result, stdout, cwd)
@@ -227,7 +233,7 @@ def _tell_skipped(
             f"{'' if settings.verbose else '; --verbose names them'})",
             file=stderr,
         )
-    elif not settings.paths and not settings.quiet and not any(r.documents for r in shown):
+    elif not settings.paths and not settings.quiet and all(r.skipped for r in shown):
         # a root nobody named (found from the config or git) that holds nothing to check is worth a word
         print(
             f"govlint: note: no governance file under the repository root {files.root} "

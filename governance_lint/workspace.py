@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -149,10 +149,15 @@ class Workspace:
     def filters(self, reported: Iterable[str] | None = None, model: Repository | None = None) -> list[Filter]:
         """Inline suppressions, then the baseline: how ``check`` filters what it reports."""
         shown = frozenset(self.files.reported if reported is None else reported)
-        documents = (model or self.model).documents
-        filters: list[Filter] = [InlineFilter(self.config, self.registry, self.plan, shown)]
+        state = model or self.model
+        approver = _approver(state)
+        filters: list[Filter] = [InlineFilter(self.config, self.registry, self.plan, shown, approver)]
         if self.baseline:
-            filters.append(BaselineFilter(self.baseline, self.config, self.plan, shown, documents))
+            filters.append(
+                BaselineFilter(
+                    self.baseline, self.config, self.plan, shown, state.documents, self.registry, approver
+                )
+            )
         return filters
 
     def result(self, reported: Iterable[str] | None = None) -> RunResult:
@@ -220,6 +225,17 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _approver(model: Repository) -> Callable[[str], bool | None]:
+    """Whether a ``person:ID`` a waiver names is an active Person (True), an inactive one, or none (None)."""
+    index = RepositoryIndex(model.facts, loader=model.documents)
+
+    def approver(reference: str) -> bool | None:
+        entity = index.resolve(reference)
+        return None if entity is None or entity.kind != "Person" else entity.active
+
+    return approver
 
 
 # -- the set-up, step by step --------------------------------------------------------------------
