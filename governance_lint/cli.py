@@ -84,7 +84,6 @@ class _Group(click.Group):
         from .discovery import RepositoryError
         from .engine import UsageError
         from .safe_write import UnsafeTarget
-        from .views.files import OutputError
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -99,7 +98,6 @@ class _Group(click.Group):
             UsageError,
             RuleError,
             UnsafeTarget,
-            OutputError,
             FileNotFoundError,
         ) as exc:
             _fail(str(exc))
@@ -423,7 +421,7 @@ def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> Non
         for path in change.edits:  # every file is checked before any is written
             writable(repository.root / path)
         for path in sorted(change.edits):
-            write_atomically(repository.root / path, change.renamed(path).encode("utf-8"))
+            write_atomically(repository.root / path, change.renamed(path).encode("utf-8"), repository.root)
     except EditError as exc:
         _fail(str(exc))
     files = len(change.edits)

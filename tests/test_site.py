@@ -171,11 +171,14 @@ def test_the_map_is_a_picture_with_links_to_the_process_pages(site: Path, browse
     page.goto((site / "map.html").as_uri())
     box = page.locator("figure.map svg").bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 50
-    names = {n["name"] for n in oracle.map_json(oracle.documents(CLEAN))["nodes"]}
-    drawn = set(page.eval_on_selector_all("figure.map svg g.node text", "els => els.map(e => e.textContent)"))
-    assert names <= drawn
+    nodes = oracle.map_json(oracle.documents(CLEAN))["nodes"]
+    drawn = page.eval_on_selector_all("figure.map svg g.node text", "els => els.map(e => e.textContent)")
+    groups = page.eval_on_selector_all("figure.map svg g.cluster text", "els => els.map(e => e.textContent)")
+    # Each practice is drawn once, as the group around its processes, never also as a box inside it.
+    assert sorted(drawn) == sorted(n["name"] for n in nodes if n["kind"] == "Process")
+    assert sorted(groups) == sorted(n["name"] for n in nodes if n["kind"] == "Practice") == ["Service Desk"]
     links = page.eval_on_selector_all("figure.map svg a", "els => els.map(e => e.getAttribute('xlink:href'))")
-    assert "process/incident-management.html" in links
+    assert "process/incident-management.html" in links and "practice/service-desk.html" in links
     page.close()
 
 

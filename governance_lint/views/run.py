@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
+from ..safe_write import write_text_atomically
 from . import REPORTS
-from .files import write_file
 from .repository import LoadSettings, Repository, load_repository
 
 
@@ -53,12 +52,9 @@ def tell_findings(repo: Repository, stderr: TextIO) -> None:
         )
 
 
-def _refuse_checked_file(repo: Repository, output: Path) -> None:
-    """Reports never write into a checked file."""
-    target = os.path.realpath(output)
-    for doc in repo.documents:
-        if os.path.realpath(repo.root / doc.path) == target:
-            raise UsageError(f"--output {output}: is a governance file of the repository; name another file")
+def checked_files(repo: Repository) -> frozenset[str]:
+    """The repository's files that govlint read (root-relative): reports and the site never write to them."""
+    return frozenset(d.path for d in repo.documents) | frozenset(f.path for f in repo.findings)
 
 
 def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
@@ -83,8 +79,7 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     if settings.output is None:
         stdout.write(text)
     else:
-        _refuse_checked_file(repo, settings.output)
-        write_file(settings.output, text)
+        write_text_atomically(settings.output, text, root=repo.root, checked=checked_files(repo))
     return 0
 
 
@@ -93,12 +88,17 @@ def site(out_dir: Path, settings: LoadSettings, stderr: TextIO) -> int:
 
     repo = load_repository(settings)
     tell_findings(repo, stderr)
-    written, drawn = build_site(repo, out_dir)
-    if not drawn:
+    built = build_site(repo, out_dir, checked_files(repo))
+    if not built.drawn:
         print(
             "govlint: note: Graphviz `dot` is not installed: the site shows the process map as dot text "
             "(install graphviz to draw it)",
             file=stderr,
         )
-    print(f"govlint: wrote {plural_label(written, 'page')} to {out_dir}", file=stderr)
+    removed = f", removed {plural_label(built.removed, 'file')} of the earlier site" if built.removed else ""
+    print(
+        f"govlint: wrote {plural_label(built.written, 'page')} to {out_dir} "
+        f"({built.unchanged} unchanged{removed})",
+        file=stderr,
+    )
     return 0
