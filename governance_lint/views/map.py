@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ._html import page_of_reference
@@ -113,29 +114,68 @@ class Layout:
     edges: list[Edge]
     defined: frozenset[str]
 
-    def subset(self, keep: Iterable[str]) -> Layout:
-        """The part of this layout with only the nodes ``keep`` (and the practices of those) and the edges
-        between them."""
-        wanted = set(keep)
-        clusters = [(p, [m for m in members if m in wanted]) for p, members in self.clusters]
-        clusters = [(p, members) for p, members in clusters if members or p in wanted]
-        grouped = {p for p, members in clusters if members}
-        shown = wanted | grouped
-        return Layout(
-            {k: v for k, v in self.labels.items() if k in shown},
-            [(p, members) for p, members in clusters if members],
-            [k for k in self.labels if k in wanted and k not in grouped and not _inside(k, clusters)],
-            [e for e in self.edges if e.source in shown and e.target in shown],
-            self.defined,
-        )
-
     @property
     def size(self) -> int:
         return len(self.labels)
 
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {key: n for n, key in enumerate(self.labels)}
 
-def _inside(key: str, clusters: list[tuple[str, list[str]]]) -> bool:
-    return any(key in members for _, members in clusters)
+    @cached_property
+    def _group_of(self) -> dict[str, tuple[int, str]]:
+        """A grouped process -> (its practice's position, the practice)."""
+        return {m: (n, practice) for n, (practice, members) in enumerate(self.clusters) for m in members}
+
+    @cached_property
+    def _edges_of(self) -> dict[str, list[int]]:
+        """A node -> the positions of the edges that meet it."""
+        found: dict[str, list[int]] = {}
+        for n, e in enumerate(self.edges):
+            found.setdefault(e.source, []).append(n)
+            if e.target != e.source:
+                found.setdefault(e.target, []).append(n)
+        return found
+
+    def partners(self, key: str) -> set[str]:
+        """``key`` and every node an edge joins it to."""
+        found = {key}
+        for n in self._edges_of.get(key, ()):
+            found.update((self.edges[n].source, self.edges[n].target))
+        return found
+
+    def members(self, practice: str) -> list[str]:
+        return next((m for p, m in self.clusters if p == practice), [])
+
+    def subset(self, keep: Iterable[str]) -> Layout:
+        """The part of this layout with the nodes ``keep``, the practices around them, and the edges between
+        them; in this layout's order, so the same part is always drawn the same way."""
+        wanted = set(keep) & self.labels.keys()
+        grouped: dict[int, list[str]] = {}
+        for key in wanted:
+            if key in self._group_of:
+                grouped.setdefault(self._group_of[key][0], []).append(key)
+        clusters = [
+            (self.clusters[n][0], sorted(members, key=self._order.__getitem__))
+            for n, members in sorted(grouped.items())
+        ]
+        groups = {practice for practice, _ in clusters}
+        shown = wanted | groups
+        found = {n for key in shown for n in self._edges_of.get(key, ())}
+        return Layout(
+            {key: self.labels[key] for key in sorted(shown, key=self._order.__getitem__)},
+            clusters,
+            sorted(
+                (k for k in wanted if k not in groups and k not in self._group_of),
+                key=self._order.__getitem__,
+            ),
+            [
+                self.edges[n]
+                for n in sorted(found)
+                if self.edges[n].source in shown and self.edges[n].target in shown
+            ],
+            self.defined,
+        )
 
 
 def layout(repo: Repository) -> Layout:
@@ -155,23 +195,14 @@ def layout(repo: Repository) -> Layout:
 
 def neighbourhood(drawing: Layout, key: str) -> Layout:
     """One process, its interface partners and the practices they belong to."""
-    partners = {key}
-    for e in drawing.edges:
-        if e.source == key:
-            partners.add(e.target)
-        elif e.target == key:
-            partners.add(e.source)
-    return drawing.subset(partners)
+    return drawing.subset(drawing.partners(key))
 
 
 def practice_map(drawing: Layout, practice: str) -> Layout:
     """A practice with the processes it groups and every partner of those."""
-    members = next((m for p, m in drawing.clusters if p == practice), [])
-    within = {practice, *members}
-    partners = set(within)
-    for e in drawing.edges:
-        if e.source in within or e.target in within:
-            partners.update((e.source, e.target))
+    partners: set[str] = set()
+    for key in (practice, *drawing.members(practice)):
+        partners |= drawing.partners(key)
     return drawing.subset(partners)
 
 

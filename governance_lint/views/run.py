@@ -91,7 +91,7 @@ def site(out_dir: Path, settings: LoadSettings, stderr: TextIO) -> int:
     built = build_site(repo, out_dir, checked_files(repo))
     if not built.drawn:
         print(
-            "govlint: note: Graphviz `dot` is not installed: the site shows the process map as dot text "
+            "govlint: note: Graphviz `dot` is not installed: the site shows the process map as text "
             "(install graphviz to draw it)",
             file=stderr,
         )

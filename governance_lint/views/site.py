@@ -209,8 +209,8 @@ class Maps:
     drawn: bool
 
 
-def make_maps(repo: Repository, pages: Pages) -> Maps:
-    whole = map.layout(repo)
+def make_maps(whole: map.Layout, pages: Pages) -> Maps:
+    """Draw the maps (``dot`` runs outside Python's lock, so the pages render meanwhile)."""
     if whole.size <= map.MAX_NODES:
         dot_text = map.dot_text(whole, pages.url(""))
         (svg,) = draw_maps([dot_text])
@@ -377,9 +377,9 @@ def build_site(repo: Repository, out_dir: Path, checked: Collection[str] = ()) -
     findings_of: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for finding, diagnostic in zip(findings, repo.findings, strict=True):
         findings_of.setdefault((diagnostic.path, diagnostic.entity), []).append(finding)
-    maps = make_maps(repo, pages)
+    whole = map.layout(repo)
     edges_of: dict[str, list[map.Edge]] = {}
-    for edge in maps.whole.edges:
+    for edge in whole.edges:
         edges_of.setdefault(edge.source, []).append(edge)
         if edge.target != edge.source:
             edges_of.setdefault(edge.target, []).append(edge)
@@ -394,7 +394,8 @@ def build_site(repo: Repository, out_dir: Path, checked: Collection[str] = ()) -
     def render(template: str, root: str, **values: Any) -> bytes:
         return env.get_template(template).render(root=root, **common, **values).encode("utf-8")
 
-    with Folder(out_dir, root=repo.root, checked=checked) as folder:
+    with Folder(out_dir, root=repo.root, checked=checked) as folder, ThreadPoolExecutor(1) as pool:
+        drawing = pool.submit(make_maps, whole, pages)
         write = _Writer(folder)
         write("style.css", env.loader.get_source(env, "style.css")[0].encode("utf-8"))  # type: ignore[union-attr]
         write(
@@ -420,6 +421,35 @@ def build_site(repo: Repository, out_dir: Path, checked: Collection[str] = ()) -
                 glossaries=list(repo.of_kind("Glossary")),
             ),
         )
+
+        def values_of(doc: Doc) -> dict[str, Any]:
+            return {"doc": doc, "title": doc.name, "findings": findings_of.get((doc.path, doc.key), [])}
+
+        for doc in pages.documents:
+            if doc.kind in ("Person", "Team"):
+                page = render(
+                    "party.html",
+                    "../",
+                    **values_of(doc),
+                    roles=held.get(doc.key, []),
+                    load=loads.get(doc.key),
+                    max_activities=repo.max_activities,
+                    teams=teams_of.get(doc.key, []),
+                )
+            elif doc.kind == "Policy":
+                page = render(
+                    "policy.html",
+                    "../",
+                    **values_of(doc),
+                    review=review_of.get(doc.key),
+                    governs=governed.get(doc.key, []),
+                )
+            elif doc.kind == "Service":
+                page = render("service.html", "../", **values_of(doc))
+            else:
+                continue
+            write(page_of(doc), page)
+        maps = drawing.result()
         mapped = [d for kind in ("Practice", "Process") for d in by_kind[kind]]
         write(
             "map.html",
@@ -431,46 +461,30 @@ def build_site(repo: Repository, out_dir: Path, checked: Collection[str] = ()) -
                 maps=maps,
                 mapped=mapped,
                 max_nodes=map.MAX_NODES,
-                nodes=maps.whole.size,
-                edges=maps.whole.edges,
+                nodes=whole.size,
+                edges=whole.edges,
             ),
         )
         if maps.svg is not None:
             write("map.svg", maps.svg.encode("utf-8"))
         for doc in pages.documents:
-            root = "../"
-            values: dict[str, Any] = {
-                "doc": doc,
-                "title": doc.name,
-                "findings": findings_of.get((doc.path, doc.key), []),
-            }
-            if doc.kind in PROCESS_KINDS:
-                template = "process.html"
-                part = maps.parts.get(doc.key)
-                values.update(
-                    matrix=matrices[doc.key],
-                    activities=activities(doc),
-                    review=review_of.get(doc.key),
-                    practices=practice_of.get(doc.key, []),
-                    edges=edges_of.get(doc.key, []),
-                    split=maps.split,
-                    part_svg=Markup(part) if part else None,
-                    part_known=doc.key in maps.parts,
-                    max_nodes=map.MAX_NODES,
-                )
-            elif doc.kind in ("Person", "Team"):
-                template = "party.html"
-                values.update(
-                    roles=held.get(doc.key, []),
-                    load=loads.get(doc.key),
-                    max_activities=repo.max_activities,
-                    teams=teams_of.get(doc.key, []),
-                )
-            elif doc.kind == "Policy":
-                template = "policy.html"
-                values.update(review=review_of.get(doc.key), governs=governed.get(doc.key, []))
-            else:
-                template = "service.html"
-            write(page_of(doc), render(template, root, **values))
+            if doc.kind not in PROCESS_KINDS:
+                continue
+            part = maps.parts.get(doc.key)
+            page = render(
+                "process.html",
+                "../",
+                **values_of(doc),
+                matrix=matrices[doc.key],
+                activities=activities(doc),
+                review=review_of.get(doc.key),
+                practices=practice_of.get(doc.key, []),
+                edges=edges_of.get(doc.key, []),
+                split=maps.split,
+                part_svg=Markup(part) if part else None,
+                part_known=doc.key in maps.parts,
+                max_nodes=map.MAX_NODES,
+            )
+            write(page_of(doc), page)
         removed = write.finish()
     return Built(write.written, write.unchanged, removed, maps.drawn)
