@@ -117,18 +117,27 @@ class Pages:
         """The ``ref`` filter: a reference as a link relative to the page (its ``root``), or text if it
         names nothing."""
 
+        made: dict[tuple[str, str, bool], Markup] = {}  # a site names the same parties thousands of times
+
         @jinja2.pass_context
         def ref(context: jinja2.runtime.Context, reference: Any) -> Markup:
             root = str(context.get("root", ""))
             text = str(reference)
-            href = self.href(text) if isinstance(reference, str) else None
-            if href is None:
-                return Markup(_MISSING % escape(text))
-            label = self.repo.label(text) if not text.startswith("term:") else text[len("term:") :]
-            # Plain formatting of escaped parts: Markup.format costs more than the rest of a page.
-            return Markup(f'<a href="{escape(root + href)}" title="{escape(text)}">{escape(label)}</a>')
+            key = (root, text, isinstance(reference, str))
+            found = made.get(key)
+            if found is None:
+                found = made[key] = self._link(root, text, isinstance(reference, str))
+            return found
 
         return ref
+
+    def _link(self, root: str, text: str, is_text: bool) -> Markup:
+        href = self.href(text) if is_text else None
+        if href is None:
+            return Markup(_MISSING % escape(text))
+        label = self.repo.label(text) if not text.startswith("term:") else text[len("term:") :]
+        # Plain formatting of escaped parts: Markup.format costs more than the rest of a page.
+        return Markup(f'<a href="{escape(root + href)}" title="{escape(text)}">{escape(label)}</a>')
 
     def url(self, prefix: str) -> Callable[[str], str]:
         """A map node's link: the site's own page name of a reference, relative to a page in ``prefix``."""
