@@ -237,3 +237,31 @@ def test_a_review_date_at_the_end_of_the_calendar_does_not_stop_the_site(tmp_pat
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     page = (out / "practice" / "service-desk.html").read_text()
     assert "Last reviewed 9999-12-31" in page and '<span class="status-ok">ok</span>' in page
+
+
+# -- 5. a big RACI matrix is written sparse --------------------------------------------------------------
+
+
+def test_a_raci_matrix_past_20000_cells_is_written_one_row_per_activity(tmp_path: Path) -> None:
+    steps = "".join(
+        f"    - {{id: s{i}, raci: {{responsible: person:p{i}, accountable: person:mrs-davis}}}}\n"
+        for i in range(210)
+    )
+    repo = tmp_path / "repo"
+    shutil.copytree(CLEAN, repo)
+    (repo / "governance" / "processes" / "long.yaml").write_text(
+        "apiVersion: govlint/v1\nkind: Process\nmetadata: {id: long, name: Long}\n"
+        f"spec:\n  purpose: x\n  owner: person:mrs-davis\n  activities:\n{steps}"
+    )
+    make_repo(repo, commit=True)
+    out = tmp_path / "out"
+    done = run_govlint("site", str(out), cwd=repo)
+    assert done.returncode == 0, done.stderr
+    page = (out / "process" / "long.html").read_text()
+    assert '<table class="raci-sparse">' in page and '<table class="raci">' not in page
+    rows = re.findall(
+        r'<tr><th scope="row">s(\d+)</th>(.*?)</tr>', page.split("<h2>RACI matrix</h2>")[1].split("<h2>")[0]
+    )
+    assert len(rows) == 210
+    assert "person:p7" in dict(rows)["7"] and "Mrs. Davis" in dict(rows)["7"]
+    assert len(page) < 400_000  # 210 x 211 cells as a grid would be far more
