@@ -209,7 +209,6 @@ class Maps:
     """The site's drawings: the whole map when it is small enough, else one map per practice and a
     neighbourhood per process (inline on their pages)."""
 
-    whole: map.Layout
     split: bool
     dot_text: str
     svg: str | None
@@ -223,7 +222,7 @@ def make_maps(whole: map.Layout, pages: Pages) -> Maps:
     if whole.size <= map.MAX_NODES:
         dot_text = map.dot_text(whole, pages.url(""))
         (svg,) = draw_maps([dot_text])
-        return Maps(whole, False, dot_text, svg, {}, svg is not None or whole.size == 0)
+        return Maps(False, dot_text, svg, {}, svg is not None or whole.size == 0)
     parts: dict[str, map.Layout] = {}
     for doc in pages.documents:
         if doc.kind in PROCESS_KINDS:
@@ -236,9 +235,7 @@ def make_maps(whole: map.Layout, pages: Pages) -> Maps:
                 parts[doc.key] = part
     texts = [map.dot_text(part, pages.url("../"), f"map{n}") for n, part in enumerate(parts.values())]
     drawn = draw_maps(texts)
-    return Maps(
-        whole, True, "", None, dict(zip(parts, drawn, strict=True)), all(d is not None for d in drawn)
-    )
+    return Maps(True, "", None, dict(zip(parts, drawn, strict=True)), all(d is not None for d in drawn))
 
 
 # -- the data of the pages ---------------------------------------------------------------------------
