@@ -195,6 +195,9 @@ def test_a_hostile_id_runs_nothing_in_the_map(tmp_path: Path, browser) -> None: 
     make_repo(repo, commit=True)
     check = run_govlint("check", "--format", "json", cwd=repo)
     assert "GOV002" in {d["code"] for d in json.loads(check.stdout)["diagnostics"]}
+    dot = run_govlint("report", "map", "--format", "dot", cwd=repo).stdout
+    urls = re.findall(r'URL="([^"]*)"', dot)
+    assert urls and all(re.fullmatch(r"(process|practice)/[a-z0-9-]+\.html", url) for url in urls), urls
     out = tmp_path / "out"
     site(repo, out)
     text = (out / "map.html").read_text()
