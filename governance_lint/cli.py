@@ -145,7 +145,6 @@ class _Group(click.Group):
         from .engine import UsageError
         from .git import RepositoryError
         from .safe_write import UnsafeTarget
-        from .views.files import OutputError
 
         if sys.stdout is None:  # started with standard output closed (`govlint check >&-`)
             sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -160,7 +159,6 @@ class _Group(click.Group):
             UsageError,
             RuleError,
             UnsafeTarget,
-            OutputError,
             FileNotFoundError,
         ) as exc:
             _fail(str(exc))
@@ -484,7 +482,7 @@ def rename(
         for path in change.edits:  # every file is checked before any is written
             writable(root / path)
         for path in sorted(change.edits):
-            write_atomically(root / path, change.renamed(path).encode("utf-8"))
+            write_atomically(root / path, change.renamed(path).encode("utf-8"), root)
     except EditError as exc:
         _fail(str(exc))
     files = len(change.edits)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .index import RepositoryIndex, Site
 from .model import REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, kind_label, term_slug
+from .safe_write import UnsafeTarget, write_bytes_atomically
 
 #: Kinds whose ids a rename may change (a term's id is the slug of its text, not an id of its own).
 RENAMEABLE = ("person", "team", "process", "practice", "service", "policy")
@@ -226,25 +227,14 @@ def writable(path: Path) -> os.stat_result:
     return info
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path``'s content with ``data`` all at once, never following a link.
-
-    A temporary file beside it (created with O_EXCL|O_NOFOLLOW, given the file's mode) is written,
-    flushed and moved over the file; a link at ``path`` is refused, not followed.
-    """
+def write_atomically(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Replace ``path``'s content with ``data`` all at once, keeping its mode, never following a link
+    (at ``path``, or a folder inside ``root``); flushed to disk before it replaces the file."""
     info = writable(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.govlint-tmp")
-    fd = os.open(tmp, flags, stat.S_IMODE(info.st_mode))
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        write_bytes_atomically(path, data, root=root, mode=stat.S_IMODE(info.st_mode), sync=True)
+    except UnsafeTarget as exc:
+        raise EditError(f"{exc}; not written") from None
 
 
 def read_text(root: Path, max_bytes: int) -> ReadText:

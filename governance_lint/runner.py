@@ -181,7 +181,7 @@ def _report(
     if settings.output is None:
         render(settings.format, report, stdout, color=settings.color and settings.format == "text")
         return
-    with open_atomically(settings.output) as stream:
+    with open_atomically(settings.output, root=files.root, checked=files.context) as stream:
         render(settings.format, report, stream, color=False)
 
 

@@ -174,7 +174,7 @@ def judge_waiver(
     until: str | None,
     by: str | None,
 ) -> tuple[bool, list[str]]:
-    """Whether a waiver has expired as of ``today``, and what is wrong with it (GOV007's messages)."""
+    """Whether a waiver has expired as of ``today``, and what is wrong with it (the waiver rule's messages)."""
     messages: list[str] = []
     day = None
     if until is not None:

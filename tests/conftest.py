@@ -8,10 +8,15 @@ a subprocess environment from it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "examples" / "clean"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,3 +26,22 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("GOVLINT_CACHE_DIR", str(cache))
         patch.setenv("XDG_CACHE_HOME", str(cache / "xdg"))
         yield cache
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean generated repository of 50 process files (benchmarks/generate.py)."""
+    out = tmp_path_factory.mktemp("generated") / "repo"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(out), "--files", "50"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out
+
+
+@pytest.fixture(params=["clean", "generated"])
+def repo(request: pytest.FixtureRequest) -> Path:
+    """examples/clean, then the generated repository."""
+    return CLEAN if request.param == "clean" else request.getfixturevalue("generated")

@@ -166,6 +166,17 @@ def map_json(docs: list[Source]) -> dict[str, Any]:
                 }
                 if edge not in edges:
                     edges.append(edge)
+            if not interface.get("sends") and not interface.get("receives"):  # "works with": no artifact
+                pair = {doc.key, interface["process"]}
+                if not any(e["artifact"] is None and {e["from"], e["to"]} == pair for e in edges):
+                    edges.append(
+                        {
+                            "from": doc.key,
+                            "to": interface["process"],
+                            "artifact": None,
+                            "symmetric": (interface["process"], doc.key) in receives,
+                        }
+                    )
     return {"nodes": nodes, "edges": edges}
 
 

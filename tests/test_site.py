@@ -171,24 +171,78 @@ def test_the_map_is_a_picture_with_links_to_the_process_pages(site: Path, browse
     page.goto((site / "map.html").as_uri())
     box = page.locator("figure.map svg").bounding_box()
     assert box is not None and box["width"] > 100 and box["height"] > 50
-    names = {n["name"] for n in oracle.map_json(oracle.documents(CLEAN))["nodes"]}
-    drawn = set(page.eval_on_selector_all("figure.map svg g.node text", "els => els.map(e => e.textContent)"))
-    assert names <= drawn
+    nodes = oracle.map_json(oracle.documents(CLEAN))["nodes"]
+    drawn = page.eval_on_selector_all("figure.map svg g.node text", "els => els.map(e => e.textContent)")
+    groups = page.eval_on_selector_all("figure.map svg g.cluster text", "els => els.map(e => e.textContent)")
+    # Each practice is drawn once, as the group around its processes, never also as a box inside it.
+    assert sorted(drawn) == sorted(n["name"] for n in nodes if n["kind"] == "Process")
+    assert sorted(groups) == sorted(n["name"] for n in nodes if n["kind"] == "Practice") == ["Service Desk"]
     links = page.eval_on_selector_all("figure.map svg a", "els => els.map(e => e.getAttribute('xlink:href'))")
-    assert "process/incident-management.html" in links
+    assert "process/incident-management.html" in links and "practice/service-desk.html" in links
     page.close()
 
 
-def test_the_process_page_reads_on_a_phone_and_is_screenshotted(site: Path, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto((site / "process" / "incident-management.html").as_uri())
-    # Wide tables scroll inside their own box: the page itself never scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shot = tmp_path / "process-page.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot of the process page: {shot}")
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+SCREENS = {
+    "index": "index.html",
+    "process": "process/incident-management.html",
+    "map": "map.html",
+    "person": "person/windy.html",
+}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_main_pages_read_at_desktop_and_phone_width_and_are_screenshotted(  # type: ignore[no-untyped-def]
+    site: Path, browser, tmp_path: Path, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    for name, relative in SCREENS.items():
+        page.goto((site / relative).as_uri())
+        # Wide tables and the map scroll inside their own box: the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+        assert page.locator("header.site nav a").count() == 4, name
+        assert page.locator("main h1").count() == 1 and page.locator("main h1").inner_text().strip(), name
+        shot = tmp_path / f"{name}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of {relative} at {width} px: {shot}")
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page.close()
+
+
+def test_the_index_never_splits_a_list_item_across_columns(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 844})
+    page.goto((site / "index.html").as_uri())
+    styles = page.eval_on_selector_all(
+        "ul.columns li", "els => els.map(e => getComputedStyle(e).breakInside)"
+    )
+    assert styles and set(styles) == {"avoid"}
+    # each item's box is whole: one rectangle, not a fragment in each of two columns
+    fragments = page.eval_on_selector_all("ul.columns li", "els => els.map(e => e.getClientRects().length)")
+    assert set(fragments) == {1}
+    page.close()
+
+
+def test_the_process_page_shows_each_activity_s_procedures_inputs_and_outputs(site: Path) -> None:
+    text = (site / "process" / "incident-management.html").read_text()
+    activities = text.split("<h2>Activities</h2>")[1].split("<h2>")[0]
+    assert (
+        '<th scope="col">Procedures</th><th scope="col">Inputs</th><th scope="col">Outputs</th>' in activities
+    )
+    assert "<li>docs/incident/log.md</li>" in activities
+    assert "<li>Monitoring alerts above warning level open an incident automatically.</li>" in activities
+    assert "<li>incident-report</li>" in activities and "<li>incident-record</li>" in activities
+
+
+def test_every_owner_is_listed_when_several(tmp_path: Path) -> None:
+    repo = tmp_path / "clean"
+    shutil.copytree(CLEAN, repo)
+    path = repo / "governance" / "processes" / "change-enablement.yaml"
+    text = path.read_text()
+    assert "\n  owner: person:fatima\n" in text
+    path.write_text(text.replace("\n  owner: person:fatima\n", "\n  owner: [person:fatima, person:ken]\n"))
+    build(tmp_path / "out", cwd=repo)
+    page = (tmp_path / "out" / "process" / "change-enablement.html").read_text()
+    owners = page.split("<dt>Owners</dt><dd>")[1].split("</dd>")[0]
+    assert 'href="../person/fatima.html"' in owners and 'href="../person/ken.html"' in owners
 
 
 def test_a_repository_with_findings_gets_its_site_with_the_findings_shown(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from typing import TextIO
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
 from ..reporters.base import shown
+from ..safe_write import write_text_atomically
 from ..workspace import Settings, Workspace
 from . import REPORTS
-from .files import write_file
 from .repository import Repository, load_repository
 
 
@@ -95,7 +95,7 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     if settings.output is None:
         stdout.write(text)
     else:
-        write_file(settings.output, text)
+        write_text_atomically(settings.output, text, root=workspace.root, checked=workspace.files.context)
     return 0
 
 
@@ -106,12 +106,17 @@ def site(out_dir: Path, settings: Settings, stderr: TextIO) -> int:
         workspace.guard_folder(out_dir)
         repo = load_repository(workspace)
     tell_findings(repo, stderr)
-    written, drawn = build_site(repo, out_dir)
-    if not drawn:
+    built = build_site(repo, out_dir, frozenset(workspace.files.context))
+    if not built.drawn:
         print(
-            "govlint: note: Graphviz `dot` is not installed: the site shows the process map as dot text "
+            "govlint: note: Graphviz `dot` is not installed: the site shows the process map as text "
             "(install graphviz to draw it)",
             file=stderr,
         )
-    print(f"govlint: wrote {plural_label(written, 'page')} to {out_dir}", file=stderr)
+    removed = f", removed {plural_label(built.removed, 'file')} of the earlier site" if built.removed else ""
+    print(
+        f"govlint: wrote {plural_label(built.written, 'page')} to {out_dir} "
+        f"({built.unchanged} unchanged{removed})",
+        file=stderr,
+    )
     return 0
