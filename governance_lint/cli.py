@@ -482,8 +482,8 @@ def init(directory: Path) -> None:
     "--format",
     "fmt",
     metavar="F",
-    help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
-    "reviews: md, csv, json, ics; summary: md [default: the first].",
+    help="raci: md, csv, json, html, xlsx; roles, load: md, csv, json, xlsx; map: mermaid, dot, json, md; "
+    "reviews: md, csv, json, ics, xlsx; summary: md [default: the first].",
 )
 @click.option(
     "--output",
@@ -505,6 +505,18 @@ def init(directory: Path) -> None:
     metavar="DAYS",
     help="reviews: a review due within DAYS days is due-soon [default: 30].",
 )
+@click.option(
+    "--layout",
+    metavar="L",
+    help="raci --format csv: rows (a row per activity and party) or grid (a column per party) [default: rows].",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="summary: cut sections that would pass N characters, with a note "
+    "[default: 1,000,000; 65000 for a pull-request comment].",
+)
 @click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
 def report(
     kind: str,
@@ -515,6 +527,8 @@ def report(
     today: dt.date | None,
     party: str | None,
     within: int | None,
+    layout: str | None,
+    max_chars: int | None,
     isolated: bool,
 ) -> None:
     """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
@@ -543,6 +557,8 @@ def report(
         party=party,
         within=within,
         isolated=isolated,
+        layout=layout,
+        max_chars=max_chars,
     )
     sys.exit(run_report(settings, sys.stdout, sys.stderr))
 

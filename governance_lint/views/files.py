@@ -38,12 +38,12 @@ def write_at(folder_fd: int, name: str, data: bytes) -> None:
         raise
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write one file (``--output``); a symbolic link at ``path`` is replaced, not followed."""
+def write_file(path: Path, text: str | bytes) -> None:
+    """Write one file (``--output``, text as UTF-8); a symbolic link at ``path`` is replaced, not followed."""
     folder = path.parent if str(path.parent) else Path(".")
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
-        write_at(fd, path.name, text.encode("utf-8"))
+        write_at(fd, path.name, text if isinstance(text, bytes) else text.encode("utf-8"))
     finally:
         os.close(fd)
 

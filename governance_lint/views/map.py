@@ -56,8 +56,8 @@ def groups(repo: Repository) -> dict[str, list[str]]:
     for practice in repo.of_kind("Practice"):
         members = [
             p
-            for p in dict.fromkeys(practice.items("processes"))
-            if isinstance(p, str) and p not in placed and p != practice.key
+            for p in dict.fromkeys(p for p in practice.items("processes") if isinstance(p, str))
+            if p not in placed and p != practice.key
         ]
         placed.update(members)
         found[practice.key] = members

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -113,7 +113,10 @@ class Repository:
     #: GOV205's ``max-activities`` and GOV502's ``cycle-days`` as configured
     max_activities: int = 12
     cycle_days: int = 365
+    #: the display name of an entity defined outside the named paths (a narrowed report still names people)
+    name_of: Callable[[str], str | None] | None = field(default=None, repr=False)
     _by_key: dict[str, Doc] = field(default_factory=dict, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for doc in self.documents:
@@ -129,7 +132,13 @@ class Repository:
     def label(self, reference: str) -> str:
         """A reference's display name: the document's name, else the reference itself."""
         doc = self.resolve(reference)
-        return doc.name if doc is not None else reference
+        if doc is not None:
+            return doc.name
+        if self.name_of is None:
+            return reference
+        if reference not in self._names:
+            self._names[reference] = self.name_of(reference) or reference
+        return self._names[reference]
 
     def findings_of(self, doc: Doc) -> list[Diagnostic]:
         return [d for d in self.findings if d.path == doc.path and d.entity == doc.key]
@@ -188,7 +197,21 @@ def load_repository(settings: LoadSettings) -> Repository:
         summary=result.summary,
         max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
         cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
+        name_of=_name_lookup(model.facts),
     )
+
+
+def _name_lookup(facts: Any) -> Callable[[str], str | None]:
+    """The display name of any entity of the repository, by reference, from check's facts."""
+    from ..index import RepositoryIndex
+
+    index = RepositoryIndex(facts)
+
+    def name_of(reference: str) -> str | None:
+        entity = index.resolve(reference)
+        return None if entity is None else entity.name or entity.key.partition(":")[2]
+
+    return name_of
 
 
 class DocumentCache:

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
-from . import REPORTS
+from . import BINARY, REPORTS
 from .files import write_file
 from .repository import LoadSettings, Repository, load_repository
 
@@ -28,6 +28,8 @@ class ReportSettings:
     within: int | None = None
     cwd: Path | None = None
     isolated: bool = False
+    layout: str | None = None  # raci csv: rows (default) or grid
+    max_chars: int | None = None  # summary: the page's limit
 
 
 def _choose(word: str, choices: tuple[str, ...], what: str) -> str:
@@ -67,6 +69,16 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     fmt = _choose(settings.format, formats, f"format for report {kind}") if settings.format else formats[0]
     if settings.party is not None and kind != "roles":
         raise UsageError("--for narrows report roles only")
+    if settings.layout is not None:
+        from .raci import LAYOUTS
+
+        if (kind, fmt) != ("raci", "csv"):
+            raise UsageError("--layout is an option of report raci --format csv")
+        _choose(settings.layout, LAYOUTS, "layout")
+    if settings.max_chars is not None and kind != "summary":
+        raise UsageError("--max-chars is an option of report summary")
+    if fmt in BINARY and settings.output is None and stdout.isatty():
+        raise UsageError(f"--format {fmt} writes a binary file: name it with --output FILE")
     repo = load_repository(
         LoadSettings(settings.paths, settings.config, settings.today, settings.cwd, settings.isolated)
     )
@@ -78,9 +90,18 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
             hint = did_you_mean(Vocabulary(known).closest(settings.party))
             raise UsageError(f"--for {settings.party}: no person or team of that reference{hint}")
     module = importlib.import_module(f"{__package__}.{kind}")
-    text = module.render(repo, fmt, {"for": settings.party, "within": settings.within})
+    options = {
+        "for": settings.party,
+        "within": settings.within,
+        "layout": settings.layout,
+        "max_chars": settings.max_chars,
+    }
+    text = module.render(repo, fmt, options)
     tell_findings(repo, stderr)
-    if settings.output is None:
+    if settings.output is None and isinstance(text, bytes):
+        stdout.flush()
+        stdout.buffer.write(text)
+    elif settings.output is None:
         stdout.write(text)
     else:
         _refuse_checked_file(repo, settings.output)
