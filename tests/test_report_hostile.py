@@ -28,6 +28,7 @@ OPS = "+cmd|' /C calc'!A0"
 INCIDENT = "-2+3 \x1b[31mred\x07 `tick` <b>bold</b> **strong** _em_ $x$"
 OTHER = 'Other`\r```\r<img src=y>"quoted"'
 ARTIFACT = "rec\r```\r<img src=z>"
+COMMANDS = "::error::zed\n  ::add-mask::x ##[warning]y"
 
 
 def _yaml(text: str) -> str:
@@ -54,9 +55,14 @@ metadata: {{id: trudy, name: {_yaml(TRUDY)}}}
 spec: {{email: trudy@example.org}}
 ---
 apiVersion: govlint/v1
+kind: Person
+metadata: {{id: zed, name: {_yaml(COMMANDS)}}}
+spec: {{email: zed@example.org}}
+---
+apiVersion: govlint/v1
 kind: Team
 metadata: {{id: ops, name: {_yaml(OPS)}}}
-spec: {{members: [person:eve, person:mallory]}}
+spec: {{members: [person:eve, person:mallory, person:zed]}}
 """,
     "governance/processes.yaml": f"""\
 apiVersion: govlint/v1
@@ -69,7 +75,7 @@ spec:
   activities:
     - id: log
       name: {_yaml(chr(9) + "=1+1")}
-      raci: {{responsible: [team:ops], accountable: person:trudy}}
+      raci: {{responsible: [team:ops], accountable: person:trudy, informed: [person:zed]}}
   interfaces:
     - {{process: process:other, sends: [{_yaml(ARTIFACT)}], receives: [known]}}
 ---
@@ -272,3 +278,22 @@ spec:
     assert done.returncode == 0, done.stderr
     assert "## Process map" in done.stdout and "n_practice__desk" in done.stdout
     assert run_govlint("report", "map", cwd=repo).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "formats"),
+    [
+        ("raci", ("md", "csv", "json", "html")),
+        ("roles", ("md", "csv", "json")),
+        ("load", ("md", "csv", "json")),
+    ],
+)
+def test_no_report_on_standard_output_carries_a_workflow_command(
+    hostile: Path, kind: str, formats: tuple[str, ...]
+) -> None:
+    for fmt in formats:
+        args = (kind, "--format", fmt, *(("--layout", "grid") if fmt == "csv" and kind == "raci" else ()))
+        text = report(hostile, *args)
+        assert "zed" in text
+        assert "##[" not in text
+        assert not [line for line in re.split(r"[\r\n]", text) if line.lstrip().startswith("::")]
