@@ -534,13 +534,16 @@ def report(
     """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
 
     \b
-    raci     per process and practice: owner, managers, administrator, RACI matrix
+    raci     per process and practice: owners, managers, administrator, RACI matrix
+             (--format csv --layout grid or --format xlsx -o FILE for a spreadsheet)
     roles    every role each person or team holds, and where (--for narrows)
-    load     activities each party is R, A, C or I for, and in how many processes
+    load     activities each party is R, A, C or I for, and in how many processes,
+             with what each person carries through her teams; heaviest first
     map      how processes hand off to each other (mermaid, dot, json, md)
     reviews  review calendar: last review, due date, status, owner (ics for calendars)
     summary  all of the above and the findings on one Markdown page:
              govlint report summary >> "$GITHUB_STEP_SUMMARY"
+             (--max-chars 65000 for a pull-request comment)
 
     A repository with findings is reported as far as its files load, with a note.
     """
