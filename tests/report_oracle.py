@@ -130,27 +130,7 @@ def raci_grid(docs: list[Source]) -> list[list[str]]:
 
 
 def raci_rows(docs: list[Source]) -> list[list[str]]:
-    rows = []
-    for doc in processes(docs):
-        columns: list[str] = []
-        table = []
-        for activity in doc.spec.get("activities", []):
-            letters: dict[str, str] = {}
-            for field, letter in LETTERS:
-                for party in as_list(activity.get("raci", {}).get(field)):
-                    if isinstance(party, str) and PARTY.match(party):
-                        if letter not in letters.get(party, ""):
-                            letters[party] = letters.get(party, "") + letter
-                        if party not in columns:
-                            columns.append(party)
-            table.append((activity["id"], letters))
-        rows += [
-            [doc.key, ident, party, letters[party]]
-            for ident, letters in table
-            for party in columns
-            if party in letters
-        ]
-    return rows
+    return [row[:4] for row in raci_named_rows(docs)]
 
 
 def role_rows(docs: list[Source]) -> list[list[str]]:

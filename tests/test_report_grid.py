@@ -6,41 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 import report_oracle as oracle
 from helpers import make_repo, run_govlint
+from test_report import CLEAN, generated, repo, report
 
-ROOT = Path(__file__).resolve().parent.parent
-CLEAN = ROOT / "examples" / "clean"
-TODAY = "2026-11-28"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("generated") / "repo"
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(out), "--files", "30"],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return out
-
-
-@pytest.fixture(params=["clean", "generated"])
-def repo(request: pytest.FixtureRequest) -> Path:
-    return CLEAN if request.param == "clean" else request.getfixturevalue("generated")
-
-
-def report(root: Path, *args: str) -> str:
-    done = run_govlint("report", *args, "--today", TODAY, cwd=root)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+__all__ = ["generated", "repo"]  # the fixtures, shared with test_report
 
 
 def sheet_rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[str]]:

@@ -36,28 +36,20 @@ def _yaml(text: str) -> str:
     return json.dumps(text)
 
 
+def _person(ident: str, name: str) -> str:
+    return (
+        f"---\napiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {ident}, name: {_yaml(name)}}}\n"
+        f"spec: {{email: {ident}@example.org}}\n"
+    )
+
+
 HOSTILE = {
     ".govlint.yaml": "include: ['governance/**/*.yaml']\n",
-    "governance/people.yaml": f"""\
-apiVersion: govlint/v1
-kind: Person
-metadata: {{id: eve, name: {_yaml(EVE)}}}
-spec: {{email: eve@example.org}}
----
-apiVersion: govlint/v1
-kind: Person
-metadata: {{id: mallory, name: {_yaml(MALLORY)}}}
-spec: {{email: mallory@example.org}}
----
-apiVersion: govlint/v1
-kind: Person
-metadata: {{id: trudy, name: {_yaml(TRUDY)}}}
-spec: {{email: trudy@example.org}}
----
-apiVersion: govlint/v1
-kind: Person
-metadata: {{id: zed, name: {_yaml(COMMANDS)}}}
-spec: {{email: zed@example.org}}
+    "governance/people.yaml": _person("eve", EVE)
+    + _person("mallory", MALLORY)
+    + _person("trudy", TRUDY)
+    + _person("zed", COMMANDS)
+    + f"""\
 ---
 apiVersion: govlint/v1
 kind: Team
