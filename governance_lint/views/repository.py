@@ -130,7 +130,8 @@ class Repository:
         return self._by_key.get(reference)
 
     def label(self, reference: str) -> str:
-        """A reference's display name: the document's name, else the reference itself."""
+        """A reference's display name: its document's name (looked up in check's facts when the document
+        lies outside the named paths), else the reference itself."""
         doc = self.resolve(reference)
         if doc is not None:
             return doc.name
