@@ -543,8 +543,8 @@ def init(directory: Path) -> None:
     "--format",
     "fmt",
     metavar="F",
-    help="raci: md, csv, json, html; roles, load: md, csv, json; map: mermaid, dot, json, md; "
-    "reviews: md, csv, json, ics; summary: md [default: the first].",
+    help="raci: md, csv, json, html, xlsx; roles, load: md, csv, json, xlsx; map: mermaid, dot, json, md; "
+    "reviews: md, csv, json, ics, xlsx; summary: md [default: the first].",
 )
 @click.option(
     "--output",
@@ -559,6 +559,18 @@ def init(directory: Path) -> None:
     metavar="DAYS",
     help="reviews: a review due within DAYS days is due-soon [default: 30].",
 )
+@click.option(
+    "--layout",
+    metavar="L",
+    help="raci --format csv: rows (a row per activity and party) or grid (a column per party) [default: rows].",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="summary: cut sections that would pass N characters, with a note "
+    "[default: 1,000,000; 65000 for a pull-request comment].",
+)
 @_repository_options
 def report(
     kind: str,
@@ -567,6 +579,8 @@ def report(
     output: Path | None,
     party: str | None,
     within: int | None,
+    layout: str | None,
+    max_chars: int | None,
     config_path: Path | None,
     isolated: bool,
     today: dt.date | None,
@@ -576,13 +590,16 @@ def report(
     """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
 
     \b
-    raci     per process and practice: owner, managers, administrator, RACI matrix
+    raci     per process and practice: owners, managers, administrator, RACI matrix
+             (--format csv --layout grid or --format xlsx -o FILE for a spreadsheet)
     roles    every role each person or team holds, and where (--for narrows)
-    load     activities each party is R, A, C or I for, and in how many processes
+    load     activities each party is R, A, C or I for, and in how many processes,
+             with what each person carries through her teams; heaviest first
     map      how processes hand off to each other (mermaid, dot, json, md)
     reviews  review calendar: last review, due date, status, owner (ics for calendars)
     summary  all of the above and the findings on one Markdown page:
              govlint report summary >> "$GITHUB_STEP_SUMMARY"
+             (--max-chars 65000 for a pull-request comment)
 
     A repository with findings is reported as far as its files load, with a note.
     """
@@ -600,6 +617,8 @@ def report(
         party=party,
         within=within,
         isolated=isolated,
+        layout=layout,
+        max_chars=max_chars,
         limits=common.limits,
         use_cache=common.use_cache,
         jobs=jobs,

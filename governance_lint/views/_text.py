@@ -1,18 +1,60 @@
-"""Writing tables: Markdown, CSV and JSON, the same way in every report."""
+"""Writing tables: Markdown, CSV and JSON, the same way in every report.
+
+Repository text is hostile.  Markdown escapes it so that GitHub's renderer
+shows it as text (``md_text``); CSV and the spreadsheet writer keep a cell
+that a spreadsheet would read as a formula as text (``formula_like``, OWASP's
+CSV-injection rule); every human format shows a reference with its name
+beside it (``named``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..reporters.base import safe_text
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+#: What a spreadsheet reads as the start of a formula (OWASP: CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Inline Markdown that could become markup: emphasis, code, links and images, raw HTML and
+# entities, table cells, strikethrough, GitHub's math.  A backslash makes each a literal.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&!|~$])")
+# A reference safe inside a code span: a kind and a slug-like id (no backtick, no space).
+_PLAIN_REFERENCE = re.compile(r"[a-z]+:[A-Za-z0-9._-]+")
 
 
-def md_cell(value: Any) -> str:
-    """A value as one Markdown table cell: ``|`` escaped, on one line."""
+def one_line(value: Any) -> str:
+    """A value as one line of visible text: every run of white space (line ends included) one space,
+    other control and bidi characters spelled out (``\\x1b``)."""
     text = "" if value is None else str(value)
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    return safe_text(" ".join(text.split()), limit=None)
+
+
+def md_text(value: Any) -> str:
+    """Repository text as inline Markdown that renders as that very text: one line, no markup."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+
+
+def md_code(reference: str) -> str:
+    """A reference in a code span when it is plain (``process:x``), else escaped text."""
+    return f"`{reference}`" if _PLAIN_REFERENCE.fullmatch(reference) else md_text(reference)
+
+
+#: A value as one Markdown table cell (``|`` and all markup escaped, on one line).
+md_cell = md_text
+
+
+def named(repo: Repository, reference: str) -> str:
+    """``Windy Chen (person:windy)``: a reference with its display name beside it, when it has one."""
+    label = repo.label(reference)
+    return reference if label in (reference, reference.partition(":")[2]) else f"{label} ({reference})"
 
 
 def md_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -24,11 +66,23 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def formula_like(value: Any) -> bool:
+    """Whether a spreadsheet would read this cell as a formula rather than as text."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: a formula-like text behind a ``'`` (shown as text by every spreadsheet)."""
+    if value is None:
+        return ""
+    return "'" + value if formula_like(value) else value
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ its nodes.  The views read only ``Repository`` and ``Doc``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -109,7 +109,10 @@ class Repository:
     #: GOV205's ``max-activities`` and GOV502's ``cycle-days`` as configured
     max_activities: int = 12
     cycle_days: int = 365
+    #: the display name of an entity defined outside the named paths (a narrowed report still names people)
+    name_of: Callable[[str], str | None] | None = field(default=None, repr=False)
     _by_key: dict[str, Doc] = field(default_factory=dict, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for doc in self.documents:
@@ -123,9 +126,16 @@ class Repository:
         return self._by_key.get(reference)
 
     def label(self, reference: str) -> str:
-        """A reference's display name: the document's name, else the reference itself."""
+        """A reference's display name: its document's name (looked up in check's facts when the document
+        lies outside the named paths), else the reference itself."""
         doc = self.resolve(reference)
-        return doc.name if doc is not None else reference
+        if doc is not None:
+            return doc.name
+        if self.name_of is None:
+            return reference
+        if reference not in self._names:
+            self._names[reference] = self.name_of(reference) or reference
+        return self._names[reference]
 
     def findings_of(self, doc: Doc) -> list[Diagnostic]:
         return [d for d in self.findings if d.path == doc.path and d.entity == doc.key]
@@ -163,12 +173,26 @@ def load_repository(workspace: Workspace) -> Repository:
         summary=result.summary,
         max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
         cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
+        name_of=_name_lookup(model.facts),
     )
 
 
 def _encode(path: str, documents: tuple[Document, ...]) -> list[Any]:
     """A file's governance documents as the views keep them: ``[[index, Doc JSON], ...]``."""
     return [[d.index, Doc.of(d).to_json()] for d in documents if d.is_governance and isinstance(d.data, dict)]
+
+
+def _name_lookup(facts: Any) -> Callable[[str], str | None]:
+    """The display name of any entity of the repository, by reference, from check's facts."""
+    from ..index import RepositoryIndex
+
+    index = RepositoryIndex(facts)
+
+    def name_of(reference: str) -> str | None:
+        entity = index.resolve(reference)
+        return None if entity is None else entity.name or entity.key.partition(":")[2]
+
+    return name_of
 
 
 def _option(registry: Any, config: Config, code: str, name: str) -> Any:

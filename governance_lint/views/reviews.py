@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..rules.review_overdue import review_date
-from ._text import csv_text, json_text, md_table
+from ._text import csv_text, json_text, md_table, named, one_line
+from ._xlsx import Sheet, workbook
+from .raci import owners
 from .repository import Doc, Repository
 
-FORMATS = ("md", "csv", "json", "ics")
-COLUMNS = ("entity", "owner", "last_reviewed", "due", "status")
+FORMATS = ("md", "csv", "json", "ics", "xlsx")
+COLUMNS = ("entity", "owner", "last_reviewed", "due", "status", "entity_name", "owner_name")
 REVIEWED_KINDS = ("Process", "Practice", "Policy")
 DUE_SOON_DAYS = 30
 
@@ -19,19 +21,47 @@ DUE_SOON_DAYS = 30
 @dataclass(frozen=True)
 class Review:
     doc: Doc
-    owner: str
+    #: every owner the document names
+    owners: list[str]
     last_reviewed: dt.date | None
+    #: ``last_reviewed`` + the cycle; the last day a date can hold when that passes it (9999-12-31)
     due: dt.date | None
     status: str  # overdue | due-soon | ok | never
 
-    def row(self) -> tuple[str, str, str, str, str]:
+    @property
+    def owner(self) -> str:
+        return "; ".join(self.owners)
+
+    def row(self, repo: Repository) -> tuple[str, ...]:
+        """The CSV and xlsx row: several owners joined with ``; ``, names in the last columns."""
         return (
             self.doc.key,
             self.owner,
             self.last_reviewed.isoformat() if self.last_reviewed else "",
             self.due.isoformat() if self.due else "",
             self.status,
+            self.doc.name,
+            "; ".join(repo.label(o) for o in self.owners),
         )
+
+    def to_json(self, repo: Repository) -> dict[str, Any]:
+        return {
+            "entity": self.doc.key,
+            "entity_name": self.doc.name,
+            "owners": self.owners,
+            "owner_names": [repo.label(o) for o in self.owners],
+            "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else "",
+            "due": self.due.isoformat() if self.due else "",
+            "status": self.status,
+        }
+
+
+def due_date(last: dt.date, cycle_days: int) -> dt.date:
+    """When a review made on ``last`` is due: never past the last day a date can hold."""
+    try:
+        return last + dt.timedelta(days=cycle_days)
+    except OverflowError:
+        return dt.date.max
 
 
 def status(due: dt.date | None, today: dt.date, within: int) -> str:
@@ -47,8 +77,8 @@ def reviews(repo: Repository, within: int = DUE_SOON_DAYS) -> list[Review]:
     found = []
     for doc in repo.of_kind(*REVIEWED_KINDS):
         last = review_date(doc.metadata.get("lastReviewed"))
-        due = last + dt.timedelta(days=repo.cycle_days) if last else None
-        found.append(Review(doc, doc.text("owner") or "", last, due, status(due, repo.today, within)))
+        due = due_date(last, repo.cycle_days) if last else None
+        found.append(Review(doc, owners(doc), last, due, status(due, repo.today, within)))
     return sorted(found, key=lambda r: (r.due is not None, r.due or dt.date.min, r.doc.key))
 
 
@@ -58,18 +88,21 @@ def markdown(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
         f"Today {repo.today.isoformat()}; review cycle {repo.cycle_days} days (GOV502 cycle-days); "
         f"due-soon within {within} days.\n\n"
     )
-    return head + md_table(("Entity", "Owner", "Last reviewed", "Due", "Status"), [r.row() for r in found])
+    rows = [
+        (
+            named(repo, r.doc.key),
+            "; ".join(named(repo, o) for o in r.owners),
+            *r.row(repo)[2:5],
+        )
+        for r in found
+    ]
+    return head + md_table(("Entity", "Owner", "Last reviewed", "Due", "Status"), rows)
 
 
 def _ics_text(text: str) -> str:
-    """An RFC 5545 TEXT value: backslash, semicolon, comma and newline escaped."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """An RFC 5545 TEXT value on one line, with no control character: backslash, semicolon and comma
+    escaped."""
+    return one_line(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
 
 
 def _fold(line: str) -> str:
@@ -87,25 +120,43 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+def _ics_date(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def event_date(review: Review, today: dt.date) -> dt.date:
+    """The day a review's event falls on: its due date, or today when it is overdue or was never made."""
+    return review.due if review.due is not None and review.due >= today else today
+
+
 def ics(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
-    """One all-day event per due review; DTSTAMP is ``--today``: the same repository, the same bytes."""
+    """One all-day event per review; DTSTAMP is ``--today``: the same repository, the same bytes.
+
+    A review never made, or overdue, is due today (its description says since when), never on a day
+    already past.
+    """
     stamp = repo.today.strftime("%Y%m%dT000000Z")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//govlint//reviews//EN", "CALSCALE:GREGORIAN"]
     for r in reviews(repo, within):
-        if r.due is None:
-            continue
-        owner = f" (owner {r.owner})" if r.owner else ""
+        owner = f" (owner {'; '.join(named(repo, o) for o in r.owners)})" if r.owners else ""
         summary = f"Review {r.doc.name} ({r.doc.key})"
-        description = (
-            f"{r.doc.key} was last reviewed on {r.last_reviewed}{owner}; status {r.status}. "
-            f"File {r.doc.path}."
-        )
+        if r.last_reviewed is None:
+            state = "was never reviewed: due today"
+        elif r.status == "overdue":
+            state = f"was last reviewed on {r.last_reviewed}; overdue since {r.due}: due today"
+        else:
+            state = f"was last reviewed on {r.last_reviewed}; status {r.status}"
+        description = f"{r.doc.key}{owner} {state}. File {r.doc.path}."
+        day = event_date(r, repo.today)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{_ics_text(r.doc.key)}-review@govlint",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{r.due.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(r.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+            f"DTSTART;VALUE=DATE:{_ics_date(day)}",
+        ]
+        if day < dt.date.max:  # without DTEND an all-day event lasts the day (RFC 5545 3.6.1)
+            lines.append(f"DTEND;VALUE=DATE:{_ics_date(day + dt.timedelta(days=1))}")
+        lines += [
             f"SUMMARY:{_ics_text(summary)}",
             f"DESCRIPTION:{_ics_text(description)}",
             "END:VEVENT",
@@ -114,13 +165,15 @@ def ics(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
+def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
     within = options.get("within")
     within = DUE_SOON_DAYS if within is None else within
     if fmt == "csv":
-        return csv_text(COLUMNS, [r.row() for r in reviews(repo, within)])
+        return csv_text(COLUMNS, [r.row(repo) for r in reviews(repo, within)])
     if fmt == "json":
-        return json_text([dict(zip(COLUMNS, r.row(), strict=True)) for r in reviews(repo, within)])
+        return json_text([r.to_json(repo) for r in reviews(repo, within)])
+    if fmt == "xlsx":
+        return workbook([Sheet("Reviews", COLUMNS, [r.row(repo) for r in reviews(repo, within)])])
     if fmt == "ics":
         return ics(repo, within)
     return markdown(repo, within)

@@ -6,12 +6,13 @@ import itertools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from ._text import csv_text, json_text, md_table
+from ._text import csv_text, json_text, md_code, md_table, md_text, named
+from ._xlsx import Sheet, workbook
 from .raci import LETTERS, activity_id
 from .repository import PROCESS_KINDS, Doc, Repository, is_party
 
-FORMATS = ("md", "csv", "json")
-COLUMNS = ("party", "role", "subject", "scope", "path", "line")
+FORMATS = ("md", "csv", "json", "xlsx")
+COLUMNS = ("party", "role", "subject", "scope", "path", "line", "party_name", "subject_name")
 
 
 class Role(NamedTuple):
@@ -91,29 +92,47 @@ def parties(repo: Repository) -> list[str]:
     return sorted(set(defined) | {r.party for r in roles(repo)})
 
 
+def subject_name(repo: Repository, subject: str) -> str:
+    """The display name of a role's subject (``process:x/identify``: the process's name)."""
+    return repo.label(subject.partition("/")[0])
+
+
+def subject_named(repo: Repository, subject: str) -> str:
+    """``Incident Management (process:incident-management/identify)``."""
+    label = subject_name(repo, subject)
+    return subject if label == subject.partition("/")[0] else f"{label} ({subject})"
+
+
+def rows(repo: Repository, party: str | None = None) -> list[tuple[Any, ...]]:
+    """The CSV, json and xlsx rows: each role with the party's and the subject's names."""
+    return [(*r, repo.label(r.party), subject_name(repo, r.subject)) for r in roles(repo, party)]
+
+
 def markdown(repo: Repository, party: str | None = None, level: int = 2) -> str:
     found = roles(repo, party)
     if not found:
-        return f"{party or 'Nobody'} holds no role.\n"
+        return f"{md_text(named(repo, party)) if party else 'Nobody'} holds no role.\n"
     parts = []
     for who, group in itertools.groupby(found, key=lambda r: r.party):  # found is sorted by party
         held = list(group)
         label = repo.label(who)
-        title = f"{label} (`{who}`)" if label != who else f"`{who}`"
+        title = f"{md_text(label)} ({md_code(who)})" if label != who else md_code(who)
         parts.append(f"{'#' * level} {title}\n")
         parts.append(
             md_table(
                 ("Role", "Subject", "Scope", "Where"),
-                [(r.role, r.subject, r.scope, f"{r.path}:{r.line}") for r in held],
+                [(r.role, subject_named(repo, r.subject), r.scope, f"{r.path}:{r.line}") for r in held],
             )
         )
     return "\n".join(parts)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
+def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
     party = options.get("for")
     if fmt == "csv":
-        return csv_text(COLUMNS, roles(repo, party))
+        return csv_text(COLUMNS, rows(repo, party))
     if fmt == "json":
-        return json_text([r._asdict() for r in roles(repo, party)])
+        return json_text([dict(zip(COLUMNS, row, strict=True)) for row in rows(repo, party)])
+    if fmt == "xlsx":
+        return workbook([Sheet("Roles", COLUMNS, rows(repo, party))])
     return markdown(repo, party)

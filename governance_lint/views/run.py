@@ -11,9 +11,9 @@ from typing import TextIO
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
 from ..reporters.base import shown
-from ..safe_write import write_text_atomically
+from ..safe_write import write_bytes_atomically, write_text_atomically
 from ..workspace import Settings, Workspace
-from . import REPORTS
+from . import BINARY, REPORTS
 from .repository import Repository, load_repository
 
 
@@ -29,6 +29,8 @@ class ReportSettings:
     within: int | None = None
     cwd: Path | None = None
     isolated: bool = False
+    layout: str | None = None  # raci csv: rows (default) or grid
+    max_chars: int | None = None  # summary: the page's limit
     limits: tuple[tuple[str, int], ...] = ()
     use_cache: bool = True
     jobs: int | None = None
@@ -76,6 +78,16 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     fmt = _choose(settings.format, formats, f"format for report {kind}") if settings.format else formats[0]
     if settings.party is not None and kind != "roles":
         raise UsageError("--for narrows report roles only")
+    if settings.layout is not None:
+        from .raci import LAYOUTS
+
+        if (kind, fmt) != ("raci", "csv"):
+            raise UsageError("--layout is an option of report raci --format csv")
+        _choose(settings.layout, LAYOUTS, "layout")
+    if settings.max_chars is not None and kind != "summary":
+        raise UsageError("--max-chars is an option of report summary")
+    if fmt in BINARY and settings.output is None and stdout.isatty():
+        raise UsageError(f"--format {fmt} writes a binary file: name it with --output FILE")
     with Workspace.open(settings.workspace()) as workspace:
         if settings.output is not None:
             workspace.guard_output(settings.output)
@@ -88,14 +100,28 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
             hint = did_you_mean(Vocabulary(known).closest(settings.party))
             raise UsageError(f"--for {settings.party}: no person or team of that reference{hint}")
     module = importlib.import_module(f"{__package__}.{kind}")
-    text = module.render(repo, fmt, {"for": settings.party, "within": settings.within})
+    options = {
+        "for": settings.party,
+        "within": settings.within,
+        "layout": settings.layout,
+        "max_chars": settings.max_chars,
+    }
+    text = module.render(repo, fmt, options)
     tell_findings(repo, stderr)
+    root, checked = workspace.root, workspace.files.context
+    if isinstance(text, bytes):  # a spreadsheet: its cells were neutralised as they were written
+        if settings.output is None:
+            stdout.flush()
+            stdout.buffer.write(text)
+        else:
+            write_bytes_atomically(settings.output, text, root=root, checked=checked)
+        return 0
     # repository text never reaches a terminal or a CI runner as an escape or a workflow command
     text = shown(text, keep_newlines=True)
     if settings.output is None:
         stdout.write(text)
     else:
-        write_text_atomically(settings.output, text, root=workspace.root, checked=workspace.files.context)
+        write_text_atomically(settings.output, text, root=root, checked=checked)
     return 0
 
 

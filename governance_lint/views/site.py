@@ -14,7 +14,6 @@ writes (the page of a removed person) — never any other file.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -31,7 +30,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..model import term_slug
-from ..rules.review_overdue import review_date
 from ..safe_write import Folder
 from . import load, map, raci, reviews, roles
 from ._html import PAGE_NAME, environment, file_name
@@ -256,21 +254,8 @@ def _findings(repo: Repository) -> list[dict[str, Any]]:
 
 
 def _reviews(repo: Repository) -> list[reviews.Review]:
-    """The review calendar; a date so late that its due date passes the calendar's end is ``ok``."""
-    try:
-        return reviews.reviews(repo)
-    except OverflowError:
-        pass
-    found = []
-    for doc in repo.of_kind(*reviews.REVIEWED_KINDS):
-        last = review_date(doc.metadata.get("lastReviewed"))
-        try:
-            due = last + dt.timedelta(days=repo.cycle_days) if last else None
-            status = reviews.status(due, repo.today, reviews.DUE_SOON_DAYS)
-        except OverflowError:
-            due, status = None, "ok"
-        found.append(reviews.Review(doc, doc.text("owner") or "", last, due, status))
-    return found
+    """The review calendar (a date so late its due date passes the calendar's end is clamped there)."""
+    return reviews.reviews(repo)
 
 
 def activities(doc: Doc) -> list[dict[str, Any]]:
