@@ -12,9 +12,7 @@ import openpyxl
 import pytest
 import report_oracle as oracle
 from helpers import make_repo, run_govlint
-from test_report import CLEAN, generated, repo, report
-
-__all__ = ["generated", "repo"]  # the fixtures, shared with test_report
+from test_report import CLEAN, report
 
 
 def sheet_rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[list[str]]:

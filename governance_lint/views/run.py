@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
-from ..reporters.base import shown
+from ..reporters.base import safe_text
+from ..reporters.commands import neutralise
 from ..safe_write import write_bytes_atomically, write_text_atomically
 from ..workspace import Settings, Workspace
 from . import BINARY, REPORTS
@@ -88,25 +90,26 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError("--max-chars is an option of report summary")
     if fmt in BINARY and settings.output is None and stdout.isatty():
         raise UsageError(f"--format {fmt} writes a binary file: name it with --output FILE")
+    # the workspace stays open while the report renders: names are read from the run's snapshot
     with Workspace.open(settings.workspace()) as workspace:
         if settings.output is not None:
             workspace.guard_output(settings.output)
         repo = load_repository(workspace)
-    if settings.party is not None:
-        from .roles import parties
+        if settings.party is not None:
+            from .roles import parties
 
-        known = parties(repo)
-        if settings.party not in known:
-            hint = did_you_mean(Vocabulary(known).closest(settings.party))
-            raise UsageError(f"--for {settings.party}: no person or team of that reference{hint}")
-    module = importlib.import_module(f"{__package__}.{kind}")
-    options = {
-        "for": settings.party,
-        "within": settings.within,
-        "layout": settings.layout,
-        "max_chars": settings.max_chars,
-    }
-    text = module.render(repo, fmt, options)
+            known = parties(repo)
+            if settings.party not in known:
+                hint = did_you_mean(Vocabulary(known).closest(settings.party))
+                raise UsageError(f"--for {settings.party}: no person or team of that reference{hint}")
+        module = importlib.import_module(f"{__package__}.{kind}")
+        options = {
+            "for": settings.party,
+            "within": settings.within,
+            "layout": settings.layout,
+            "max_chars": settings.max_chars,
+        }
+        text = module.render(repo, fmt, options)
     tell_findings(repo, stderr)
     root, checked = workspace.root, workspace.files.context
     if isinstance(text, bytes):  # a spreadsheet: its cells were neutralised as they were written
@@ -116,13 +119,22 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
         else:
             write_bytes_atomically(settings.output, text, root=root, checked=checked)
         return 0
-    # repository text never reaches a terminal or a CI runner as an escape or a workflow command
-    text = shown(text, keep_newlines=True)
+    text = stream_safe(text)
     if settings.output is None:
         stdout.write(text)
     else:
         write_text_atomically(settings.output, text, root=root, checked=checked)
     return 0
+
+
+def stream_safe(text: str) -> str:
+    """A report's text with nothing a terminal or a CI runner would act on: control characters (a lone
+    carriage return included), bidi controls and workflow commands escaped; line ends (CRLF, as
+    iCalendar and CSV write them) kept."""
+    return neutralise(_LONE_CR.sub("\\\\r", safe_text(text, limit=None, keep_newlines=True)))
+
+
+_LONE_CR = re.compile("\r(?!\n)")
 
 
 def site(out_dir: Path, settings: Settings, stderr: TextIO) -> int:
@@ -131,8 +143,8 @@ def site(out_dir: Path, settings: Settings, stderr: TextIO) -> int:
     with Workspace.open(settings) as workspace:
         workspace.guard_folder(out_dir)
         repo = load_repository(workspace)
-    tell_findings(repo, stderr)
-    built = build_site(repo, out_dir, frozenset(workspace.files.context))
+        tell_findings(repo, stderr)
+        built = build_site(repo, out_dir, frozenset(workspace.files.context))
     if not built.drawn:
         print(
             "govlint: note: Graphviz `dot` is not installed: the site shows the process map as text "
