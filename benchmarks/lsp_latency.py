@@ -94,7 +94,7 @@ def main() -> None:
     client = LspClient(root)
     started = time.monotonic()
     client.initialize(root)
-    uri = client.open(path)
+    uri = client.open(path, wait=False)
     client.diagnostics(uri, 1, timeout=900)
     first_load = time.monotonic() - started
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from hostile_cases import laughs
 from lsp_client import LspClient, ServerError, govlint_command
+from markdown_it import MarkdownIt
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "clean"
 TEAMS = "governance/teams.yaml"
@@ -50,6 +53,11 @@ def codes(diagnostics: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
         )
         for d in diagnostics
     )
+
+
+def rendered(markdown: str) -> str:
+    """What an editor shows for hover Markdown: rendered by a CommonMark parser, as plain text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").render(markdown)))
 
 
 def apply(text: str, edits: list[dict[str, Any]]) -> str:
@@ -124,14 +132,14 @@ def test_definition_references_and_hover_work_across_files(client: LspClient, re
         "textDocument/references", managers, 4, 8, context={"includeDeclaration": False}
     )
     assert len(uses) == 19
-    hover = client.position_request("textDocument/hover", uri, 7, 16)["contents"]["value"]
+    hover = rendered(client.position_request("textDocument/hover", uri, 7, 16)["contents"]["value"])
     assert "Person" in hover and "Windy" in hover and "windy@example.org" in hover and "active: yes" in hover
     # a term reference goes to its Glossary definition, and says what it means
     incident = client.open(repo / INCIDENT)
     line = (repo / INCIDENT).read_text(encoding="utf-8").splitlines().index("    - ref: term:major-incident")
     definition = client.position_request("textDocument/definition", incident, line, 17)
     assert definition[0]["uri"] == (repo / "governance/glossary.yaml").as_uri()
-    hover = client.position_request("textDocument/hover", incident, line, 17)["contents"]["value"]
+    hover = rendered(client.position_request("textDocument/hover", incident, line, 17)["contents"]["value"])
     assert "significant business impact" in hover
 
 
@@ -232,7 +240,7 @@ def test_a_hostile_buffer_gets_a_diagnostic_and_the_server_keeps_serving(
     assert [d["code"] for d in found] == ["GOV001"]
     teams = client.open(repo / TEAMS)
     hover = client.position_request("textDocument/hover", teams, 7, 16)
-    assert "windy@example.org" in hover["contents"]["value"]
+    assert "windy@example.org" in rendered(hover["contents"]["value"])
     version = client.change(
         uri, "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: x}\nspec: {email: x@y.z}\n"
     )
@@ -376,7 +384,7 @@ def test_columns_count_the_position_encoding_agreed_with_the_client(repo: Path, 
             "start": {"line": 0, "character": width},
             "end": {"line": 0, "character": width + len("person:windi")},
         }
-        hover = lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"]
+        hover = rendered(lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"])
         assert "names no Person" in hover and "person:windy" in hover  # with its did-you-mean
     finally:
         assert lsp.close() == 0
@@ -390,7 +398,9 @@ def test_a_broken_config_is_said_once_and_fixing_it_brings_the_diagnostics(repo:
     try:
         lsp.initialize(repo)
         path = repo / TEAMS
-        uri = lsp.open(path, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1))
+        uri = lsp.open(
+            path, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1), wait=False
+        )
         lsp.change(uri, path.read_text(encoding="utf-8").replace("person:windy", "person:windo", 1))
         said = lsp.notified("window/showMessage")
         assert "colour" in said[0]["message"] and said[0]["type"] == 1

@@ -1,8 +1,13 @@
 """Positions in a buffer: govlint's 1-based line and character column against LSP's 0-based line and
-UTF-16 offset, and the token under a position (a reference, an id)."""
+UTF-16 offset, and the token under a position (a reference, an id).
+
+A ``Text`` is a view of a string the editor's buffer (or the file) already holds, with its line
+table built once: it keeps no copy of its own.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -40,8 +45,6 @@ class Text:
         return lsp.Position(line=max(line - 1, 0), character=sum(_width(c, self.encoding) for c in prefix))
 
     def at_offset(self, offset: int) -> lsp.Position:
-        import bisect
-
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         line = index + 1
         return self.position(line, offset - self.starts[index] + 1)
