@@ -411,3 +411,173 @@ def test_a_broken_config_is_said_once_and_fixing_it_brings_the_diagnostics(repo:
         assert len(lsp.notified("window/showMessage")) == 1
     finally:
         assert lsp.close() == 0
+
+
+# -- the first load runs off the request loop ---------------------------------------------------
+
+# A plugin file the config names: importing it (part of loading the repository) waits until the test
+# creates `rules/open`, so the test decides when the load ends instead of guessing how long it takes.
+GATE = '''import time
+from pathlib import Path
+
+from governance_lint.api import Severity, document_rule
+
+_gate = Path(__file__).with_name("open")
+_until = time.monotonic() + 120
+while not _gate.exists() and time.monotonic() < _until:
+    time.sleep(0.01)
+
+
+@document_rule(code="GATE001", name="gate", severity=Severity.INFO, kinds=["Team"], summary="nothing")
+def gate(doc, ctx):
+    """Reports nothing."""
+'''
+
+
+def test_requests_are_answered_while_the_repository_loads(repo: Path) -> None:
+    (repo / "rules").mkdir()
+    (repo / "rules/gate.py").write_text(GATE, encoding="utf-8")
+    config = repo / ".govlint.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins: [rules/gate.py]\n", encoding="utf-8")
+    lsp = LspClient(repo)
+    try:
+        lsp.initialize(repo)
+        incident = lsp.open(repo / INCIDENT, wait=False)
+        teams = lsp.open(
+            repo / TEAMS,
+            (repo / TEAMS).read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi"),
+            wait=False,
+        )
+        # answered during the load: the buffer's own symbols, and nothing for what needs the repository
+        symbols = lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}})
+        assert [s["name"] for s in symbols] == ["Process incident-management"]
+        assert lsp.position_request("textDocument/hover", teams, 7, 16) is None
+        assert lsp.position_request("textDocument/definition", teams, 7, 16) is None
+        assert lsp.published(incident) == [] and lsp.published(teams) == []  # the load has not ended
+        (repo / "rules/open").write_text("", encoding="utf-8")
+        # when it ends, every open file's diagnostics are published (the edited buffer's too)
+        assert codes(lsp.diagnostics(teams, 1)) == [("GOV005", 7, 8, 20)]
+        assert lsp.diagnostics(incident, 1) == []
+        hover = lsp.position_request("textDocument/hover", incident, 9, 8)  # `id: incident-management`
+        assert "Incident Management" in rendered(hover["contents"]["value"])
+    finally:
+        (repo / "rules/open").write_text("", encoding="utf-8")
+        assert lsp.close() == 0
+
+
+# -- hover renders repository text as text --------------------------------------------------------
+
+HOSTILE_NAME = (
+    "Eve <img src=x onerror=alert(1)> [click](https://evil.example/) ![x](https://evil.example/x.png)"
+)
+HOSTILE_EMAIL = "<script>alert(1)</script>eve@example.org"
+HOSTILE_DEFINITION = "Ends ``` a fence\n# not a heading\n\n<details open>raw</details> &amp; www.evil.example"
+
+
+def test_hover_shows_hostile_names_emails_and_definitions_as_text(client: LspClient, repo: Path) -> None:
+    people = repo / "governance/people/eve.yaml"
+    people.write_text(
+        "apiVersion: govlint/v1\nkind: Person\nmetadata:\n  id: eve\n"
+        f"  name: {json.dumps(HOSTILE_NAME)}\nspec:\n  email: {json.dumps(HOSTILE_EMAIL)}\n",
+        encoding="utf-8",
+    )
+    glossary = repo / "governance/glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "  terms:\n",
+            f"  terms:\n    - term: Evil\n      definition: {json.dumps(HOSTILE_DEFINITION)}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    for path in (people, glossary):
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": path.as_uri(), "type": 1}]})
+    line = "  lead: person:eve\n  members: [person:eve]\n  purpose: see term:evil\n"
+    uri = client.open(
+        repo / "governance/evil-team.yaml",
+        "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: evil}\nspec:\n" + line,
+    )
+    markdown_it = MarkdownIt("commonmark")
+    for position, shown in (((4, 12), (HOSTILE_NAME, HOSTILE_EMAIL)), ((6, 19), (HOSTILE_DEFINITION,))):
+        value = client.position_request("textDocument/hover", uri, *position)["contents"]["value"]
+        tokens = [t for block in markdown_it.parse(value) for t in [block, *(block.children or [])]]
+        kinds = {t.type for t in tokens}
+        assert not kinds & {"html_inline", "html_block", "link_open", "image", "fence", "code_block"}
+        assert not kinds & {"code_inline", "heading_open", "blockquote_open"}, value
+        assert "://" not in value and "www." not in value  # nothing a linkifying renderer would link
+        text = rendered(value)
+        for hostile in shown:
+            assert " ".join(hostile.split()) in text
+
+
+# -- editor requests stay bounded on a large repository --------------------------------------------
+
+PERSONS, SHARED = 10_000, 100  # 10,000 persons; 100 teams that each name person:p00000 100 times
+
+
+def large_repository(root: Path) -> Path:
+    (root / "governance/people").mkdir(parents=True)
+    (root / "governance/teams").mkdir(parents=True)
+    (root / ".govlint.yaml").write_text('include: ["governance/**/*.yaml"]\n', encoding="utf-8")
+    for part in range(PERSONS // 1000):
+        docs = [
+            f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: p{n:05d}, name: Person {n}}}\n"
+            f"spec: {{email: p{n}@example.org}}\n"
+            for n in range(part * 1000, part * 1000 + 1000)
+        ]
+        (root / f"governance/people/part-{part}.yaml").write_text("---\n".join(docs), encoding="utf-8")
+    members = ", ".join(["person:p00000"] * SHARED)
+    for n in range(SHARED):
+        (root / f"governance/teams/team-{n:03d}.yaml").write_text(
+            f"apiVersion: govlint/v1\nkind: Team\nmetadata: {{id: t{n:03d}}}\n"
+            f"spec:\n  lead: person:p{n + 1:05d}\n  members: [{members}]\n",
+            encoding="utf-8",
+        )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    return root
+
+
+def test_references_and_code_actions_answer_at_ten_thousand_sites(tmp_path: Path) -> None:
+    root = large_repository(tmp_path / "large")
+    typos = [f"person:q{n:05d}" for n in range(200)]  # each one character off person:pNNNNN
+    text = "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: typos}\nspec:\n  members:\n"
+    text += "".join(f"    - {typo}\n" for typo in typos)
+    lsp = LspClient(root)
+    try:
+        lsp.initialize(root)
+        uri = lsp.open(root / "governance/teams/typos.yaml", text, wait=False)
+        found = [d for d in lsp.diagnostics(uri, 1, timeout=300) if d["code"] == "GOV005"]
+        assert len(found) == len(typos)
+        # every site of person:p00000 (the timeout only guards against a hang: this took 51 s once)
+        team = (root / "governance/teams/team-000.yaml").as_uri()
+        sites = lsp.request(
+            "textDocument/references",
+            {
+                "textDocument": {"uri": team},
+                "position": {"line": 5, "character": 14},
+                "context": {"includeDeclaration": True},
+            },
+            timeout=30,
+        )
+        assert len(sites) == PERSONS + 1
+        assert sites[0]["uri"].endswith("people/part-0.yaml") and sites[0]["range"]["start"]["line"] == 2
+        first_line = [s["range"]["start"]["character"] for s in sites if s["uri"] == team]
+        assert first_line == [12 + 15 * i for i in range(SHARED)]
+        # one request with every diagnostic of the file: each typo gets its fix (this took 73 s once)
+        actions = lsp.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {
+                    "start": {"line": 0, "character": 0},
+                    "end": {"line": len(typos) + 5, "character": 0},
+                },
+                "context": {"diagnostics": found},
+            },
+            timeout=30,
+        )
+        fixes = sorted(a["title"] for a in actions if a.get("isPreferred"))
+        assert fixes == sorted(f"Replace {typo} with person:p{typo[8:]}" for typo in typos)
+        assert sum("Suppress GOV005" in a["title"] for a in actions) == len(typos)
+    finally:
+        assert lsp.close() == 0

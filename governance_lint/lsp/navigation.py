@@ -30,19 +30,16 @@ def _within(text: Text, line: int, start: int, literal: str, column: int) -> boo
 
 def locations(snapshot: Snapshot, sites: list[Occurrence]) -> list[lsp.Location]:
     """The sites as editor locations, in their order; each file is read and its lines counted once."""
-    texts: dict[str, Text] = {}
+    files: dict[str, tuple[str, Text]] = {}
     found = []
     for site in sites:
-        text = texts.get(site.path)
-        if text is None:
-            text = texts[site.path] = snapshot.text(site.path)
+        file = files.get(site.path)
+        if file is None:
+            file = files[site.path] = (snapshot.uri(site.path), snapshot.text(site.path))
+        uri, text = file
         source = text.line(site.line)
         start = site.column + 1 if source[site.column - 1 : site.column] in ("'", '"') else site.column
-        found.append(
-            lsp.Location(
-                uri=snapshot.uri(site.path), range=text.range(site.line, start, start + len(site.text))
-            )
-        )
+        found.append(lsp.Location(uri=uri, range=text.range(site.line, start, start + len(site.text))))
     return found
 
 

@@ -42,7 +42,7 @@ class Text:
     def position(self, line: int, column: int) -> lsp.Position:
         """govlint's ``line:column`` (1-based, characters) as an LSP position."""
         prefix = self.line(line)[: max(column - 1, 0)]
-        return lsp.Position(line=max(line - 1, 0), character=sum(_width(c, self.encoding) for c in prefix))
+        return lsp.Position(line=max(line - 1, 0), character=_units(prefix, self.encoding))
 
     def at_offset(self, offset: int) -> lsp.Position:
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
@@ -85,6 +85,15 @@ class Text:
 
     def range(self, line: int, start: int, end: int) -> lsp.Range:
         return lsp.Range(self.position(line, start), self.position(line, end))
+
+
+def _units(text: str, encoding: str) -> int:
+    """How many code units of the negotiated position encoding ``text`` takes (counted in C)."""
+    if encoding == "utf-32":
+        return len(text)
+    codec = "utf-8" if encoding == "utf-8" else "utf-16-le"
+    size = len(text.encode(codec, "surrogatepass"))
+    return size if encoding == "utf-8" else size // 2
 
 
 def _width(char: str, encoding: str) -> int:
