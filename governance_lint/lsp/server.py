@@ -231,8 +231,16 @@ async def document_symbol(
 def serve() -> None:
     """Serve one editor on standard input and output until it says exit."""
     logging.basicConfig(level=logging.WARNING, format="govlint-lsp: %(levelname)s: %(message)s")
+    # The protocol reads and writes its own file objects over the standard streams; sys.stdin and
+    # sys.stdout lead nowhere.  The repository loads on a worker thread and may fork checking processes
+    # while the protocol's reader is blocked on its stream's lock: a forked process closes sys.stdin
+    # and flushes sys.stdout as it starts and ends, and must not find that lock taken.
+    stdin = open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115 - lives as long as the process
+    stdout = open(sys.stdout.fileno(), "wb", closefd=False)  # noqa: SIM115 - lives as long as the process
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     try:
-        server.start_io()
+        server.start_io(stdin, stdout)
     finally:
         # The protocol owned standard output and closed it on exit: nothing else may write there.
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
