@@ -248,7 +248,13 @@ class Session:
     def _post(self, params: lsp.PublishDiagnosticsParams) -> None:
         """Publish from the worker: the message is written by the loop, as every other one is."""
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self.server.text_document_publish_diagnostics, params)
+        self._loop.call_soon_threadsafe(self._send, params)
+
+    def _send(self, params: lsp.PublishDiagnosticsParams) -> None:
+        """On the loop: findings for a buffer closed since the job began are not shown again."""
+        if params.diagnostics and params.uri not in self.server.workspace.text_documents:
+            return
+        self.server.text_document_publish_diagnostics(params)
 
     # -- on the worker -------------------------------------------------------------------------
 
