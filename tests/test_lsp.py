@@ -99,9 +99,15 @@ def test_renaming_a_person_in_one_buffer_lights_up_the_other_open_files(
     for uri in (managers, teams, services):
         assert client.diagnostics(uri) == []
     text = (repo / MANAGERS).read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1)
-    client.change(managers, text)
+    version = client.change(managers, text)
     assert codes(client.diagnostics(teams, until=bool)) == [("GOV005", 7, 8, 20), ("GOV005", 8, 12, 24)]
     assert codes(client.diagnostics(services, until=bool)) == [("GOV005", 25, 9, 21)]
+    # the edited file's diagnostics are published first, the files the edit affects after it
+    published = [
+        n["params"] for n in client.notifications if n.get("method") == "textDocument/publishDiagnostics"
+    ]
+    order = [(p["uri"], p.get("version")) for p in published if p["diagnostics"] or p["uri"] == managers]
+    assert order.index((managers, version)) < order.index((teams, 1)) and (services, 1) in order
     client.change(managers, (repo / MANAGERS).read_text(encoding="utf-8"))  # undo: they clear again
     assert client.diagnostics(teams, until=lambda found: not found) == []
     assert client.diagnostics(services, until=lambda found: not found) == []
