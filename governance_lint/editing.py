@@ -78,8 +78,11 @@ def occurrences(index: RepositoryIndex, reference: str) -> list[Occurrence]:
         found.extend(_occurrence(t.site, t.term, True) for t in index.terms(slug=ident) if t.glossary)
     else:
         found.extend(_occurrence(e.site, e.id, True) for e in index.definitions(target))
-    uses = (r for entity in index.referrers(target) for r in entity.references if r.target == target)
-    found.extend(sorted(_occurrence(r.site, r.target, False) for r in uses))
+    uses = [r for entity in index.referrers(target) for r in entity.references if r.target == target]
+    uses.sort(
+        key=lambda r: (r.site.path, r.site.line, r.site.column)
+    )  # one key each, not a compare of all fields
+    found.extend(_occurrence(r.site, r.target, False) for r in uses)
     return found
 
 

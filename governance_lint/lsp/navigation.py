@@ -31,15 +31,23 @@ def _within(text: Text, line: int, start: int, literal: str, column: int) -> boo
 def locations(snapshot: Snapshot, sites: list[Occurrence]) -> list[lsp.Location]:
     """The sites as editor locations, in their order; each file is read and its lines counted once."""
     files: dict[str, tuple[str, Text]] = {}
+    lines: dict[tuple[str, int], str] = {}
     found = []
     for site in sites:
         file = files.get(site.path)
         if file is None:
             file = files[site.path] = (snapshot.uri(site.path), snapshot.text(site.path))
         uri, text = file
-        source = text.line(site.line)
+        source = lines.get((site.path, site.line))
+        if source is None:
+            source = lines[(site.path, site.line)] = text.line(site.line)
         start = site.column + 1 if source[site.column - 1 : site.column] in ("'", '"') else site.column
-        found.append(lsp.Location(uri=uri, range=text.range(site.line, start, start + len(site.text))))
+        end = start + len(site.text)
+        if source.isascii():  # every character one code unit in any encoding: no counting
+            at = lsp.Range(lsp.Position(site.line - 1, start - 1), lsp.Position(site.line - 1, end - 1))
+        else:
+            at = text.range(site.line, start, end)
+        found.append(lsp.Location(uri=uri, range=at))
     return found
 
 
