@@ -454,9 +454,8 @@ def test_requests_are_answered_while_the_repository_loads(repo: Path) -> None:
             (repo / TEAMS).read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi"),
             wait=False,
         )
-        # answered during the load: the buffer's own symbols, and nothing for what needs the repository
-        symbols = lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}})
-        assert [s["name"] for s in symbols] == ["Process incident-management"]
+        # answered during the load, with nothing: the model is not there yet
+        assert lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}}) is None
         assert lsp.position_request("textDocument/hover", teams, 7, 16) is None
         assert lsp.position_request("textDocument/definition", teams, 7, 16) is None
         assert lsp.published(incident) == [] and lsp.published(teams) == []  # the load has not ended
@@ -466,6 +465,8 @@ def test_requests_are_answered_while_the_repository_loads(repo: Path) -> None:
         assert lsp.diagnostics(incident, 1) == []
         hover = lsp.position_request("textDocument/hover", incident, 9, 8)  # `id: incident-management`
         assert "Incident Management" in rendered(hover["contents"]["value"])
+        symbols = lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}})
+        assert [s["name"] for s in symbols] == ["Process incident-management"]
     finally:
         (repo / "rules/open").write_text("", encoding="utf-8")
         assert lsp.close() == 0

@@ -6,7 +6,7 @@ import re
 
 from lsprotocol import types as lsp
 
-from ..editing import KIND_NAMES
+from ..model import DEFINED_BY
 from .session import Snapshot
 from .text import Text
 
@@ -46,7 +46,7 @@ def completion(snapshot: Snapshot, text: Text, line: int, column: int) -> lsp.Co
         for term in index.glossary():
             candidates.setdefault(f"term:{term.slug}", (term.term, term.definition))
     else:
-        for entity in index.of_kind(KIND_NAMES[kind]):
+        for entity in index.of_kind(DEFINED_BY[kind]):
             candidates.setdefault(entity.key, (entity.name, None))
     matching = [
         (label, name, doc)

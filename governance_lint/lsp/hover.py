@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..editing import KIND_NAMES, Suggestions
+from ..editing import Suggestions
 from ..index import Entity, RepositoryIndex
+from ..model import kind_label
 from ..views._text import md_text
 from .session import Snapshot
 
@@ -30,7 +31,7 @@ def hover(snapshot: Snapshot, target: str) -> str:
         )
     entity = index.resolve(target)
     if entity is None:
-        return f"{md_text(target)} names no {KIND_NAMES.get(kind, kind)}{_did_you_mean(index, target)}"
+        return f"{md_text(target)} names no {kind_label(kind)}{_did_you_mean(index, target)}"
     lines = [f"**{entity.kind}** {md_text(entity.name or entity.id)} ({md_text(entity.key)})", ""]
     lines.extend(f"- {label}: {md_text(value)}" for label, value in _facts(index, entity))
     lines.append(f"\n*{md_text(f'{entity.path}:{entity.site.line}')}*")

@@ -2,15 +2,14 @@
 
 Notifications hand what changed to the session (``session.py``), which keeps
 the repository on its worker thread; requests are answered there
-(``navigation``, ``hover``, ``completion``, ``rename``, ``actions``) or, for a
-buffer's own symbols, from the buffer alone.  Nothing a buffer holds can stop
+(``navigation``, ``hover``, ``completion``, ``rename``, ``actions``,
+``symbols``), or with nothing while it loads.  Nothing a buffer holds can stop
 the server: a request that fails is answered with nothing and logged, and the
 next one is served.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -19,7 +18,6 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..editing import EditError
@@ -206,26 +204,16 @@ async def code_action(ls: GovlintServer, params: lsp.CodeActionParams) -> list[l
     return await ls.session.ask(None, _code_action, params)  # type: ignore[no-any-return]
 
 
+def _document_symbol(snapshot: Snapshot, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol] | None:
+    rel = snapshot.rel(params.text_document.uri)
+    return symbols.symbols(snapshot, rel) or None if rel is not None else None
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 async def document_symbol(
     ls: GovlintServer, params: lsp.DocumentSymbolParams
 ) -> list[lsp.DocumentSymbol] | None:
-    """From the buffer alone, off the loop: answered while the repository loads too."""
-    uri = params.text_document.uri
-    document = ls.workspace.text_documents.get(uri)
-    if document is None:
-        return None
-    session = ls.session
-    limits = session.repository.plan.limits if session.ready and session.repository else None
-    path = to_fs_path(uri) or uri
-    try:
-        found = await asyncio.to_thread(
-            symbols.buffer_symbols, path, document.source, session.encoding, limits
-        )
-    except Exception:
-        log.exception("govlint: document symbols failed")
-        return None
-    return found or None
+    return await ls.session.ask(None, _document_symbol, params)  # type: ignore[no-any-return]
 
 
 def serve() -> None:

@@ -7,8 +7,8 @@ answers requests:
 
 - the first load (and a reload after a config, plugin or baseline change) runs
   on the worker; a request that arrives meanwhile is answered at once with
-  what is known without the model (a buffer's own symbols) or with nothing,
-  and every open file's diagnostics are published when the load ends;
+  nothing (no face reads a file behind the model, and the model is not there
+  yet), and every open file's diagnostics are published when the load ends;
 - edits are handed over in batches: while the worker follows one, the next
   ones wait and are taken together, so typing never builds a backlog;
 - the edited files' diagnostics are published first, the other open files'

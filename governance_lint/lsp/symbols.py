@@ -1,8 +1,4 @@
-"""Document symbols: a file's documents, and a process's activities, KPIs, CSFs and terms.
-
-Read from the buffer alone (parsed with the repository's limits), so they are answered while the
-repository still loads.
-"""
+"""Document symbols: a file's documents, and a process's activities, KPIs, CSFs and terms."""
 
 from __future__ import annotations
 
@@ -10,17 +6,15 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from ..loader import DEFAULT_LIMITS, load
-from ..model import Document, Limits
+from ..model import Document
+from .session import Snapshot
 from .text import Text
 
 
-def buffer_symbols(
-    path: str, source: str, encoding: str, limits: Limits | None = None
-) -> list[lsp.DocumentSymbol]:
-    """The symbols of a buffer's text (parsed here: no repository needed)."""
-    documents = load(path, source.encode("utf-8", "surrogatepass"), limits or DEFAULT_LIMITS).documents
-    return document_symbols(documents, Text(source, encoding))
+def symbols(snapshot: Snapshot, rel: str) -> list[lsp.DocumentSymbol]:
+    """The symbols of a file as the model holds it (its buffer, parsed by the model)."""
+    repository = snapshot.repository
+    return document_symbols(repository.documents(rel), Text(repository.text(rel) or "", snapshot.encoding))
 
 
 _ITEMS = (
