@@ -1,8 +1,9 @@
 """Hover: an entity's kind, name, where it is defined and its key facts, as Markdown.
 
 Every value taken from the repository (a name, an email, a definition, a path)
-is written with ``md_text``, so it renders as the text it is: no HTML, link,
-image or code fence can come from a governance file.
+is written with ``md_text`` after text of the server's own, so it renders as
+the text it is: no HTML, link, image, heading or code fence can come from a
+governance file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def hover(snapshot: Snapshot, target: str) -> str:
             return f"{md_text(target)} names no Glossary term{_did_you_mean(index, target)}"
         return (
             f"**Glossary term** {md_text(term.term)} ({md_text(target)})\n\n"
-            f"{md_text(term.definition or '(no definition)')}\n\n"
+            f"Definition: {md_text(term.definition or '(none)')}\n\n"  # never a block of its own
             f"*{md_text(f'{term.site.path}:{term.site.line}')}*"
         )
     entity = index.resolve(target)

@@ -29,12 +29,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&!|~$])")
 # A reference safe inside a code span: a kind and a slug-like id (no backtick, no space).
 _PLAIN_REFERENCE = re.compile(r"[a-z]+:[A-Za-z0-9._-]+")
 
-from ..reporters.base import safe_text
-
-# Every ASCII punctuation mark: CommonMark lets any of them be backslash-escaped, and an escaped one is
-# always literal text (no emphasis, code span, link, image, HTML, entity, heading, list or quote).
-_MD_PUNCTUATION = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
-
 
 def one_line(value: Any) -> str:
     """A value as one line of visible text: every run of white space (line ends included) one space,
@@ -61,17 +55,6 @@ def named(repo: Repository, reference: str) -> str:
     """``Windy Chen (person:windy)``: a reference with its display name beside it, when it has one."""
     label = repo.label(reference)
     return reference if label in (reference, reference.partition(":")[2]) else f"{label} ({reference})"
-
-
-def md_text(value: Any) -> str:
-    """Repository text as Markdown that renders as that very text, on one line.
-
-    Control and bidi characters are shown escaped (``safe_text``), line breaks become spaces (no new
-    block can start), and every punctuation mark is backslash-escaped, so no raw HTML, link, image,
-    autolink, code span or fence comes from the value.
-    """
-    text = safe_text(" ".join(("" if value is None else str(value)).split()), limit=None)
-    return _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(), text)
 
 
 def md_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
