@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .index import RepositoryIndex, Site
-from .model import REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, kind_label, term_slug
+from .model import DEFINED_BY, REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, Vocabulary, kind_label, term_slug
 from .safe_write import UnsafeTarget, write_bytes_atomically
 
 #: Kinds whose ids a rename may change (a term's id is the slug of its text, not an id of its own).
@@ -66,18 +66,23 @@ def parse_reference(text: str) -> tuple[str, str]:
 
 
 def occurrences(index: RepositoryIndex, reference: str) -> list[Occurrence]:
-    """Every site that names ``reference``: its definitions first, then the references in path order."""
+    """Every site that names ``reference``: its definitions first, then the references in path order.
+
+    Only the entities that mention it are read (the index's key rows say which), so a lookup costs
+    the number of sites, not the size of the repository.
+    """
     kind, ident = parse_reference(reference)
+    target = f"{kind}:{ident}"
     found: list[Occurrence] = []
     if kind == "term":
-        for term in index.terms():
-            if term.glossary and term.slug == ident:
-                found.append(_occurrence(term.site, term.term, True))
+        found.extend(_occurrence(t.site, t.term, True) for t in index.terms(slug=ident) if t.glossary)
     else:
-        found.extend(_occurrence(e.site, e.id, True) for e in index.definitions(f"{kind}:{ident}"))
-    target = f"{kind}:{ident}"
-    uses = index.references(kinds=(kind,), unless=lambda t: t != target)
-    found.extend(sorted(_occurrence(r.site, r.target, False) for r in uses))
+        found.extend(_occurrence(e.site, e.id, True) for e in index.definitions(target))
+    uses = [r for entity in index.referrers(target) for r in entity.references if r.target == target]
+    uses.sort(
+        key=lambda r: (r.site.path, r.site.line, r.site.column)
+    )  # one key each, not a compare of all fields
+    found.extend(_occurrence(r.site, r.target, False) for r in uses)
     return found
 
 
@@ -85,15 +90,29 @@ def _occurrence(site: Site, text: str, definition: bool) -> Occurrence:
     return Occurrence(site.path, site.line, site.column, text, definition, site.entity, site.node)
 
 
-def suggestions(index: RepositoryIndex, reference: str, count: int = 3) -> list[str]:
-    """Close matches of an unresolved reference among the entities of its kind (did-you-mean)."""
-    kind, ident = parse_reference(reference)
-    if kind == "term":
-        known = {t.slug for t in index.terms() if t.glossary}
-        ident = term_slug(ident)
-    else:
-        known = {e.id for e in index.of_kind(KIND_NAMES[kind])}
-    return [f"{kind}:{m}" for m in difflib.get_close_matches(ident, sorted(known), n=count, cutoff=0.6)]
+class Suggestions:
+    """Did-you-mean for references that name nothing, by ``model.Vocabulary``: each kind's ids are
+    gathered once, on first use, so one request's many look-ups cost one pass over the ids."""
+
+    def __init__(self, index: RepositoryIndex) -> None:
+        self._index = index
+        self._words: dict[str, Vocabulary] = {}
+
+    def closest(self, reference: str) -> str | None:
+        """The ``KIND:ID`` most like an unresolved ``reference`` (None: nothing close, or malformed)."""
+        try:
+            kind, ident = parse_reference(reference)
+        except EditError:
+            return None
+        words = self._words.get(kind)
+        if words is None:
+            if kind == "term":
+                words = Vocabulary({t.slug for t in self._index.glossary()}, cutoff=0.75)
+            else:
+                words = Vocabulary(self._index.ids(DEFINED_BY[kind]))
+            self._words[kind] = words
+        close = words.closest(term_slug(ident) if kind == "term" else ident)
+        return f"{kind}:{close}" if close is not None else None
 
 
 # -- positions in text ---------------------------------------------------------

@@ -151,7 +151,9 @@ class LspClient:
         self.notify("initialized", {})
         return result  # type: ignore[no-any-return]
 
-    def open(self, path: Path, text: str | None = None) -> str:
+    def open(self, path: Path, text: str | None = None, *, wait: bool = True) -> str:
+        """Open a buffer; with ``wait``, return once its first diagnostics are published (the server
+        publishes them when the repository has loaded: requests before that are answered empty)."""
         uri = path.as_uri()
         self.versions[uri] = 1
         self.notify(
@@ -165,6 +167,8 @@ class LspClient:
                 }
             },
         )
+        if wait:
+            self.diagnostics(uri, 1)
         return uri
 
     def change(self, uri: str, text: str) -> int:

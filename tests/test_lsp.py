@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from hostile_cases import laughs
 from lsp_client import LspClient, ServerError, govlint_command
+from markdown_it import MarkdownIt
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "clean"
 TEAMS = "governance/teams.yaml"
@@ -50,6 +53,11 @@ def codes(diagnostics: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
         )
         for d in diagnostics
     )
+
+
+def rendered(markdown: str) -> str:
+    """What an editor shows for hover Markdown: rendered by a CommonMark parser, as plain text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").render(markdown)))
 
 
 def apply(text: str, edits: list[dict[str, Any]]) -> str:
@@ -91,9 +99,15 @@ def test_renaming_a_person_in_one_buffer_lights_up_the_other_open_files(
     for uri in (managers, teams, services):
         assert client.diagnostics(uri) == []
     text = (repo / MANAGERS).read_text(encoding="utf-8").replace("id: windy\n", "id: wendy\n", 1)
-    client.change(managers, text)
+    version = client.change(managers, text)
     assert codes(client.diagnostics(teams, until=bool)) == [("GOV005", 7, 8, 20), ("GOV005", 8, 12, 24)]
     assert codes(client.diagnostics(services, until=bool)) == [("GOV005", 25, 9, 21)]
+    # the edited file's diagnostics are published first, the files the edit affects after it
+    published = [
+        n["params"] for n in client.notifications if n.get("method") == "textDocument/publishDiagnostics"
+    ]
+    order = [(p["uri"], p.get("version")) for p in published if p["diagnostics"] or p["uri"] == managers]
+    assert order.index((managers, version)) < order.index((teams, 1)) and (services, 1) in order
     client.change(managers, (repo / MANAGERS).read_text(encoding="utf-8"))  # undo: they clear again
     assert client.diagnostics(teams, until=lambda found: not found) == []
     assert client.diagnostics(services, until=lambda found: not found) == []
@@ -124,14 +138,14 @@ def test_definition_references_and_hover_work_across_files(client: LspClient, re
         "textDocument/references", managers, 4, 8, context={"includeDeclaration": False}
     )
     assert len(uses) == 19
-    hover = client.position_request("textDocument/hover", uri, 7, 16)["contents"]["value"]
+    hover = rendered(client.position_request("textDocument/hover", uri, 7, 16)["contents"]["value"])
     assert "Person" in hover and "Windy" in hover and "windy@example.org" in hover and "active: yes" in hover
     # a term reference goes to its Glossary definition, and says what it means
     incident = client.open(repo / INCIDENT)
     line = (repo / INCIDENT).read_text(encoding="utf-8").splitlines().index("    - ref: term:major-incident")
     definition = client.position_request("textDocument/definition", incident, line, 17)
     assert definition[0]["uri"] == (repo / "governance/glossary.yaml").as_uri()
-    hover = client.position_request("textDocument/hover", incident, line, 17)["contents"]["value"]
+    hover = rendered(client.position_request("textDocument/hover", incident, line, 17)["contents"]["value"])
     assert "significant business impact" in hover
 
 
@@ -232,7 +246,7 @@ def test_a_hostile_buffer_gets_a_diagnostic_and_the_server_keeps_serving(
     assert [d["code"] for d in found] == ["GOV001"]
     teams = client.open(repo / TEAMS)
     hover = client.position_request("textDocument/hover", teams, 7, 16)
-    assert "windy@example.org" in hover["contents"]["value"]
+    assert "windy@example.org" in rendered(hover["contents"]["value"])
     version = client.change(
         uri, "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: x}\nspec: {email: x@y.z}\n"
     )
@@ -376,7 +390,7 @@ def test_columns_count_the_position_encoding_agreed_with_the_client(repo: Path, 
             "start": {"line": 0, "character": width},
             "end": {"line": 0, "character": width + len("person:windi")},
         }
-        hover = lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"]
+        hover = rendered(lsp.position_request("textDocument/hover", uri, 0, width + 3)["contents"]["value"])
         assert "names no Person" in hover and "person:windy" in hover  # with its did-you-mean
     finally:
         assert lsp.close() == 0
@@ -390,7 +404,9 @@ def test_a_broken_config_is_said_once_and_fixing_it_brings_the_diagnostics(repo:
     try:
         lsp.initialize(repo)
         path = repo / TEAMS
-        uri = lsp.open(path, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1))
+        uri = lsp.open(
+            path, path.read_text(encoding="utf-8").replace("person:windy", "person:windi", 1), wait=False
+        )
         lsp.change(uri, path.read_text(encoding="utf-8").replace("person:windy", "person:windo", 1))
         said = lsp.notified("window/showMessage")
         assert "colour" in said[0]["message"] and said[0]["type"] == 1
@@ -399,5 +415,177 @@ def test_a_broken_config_is_said_once_and_fixing_it_brings_the_diagnostics(repo:
         lsp.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
         assert [d["code"] for d in lsp.diagnostics(uri, until=bool)] == ["GOV005"]
         assert len(lsp.notified("window/showMessage")) == 1
+    finally:
+        assert lsp.close() == 0
+
+
+# -- the first load runs off the request loop ---------------------------------------------------
+
+# A plugin file the config names: importing it (part of loading the repository) waits until the test
+# creates `rules/open`, so the test decides when the load ends instead of guessing how long it takes.
+GATE = '''import time
+from pathlib import Path
+
+from governance_lint.api import Severity, document_rule
+
+_gate = Path(__file__).with_name("open")
+_until = time.monotonic() + 120
+while not _gate.exists() and time.monotonic() < _until:
+    time.sleep(0.01)
+
+
+@document_rule(code="GATE001", name="gate", severity=Severity.INFO, kinds=["Team"], summary="nothing")
+def gate(doc, ctx):
+    """Reports nothing."""
+'''
+
+
+def test_requests_are_answered_while_the_repository_loads(repo: Path) -> None:
+    (repo / "rules").mkdir()
+    (repo / "rules/gate.py").write_text(GATE, encoding="utf-8")
+    config = repo / ".govlint.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins: [rules/gate.py]\n", encoding="utf-8")
+    lsp = LspClient(repo)
+    try:
+        lsp.initialize(repo)
+        incident = lsp.open(repo / INCIDENT, wait=False)
+        teams = lsp.open(
+            repo / TEAMS,
+            (repo / TEAMS).read_text(encoding="utf-8").replace("lead: person:windy", "lead: person:windi"),
+            wait=False,
+        )
+        # answered during the load, with nothing: the model is not there yet
+        assert lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}}) is None
+        assert lsp.position_request("textDocument/hover", teams, 7, 16) is None
+        assert lsp.position_request("textDocument/definition", teams, 7, 16) is None
+        assert lsp.published(incident) == [] and lsp.published(teams) == []  # the load has not ended
+        (repo / "rules/open").write_text("", encoding="utf-8")
+        # when it ends, every open file's diagnostics are published (the edited buffer's too)
+        assert codes(lsp.diagnostics(teams, 1)) == [("GOV005", 7, 8, 20)]
+        assert lsp.diagnostics(incident, 1) == []
+        hover = lsp.position_request("textDocument/hover", incident, 9, 8)  # `id: incident-management`
+        assert "Incident Management" in rendered(hover["contents"]["value"])
+        symbols = lsp.request("textDocument/documentSymbol", {"textDocument": {"uri": incident}})
+        assert [s["name"] for s in symbols] == ["Process incident-management"]
+    finally:
+        (repo / "rules/open").write_text("", encoding="utf-8")
+        assert lsp.close() == 0
+
+
+# -- hover renders repository text as text --------------------------------------------------------
+
+HOSTILE_NAME = (
+    "Eve <img src=x onerror=alert(1)> [click](https://evil.example/) ![x](https://evil.example/x.png)"
+)
+HOSTILE_EMAIL = "<script>alert(1)</script>eve@example.org"
+HOSTILE_DEFINITION = "# Ends ``` a fence\n# not a heading\n\n<details open>raw</details> &amp; 1. - > x"
+
+
+def test_hover_shows_hostile_names_emails_and_definitions_as_text(client: LspClient, repo: Path) -> None:
+    people = repo / "governance/people/eve.yaml"
+    people.write_text(
+        "apiVersion: govlint/v1\nkind: Person\nmetadata:\n  id: eve\n"
+        f"  name: {json.dumps(HOSTILE_NAME)}\nspec:\n  email: {json.dumps(HOSTILE_EMAIL)}\n",
+        encoding="utf-8",
+    )
+    glossary = repo / "governance/glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "  terms:\n",
+            f"  terms:\n    - term: Evil\n      definition: {json.dumps(HOSTILE_DEFINITION)}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    for path in (people, glossary):
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": path.as_uri(), "type": 1}]})
+    line = "  lead: person:eve\n  members: [person:eve]\n  purpose: see term:evil\n"
+    uri = client.open(
+        repo / "governance/evil-team.yaml",
+        "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: evil}\nspec:\n" + line,
+    )
+    markdown_it = MarkdownIt("commonmark")
+    for position, shown in (((4, 12), (HOSTILE_NAME, HOSTILE_EMAIL)), ((6, 19), (HOSTILE_DEFINITION,))):
+        value = client.position_request("textDocument/hover", uri, *position)["contents"]["value"]
+        tokens = [t for block in markdown_it.parse(value) for t in [block, *(block.children or [])]]
+        kinds = {t.type for t in tokens}
+        assert not kinds & {"html_inline", "html_block", "link_open", "image", "fence", "code_block"}
+        assert not kinds & {"code_inline", "heading_open", "blockquote_open"}, value
+        text = rendered(value)
+        for hostile in shown:
+            assert " ".join(hostile.split()) in text
+
+
+# -- editor requests stay bounded on a large repository --------------------------------------------
+
+# 10,000 persons; 200 teams that each name person:p00000 50 times (210 files: the first load forks
+# checking processes while the protocol's reader waits for the next message)
+PERSONS, GROUPS, SHARED = 10_000, 200, 50
+
+
+def large_repository(root: Path) -> Path:
+    (root / "governance/people").mkdir(parents=True)
+    (root / "governance/teams").mkdir(parents=True)
+    (root / ".govlint.yaml").write_text('include: ["governance/**/*.yaml"]\n', encoding="utf-8")
+    for part in range(PERSONS // 1000):
+        docs = [
+            f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: p{n:05d}, name: Person {n}}}\n"
+            f"spec: {{email: p{n}@example.org}}\n"
+            for n in range(part * 1000, part * 1000 + 1000)
+        ]
+        (root / f"governance/people/part-{part}.yaml").write_text("---\n".join(docs), encoding="utf-8")
+    members = ", ".join(["person:p00000"] * SHARED)
+    for n in range(GROUPS):
+        (root / f"governance/teams/team-{n:03d}.yaml").write_text(
+            f"apiVersion: govlint/v1\nkind: Team\nmetadata: {{id: t{n:03d}}}\n"
+            f"spec:\n  lead: person:p{n + 1:05d}\n  members: [{members}]\n",
+            encoding="utf-8",
+        )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    return root
+
+
+def test_references_and_code_actions_answer_at_ten_thousand_sites(tmp_path: Path) -> None:
+    root = large_repository(tmp_path / "large")
+    typos = [f"person:q{n:05d}" for n in range(200)]  # each one character off person:pNNNNN
+    text = "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: typos}\nspec:\n  members:\n"
+    text += "".join(f"    - {typo}\n" for typo in typos)
+    lsp = LspClient(root)
+    try:
+        lsp.initialize(root)
+        uri = lsp.open(root / "governance/teams/typos.yaml", text, wait=False)
+        found = [d for d in lsp.diagnostics(uri, 1, timeout=300) if d["code"] == "GOV005"]
+        assert len(found) == len(typos)
+        # every site of person:p00000 (the timeout only guards against a hang: this took 51 s once)
+        team = (root / "governance/teams/team-000.yaml").as_uri()
+        sites = lsp.request(
+            "textDocument/references",
+            {
+                "textDocument": {"uri": team},
+                "position": {"line": 5, "character": 14},
+                "context": {"includeDeclaration": True},
+            },
+            timeout=30,
+        )
+        assert len(sites) == GROUPS * SHARED + 1
+        assert sites[0]["uri"].endswith("people/part-0.yaml") and sites[0]["range"]["start"]["line"] == 2
+        first_line = [s["range"]["start"]["character"] for s in sites if s["uri"] == team]
+        assert first_line == [12 + 15 * i for i in range(SHARED)]
+        # one request with every diagnostic of the file: each typo gets its fix (this took 73 s once)
+        actions = lsp.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {
+                    "start": {"line": 0, "character": 0},
+                    "end": {"line": len(typos) + 5, "character": 0},
+                },
+                "context": {"diagnostics": found},
+            },
+            timeout=30,
+        )
+        fixes = sorted(a["title"] for a in actions if a.get("isPreferred"))
+        assert fixes == sorted(f"Replace {typo} with person:p{typo[8:]}" for typo in typos)
+        assert sum("Suppress GOV005" in a["title"] for a in actions) == len(typos)
     finally:
         assert lsp.close() == 0

@@ -155,3 +155,48 @@ def test_schema_all_picks_each_documents_schema_by_kind(repo: Path) -> None:
     assert [e.validator for e in validator.iter_errors(person)] != []
     team = {"apiVersion": "govlint/v1", "kind": "Team", "metadata": {"id": "x"}, "spec": {"email": "x"}}
     assert list(validator.iter_errors(team))  # a Team is held to the Team schema, not the Person one
+
+
+# -- repository text reaches the terminal escaped ---------------------------------------------------
+
+ESC = "\x1b"
+HOSTILE_TEAM = (  # a file name, an id and a key that carry terminal escapes, an OSC 8 link and bidi
+    'apiVersion: govlint/v1\nkind: Team\nmetadata: {id: "ev\\e[2Jil"}\nspec:\n  lead: person:windy\n'
+    '  "\\e]8;;https://evil.example\\a::warning::k\\u202e": person:windy\n'
+)
+
+
+def assert_printable(output: str) -> None:
+    """Nothing a terminal or a CI runner would act on: no control or bidi character, no workflow command."""
+    assert not re.search(
+        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]", output
+    )
+    assert "##[" not in output
+    assert not [line for line in output.splitlines() if line.lstrip().startswith("::")]
+
+
+def test_refs_and_rename_diff_show_repository_text_escaped(repo: Path) -> None:
+    (repo / f"governance/{ESC}[2Jevil\u202e.yaml").write_text(HOSTILE_TEAM, encoding="utf-8")
+    teams = repo / "governance/teams.yaml"
+    teams.write_text(  # text beside a renamed reference: it shows in the diff's context lines
+        teams.read_text(encoding="utf-8").replace(
+            "  lead: person:windy\n",
+            "  # \u202eevil\n  lead: person:windy\n  notes: |\n    ::error::pwned\n    ##[group]x\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = govlint(repo, "refs", "person:windy")
+    assert result.returncode == 0, result.stderr
+    assert_printable(result.stdout)
+    lines = result.stdout.splitlines()
+    assert "governance/\\x1b[2Jevil\\u202e.yaml:5:9: team:ev\\x1b[2Jil spec/lead" in lines
+    assert "governance/teams.yaml:9:9: team:service-desk spec/lead" in lines
+    hostile_key = next(line for line in lines if ":6:" in line and "evil" in line)
+    assert hostile_key.endswith("spec/\\x1b]8;;https://evil.example\\x07::warning::k\\u202e")
+    preview = govlint(repo, "rename", "person:windy", "person:windy-chen", "--diff")
+    assert preview.returncode == 0, preview.stderr
+    assert_printable(preview.stdout)
+    assert "+++ b/governance/\\x1b[2Jevil\\u202e.yaml" in preview.stdout
+    assert " # \\u202eevil\n" in preview.stdout and "+  lead: person:windy-chen\n" in preview.stdout
+    assert "\\u003a:error::pwned" in preview.stdout and "##\\u005bgroup]x" in preview.stdout

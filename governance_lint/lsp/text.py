@@ -1,8 +1,13 @@
 """Positions in a buffer: govlint's 1-based line and character column against LSP's 0-based line and
-UTF-16 offset, and the token under a position (a reference, an id)."""
+UTF-16 offset, and the token under a position (a reference, an id).
+
+A ``Text`` is a view of a string the editor's buffer (or the file) already holds, with its line
+table built once: it keeps no copy of its own.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -37,11 +42,9 @@ class Text:
     def position(self, line: int, column: int) -> lsp.Position:
         """govlint's ``line:column`` (1-based, characters) as an LSP position."""
         prefix = self.line(line)[: max(column - 1, 0)]
-        return lsp.Position(line=max(line - 1, 0), character=sum(_width(c, self.encoding) for c in prefix))
+        return lsp.Position(line=max(line - 1, 0), character=_units(prefix, self.encoding))
 
     def at_offset(self, offset: int) -> lsp.Position:
-        import bisect
-
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         line = index + 1
         return self.position(line, offset - self.starts[index] + 1)
@@ -82,6 +85,15 @@ class Text:
 
     def range(self, line: int, start: int, end: int) -> lsp.Range:
         return lsp.Range(self.position(line, start), self.position(line, end))
+
+
+def _units(text: str, encoding: str) -> int:
+    """How many code units of the negotiated position encoding ``text`` takes (counted in C)."""
+    if encoding == "utf-32":
+        return len(text)
+    codec = "utf-8" if encoding == "utf-8" else "utf-16-le"
+    size = len(text.encode(codec, "surrogatepass"))
+    return size if encoding == "utf-8" else size // 2
 
 
 def _width(char: str, encoding: str) -> int:
