@@ -216,12 +216,13 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
 
 
 def _value(doc: Document, name: str) -> tuple[str, Any, Site]:
-    """A declared field's value (None unless it is plain JSON data) and its site."""
+    """A declared field's value (None unless it is plain JSON data) and its site: a scalar's own position,
+    the key of a list, a mapping or a null (a finding about them points at the key)."""
     path: NodePath = tuple(name.split("."))
     data: Any = doc.data
     for step in path:
         data = data.get(step) if isinstance(data, dict) else None
-    return name, data, _site(doc, path)
+    return name, data, _site(doc, path, key=data is None or isinstance(data, (list, dict)))
 
 
 # -- JSON round trip (for the store and worker processes) --------------------
