@@ -66,7 +66,9 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 #: entities' identity (kind, id, name, site, active); "glossary" is every Glossary term at once.
 #: "ids" is every id of every kind (for did-you-mean): when ids come or go, a rule reading it checks again
 #: the entities it has findings at, besides those the change affects.
-FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids"})
+#: "procedures" are the activities' procedures written as repository paths; a rule reading them asks
+#: ``index.files`` which paths exist, so its findings also follow the repository's file listing.
+FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids", "procedures"})
 FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
 SCOPES = ("subjects", "repository")
 ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.ENVELOPE, Role.UNRESOLVED)
