@@ -59,7 +59,7 @@ SHOWN = 3  # roles named in a message; the rest are counted
     code="GOV207",
     name="team-has-members",
     severity=Severity.WARNING,
-    kinds=["Team", *ROLE_KINDS],
+    kinds=ROLE_KINDS,
     summary="a Team that holds a role names no members",
     reads=["references", "spec.members"],
 )
