@@ -17,8 +17,11 @@ and repeated (medians reported):
   so its facts move), then ``govlint check`` of the whole repository with every
   repository rule applied, as a pre-commit hook runs it;
 - ``govlint check <that file>`` after the same kind of edit;
-- ``govlint check --new-since HEAD`` after the same kind of edit (the pre-commit hook's run: the whole
-  repository in both states; the generated repository is committed in git, and each round's edits after it);
+- ``govlint check --new-since HEAD`` after the same kind of edit (the whole repository in both states;
+  the generated repository is committed in git, and each round's edits after it);
+- ``govlint check --staged`` after the same kind of edit, staged (the pre-commit hook's run);
+- ``govlint report raci`` after the same kind of edit: a face reading the model, beside the warm run
+  (SPEC §8: a report after one edit costs a warm check plus rendering);
 - peak memory (largest RSS) of the cold run;
 - where the one-changed-file run spends its time: start-up (``govlint
   --version``), discovery, the ``lstat`` of every file, reading the stored
@@ -120,7 +123,7 @@ started = time.perf_counter()
 from governance_lint.discovery import discover
 from governance_lint.engine import Selection, make_plan
 from governance_lint.repository import Repository
-from governance_lint.runner import build_registry, resolve_config
+from governance_lint.workspace import build_registry, resolve_config
 imported = time.perf_counter()
 config = resolve_config(None, Path.cwd())
 plan = make_plan(build_registry(config), config, Selection(), config.today)
@@ -131,8 +134,10 @@ repo = Repository.build_from_worktree(config, plan, files)
 built = time.perf_counter()
 result = repo.result(files.reported)
 done = time.perf_counter()
+repo.close()  # the store is written in one transaction as the run ends
+saved = time.perf_counter()
 print(json.dumps({"import": imported - started, "config": planned - imported, "discover": found - planned,
-                  **repo.stats.seconds, "model": built - found, "report": done - built,
+                  **repo.stats.seconds, "model": built - found, "report": done - built, "save": saved - done,
                   "subjects": repo.stats.subjects}))
 """
 
@@ -172,7 +177,20 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
         subprocess.run(["git", *git], cwd=repo, env=git_env, check=True)
     cjs = shutil.which("check-jsonschema") if with_cjs else None
     budget = min(os.sysconf("SC_ARG_MAX") // 2, 1 << 20) - sum(len(k) + len(v) + 2 for k, v in env.items())
-    keys = ("floor", "cjs", "cold", "warm", "one", "file", "new", "rss", "warm_rss", "one_rss")
+    keys = (
+        "floor",
+        "cjs",
+        "cold",
+        "warm",
+        "one",
+        "file",
+        "new",
+        "staged",
+        "raci",
+        "rss",
+        "warm_rss",
+        "one_rss",
+    )
     samples: dict[str, list[float]] = {k: [] for k in keys}
     split: dict[str, list[float]] = {}
     for round_ in range(repeat):
@@ -214,6 +232,14 @@ def measure(n: int, repeat: int, work: Path, with_cjs: bool) -> dict[str, float]
         samples["file"].append(timed([*GOVLINT, "check", edited], run_env, repo)[0])
         edit(repo, edited, round_ + 300)
         samples["new"].append(timed([*GOVLINT, "check", "--new-since", "HEAD"], run_env, repo)[0])
+        edit(repo, edited, round_ + 400)
+        subprocess.run(["git", "add", edited], cwd=repo, env=git_env, check=True)
+        samples["staged"].append(timed([*GOVLINT, "check", "--staged"], run_env, repo)[0])
+        edit(repo, edited, round_ + 500)
+        raci = [*GOVLINT, "report", "raci", "--format", "json"]
+        timed(raci, run_env, repo)  # the first report of a store keeps every file's document data
+        edit(repo, edited, round_ + 600)
+        samples["raci"].append(timed(raci, run_env, repo)[0])
         edit(repo, edited, round_ + 200)
         phases = subprocess.run(
             [sys.executable, "-c", SPLIT], cwd=repo, env=run_env, capture_output=True, text=True, check=True
@@ -245,15 +271,17 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
         "",
         (
             "| process files | libyaml floor | check-jsonschema | govlint cold | warm | one changed file "
-            "| `check FILE` | `--new-since HEAD` | peak RSS cold | peak RSS warm | peak RSS one file |"
+            "| `check FILE` | `--new-since HEAD` | `--staged` | `report raci` after one edit "
+            "| peak RSS cold | peak RSS warm | peak RSS one file |"
         ),
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         cjs_cell = f"{r['cjs']:.1f} s" if r["cjs"] == r["cjs"] else "not run"
         lines.append(
             f"| {n:,} | {r['floor']:.2f} s | {cjs_cell} | {r['cold']:.2f} s | {r['warm']:.2f} s "
-            f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['new']:.2f} s | {r['rss']:.0f} MB "
+            f"| {r['one']:.2f} s | {r['file']:.2f} s | {r['new']:.2f} s | {r['staged']:.2f} s "
+            f"| {r['raci']:.2f} s ({r['raci'] / r['warm']:.1f}× warm) | {r['rss']:.0f} MB "
             f"| {r['warm_rss']:.0f} MB "
             f"| {r['one_rss']:.0f} MB |"
         )
@@ -279,14 +307,14 @@ def report(results: dict[int, dict[str, float]], version_seconds: float, repeat:
             f"| {r['one']:.2f} s {verdict(r['one'] < one_limit)} | {r['warm']:.2f} s {verdict(r['warm'] < 1)} "
             f"| {r['warm_rss']:.0f} MB {verdict(r['warm_rss'] < 300)} |"
         )
-    phases = ("import", "config", "discover", "state", "lstat", "update", "rules", "report")
+    phases = ("import", "config", "discover", "state", "lstat", "update", "rules", "report", "save")
     lines += [
         "",
         "Where one changed file's run goes (one process, seconds; start-up is `govlint --version`):",
         "",
         "| process files | start-up | imports | config and rules | discovery | stored state | lstat "
-        "| update | repository rules | report | entities checked again |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| update | repository rules | report | store write | entities checked again |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         cells = " | ".join(f"{r.get('split_' + p, float('nan')):.3f}" for p in phases)

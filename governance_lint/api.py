@@ -71,7 +71,7 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids", "procedures"})
 FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
 SCOPES = ("subjects", "repository")
-ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.ENVELOPE, Role.UNRESOLVED)
+ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.WAIVER, Role.ENVELOPE, Role.UNRESOLVED)
 
 DocumentCheck = Callable[[Document, "DocumentContext"], None]
 RepositoryCheck = Callable[[RepositoryIndex, "RepositoryContext"], None]
@@ -252,8 +252,36 @@ class Context:
     rule: Rule
     severity: Severity
     options: Mapping[str, Any]
-    today: _dt.date
+    run_date: _dt.date
     findings: list[Diagnostic] = field(default_factory=list)
+    #: the days (ordinals, end excluded) over which what the check found holds; None: whatever the date
+    valid: tuple[int, int] | None = None
+
+    @property
+    def today(self) -> _dt.date:
+        """Today's date (``--today``, config ``today``, else the clock).
+
+        A check that reads it has its findings found again on any other day;
+        one that only compares against a date asks ``reached`` instead and keeps
+        its findings until the answer changes.
+        """
+        day = self.run_date.toordinal()
+        self._hold(day, day + 1)
+        return self.run_date
+
+    def reached(self, day: _dt.date) -> bool:
+        """Whether ``day`` has come: today is ``day`` or later."""
+        today, boundary = self.run_date.toordinal(), day.toordinal()
+        if today >= boundary:
+            self._hold(boundary, _dt.date.max.toordinal() + 1)
+            return True
+        self._hold(_dt.date.min.toordinal(), boundary)
+        return False
+
+    def _hold(self, start: int, end: int) -> None:
+        if self.valid is not None:
+            start, end = max(start, self.valid[0]), min(end, self.valid[1])
+        self.valid = (start, end)
 
     @staticmethod
     def items(mapping: Any, key: str) -> list[Any]:

@@ -31,25 +31,26 @@ deleted and the run is simply cold.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .config import Config
 from .engine import FileResult, Plan, UsageError
 from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/4"
-KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets, days)
-DamagedStore = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+STORE_FORMAT = "govlint-store/5"
+T = TypeVar("T")
+KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
 
 # How far the kernel's file-time clock (a coarse clock, updated once a tick) may lag the wall clock.
@@ -232,7 +233,24 @@ class StoredFile(NamedTuple):
     result: FileResult
 
 
+class StoreDamage(Exception):
+    """A stored row that does not decode: the store is not to be trusted."""
+
+
+def decode(convert: Callable[[Any], T], text: str) -> T:
+    """``convert`` of the JSON ``text`` of a stored row; raises ``StoreDamage`` when it does not decode.
+
+    The one place where a stored row's damage is told apart: nothing else a run
+    does (a bug, a lock) is ever taken for damage.
+    """
+    try:
+        return convert(json.loads(text))
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        raise StoreDamage(f"{type(exc).__name__}: {exc}") from None
+
+
 _SCHEMA = """
+BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT NOT NULL, signature TEXT, read_ns INTEGER,
                                  documents INTEGER, skipped INTEGER, extra TEXT);
@@ -243,71 +261,115 @@ CREATE INDEX IF NOT EXISTS keys_by_key ON keys(key, role);
 CREATE INDEX IF NOT EXISTS keys_by_path ON keys(path);
 CREATE TABLE IF NOT EXISTS findings(rule TEXT NOT NULL, path TEXT NOT NULL, entity TEXT, finding TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule);
+CREATE TABLE IF NOT EXISTS views(path TEXT PRIMARY KEY, sha TEXT NOT NULL, data TEXT NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('format', '{format}'), ('run', '{run}');
+COMMIT;
 """
+
+#: How long a run waits for another one's write to finish before it goes on without the store.
+BUSY_MILLISECONDS = 2000
 
 
 class Store:
-    """One repository's stored state for one run digest."""
+    """One repository's stored state for one run digest, read as one snapshot and written in one go.
+
+    A run reads inside one read transaction (SQLite's write-ahead log keeps it a
+    consistent snapshot while other runs save), and what it would store is
+    queued and written by ``commit`` in one transaction at the end, which fails
+    cleanly when another run saved since the snapshot was taken.  A store that
+    is locked or busy is never deleted: the run goes on without it.  Only rows
+    that do not decode (``StoreDamage``) or a file that is not a store of this
+    run make it start again from an empty store.
+    """
 
     def __init__(self, root: Path, digest: str) -> None:
         self.folder = repository_folder(root)
         self.path = self.folder / f"{digest[:40]}.sqlite"
         self.digest = digest
         self.ignored: str | None = None  # why an existing database was not used
-        self.damaged = False  # a row read later did not decode: the next run must not trust this store
+        self.damaged = False  # a row did not decode: the next build must not trust this store
+        self.unavailable: str | None = None  # why reading or writing failed (a lock): the run goes without
+        self.unsaved: str | None = None  # why ``commit`` wrote nothing although there was something to write
         self._db: sqlite3.Connection | None = None
+        self._pending: list[Callable[[], None]] = []
 
     # -- opening ---------------------------------------------------------------------------
 
     def open(self) -> bool:
-        """Open (or create) the database; False when it cannot be used (the run then keeps nothing).
+        """Open (or create) the database and take the run's snapshot; False when it cannot be used.
 
         Opening an existing store of this run writes nothing: a run with nothing to
         save leaves the folder as it found it.
         """
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if self.path.exists():
-                self._db = self._connect()
-                if self._valid():
-                    return True
-                self.close()
-                self.ignored = "not a store of this run"
-                self.discard()
-            self._create()
-            return True
-        except (sqlite3.Error, OSError) as exc:
-            self.ignored = f"unusable: {type(exc).__name__}"
-            self.close()
-            with contextlib.suppress(sqlite3.Error, OSError):
-                self.discard()
+            self._db = self._connect()
+            meta = self._meta()
+            if meta is None:
                 self._create()
+                meta = self._meta()
+            if meta is not None and meta.get("format") == STORE_FORMAT and meta.get("run") == self.digest:
                 return True
-            self._db = None
-            return False
+            self.ignored = "not a store of this run"
+            self.close()
+            self.discard()
+            self._db = self._connect()
+            self._create()
+            return self._meta() is not None
+        except sqlite3.DatabaseError as exc:
+            if _busy(exc):  # locked, busy, read-only: never a reason to delete it
+                self.ignored = self.unavailable = f"unavailable: {exc}"
+                self.close()
+                return False
+            # not a database at all, or not ours: a damaged file, replaced by a new store
+            self.ignored = "damaged"
+            self.close()
+            self.discard()
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self._db = self._connect()
+                self._create()
+                if self._meta() is not None:
+                    return True
+        except OSError as exc:
+            self.ignored = self.unavailable = f"unusable: {exc.strerror or type(exc).__name__}"
+        self.close()
+        return False
+
+    def _meta(self) -> dict[str, str] | None:
+        """Begin the run's read transaction and read ``meta`` in it (None: there is no store yet)."""
+        db = self.db
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        db.execute("BEGIN")
+        try:
+            return dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            db.execute("ROLLBACK")
+            return None
 
     def _create(self) -> None:
-        self._db = self._connect()
-        self._db.executescript(_SCHEMA)
-        self._db.execute("INSERT INTO meta VALUES ('format', ?), ('run', ?)", (STORE_FORMAT, self.digest))
-        self._db.commit()
+        self.db.executescript(_SCHEMA.format(format=STORE_FORMAT, run=self.digest))
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path)
-
-    def _valid(self) -> bool:
-        assert self._db is not None
+        db = sqlite3.connect(
+            self.path, timeout=BUSY_MILLISECONDS / 1000, isolation_level=None, check_same_thread=False
+        )
         try:
-            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.Error:
-            return False
-        return meta.get("format") == STORE_FORMAT and meta.get("run") == self.digest
+            db.execute("PRAGMA journal_mode=WAL")  # readers keep their snapshot while another run writes
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError:
+            pass  # another run holds it right now: the mode is the database's, set by whoever came first
+        return db
 
     def close(self) -> None:
+        """End the snapshot without writing (``commit`` writes) and let go of the database."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+        self._pending = []
 
     def discard(self) -> None:
         """Delete the database (damaged, foreign): the next run starts cold."""
@@ -320,6 +382,13 @@ class Store:
         assert self._db is not None, "the store is not open"
         return self._db
 
+    def _unavailable(self, exc: sqlite3.Error) -> None:
+        """A read failed: a lock (another run) means going without the store; anything else, damage."""
+        if _busy(exc):
+            self.unavailable = self.unavailable or f"unavailable: {exc}"
+        else:
+            self.damaged = True
+
     # -- reading ---------------------------------------------------------------------------
 
     def files(self) -> dict[str, StoredFile]:
@@ -328,38 +397,54 @@ class Store:
         try:
             rows = self.db.execute(
                 "SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files"
-            )
-            for path, sha, signature, read_ns, documents, skipped, extra in rows:
-                try:
-                    result = FileResult(path, int(documents), int(skipped))
-                    if extra is not None:
-                        raw = json.loads(extra)
-                        result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
-                        result.crashes = list(raw["crashes"])
-                        result.suppressions = list(raw["suppressions"])
-                        result.unloadable = bool(raw["unloadable"])
-                    found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
-                except DamagedStore:
-                    continue
-        except sqlite3.Error:
-            self.damaged = True
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
             return {}
+        for path, sha, signature, read_ns, documents, skipped, extra in rows:
+            try:
+                result = FileResult(path, int(documents), int(skipped))
+                if extra is not None:
+                    decode(functools.partial(_extra, result), extra)
+                found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
+            except (StoreDamage, ValueError, TypeError):
+                continue
         return found
 
     def findings(self) -> dict[str, list[Diagnostic]] | None:
         """The repository rules' findings by rule (None: unreadable, they must be found again)."""
         by_rule: dict[str, list[Diagnostic]] = {}
         try:
-            for rule, finding in self.db.execute("SELECT rule, finding FROM findings ORDER BY rowid"):
-                by_rule.setdefault(rule, []).append(Diagnostic.from_dict(json.loads(finding)))
+            rows = self.db.execute("SELECT rule, finding FROM findings ORDER BY rowid").fetchall()
             ran = self.db.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
-        except DamagedStore:
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
             return None
-        if ran is None:
-            return None  # the repository rules never finished over this store
-        for code in json.loads(ran[0]):
-            by_rule.setdefault(code, [])
+        try:
+            for rule, finding in rows:
+                by_rule.setdefault(rule, []).append(decode(Diagnostic.from_dict, finding))
+            if ran is None:
+                return None  # the repository rules never finished over this store
+            for code in decode(list, ran[0]):
+                by_rule.setdefault(str(code), [])
+        except StoreDamage:
+            self.damaged = True
+            return None
         return by_rule
+
+    def dated(self) -> dict[str, tuple[int, int]]:
+        """The days over which each date-reading repository rule's stored findings hold."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'dated'").fetchone()
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
+            return {}
+        try:
+            raw = decode(dict, row[0]) if row is not None else {}
+            return {str(code): (int(span[0]), int(span[1])) for code, span in raw.items()}
+        except (StoreDamage, ValueError, TypeError, IndexError):
+            self.damaged = True
+            return {}
 
     def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
         try:
@@ -369,8 +454,8 @@ class Store:
             return self.db.execute(
                 f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})", (key, *roles)
             ).fetchall()
-        except sqlite3.Error:
-            self.damaged = True
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
             return []
 
     def entities(self, path: str) -> list[Entity]:
@@ -383,16 +468,41 @@ class Store:
 
     def _entities(self, query: str, args: tuple[str, ...]) -> list[Entity]:
         try:
-            return [entity_from_json(json.loads(raw)) for (raw,) in self.db.execute(query, args)]
-        except DamagedStore:
+            rows = self.db.execute(query, args).fetchall()
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
+            return []
+        try:
+            return [decode(entity_from_json, raw) for (raw,) in rows]
+        except StoreDamage:
             self.damaged = True
             return []
+
+    def views(self) -> dict[str, tuple[str, str]]:
+        """Each file's stored view data (what the reports read of its documents): sha and JSON text."""
+        try:
+            rows = self.db.execute("SELECT path, sha, data FROM views").fetchall()
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
+            return {}
+        return {path: (sha, data) for path, sha, data in rows}
+
+    def save_views(self, rows: Mapping[str, tuple[str, str]]) -> None:
+        """Queue files' view data (sha, JSON text) for ``commit``."""
+        if not rows:
+            return
+        values = [(path, sha, data) for path, (sha, data) in rows.items()]
+
+        def write() -> None:
+            self.db.executemany("INSERT OR REPLACE INTO views VALUES (?, ?, ?)", values)
+
+        self._pending.append(write)
 
     def paths(self) -> list[str]:
         try:
             return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM facts")]
-        except sqlite3.Error:
-            self.damaged = True
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
             return []
 
     # -- writing ---------------------------------------------------------------------------
@@ -404,41 +514,79 @@ class Store:
         replace_findings: Iterable[str],
         spliced: Mapping[str, set[tuple[str, str | None]]],
         ran: Iterable[str],
+        dated: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
-        """Write the files that changed (None: gone) and the repository findings, in one transaction.
+        """Queue the files that changed (None: gone) and the repository findings for ``commit``.
 
         Rules in ``replace_findings`` have every finding replaced; for the others,
         the findings at the ``spliced`` (path, entity) pairs are replaced.
         """
-        try:
-            with self.db:
-                for path, entry in files.items():
-                    self._write_file(path, entry)
-                for code in replace_findings:
-                    self.db.execute("DELETE FROM findings WHERE rule = ?", (code,))
-                    self._insert_findings(code, findings.get(code, []))
-                for code, subjects in spliced.items():
-                    paths = sorted({p for p, _ in subjects})
-                    for path in paths:
-                        self.db.execute("DELETE FROM findings WHERE rule = ? AND path = ?", (code, path))
-                    self._insert_findings(code, [d for d in findings.get(code, []) if d.path in set(paths)])
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (json.dumps(sorted(ran)),))
-            self._prune()
-        except (sqlite3.Error, OSError, ValueError):
-            self.damaged = True
+        files = dict(files)
+        findings = {code: list(found) for code, found in findings.items()}
+        replace_findings, ran = list(replace_findings), sorted(ran)
+        days = {code: list(span) for code, span in (dated or {}).items()}
+
+        def write() -> None:
+            for path, entry in files.items():
+                self._write_file(path, entry)
+            for code in replace_findings:
+                self.db.execute("DELETE FROM findings WHERE rule = ?", (code,))
+                self._insert_findings(code, findings.get(code, []))
+            for code, subjects in spliced.items():
+                paths = sorted({p for p, _ in subjects})
+                for path in paths:
+                    self.db.execute("DELETE FROM findings WHERE rule = ? AND path = ?", (code, path))
+                self._insert_findings(code, [d for d in findings.get(code, []) if d.path in set(paths)])
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (json.dumps(ran),))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('dated', ?)", (json.dumps(days),))
+
+        self._pending.append(write)
 
     def touch(self, signatures: Mapping[str, tuple[list[int] | None, int]]) -> None:
-        """Remember new signatures of files whose bytes did not change."""
+        """Remember new signatures of files whose bytes did not change (written by ``commit``)."""
         if not signatures:
             return
+        rows = [(_signature(s), ns, p) for p, (s, ns) in signatures.items()]
+
+        def write() -> None:
+            self.db.executemany("UPDATE files SET signature = ?, read_ns = ? WHERE path = ?", rows)
+
+        self._pending.append(write)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def commit(self) -> bool:
+        """Write what the run queued, in one transaction over its snapshot; True when it was written.
+
+        When another run saved since this one took its snapshot, or holds the
+        database, nothing is written (``unsaved`` says why): the other run's state
+        stands, and the next run follows what changed from it.
+        """
+        if self._db is None or not self._pending:
+            return False
+        pending, self._pending = self._pending, []
+        db = self.db
         try:
-            with self.db:
-                self.db.executemany(
-                    "UPDATE files SET signature = ?, read_ns = ? WHERE path = ?",
-                    [(_signature(s), ns, p) for p, (s, ns) in signatures.items()],
-                )
-        except sqlite3.Error:
-            self.damaged = True
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            for write in pending:
+                write()
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            locked = isinstance(exc, sqlite3.OperationalError)
+            self.unsaved = f"another run holds or changed the store ({exc})" if locked else str(exc)
+            return False
+        except (OSError, ValueError) as exc:  # a full disk; a file name SQLite cannot take (not UTF-8)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self.unsaved = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+            return False
+        self._prune()
+        return True
 
     def _write_file(
         self, path: str, entry: tuple[str | None, list[int] | None, int, FileResult] | None
@@ -448,16 +596,18 @@ class Store:
         db.execute("DELETE FROM facts WHERE path = ?", (path,))
         if entry is None or entry[0] is None:  # gone, or unreadable (read again next time)
             db.execute("DELETE FROM files WHERE path = ?", (path,))
+            db.execute("DELETE FROM views WHERE path = ?", (path,))
             return
         sha, signature, read_ns, result = entry
         extra = None
-        if result.diagnostics or result.crashes or result.suppressions or result.unloadable:
+        if result.diagnostics or result.crashes or result.suppressions or result.unloadable or result.valid:
             extra = json.dumps(
                 {
                     "diagnostics": [d.to_dict() for d in result.diagnostics],
                     "crashes": result.crashes,
                     "suppressions": result.suppressions,
                     "unloadable": result.unloadable,
+                    "valid": result.valid,
                 },
                 separators=(",", ":"),
             )
@@ -492,6 +642,24 @@ class Store:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.unlink(str(old) + suffix)
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite said no because of another connection (a lock), or of the file system."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        word in text for word in ("locked", "busy", "readonly", "read-only", "unable to open", "disk i/o")
+    )
+
+
+def _extra(result: FileResult, raw: Any) -> None:
+    """Fill ``result`` from a stored row's ``extra`` JSON (findings, crashes, suppressions, validity)."""
+    result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
+    result.crashes = list(raw["crashes"])
+    result.suppressions = list(raw["suppressions"])
+    result.unloadable = bool(raw["unloadable"])
+    valid = raw.get("valid")
+    result.valid = (int(valid[0]), int(valid[1])) if valid else None
 
 
 def _signature(signature: list[int] | None) -> str | None:

@@ -5,9 +5,8 @@ The base state is the merge-base of a ref and HEAD, read from git objects
 differ at the base laid over it (``Repository.with_overlay``): every file git
 says is unchanged keeps the work tree's result and facts, and the repository
 rules follow the difference as after an edit.  A finding is new when no
-finding at the base has the same rule, file (through git's renames), node (a
-list item without an id by its list, not its place in it) and subject (its
-message without positions); each base finding accounts for one.
+finding at the base has the same identity (``findings.identity``: rule, file
+through git's renames, node and subject); each base finding accounts for one.
 """
 
 from __future__ import annotations
@@ -16,33 +15,24 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
-from .gitstate import LINK_MODE, ChangeBase, open_base
+from .findings import Identity, identity
+from .gitstate import LINK_MODE, ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 
 READ_CHUNK = 256  # base files read from git and checked at a time
 
-# Where a message names a position: "governance/people.yaml:12:3", "(first at line 7)", "column 5".
-_POSITION = re.compile(r"(\.ya?ml):\d+(?::\d+)?\b|\b(line|column) \d+\b")
-# An item without an id is named by its place in its list, which an edit above it shifts:
-# "spec/escalation/3" is compared as "spec/escalation/*", and the subject tells the items apart.
-_LIST_POSITION = re.compile(r"/\d+(?=/|$)")
-
-
-def subject(message: str) -> str:
-    """The message without positions: what the finding says, wherever the file moved it."""
-    return _POSITION.sub(lambda m: m.group(1) or m.group(2), message)
-
 
 @dataclass(frozen=True)
 class Change:
-    """The base state of a ``--new-since`` run, in the config root's terms (root-relative paths)."""
+    """Another state of the repository — the base of a ``--new-since`` run, or the git index of a
+    ``--staged`` one — in the config root's terms (root-relative paths)."""
 
     base: ChangeBase
     files: FileSet  # the base's files that the config includes
@@ -84,7 +74,16 @@ class Change:
 
 def prepare(ref: str, config: Config) -> Change:
     """The base state of ``ref`` for this config's repository (raises GitStateError, exit 2)."""
-    base = open_base(config.root, ref)
+    return _rooted(open_base(config.root, ref), config)
+
+
+def prepare_staged(config: Config) -> Change:
+    """The repository as the git index holds it, for this config's repository (``--staged``)."""
+    return _rooted(open_index(config.root), config)
+
+
+def _rooted(base: ChangeBase, config: Config) -> Change:
+    """Another state of the repository in the config root's terms (root-relative paths)."""
     inside = relative(base.top.resolve(), config.root.resolve())
     prefix = "" if inside in (None, ".") else inside + "/"
 
@@ -111,7 +110,11 @@ def prepare(ref: str, config: Config) -> Change:
 
 
 def check_base(
-    change: Change, plan: Plan, config: Config, current: Repository, filters: Sequence[Filter]
+    change: Change,
+    plan: Plan,
+    current: Repository,
+    filters: Callable[[Repository], Sequence[Filter]],
+    reported: Collection[str] | None = None,
 ) -> RunResult:
     """The base state's findings: the work tree's model with the files that differ at the base laid over it.
 
@@ -125,7 +128,8 @@ def check_base(
     wanted = sorted(differing & at_base)
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once
         buffers.update(change.contents(wanted[start : start + READ_CHUNK], plan.limits.max_file_bytes))
-    return current.with_overlay(buffers).result(change.files.reported, filters, plan)
+    base = current.with_overlay(buffers)
+    return base.result(change.files.reported if reported is None else reported, filters(base), plan)
 
 
 def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) -> RunResult:
@@ -153,13 +157,8 @@ def only_new(current: RunResult, base: RunResult, renames: Mapping[str, str]) ->
     return dataclasses.replace(current, diagnostics=new, summary=summary, crashes=crashes)
 
 
-Key = tuple[str, str, str | None, str | None, str]
-
-
-def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Key:
-    message = subject(d.message)
-    node = _LIST_POSITION.sub("/*", d.node) if d.node else d.node
-    return d.code, path, d.entity, node, moved(message) if moved else message
+def _key(d: Diagnostic, path: str, moved: Callable[[str], str] | None = None) -> Identity:
+    return identity(d, path, moved)
 
 
 def _renamer(renames: Mapping[str, str]) -> Callable[[str], str] | None:

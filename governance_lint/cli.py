@@ -23,6 +23,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .registry import Registry
+    from .workspace import Settings
 
 EXIT_ERROR = 2
 FORMATS = ("text", "json", "sarif", "github")  # reporters.FORMATS, without importing the reporters
@@ -35,18 +36,78 @@ def _fail(message: str) -> NoReturn:
 
 def _shown(text: str, *, keep_newlines: bool = False) -> str:
     """Repository text made safe to print: control characters escaped, no CI workflow command."""
-    from .reporters.base import safe_text
-    from .reporters.commands import neutralise
+    from .reporters.base import shown
 
-    if keep_newlines:
-        text = text.replace("\r\n", "\n")
-    return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
+    return shown(text, keep_newlines=keep_newlines)
 
 
 _ISOLATED_HELP = (
     "Ignore the repository's config and plugins (for pull requests from anyone): built-in "
     "defaults, or a --config kept outside the checkout; the root is the git work tree."
 )
+
+
+_CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+)
+_ISOLATED_OPTION = click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+
+
+def _repository_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of every command that reads the repository (SPEC §4): one definition for all."""
+    options = [
+        _CONFIG_OPTION,
+        _ISOLATED_OPTION,
+        click.option(
+            "--today", callback=_parse_date, metavar="DATE", help="Today's date for review rules (ISO)."
+        ),
+        click.option(
+            "--limit",
+            multiple=True,
+            metavar="NAME=VALUE",
+            callback=_parse_limits,
+            expose_value=False,
+            help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
+            "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+            "may only lower limits.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for per-file work [default: all cores].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the result store."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> Settings:
+    """The shared options, as the workspace takes them."""
+    from .workspace import Settings
+
+    return Settings(
+        paths=paths,
+        config=config_path,
+        isolated=isolated,
+        today=today,
+        limits=click.get_current_context().meta.get("govlint.limits", ()),
+        use_cache=not no_cache,
+        jobs=jobs,
+    )
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -81,8 +142,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from .api import RuleError
         from .config import ConfigError
-        from .discovery import RepositoryError
         from .engine import UsageError
+        from .git import RepositoryError
         from .safe_write import UnsafeTarget
         from .views.files import OutputError
 
@@ -168,13 +229,6 @@ def main() -> None:
     help="Lowest severity that makes the exit code 1 [default: error, or the config's].",
 )
 @click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-)
-@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for review rules (ISO).")
-@click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Hide the findings recorded in this baseline file.",
@@ -185,30 +239,26 @@ def main() -> None:
     help="Record today's findings in this baseline file.",
 )
 @click.option(
-    "--limit",
-    multiple=True,
-    metavar="NAME=VALUE",
-    callback=_parse_limits,
-    expose_value=False,
-    help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
-    "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
-    "may only lower limits.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for per-file work [default: all cores].",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option(
     "--new-since",
     metavar="REF",
     help="Report only findings that are new since the merge-base of REF and HEAD "
     "(e.g. HEAD before a commit, origin/main in a pull request).",
 )
-@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+@click.option(
+    "--until",
+    callback=_parse_date,
+    metavar="DATE",
+    help="With --write-baseline: every entry is a waiver that expires after DATE.",
+)
+@click.option(
+    "--by", "approver", metavar="REF", help="With --write-baseline: who approved the waivers (person:ID)."
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check the repository as the git index holds it (what `git commit` records): staged content, "
+    "untracked files left out, unstaged edits ignored. The pre-commit hooks use it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Only findings at or above --fail-on, and the summary.")
 @click.option(
     "--verbose",
@@ -217,6 +267,7 @@ def main() -> None:
     help="Name the files skipped (not governance files, or outside include/exclude); "
     "show tracebacks of internal errors.",
 )
+@_repository_options
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -233,6 +284,9 @@ def check(
     jobs: int | None,
     no_cache: bool,
     new_since: str | None,
+    until: dt.date | None,
+    approver: str | None,
+    staged: bool,
     isolated: bool,
     quiet: bool,
     verbose: bool,
@@ -265,6 +319,9 @@ def check(
         jobs=jobs,
         use_cache=not no_cache,
         new_since=new_since,
+        until=until,
+        approver=approver,
+        staged=staged,
         isolated=isolated,
         quiet=quiet,
         verbose=verbose,
@@ -275,18 +332,12 @@ def check(
 
 def _registry_options(command: Callable[..., None]) -> Callable[..., None]:
     """``--config`` and ``--isolated`` for the commands that list or explain the rules in use."""
-    command = click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)(command)
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Config whose plugins to include.",
-    )(command)
+    return _CONFIG_OPTION(_ISOLATED_OPTION(command))
 
 
 def _registry(config_path: Path | None, isolated: bool) -> Registry:
     """The rules in use: built-in, installed, and the config's own plugins (none with ``--isolated``)."""
-    from .runner import build_registry, resolve_config
+    from .workspace import build_registry, resolve_config
 
     return build_registry(resolve_config(config_path, Path.cwd(), isolated=isolated))
 
@@ -365,13 +416,15 @@ def schema(kind: str | None, every: bool) -> None:
 
 @main.command()
 @click.argument("reference", metavar="REF")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-)
-def refs(reference: str, config_path: Path | None) -> None:
+@_repository_options
+def refs(
+    reference: str,
+    config_path: Path | None,
+    isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """List every site that names an entity: its definition, then each reference.
 
     REF is KIND:ID, e.g. `govlint refs person:windy`.  One `path:line:column` a line: the definition first, then every reference
@@ -379,32 +432,36 @@ def refs(reference: str, config_path: Path | None) -> None:
     is malformed or nothing defines or names it.
     """
     from .editing import EditError, occurrences
-    from .workspace import LiveRepository
+    from .workspace import Workspace
 
-    repository = LiveRepository(Path.cwd(), config_path)
-    try:
-        found = occurrences(repository.index, reference)
-    except EditError as exc:
-        _fail(str(exc))
+    with Workspace.open(_settings((), config_path, isolated, today, jobs, no_cache)) as workspace:
+        try:
+            found = occurrences(workspace.index, reference)
+        except EditError as exc:
+            _fail(str(exc))
     if not found:
         _fail(f"{reference.strip()} is neither defined nor referenced in the repository")
     for site in found:
-        where = _shown_path(repository.root, site.path)
+        where = _shown_path(workspace.root, site.path)
         what = "definition" if site.definition else f"{site.entity} {site.node}"
-        click.echo(f"{where}:{site.line}:{site.column}: {what}")
+        click.echo(_shown(f"{where}:{site.line}:{site.column}: {what}"))
 
 
 @main.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the change as a unified diff; write nothing.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-)
-def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> None:
+@_repository_options
+def rename(
+    old: str,
+    new: str,
+    show_diff: bool,
+    config_path: Path | None,
+    isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """Rename an entity id and every reference to it, changing nothing else.
 
     E.g. `govlint rename person:windy person:windy-chen`.  Only the id and the references change; comments, quoting, order and every
@@ -412,23 +469,29 @@ def rename(old: str, new: str, show_diff: bool, config_path: Path | None) -> Non
     NEW exists, OLD does not, or an id is malformed.  NEW may be the bare id.
     """
     from .editing import EditError, plan_rename, writable, write_atomically
-    from .workspace import LiveRepository
+    from .workspace import Workspace
 
-    repository = LiveRepository(Path.cwd(), config_path)
+    with Workspace.open(_settings((), config_path, isolated, today, jobs, no_cache)) as workspace:
+        try:
+            change = plan_rename(workspace.index, old, new, workspace.text)
+        except EditError as exc:
+            _fail(str(exc))
+    root = workspace.root
     try:
-        change = plan_rename(repository.index, old, new, repository.text)
         if show_diff:
-            click.echo(change.diff(), nl=False)
+            click.echo(_shown(change.diff(), keep_newlines=True), nl=False)
             return
         for path in change.edits:  # every file is checked before any is written
-            writable(repository.root / path)
+            writable(root / path)
         for path in sorted(change.edits):
-            write_atomically(repository.root / path, change.renamed(path).encode("utf-8"))
+            write_atomically(root / path, change.renamed(path).encode("utf-8"))
     except EditError as exc:
         _fail(str(exc))
     files = len(change.edits)
     click.echo(
-        f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}"
+        _shown(
+            f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}"
+        )
     )
 
 
@@ -491,13 +554,6 @@ def init(directory: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to FILE instead of standard output.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-)
-@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
 @click.option("--for", "party", metavar="REF", help="roles: only what this party holds (person:pat).")
 @click.option(
     "--within",
@@ -505,17 +561,19 @@ def init(directory: Path) -> None:
     metavar="DAYS",
     help="reviews: a review due within DAYS days is due-soon [default: 30].",
 )
-@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+@_repository_options
 def report(
     kind: str,
     paths: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
-    config_path: Path | None,
-    today: dt.date | None,
     party: str | None,
     within: int | None,
+    config_path: Path | None,
     isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
 
@@ -533,6 +591,7 @@ def report(
     from .views.run import ReportSettings
     from .views.run import report as run_report
 
+    common = _settings(paths, config_path, isolated, today, jobs, no_cache)
     settings = ReportSettings(
         kind=kind,
         paths=paths,
@@ -543,6 +602,9 @@ def report(
         party=party,
         within=within,
         isolated=isolated,
+        limits=common.limits,
+        use_cache=common.use_cache,
+        jobs=jobs,
     )
     sys.exit(run_report(settings, sys.stdout, sys.stderr))
 
@@ -550,16 +612,15 @@ def report(
 @main.command()
 @click.argument("out_dir", metavar="OUT_DIR", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-)
-@click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date for reviews (ISO).")
-@click.option("--isolated", is_flag=True, help=_ISOLATED_HELP)
+@_repository_options
 def site(
-    out_dir: Path, paths: tuple[Path, ...], config_path: Path | None, today: dt.date | None, isolated: bool
+    out_dir: Path,
+    paths: tuple[Path, ...],
+    config_path: Path | None,
+    isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Write a static HTML site of the repository to OUT_DIR (opens from the file system).
 
@@ -567,10 +628,9 @@ def site(
     the glossary and the process map (drawn with Graphviz `dot` when installed).
     The same repository gives the same bytes.
     """
-    from .views.repository import LoadSettings
     from .views.run import site as run_site
 
-    sys.exit(run_site(out_dir, LoadSettings(paths, config_path, today, isolated=isolated), sys.stderr))
+    sys.exit(run_site(out_dir, _settings(paths, config_path, isolated, today, jobs, no_cache), sys.stderr))
 
 
 if __name__ == "__main__":  # pragma: no cover

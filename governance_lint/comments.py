@@ -17,6 +17,7 @@ _IGNORE = re.compile(r"(?P<verb>ignore-file|ignore)\b\s*(?:\[(?P<rules>[^\]]*)\]
 _TOGGLE = re.compile(r"(?P<rule>[A-Za-z0-9-]+)\s*[:=]\s*(?:off|false)\s*(?:,\s*|$)", re.IGNORECASE)
 _TOGGLES = re.compile(rf"(?:{_TOGGLE.pattern})+", re.IGNORECASE)
 _REASON = re.compile(r"--\s*(?P<reason>.*)$")
+_WAIVER_TERM = re.compile(r"(?P<key>until|by)=(?P<value>[^\s,]+),?")
 
 
 # -- inline comments --------------------------------------------------------
@@ -37,6 +38,8 @@ class Suppression:
     first: int
     last: int
     problem: str | None = None
+    until: str | None = None  # a waiver: the last day it suppresses (ISO date, as written)
+    by: str | None = None  # a waiver: who approved it (``person:ID``)
 
     @property
     def whole_file(self) -> bool:
@@ -142,14 +145,18 @@ def _parse(body: str, index: int, column: int, lines: list[str], target: int | N
     ignore = _IGNORE.match(body)
     if ignore:
         rules = tuple(r.strip() for r in (ignore["rules"] or "").split(",") if r.strip())
-        reason, problem = _reason(ignore["rest"])
+        terms, rest = _waiver_terms(ignore["rest"])
+        reason, problem = _reason(rest)
         if not rules:
             problem = f"'{ignore['verb']}' names no rules; write {ignore['verb']}[CODE or name, …]"
+        waiver = {"until": terms.get("until"), "by": terms.get("by")}
         if ignore["verb"] == "ignore-file":
-            return Suppression(line, col, rules, reason, 0, 0, problem)
+            return Suppression(line, col, rules, reason, 0, 0, problem, **waiver)
         if target is None:
-            return Suppression(line, col, rules, reason, -1, -1, problem or "there is no node below it")
-        return Suppression(line, col, rules, reason, target + 1, _node_end(lines, target) + 1, problem)
+            problem = problem or "there is no node below it"
+            return Suppression(line, col, rules, reason, -1, -1, problem, **waiver)
+        end = _node_end(lines, target) + 1
+        return Suppression(line, col, rules, reason, target + 1, end, problem, **waiver)
     # ``RULE: off`` (or ``false``), as in config: the rule is off for the whole file.
     head, dashes, rest = body.partition("--")
     if _TOGGLES.fullmatch(head.strip()):
@@ -165,6 +172,18 @@ def _parse(body: str, index: int, column: int, lines: list[str], target: int | N
         -1,
         f"not a govlint directive: {body!r}; write ignore[RULES], ignore-file[RULES] or RULE: off",
     )
+
+
+def _waiver_terms(rest: str) -> tuple[dict[str, str], str]:
+    """The ``until=DATE`` and ``by=person:ID`` terms before the reason, and what follows them."""
+    terms: dict[str, str] = {}
+    rest = rest.strip()
+    while True:
+        match = _WAIVER_TERM.match(rest)
+        if match is None:
+            return terms, rest
+        terms[match["key"]] = match["value"]
+        rest = rest[match.end() :].lstrip()
 
 
 def _reason(rest: str) -> tuple[str | None, str | None]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Limits, Severity
+from .model import Limits, Severity, closest
 
 CONFIG_NAME = ".govlint.yaml"
 DEFAULT_INCLUDE = ("**/*.yaml", "**/*.yml")
@@ -73,6 +72,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "plugins": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "baseline": {"type": ["string", "null"], "minLength": 1},
         "require-reason": {"type": "boolean"},
+        "waivers": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"require": _RULE_SELECTORS, "max-days": {"type": "integer", "minimum": 1}},
+        },
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -110,6 +114,10 @@ class Config:
     plugins: tuple[str, ...] = ()
     baseline: str | None = None
     require_reason: bool = False
+    #: waivers: the rules whose suppressions and baseline entries need ``until`` and ``by``; how far
+    #: ahead ``until`` may be
+    waivers_require: tuple[str, ...] = ()
+    waivers_max_days: int | None = None
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -235,10 +243,10 @@ def parse_limit(text: str) -> tuple[str, int]:
     name, _, value = text.partition("=")
     name = name.strip()
     if name not in LIMIT_RANGES:
-        hint = difflib.get_close_matches(name, list(LIMIT_RANGES), n=1)
+        hint = closest(name, LIMIT_RANGES, 0.6)
         raise ValueError(
             f"unknown limit {name!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + (f"; did you mean {hint!r}?" if hint else "")
             + f" (limits: {', '.join(LIMIT_RANGES)})"
         )
     try:
@@ -319,11 +327,11 @@ def _validate(path: Path, raw: dict[str, Any]) -> None:
         unexpected = list(getattr(error.kind, "unexpected", []) or [])
         key = unexpected[0] if unexpected else "?"
         allowed = _allowed_keys(path_steps)
-        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = closest(str(key), allowed, 0.6)
         full = f"{where}.{key}" if where else str(key)
         raise ConfigError(
             f"{path}: unknown key {full!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + (f"; did you mean {hint!r}?" if hint else "")
             + (f" (known keys: {', '.join(allowed)})" if allowed and not hint else "")
         )
     value = error.instance
@@ -394,5 +402,7 @@ def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
         plugins=tuple(raw.get("plugins") or ()),
         baseline=raw.get("baseline"),
         require_reason=bool(raw.get("require-reason", False)),
+        waivers_require=tuple((raw.get("waivers") or {}).get("require") or ()),
+        waivers_max_days=(raw.get("waivers") or {}).get("max-days"),
         limits=limits_with(ceiling, limits_raw.items()),
     )

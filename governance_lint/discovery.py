@@ -10,17 +10,17 @@ never opens a FIFO or device, and never reads more than the size limit.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import os
 import stat
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import git
 from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex
-from .model import API_PREFIX, Position, Problem, Role
+from .git import RepositoryError
+from .model import API_PREFIX, Position, Problem, Role, closest
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
 GOVERNANCE_MARK = API_PREFIX.encode()
@@ -46,10 +46,6 @@ class FileSet:
     reported: frozenset[str]  # files whose findings are shown
     missing: tuple[str, ...] = ()  # named paths that do not exist
     passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
-
-
-class RepositoryError(Exception):
-    """The root is inside a git work tree and git cannot list its files: exit 2 with this message."""
 
 
 def relative(root: Path, path: Path) -> str | None:
@@ -84,17 +80,7 @@ def _walk(root: Path) -> list[str]:
 
 def _git(root: Path, *args: str) -> str:
     """The output of ``git ARGS`` run in ``root``; a RepositoryError saying why when git cannot answer."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=300, check=False)
-    except FileNotFoundError:
-        raise RepositoryError(
-            f"{root} is inside a git work tree, but git is not installed (not on PATH); "
-            "govlint asks git which files the repository holds"
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise RepositoryError(f"git ls-files did not answer within 300 s in {root}") from None
-    except OSError as exc:
-        raise RepositoryError(f"cannot run git in {root}: {exc.strerror or exc}") from None
+    done = git.run(root, *args)
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").splitlines()
         reason = next(
@@ -110,7 +96,7 @@ def _git(root: Path, *args: str) -> str:
             f"git refused to list the files of {root}: "
             f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})" if hint else "")
         )
-    return done.stdout.decode("utf-8", "surrogateescape")
+    return git.text(done.stdout)
 
 
 def git_files(root: Path) -> list[str]:
@@ -209,10 +195,10 @@ def _check_include(config: Config, candidates: Sequence[str]) -> None:
         if nothing or folder is None or (folder and folder not in folders):
             missing = pattern.strip("/") if folder is None else folder
             known = folders.union(candidates)
-            hint = [] if missing in known else difflib.get_close_matches(missing, sorted(known), n=1)
+            hint = None if missing in known else closest(missing, sorted(known), 0.6)
             raise ConfigError(
                 f"{config.label}: include: {pattern!r} matches no file in the repository "
-                f"({config.root})" + (f"; did you mean {hint[0]!r}?" if hint else "")
+                f"({config.root})" + (f"; did you mean {hint!r}?" if hint else "")
             )
 
 

@@ -18,19 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .index import RepositoryIndex, Site
-from .model import REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, term_slug
+from .model import REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, kind_label, term_slug
 
 #: Kinds whose ids a rename may change (a term's id is the slug of its text, not an id of its own).
 RENAMEABLE = ("person", "team", "process", "practice", "service", "policy")
-KIND_NAMES = {
-    "person": "Person",
-    "team": "Team",
-    "process": "Process",
-    "practice": "Practice",
-    "service": "Service",
-    "policy": "Policy",
-    "term": "Glossary term",
-}
+KIND_NAMES = {kind: kind_label(kind) for kind in REFERENCE_KINDS}
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's, so lines agree with the loader's
 

@@ -11,9 +11,7 @@ problems go to the rule that declares their ``Role``.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
 from .config import Config, RuleSetting
-from .discovery import matches, mentions_governance, read_file
+from .discovery import matches, mentions_governance
 from .envelope import envelope_problem, might_be_governance, near_miss
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .loader import load
 from .model import (
     API_PREFIX,
+    DEFINED_BY,
     KINDS,
     Diagnostic,
     Document,
@@ -44,6 +43,8 @@ from .model import (
 
 if TYPE_CHECKING:
     from .registry import Registry
+
+Reader = Callable[[str], "bytes | Problem"]  # a file's bytes by root-relative path, or why not
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ class Plan:
                 ]
                 for a in self.rules
             ],
+            # today is not here: a result that depends on the date says for which days it holds
             "limits": [self.limits.max_file_bytes, self.limits.max_depth, self.limits.max_alias_nodes],
-            "today": self.today.isoformat(),
         }
 
 
@@ -113,6 +114,12 @@ class FileResult:
     entities: list[Entity] = field(default_factory=list)
     #: the file could not be read or parsed at all (a whole-file syntax finding, whichever rules run)
     unloadable: bool = False
+    #: the days (ordinals, end excluded) over which the findings hold; None: whatever the date
+    valid: tuple[int, int] | None = None
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Whether the result, found on another day, is still what a check on ``day`` finds."""
+        return self.valid is None or self.valid[0] <= day.toordinal() < self.valid[1]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +131,7 @@ class FileResult:
             "crashes": self.crashes,
             "suppressions": self.suppressions,
             "unloadable": self.unloadable,
+            "valid": self.valid,
         }
 
     @classmethod
@@ -138,6 +146,7 @@ class FileResult:
             suppressions=list(raw["suppressions"]),
             entities=[entity_from_json(e) for e in raw.get("entities", ())],
             unloadable=bool(raw["unloadable"]),
+            valid=(int(raw["valid"][0]), int(raw["valid"][1])) if raw.get("valid") else None,
         )
 
 
@@ -178,6 +187,12 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     if not mentions and not might_be_governance(content):
         return _skip(result)
     loaded = load(path, content, plan.limits)
+    if loaded.crash is not None:
+        result.unloadable = True  # what it defines is unknown: references to it are held back
+        syntax = plan.role(Role.SYNTAX)
+        code, name = (syntax.rule.code, syntax.rule.name) if syntax else ("loader", "yaml-loader")
+        result.crashes.append(f"rule {code} {name} (builtin) crashed on {path}: {loaded.crash}")
+        return result
     result.suppressions = collect_suppressions(content)  # empty at once unless it says "govlint:"
     docs = [d for d in loaded.documents if d.data is not None]
     by_index = {d.index: d for d in docs}
@@ -213,6 +228,8 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
             except Exception as exc:  # a rule bug must not stop the others
                 result.crashes.append(_crash(rule, path, exc))
             found.extend(ctx.findings)
+            if ctx.valid is not None:
+                result.valid = within(result.valid, ctx.valid)
         result.diagnostics.extend(_quiet_misspelled(doc, found, schema_code))
         if envelope_ok:
             entity = extract_entity(doc, fields)
@@ -256,18 +273,23 @@ def _crash(rule: Rule, path: str, exc: BaseException) -> str:
     return f"rule {rule.code} {rule.name} ({rule.source}) crashed on {path}: {type(exc).__name__}: {exc}{at}"
 
 
+def within(held: tuple[int, int] | None, also: tuple[int, int]) -> tuple[int, int]:
+    """The days both spans hold (``held`` None: every day)."""
+    return also if held is None else (max(held[0], also[0]), min(held[1], also[1]))
+
+
 def check_repository(
     active: ActiveRule, index: RepositoryIndex, today: dt.date
-) -> tuple[list[Diagnostic], list[str]]:
-    """One repository rule over ``index``: its findings, and its crash if it raised."""
+) -> tuple[list[Diagnostic], list[str], tuple[int, int] | None]:
+    """One repository rule over ``index``: its findings, its crash if it raised, and the days they hold."""
     rule = active.rule
     assert rule.check_repository is not None
     ctx = RepositoryContext(rule, active.severity, active.options, today, index=index)
     try:
         rule.check_repository(index, ctx)
     except Exception as exc:  # a rule bug must not stop the others
-        return ctx.findings, [_crash(rule, "the repository", exc)]
-    return ctx.findings, []
+        return ctx.findings, [_crash(rule, "the repository", exc)], ctx.valid
+    return ctx.findings, [], ctx.valid
 
 
 # -- the plan ---------------------------------------------------------------
@@ -395,16 +417,6 @@ def finish(
 
 # -- references held back while a governance file does not load ---------------------------
 
-#: The kind of document that defines what a reference of each kind names.
-_DEFINED_BY = {
-    "person": "Person",
-    "team": "Team",
-    "process": "Process",
-    "practice": "Practice",
-    "service": "Service",
-    "policy": "Policy",
-    "term": "Glossary",
-}
 _KIND_BY_NAME = {kind.lower(): kind for kind in KINDS}
 _KIND_RE = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""")
 
@@ -424,22 +436,22 @@ class UnloadedFile:
     words: str | None
 
     def might_define(self, kind: str, ident: str) -> bool:
-        return (self.kinds is None or _DEFINED_BY.get(kind) in self.kinds) and (
+        return (self.kinds is None or DEFINED_BY.get(kind) in self.kinds) and (
             self.words is None or f"-{term_slug(ident)}-" in self.words
         )
 
 
-def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
-    """What an unloadable file might define; None when it holds no governance document at all."""
-    content = read_file(root, path, max_bytes)
+def unloaded_file(read: Reader, regular: Callable[[str], bool], path: str) -> UnloadedFile | None:
+    """What an unloadable file might define; None when it holds no governance document at all.
+
+    ``read`` gives the file's bytes as the run sees them (the work tree, the git
+    index, an editor's buffer); ``regular`` whether it is a regular file.
+    """
+    content = read(path)
     if isinstance(content, Problem):
         # A regular file too large to read might define anything; a symbolic link govlint does not
         # follow, a folder or a device defines nothing.
-        try:
-            regular = stat.S_ISREG(os.lstat(root / path).st_mode)
-        except OSError:
-            regular = False
-        return UnloadedFile(path, None, None) if regular else None
+        return UnloadedFile(path, None, None) if regular(path) else None
     text = content.decode("utf-8", "replace")
     if API_PREFIX not in text and not might_be_governance(content):
         return None  # every governance document says apiVersion: govlint/..., or nearly (an envelope finding)
@@ -450,12 +462,14 @@ def unloaded_file(root: Path, path: str, max_bytes: int) -> UnloadedFile | None:
 def held_back(
     diagnostics: Iterable[Diagnostic],
     results: Iterable[FileResult],
-    root: Path,
+    read: Reader,
+    regular: Callable[[str], bool],
     plan: Plan,
     entities: Callable[[str], list[Entity]],
 ) -> dict[Diagnostic, list[str]]:
     """The unresolved-reference findings some unloadable file might resolve, each with those files.
 
+    ``read`` and ``regular`` see the files as the model does (``unloaded_file``);
     ``entities`` gives a file's facts (the references the findings sit at).
     """
     unresolved = plan.codes_of(Role.UNRESOLVED)
@@ -463,9 +477,7 @@ def held_back(
     if not candidates:
         return {}
     unloaded = [
-        u
-        for r in results
-        if r.unloadable and (u := unloaded_file(root, r.path, plan.limits.max_file_bytes)) is not None
+        u for r in results if r.unloadable and (u := unloaded_file(read, regular, r.path)) is not None
     ]
     if not unloaded:
         return {}

@@ -1,7 +1,8 @@
 """Another state of the repository, read from git objects: no checkout, the work tree untouched.
 
 ``open_base(start, ref)`` finds the merge-base of ``ref`` and ``HEAD`` and
-lists its files; ``ChangeBase.read`` gives their bytes (``git cat-file
+lists its files; ``open_index(start)`` lists what the git index holds (what
+``git commit`` would record: ``--staged``); ``ChangeBase.read`` gives their bytes (``git cat-file
 --batch``), and ``changed``/``renames`` say which files of the base differ
 from the work tree (``git diff -M`` against it), so that a caller can reuse
 what it already knows about every other file.  Paths are relative to the git
@@ -13,11 +14,11 @@ merge-base, no git) raise ``GitStateError`` with the advice in its message.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import git
 from .engine import UsageError
 
 REGULAR_MODES = ("100644", "100755")
@@ -57,23 +58,14 @@ class ChangeBase:
         return {path: contents[sha] for path, sha in wanted.items() if sha in contents}
 
 
-def _git(top: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=top, input=stdin, capture_output=True, check=False, timeout=600
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitStateError(f"cannot run git: {exc}") from None
+_git = git.run
+_text = git.text
 
 
-def _text(out: bytes) -> str:
-    return out.decode("utf-8", "surrogateescape")
-
-
-def work_tree_root(start: Path) -> Path:
+def work_tree_root(start: Path, option: str = "--new-since") -> Path:
     done = _git(start, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
-        raise GitStateError(f"--new-since needs a git repository, and {start} is not inside one")
+        raise GitStateError(f"{option} needs a git repository, and {start} is not inside one")
     return Path(_text(done.stdout).strip())
 
 
@@ -185,6 +177,53 @@ def read_blobs(top: Path, shas: Iterable[str]) -> dict[str, bytes]:
         found[_text(header[0])] = out[at : at + size]
         at += size + 1
     return found
+
+
+def index_files(top: Path) -> dict[str, Blob]:
+    """Every file and symbolic link the index holds (stage 0; submodules left out), by path."""
+    done = _git(top, "ls-files", "-z", "--stage", "--full-name", "--", ":/")
+    if done.returncode != 0:
+        raise GitStateError(f"cannot list the files of the git index: {_text(done.stderr).strip()}")
+    entries: dict[str, tuple[str, str]] = {}
+    for entry in _text(done.stdout).split("\0"):
+        meta, tab, path = entry.partition("\t")  # "<mode> <sha> <stage>\t<path>"
+        if not tab:
+            continue
+        mode, sha, stage = meta.split()
+        if stage == "0" and (mode in REGULAR_MODES or mode == LINK_MODE):
+            entries[path] = (mode, sha)
+    sizes = blob_sizes(top, {sha for _, sha in entries.values()})
+    return {path: Blob(mode, sha, sizes.get(sha, 0)) for path, (mode, sha) in entries.items()}
+
+
+def blob_sizes(top: Path, shas: Iterable[str]) -> dict[str, int]:
+    """The size of each of these blobs, through one ``git cat-file --batch-check``."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    done = _git(top, "cat-file", "--batch-check", stdin="".join(f"{sha}\n" for sha in wanted).encode())
+    if done.returncode != 0:
+        raise GitStateError(f"cannot read the git index: {_text(done.stderr).strip()}")
+    sizes: dict[str, int] = {}
+    for line in _text(done.stdout).splitlines():
+        fields = line.split()  # "<sha> blob <size>", or "<sha> missing"
+        if len(fields) == 3:
+            sizes[fields[0]] = int(fields[2])
+    return sizes
+
+
+def unstaged(top: Path) -> frozenset[str]:
+    """Index paths whose work tree content differs from the index, or is gone (``git diff-files``)."""
+    done = _git(top, "diff-files", "-z", "--name-only", "--ignore-submodules")
+    if done.returncode != 0:
+        raise GitStateError(f"cannot compare the work tree with the index: {_text(done.stderr).strip()}")
+    return frozenset(name for name in _text(done.stdout).split("\0") if name)
+
+
+def open_index(start: Path) -> ChangeBase:
+    """The repository as the git index holds it (``--staged``), and where the work tree differs from it."""
+    top = work_tree_root(start, "--staged")
+    return ChangeBase(top, "the index", None, index_files(top), unstaged(top))
 
 
 def open_base(start: Path, ref: str) -> ChangeBase:

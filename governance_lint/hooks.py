@@ -1,14 +1,17 @@
 """The pre-commit hook manifest (``.pre-commit-hooks.yaml``), generated from the rule registry.
 
 One hook ``govlint`` runs every rule; one hook per built-in rule
-(``govlint-single-owner``, ...) runs that rule alone.  A hook answers "what
-does this commit break?" (SPEC §7, §10): it runs ``govlint check --new-since
-HEAD`` over the whole repository, so a finding the commit causes in a file it
-never touched (a removed person, a renamed team, a deleted policy) fails it,
-and findings that were there before do not.  pre-commit passes no file names
-(``pass_filenames: false``) and runs it for every commit (``always_run:
-true``), a deletion included; a hook's ``args`` are options added to the
-command (``args: [--fail-on, warning]``).
+(``govlint-single-owner``, ...) runs that rule alone.  A hook checks the
+repository as the commit will record it (SPEC §7): ``govlint check --staged``
+over the whole repository, so a finding the commit causes in a file it never
+touched (a removed person, a renamed team, a deleted policy) fails it, an
+untracked draft blocks nothing, and every finding the baseline does not hide
+fails it, at ``git commit`` and under ``pre-commit run --all-files`` in CI
+alike (``--new-since`` belongs in the pull-request job, never in a hook: there
+the commit is already made and nothing would be new).  pre-commit passes no
+file names (``pass_filenames: false``) and runs it for every commit
+(``always_run: true``), a deletion included; a hook's ``args`` are options
+added to the command (``args: [--fail-on, warning]``).
 
 ``python scripts/generate_hooks.py`` rewrites the file; ``--check`` (and a
 test) fails when it no longer matches the registry.
@@ -26,13 +29,13 @@ from .api import Rule
 from .registry import builtin_registry
 
 MANIFEST_NAME = ".pre-commit-hooks.yaml"
-#: The command every hook runs: what the staged change adds, over the whole repository.
-HOOK_COMMAND = "govlint check --new-since HEAD"
+#: The command every hook runs: the repository as the commit records it (the git index).
+HOOK_COMMAND = "govlint check --staged"
 HEADER = (
     "# pre-commit hooks of govlint: `govlint` runs every rule, `govlint-<rule name>` one rule.\n"
     "# Generated from the rule registry by scripts/generate_hooks.py; do not edit by hand.\n"
-    "# Each reports what the commit adds (`--new-since HEAD`) anywhere in the repository, so it\n"
-    "# runs for every commit with no file names; hook `args` are added options (e.g. --fail-on).\n"
+    "# Each checks the whole repository as the commit records it (`--staged`: the git index), so\n"
+    "# it runs for every commit with no file names; hook `args` are added options (e.g. --fail-on).\n"
 )
 
 

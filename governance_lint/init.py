@@ -1,7 +1,7 @@
 """``govlint init [DIR]``: start a governance repository that passes ``govlint check``.
 
 Writes a ``.govlint.yaml``, a ``.pre-commit-config.yaml`` whose hook runs
-``govlint check --new-since HEAD`` before each commit, and a starter governance set: one process (Incident Management) with
+``govlint check --staged`` before each commit, and a starter governance set: one process (Incident Management) with
 its owner, scoped managers, practitioners, activities with RACI and
 procedures, policies, a glossary, CSFs and KPIs, and the people and teams it
 names.  Nothing is ever overwritten: an existing pre-commit config is kept
@@ -47,7 +47,7 @@ LOCAL_HOOK = """\
     hooks:
       - id: govlint
         name: govlint
-        entry: govlint check --new-since HEAD
+        entry: govlint check --staged
         language: system
         pass_filenames: false
         always_run: true
@@ -55,10 +55,11 @@ LOCAL_HOOK = """\
 
 PRE_COMMIT_CONFIG = (
     """\
-# Before each commit, govlint reports what the commit breaks anywhere in the
-# governance files (`include` in .govlint.yaml): a person removed while still
-# named, a renamed team, a deleted policy. Findings that were there before the
-# commit do not stop it. With govlint and pre-commit installed: pre-commit install
+# Before each commit, govlint checks the governance files (`include` in
+# .govlint.yaml) as the commit records them: what the commit breaks anywhere —
+# a person removed while still named, a renamed team, a deleted policy — and
+# every other finding stop it (a baseline hides legacy findings; untracked
+# drafts are left out). With govlint and pre-commit installed: pre-commit install
 repos:
 """
     + LOCAL_HOOK

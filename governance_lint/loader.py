@@ -947,14 +947,13 @@ DEFAULT_LIMITS = Limits()
 
 
 def load(path: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Load one file's documents; never raises (an internal failure is a syntax problem)."""
+    """Load one file's documents; never raises (an internal failure is said in ``crash``)."""
     try:
         return _load(path, content, limits)
     except _Refusal as refusal:
         return LoadResult((), (refusal.problem,))
-    except Exception as exc:
-        message = f"internal loader error: {type(exc).__name__}: {exc}"
-        return LoadResult((), (Problem(SYNTAX, message[:500], Position(1, 1)),))
+    except Exception as exc:  # a loader bug: the run says so and exits 2, the other files are still checked
+        return LoadResult((), (), crash=f"internal loader error: {type(exc).__name__}: {exc}"[:500])
 
 
 def _refuse(message: str, position: Position) -> LoadResult:

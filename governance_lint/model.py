@@ -15,8 +15,27 @@ from typing import Any, Protocol
 API_PREFIX = "govlint/"
 API_VERSION = "govlint/v1"
 KINDS = ("Process", "Practice", "Service", "Person", "Team", "Policy", "Glossary", "Rule")
-REFERENCE_KINDS = ("person", "team", "process", "practice", "service", "policy", "term")
-REFERENCE_RE = re.compile(r"^(person|team|process|practice|service|policy|term):(.+)$")
+#: The one table of reference kinds: each ``KIND:`` of a reference, and the kind of document that defines
+#: what it names (a term is defined by a Glossary, or locally by a process).
+DEFINED_BY = {
+    "person": "Person",
+    "team": "Team",
+    "process": "Process",
+    "practice": "Practice",
+    "service": "Service",
+    "policy": "Policy",
+    "term": "Glossary",
+}
+REFERENCE_KINDS = tuple(DEFINED_BY)
+REFERENCE_RE = re.compile(rf"^({'|'.join(REFERENCE_KINDS)}):(.+)$")
+
+
+def kind_label(reference_kind: str) -> str:
+    """What a reference of this kind names, in words: ``Person``, ``Glossary term``."""
+    kind = DEFINED_BY.get(reference_kind, reference_kind)
+    return "Glossary term" if reference_kind == "term" else kind
+
+
 SLUG_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 #: A path into a document's data: mapping keys and list indexes.
@@ -189,6 +208,7 @@ class Role:
     SYNTAX = "syntax"  # the file cannot be read or is not loadable YAML
     SCHEMA = "schema"  # a value no schema can hold, and schema violations
     UNUSED_SUPPRESSION = "unused-suppression"  # a suppression or baseline entry that hid nothing
+    WAIVER = "waiver"  # a suppression or baseline entry past its ``until``, or missing what a waiver needs
     ENVELOPE = "envelope"  # a document that looks like governance but is not a supported one
     UNRESOLVED = "unresolved"  # a reference that names nothing (several rules: held back together)
 
@@ -208,6 +228,8 @@ class Problem:
 class LoadResult:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
+    #: the loader itself failed (a bug, not the file's fault): reported as an internal error, exit 2
+    crash: str | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)

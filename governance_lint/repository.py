@@ -5,12 +5,11 @@ comments), the facts the index is made of, and each repository rule's
 findings.  It is built from the work tree, from a git commit's tree, or from
 the work tree with editor buffers laid over it, and ``update(paths)`` reloads
 only those files; the repository rules then check again only the entities the
-change can affect (see ``Change.subjects``), and their other findings are kept.
+change can affect (see ``FactsChange.subjects``), and their other findings are kept.
 ``check``, ``check --new-since``, reports and the language server read it::
 
     repo = Repository.build_from_worktree(config, plan)          # stored state reused
-    base = Repository.build_from_git(config, plan, "HEAD")        # no checkout
-    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers
+    live = repo.with_overlay({"governance/a.yaml": b"..."})       # unsaved buffers, a commit's files
     live.update(["governance/a.yaml"])                            # after the next edit
     found = live.findings()                                      # unfiltered, in report order
 
@@ -21,11 +20,11 @@ the few files the edit can affect.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
-import subprocess
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,6 +42,7 @@ from .engine import (
     crash_rule,
     finish,
     held_back,
+    within,
 )
 from .index import (
     DEFINES,
@@ -79,6 +79,10 @@ class Source(Protocol):
 
     def read(self, rel: str) -> bytes | Problem: ...
 
+    def regular(self, rel: str) -> bool:
+        """Whether ``rel`` is a regular file (not a link, a folder or a device)."""
+        ...
+
 
 class WorkTree:
     """The files on disk that the config includes."""
@@ -114,6 +118,12 @@ class WorkTree:
     def read(self, rel: str) -> bytes | Problem:
         return read_file(self.root, rel, self.max_bytes)
 
+    def regular(self, rel: str) -> bool:
+        try:
+            return stat.S_ISREG(os.lstat(os.path.join(self.root, rel)).st_mode)
+        except OSError:
+            return False
+
 
 class Buffers:
     """Another source with some files replaced by in-memory text (None: the file is absent)."""
@@ -136,6 +146,11 @@ class Buffers:
         text = self.buffers.get(rel)
         return text if text is not None else self.base.read(rel)
 
+    def regular(self, rel: str) -> bool:
+        if rel in self.buffers:
+            return isinstance(self.buffers[rel], bytes)
+        return self.base.regular(rel)
+
 
 @dataclass
 class Stats:
@@ -146,6 +161,7 @@ class Stats:
     unread: int = 0  # reused without reading the file: its signature is the one stored
     written: bool = False  # the store was written
     ignored: str | None = None  # why an existing store was not used
+    unsaved: str | None = None  # why the store was not written, when there was something to write
     subjects: int = 0  # entities the last update checked again
     #: where the time went: "state" (reading the store), "lstat" (finding what changed), "update"
     #: (reloading changed files, comparing facts, writing the store) and "rules" (repository rules)
@@ -168,6 +184,7 @@ class Repository:
         self.facts: Facts = MemoryFacts()
         self.results: dict[str, list[Diagnostic]] = {}  # each repository rule's findings, by code
         self.rule_crashes: dict[str, list[str]] = {}
+        self.rule_valid: dict[str, tuple[int, int]] = {}  # the days a date-reading rule's findings hold
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
         self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
@@ -202,19 +219,6 @@ class Repository:
         repo._build()
         return repo
 
-    @classmethod
-    def build_from_git(
-        cls, config: Config, plan: Plan, rev: str, *, use_cache: bool = True, jobs: int = 1
-    ) -> Repository:
-        """The repository at commit ``rev``, read from git objects (the work tree is not touched).
-
-        Built as the work tree's model with the files that differ at ``rev`` laid
-        over it, so unchanged files cost nothing and the rules follow the difference.
-        Raises ``GitError`` when ``rev`` is not a commit.
-        """
-        worktree = cls.build_from_worktree(config, plan, use_cache=use_cache, jobs=jobs)
-        return worktree.with_overlay(git_differences(config, rev, worktree.source.paths()))
-
     def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
         """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
         other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
@@ -223,16 +227,22 @@ class Repository:
         other.facts = Overlay(self.facts, {})
         other.results = {code: list(found) for code, found in self.results.items()}
         other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
+        other.rule_valid = dict(self.rule_valid)
         if buffers:
             other.update(buffers)
         return other
 
-    def set_buffer(self, rel: str, text: bytes | None) -> None:
-        """Lay (or replace) one buffer over an overlay model, then ``update([rel])``."""
+    def lay(self, buffers: Mapping[str, bytes | None]) -> None:
+        """Lay these buffers over an overlay model (None: the buffer is taken off, the file counts again),
+        then follow what they change."""
         if not isinstance(self.source, Buffers):
-            raise TypeError("set_buffer needs a model made by with_overlay")
-        self.source.buffers[rel] = text
-        self.update([rel])
+            raise TypeError("lay needs a model made by with_overlay")
+        for rel, text in buffers.items():
+            if text is None:
+                self.source.buffers.pop(rel, None)
+            else:
+                self.source.buffers[rel] = text
+        self.update(buffers)
 
     def _build(self) -> None:
         """Check every file and run every repository rule (nothing reused)."""
@@ -256,16 +266,25 @@ class Repository:
         stored = self.store.files()
         results = self.store.findings() if stored else None
         started = self.stats.add("state", started)
-        if not stored or results is None or self.store.damaged:
+        if not stored or results is None or self.store.damaged or self.store.unavailable:
             return False
         self.facts = self.store
+        today = self.plan.today.toordinal()
+        self.rule_valid = self.store.dated()
+        for code, (start, end) in list(self.rule_valid.items()):
+            if not start <= today < end:  # found on a day its findings no longer hold: found again
+                results.pop(code, None)
+                del self.rule_valid[code]
         self.results = results
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         root = self.source.root
         for rel, entry, signature in _signatures(root, self.source.paths(), stored):
-            if signature is None and entry is not None:
+            if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
+            elif entry is not None and not entry.result.holds_on(self.plan.today):
+                changed.append(rel)  # what a date-reading rule found in it holds on other days only
+                continue
             elif entry is not None:
                 read_ns = read_clock()
                 content = self.source.read(rel)
@@ -286,7 +305,8 @@ class Repository:
         if changed or gone or missing:
             self.update([*changed, *gone])
         self._recheck_named_files()
-        return not self.store.damaged  # a row that did not decode while following the change: start cold
+        # a row that did not decode, or a store that stopped answering, while following the change: cold
+        return not (self.store.damaged or self.store.unavailable)
 
     def _recheck_named_files(self) -> None:
         """Rules that ask which files exist (they read ``procedures``) check again the entities they reported:
@@ -298,23 +318,31 @@ class Repository:
                 continue
             subjects: set[Subject] = {(d.path, d.entity) for d in self.results[code] if d.entity is not None}
             self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
-            index = RepositoryIndex(self.facts, subjects=subjects, loader=self._documents, files=self._files)
+            index = RepositoryIndex(self.facts, subjects=subjects, loader=self.documents, files=self._files)
             self._run(active, index, keep=True)
             spliced[code] = set(subjects)
         if spliced and self.store is not None:
-            self.store.save({}, self.results, [], spliced, self._ran())
+            self.store.save({}, self.results, [], spliced, self._ran(), self.rule_valid)
 
     def _restart(self) -> None:
-        """Forget what was taken from the store and empty it: the build starts cold."""
+        """Forget what was taken from the store: the build starts cold.
+
+        Only a store with rows that do not decode is emptied; one that is locked or
+        busy (another run saving) is left as it is and this run goes without it.
+        """
         assert self.store is not None
-        if self.store.damaged or self.files:
+        if self.store.damaged:
             self.stats.ignored = self.stats.ignored or "damaged"
-        self.store.close()
-        self.store.discard()
-        self.store.damaged = False
-        if not self.store.open():
+            self.store.close()
+            self.store.discard()
+            self.store.damaged = False
+            if not self.store.open():
+                self.store = None
+        elif self.store.unavailable:
+            self.stats.ignored = self.stats.ignored or self.store.unavailable
+            self.store.close()
             self.store = None
-        self.files, self._shas, self.results, self.rule_crashes = {}, {}, {}, {}
+        self.files, self._shas, self.results, self.rule_crashes, self.rule_valid = {}, {}, {}, {}, {}
         self.facts = MemoryFacts()
         self.stats = Stats(ignored=self.stats.ignored)
 
@@ -343,14 +371,14 @@ class Repository:
             code = active.rule.code
             rule = active.rule
             if change is None or rule.reads is None or code not in self.results:
-                self._run(active, RepositoryIndex(overlay, loader=self._documents, files=self._files))
+                self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
                 if change.touches([IDENTITY, *rule.reads]) and (
                     rule.kinds is None or change.kinds & rule.kinds
                 ):
-                    self._run(active, RepositoryIndex(overlay, loader=self._documents, files=self._files))
+                    self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
@@ -364,7 +392,7 @@ class Repository:
             ]
             self._run(
                 active,
-                RepositoryIndex(overlay, subjects=subjects, loader=self._documents, files=self._files),
+                RepositoryIndex(overlay, subjects=subjects, loader=self.documents, files=self._files),
                 keep=True,
             )
             spliced[code] = {*subjects, *((p, None) for p in paths)}
@@ -378,8 +406,7 @@ class Repository:
                 self._keep(rel, done[0], done[3])
         self._commit(new)
         if self.store is not None:
-            self.store.save(checked, self.results, replaced, spliced, self._ran())
-            self.stats.written = True
+            self.store.save(checked, self.results, replaced, spliced, self._ran(), self.rule_valid)
         self.stats.add("update", started)
         self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
 
@@ -393,29 +420,65 @@ class Repository:
     def _commit(self, new: Mapping[str, list[Entity]]) -> None:
         if isinstance(self.facts, (MemoryFacts, Overlay)):
             self.facts.replace(new)
-        # a store-backed model: the store's save below makes ``new`` its state
+        else:  # the store's snapshot, which this run never writes into while it reads it
+            self.facts = Overlay(self.facts, new)
 
     # -- rules ------------------------------------------------------------------------------
 
     def _run_everything(self) -> None:
-        index = RepositoryIndex(self.facts, loader=self._documents, files=self._files)
+        index = RepositoryIndex(self.facts, loader=self.documents, files=self._files)
         self.results = {}
         for active in self.plan.repository_rules:
             self._run(active, index)
 
     def _run(self, active: ActiveRule, index: RepositoryIndex, keep: bool = False) -> None:
         started = time.perf_counter()
-        found, crashes = check_repository(active, index, self.plan.today)
+        found, crashes, valid = check_repository(active, index, self.plan.today)
         self.stats.add("rules", started)
         code = active.rule.code
         self.results[code] = [*self.results.get(code, []), *found] if keep else found
         self.rule_crashes[code] = crashes
+        held = self.rule_valid.get(code) if keep else None
+        if valid is not None:
+            self.rule_valid[code] = within(held, valid)
+        elif not keep:
+            self.rule_valid.pop(code, None)
 
     def _ran(self) -> list[str]:
         """Rules whose stored findings are complete (one that crashed must run again next time)."""
         return [code for code in self.results if not self.rule_crashes.get(code)]
 
-    def _documents(self, rel: str) -> tuple[Document, ...]:
+    def views(
+        self, paths: Iterable[str], encode: Callable[[str, tuple[Document, ...]], Any]
+    ) -> dict[str, Any]:
+        """Per file, what ``encode`` makes of its documents (plain JSON data), kept in the store by content.
+
+        A face that reads documents (a report, the site) reads them once per
+        content: after one edit only the edited file is parsed again.  A
+        model without a store (an editor's overlay, ``--no-cache``) parses.
+        """
+        stored = self.store.views() if self.store is not None else {}
+        found: dict[str, Any] = {}
+        new: dict[str, tuple[str, str]] = {}
+        for rel in paths:
+            sha = self._shas.get(rel)
+            kept = stored.get(rel)
+            if sha is not None and kept is not None and kept[0] == sha:
+                try:
+                    found[rel] = json.loads(kept[1])
+                    continue
+                except ValueError:
+                    pass  # damaged: made again below
+            value = encode(rel, self.documents(rel))
+            found[rel] = value
+            if sha is not None:
+                new[rel] = (sha, json.dumps(value, separators=(",", ":")))
+        if self.store is not None:
+            self.store.save_views(new)
+        return found
+
+    def documents(self, rel: str) -> tuple[Document, ...]:
+        """A file's documents as the model's source holds it (the work tree, a commit, a buffer)."""
         content = self.source.read(rel)
         return () if isinstance(content, Problem) else load(rel, content, self.plan.limits).documents
 
@@ -435,6 +498,7 @@ class Repository:
             result.crashes,
             result.suppressions,
             unloadable=result.unloadable,
+            valid=result.valid,
         )
         self._shas[rel] = sha
 
@@ -454,18 +518,34 @@ class Repository:
                 result.suppressions,
                 self.facts.entities(rel),
                 result.unloadable,
+                result.valid,
             )
             entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
-        self.store.save(entries, self.results, list(self.results), {}, self._ran())
-        self.stats.written = True
+        self.store.save(entries, self.results, list(self.results), {}, self._ran(), self.rule_valid)
 
-    def close(self) -> None:
-        """Let go of the store (the model stays readable; later updates are no longer stored)."""
-        if self.store is not None:
-            if isinstance(self.facts, Store):
-                self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
-            self.store.close()
-            self.store = None
+    def close(self, *, keep_facts: bool = False) -> None:
+        """Write what this run found to the store, in one go, and let go of it.
+
+        ``keep_facts``: the model stays readable (its facts move into memory) and
+        later updates are no longer stored; otherwise the model is done with.
+        ``stats.written`` says whether the store was written, ``stats.unsaved``
+        why not when there was something to write.
+        """
+        if self.store is None:
+            return
+        store, self.store = self.store, None
+        if keep_facts and not isinstance(self.facts, MemoryFacts):
+            self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
+        if store.pending:
+            self.stats.written = store.commit()
+            self.stats.unsaved = store.unsaved
+        store.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -503,7 +583,9 @@ class Repository:
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
             files = [narrow(f, plan) for f in files]
-        held = held_back(found, self.files.values(), self.source.root, plan, self.facts.entities)
+        held = held_back(
+            found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
+        )
         return finish(found, files, crashes, plan, self.config, filters, held)
 
 
@@ -584,7 +666,7 @@ class EntityChange:
 
 
 @dataclass
-class Change:
+class FactsChange:
     """What changed in some files, entity by entity; ``subjects`` says what it affects for one rule."""
 
     paths: set[str]
@@ -634,7 +716,7 @@ class Change:
 
 def compare(
     old: Mapping[str, list[Entity]], new: Mapping[str, list[Entity]], names: Collection[str]
-) -> Change:
+) -> FactsChange:
     """What changed between the ``old`` and ``new`` facts of some files, compared on the facts ``names``."""
     entities = []
     for path, now in new.items():
@@ -647,7 +729,7 @@ def compare(
             }
             if differ:
                 entities.append(EntityChange(path, key, was, is_now, differ))
-    return Change(set(new), entities, new)
+    return FactsChange(set(new), entities, new)
 
 
 def _by_key(was: list[Entity], now: list[Entity]) -> dict[str, tuple[list[Entity], list[Entity]]]:
@@ -679,61 +761,3 @@ def _first_definer(facts: Facts, key: str) -> str | None:
     """The file of the definition lookups return: a Glossary's before a local one, then path order."""
     rows = [(role, path) for path, _, role in facts.rows(key, (DEFINES, DEFINES_LOCALLY))]
     return min(rows)[1] if rows else None
-
-
-# -- git ----------------------------------------------------------------------------------------
-
-
-class GitError(Exception):
-    """A revision git does not know, or git itself failing: exit 2 with this message."""
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"git {args[0]}: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
-    return done.stdout
-
-
-def git_differences(config: Config, rev: str, worktree_paths: Iterable[str]) -> dict[str, bytes | None]:
-    """The files whose content at ``rev`` differs from the work tree: their bytes at ``rev`` (None: absent)."""
-    root = config.root
-    own_config = relative(root, config.path) if config.path else None
-
-    def included(rel: str) -> bool:
-        return rel != own_config and selected(config, rel)
-
-    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    listed = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", ".")
-    at_rev = {n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
-    diff = _git(root, "diff", "-z", "--name-only", "--no-renames", "--relative", rev, "--", ".")
-    differing = {n for n in diff.decode("utf-8", "surrogateescape").split("\0") if n and included(n)}
-    now = set(worktree_paths)
-    differing |= at_rev ^ now
-    wanted = sorted(p for p in differing if p in at_rev)
-    contents = _cat_files(root, rev, wanted)
-    return {p: contents.get(p) if p in at_rev else None for p in sorted(differing)}
-
-
-def _cat_files(root: Path, rev: str, paths: list[str]) -> dict[str, bytes]:
-    """The blobs of ``paths`` at ``rev``, in one ``git cat-file --batch``."""
-    if not paths:
-        return {}
-    names = "".join(f"{rev}:./{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-    out = _git(root, "cat-file", "--batch", stdin=names)
-    found: dict[str, bytes] = {}
-    at = 0
-    for path in paths:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # missing, or a submodule or link git stores otherwise
-        size = int(header[2])
-        found[path] = out[at : at + size]
-        at += size + 1
-    return found

@@ -7,22 +7,21 @@ findings; everything testable lives here and below.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, load_config
-from .discovery import FileSet, discover
-from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
-from .model import Diagnostic, Limits, Severity
-from .registry import Registry, builtin_registry, load_entry_points
+from .config import Config, git_root
+from .discovery import FileSet
+from .engine import Filter, Plan, RunResult, UsageError
+from .model import Diagnostic, Severity
 from .repository import Repository
-from .suppress import baseline_path, make_filters, write_baseline
+from .suppress import write_baseline
+from .workspace import Settings, Workspace
 
 if TYPE_CHECKING:
     from .change import Change
@@ -50,71 +49,10 @@ class CheckSettings:
     color: bool = False
     cwd: Path | None = None
     new_since: str | None = None  # report only what is new since the merge-base of this ref and HEAD
+    staged: bool = False  # check the repository as the git index holds it (what a commit records)
+    until: dt.date | None = None  # --write-baseline: every entry a waiver until this day ...
+    approver: str | None = None  # ... approved by this person
     isolated: bool = False
-
-
-def resolve_config(
-    settings_config: Path | None,
-    cwd: Path,
-    paths: tuple[Path, ...] = (),
-    isolated: bool = False,
-    ceiling: Limits = BUILTIN_LIMITS,
-) -> Config:
-    """The config in use: ``--config``, else the nearest one to the named paths, else to ``cwd``.
-
-    Searching from the named paths (their common folder) makes
-    ``govlint check examples/failing`` use the config that governs those files,
-    as ruff and eslint do; with no paths named it is the current folder.
-
-    ``isolated`` (``--isolated``, for pull requests from anyone) never reads
-    the repository's config: the built-in defaults, or a ``--config`` outside
-    the checkout, whose relative ``plugins`` and ``baseline`` stay relative to
-    its own folder while the repository root is the checkout's git work tree.
-    """
-    start = _start_folder(cwd, paths)
-    if isolated:
-        return _isolated_config(settings_config, cwd, start, ceiling)
-    if settings_config is not None:
-        return load_config(settings_config, cwd, ceiling)
-    return load_config(find_config(start) or find_config(cwd), cwd, ceiling)
-
-
-def _start_folder(cwd: Path, paths: tuple[Path, ...]) -> Path:
-    if not paths:
-        return cwd
-    common = Path(os.path.commonpath([os.path.abspath(cwd / p) for p in paths]))
-    return common if common.is_dir() else common.parent
-
-
-def _isolated_config(trusted: Path | None, cwd: Path, start: Path, ceiling: Limits) -> Config:
-    root = (git_root(start) or git_root(cwd) or cwd).resolve()
-    if trusted is None:
-        return load_config(None, root, ceiling)
-    config = load_config(trusted, cwd, ceiling)
-    assert config.path is not None
-    if config.path.resolve().is_relative_to(root):
-        raise UsageError(
-            f"--isolated ignores the repository's config, but --config {trusted} is inside the "
-            f"checkout {root}; name a config file kept outside it"
-        )
-    folder = config.path.parent
-    return dataclasses.replace(
-        config,
-        root=root,
-        plugins=tuple(str(folder / entry) for entry in config.plugins),  # absolute entries stay as they are
-        baseline=str(folder / config.baseline) if config.baseline else None,
-    )
-
-
-def build_registry(config: Config) -> Registry:
-    """Built-in rules, installed plugin packages, then the config's local plugins."""
-    registry = builtin_registry()
-    load_entry_points(registry)
-    if config.plugins:
-        from .plugins import load_local_plugins
-
-        load_local_plugins(registry, config)
-    return registry
 
 
 def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
@@ -130,53 +68,60 @@ def check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
 def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
     from .reporters.base import safe_text
 
-    cwd = settings.cwd or Path.cwd()
-    ceiling = limits_with(BUILTIN_LIMITS, settings.limits)
-    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated, ceiling)
-    registry = build_registry(config)
-    today = settings.today or config.today or dt.date.today()
-    plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
-    files = discover(config, settings.paths, cwd)
-    for name in files.missing:
-        raise FileNotFoundError(f"{name}: no such file or directory")
-    for target in (settings.output, settings.write_baseline):
-        if target is not None:
-            _refuse_unsafe_target(cwd / target, files)
-    if settings.use_cache:
-        from .cache import refuse_inside
+    if settings.new_since is not None and settings.write_baseline is not None:
+        raise UsageError("--write-baseline records every finding: use it without --new-since")
+    if (settings.until or settings.approver) and settings.write_baseline is None:
+        raise UsageError(
+            "--until and --by make the entries of a new baseline waivers: use them with --write-baseline"
+        )
+    with Workspace.open(workspace_settings(settings)) as workspace:
+        for target in (settings.output, settings.write_baseline):
+            if target is not None:
+                workspace.guard_output(target)
+        change = staged = None
+        if settings.new_since is not None:
+            from .change import prepare
 
-        refuse_inside({files.root, git_root(files.root) or files.root})
-    filters = _filters(settings, cwd, config, registry, plan, files.reported)
-    change = _change(settings, cwd, config, registry, plan)
-    # Per-file results are computed and stored for every rule the config enables, so runs that
-    # select different rules (per-rule hooks) share one store.
-    shared = shared_plan(registry, config, plan) if settings.use_cache else None
-    result = _run(settings, config, files, plan, filters, change, shared)
+            change = prepare(settings.new_since, workspace.config)
+        if settings.staged:
+            from .change import prepare_staged
+
+            staged = prepare_staged(workspace.config)
+        result = _run(workspace, change, staged)
+        model = workspace.model
+    if settings.verbose:
+        _tell_store(settings, model, stderr)
     for crash in result.crashes:
         print(f"govlint: error: {safe_text(crash, limit=None)}", file=stderr)
+    cwd, config, files = workspace.cwd, workspace.config, workspace.files
     if settings.write_baseline is not None:
-        count = write_baseline(cwd / settings.write_baseline, result)
+        count = write_baseline(cwd / settings.write_baseline, result, settings.until, settings.approver)
         if not settings.quiet:
             print(f"govlint: wrote {count} findings to baseline {settings.write_baseline}", file=stderr)
     _report(settings, config, files, result, stdout, cwd)
-    _tell_skipped(settings, files, result, cwd, stderr)
+    _tell_skipped(settings, config, files, result, cwd, stderr)
     if result.crashes:
         return EXIT_ERROR
     fail_on = settings.fail_on or config.fail_on
     return EXIT_FINDINGS if any(d.severity >= fail_on for d in result.diagnostics) else EXIT_CLEAN
 
 
-def _filters(
-    settings: CheckSettings,
-    cwd: Path,
-    config: Config,
-    registry: Registry,
-    plan: Plan,
-    reported: Iterable[str],
-) -> list[Filter]:
-    """Inline suppressions, then the baseline (unless this run writes a new one)."""
-    baseline = baseline_path(settings.baseline, cwd, config) if settings.write_baseline is None else None
-    return make_filters(config, registry, plan, reported, baseline)
+def workspace_settings(settings: CheckSettings) -> Settings:
+    """The options ``check`` shares with every command that reads the repository."""
+    return Settings(
+        paths=settings.paths,
+        config=settings.config,
+        isolated=settings.isolated,
+        today=settings.today,
+        limits=settings.limits,
+        use_cache=settings.use_cache,
+        jobs=settings.jobs,
+        cwd=settings.cwd,
+        select=settings.select,
+        ignore=settings.ignore,
+        baseline=settings.baseline,
+        use_baseline=settings.write_baseline is None,
+    )
 
 
 def run(
@@ -187,74 +132,29 @@ def run(
     *,
     jobs: int | None = 1,
     use_cache: bool = False,
-    shared: Plan | None = None,
 ) -> RunResult:
     """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
-    return _model(files, plan, config, jobs, use_cache, shared).result(files.reported, filters, plan)
+    with Repository.build_from_worktree(
+        config, plan, files, use_cache=use_cache, jobs=jobs or os.cpu_count() or 1
+    ) as model:
+        return model.result(files.reported, filters, plan)
 
 
-def _model(
-    files: FileSet, plan: Plan, config: Config, jobs: int | None, use_cache: bool, shared: Plan | None
-) -> Repository:
-    return Repository.build_from_worktree(
-        config, shared or plan, files, use_cache=use_cache, jobs=jobs or os.cpu_count() or 1
-    )
-
-
-def _change(
-    settings: CheckSettings, cwd: Path, config: Config, registry: Registry, plan: Plan
-) -> tuple[Change, list[Filter]] | None:
-    """With ``--new-since``: the base state, and its own suppression and baseline filters."""
-    if settings.new_since is None:
-        return None
-    from .change import prepare
-
-    if settings.write_baseline is not None:
-        raise UsageError("--write-baseline records every finding: use it without --new-since")
-    change = prepare(settings.new_since, config)
-    return change, _filters(settings, cwd, config, registry, plan, change.files.reported)
-
-
-def _run(
-    settings: CheckSettings,
-    config: Config,
-    files: FileSet,
-    plan: Plan,
-    filters: list[Filter],
-    change: tuple[Change, list[Filter]] | None,
-    shared: Plan | None,
-) -> RunResult:
-    repo = _model(files, plan, config, settings.jobs, settings.use_cache, shared)
-    result = repo.result(files.reported, filters, plan)
-    if change is None:
-        return result
+def _run(workspace: Workspace, change: Change | None, staged: Change | None) -> RunResult:
+    """The findings of the work tree (or of the index, ``staged``), only the new ones with ``change``."""
     from .change import check_base, only_new
 
-    base, base_filters = change
-    return only_new(result, check_base(base, plan, config, repo, base_filters), base.renames)
-
-
-def shared_plan(registry: Registry, config: Config, plan: Plan) -> Plan:
-    """Every rule the config enables plus those ``plan`` selects: what per-file results are cached with.
-
-    Runs that select different rules (``--select``, ``--ignore``: one pre-commit
-    hook per rule) then share one cache instead of evicting each other's.
-    """
-    every = make_plan(registry, config, Selection(), plan.today)
-    enabled = {active.rule.code for active in every.rules}
-    # Selected with --select although the config turns them off:
-    extra = tuple(active for active in plan.rules if active.rule.code not in enabled)
-    return dataclasses.replace(every, rules=tuple(sorted(every.rules + extra, key=lambda a: a.rule.code)))
-
-
-def _refuse_unsafe_target(target: Path, files: FileSet) -> None:
-    """A report or baseline is never written through a link, nor over a file being checked."""
-    from .safe_write import UnsafeTarget, check_target
-
-    check_target(target, files.root)
-    rel = os.path.relpath(os.path.abspath(target), files.root)
-    if rel in set(files.context):
-        raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
+    model, plan = workspace.model, workspace.plan
+    if staged is None:
+        result = workspace.result()
+    else:  # the index's files in the named paths (untracked files are no part of the commit)
+        named = workspace.files.reported if workspace.settings.paths else None
+        shown = staged.files.reported if named is None else staged.files.reported & named
+        result = check_base(staged, plan, model, lambda state: workspace.filters(shown, state), shown)
+    if change is None:
+        return result
+    base = check_base(change, plan, model, lambda state: workspace.filters(change.files.reported, state))
+    return only_new(result, base, change.renames)
 
 
 def _report(
@@ -312,7 +212,7 @@ def shown_path(path: str, root: Path, base: Path) -> str:
 
 
 def _tell_skipped(
-    settings: CheckSettings, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
+    settings: CheckSettings, config: Config, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
 ) -> None:
     """``--verbose`` names every skipped file; named paths holding no governance file get one note."""
     shown = [r for r in result.files if r.path in files.reported]
@@ -333,6 +233,27 @@ def _tell_skipped(
             f"{'' if settings.verbose else '; --verbose names them'})",
             file=stderr,
         )
+    elif not settings.paths and not settings.quiet and all(r.skipped for r in shown):
+        # a root nobody named (found from the config or git) that holds nothing to check is worth a word
+        print(
+            f"govlint: note: no governance file under the repository root {files.root} "
+            f"(include: {', '.join(config.include)})",
+            file=stderr,
+        )
+
+
+def _tell_store(settings: CheckSettings, model: Repository, stderr: TextIO) -> None:
+    """``--verbose``: what the store saved this run, and why it was not written when it was not."""
+    if not settings.use_cache:
+        print("govlint: store: not used (--no-cache)", file=stderr)
+        return
+    stats = model.stats
+    line = f"govlint: store: {stats.hits} files reused, {stats.misses} checked"
+    if stats.ignored:
+        line += f" (the stored state was not used: {stats.ignored})"
+    if stats.unsaved:
+        line += f"; not written: {stats.unsaved}"
+    print(line, file=stderr)
 
 
 def use_color(stream: TextIO) -> bool:

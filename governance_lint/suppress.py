@@ -12,10 +12,10 @@ a suppression of another rule unused, and neither does a rule turned off in conf
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import json
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .comments import Suppression, collect_suppressions
 from .config import BUILTIN_LIMITS, Config, ConfigError, read_limited
-from .discovery import read_file
 from .engine import FileResult, Plan, RunResult, UsageError, rule_applies
+from .findings import general_node, identity, node_key, subject
 from .model import Diagnostic, Document, NodePath, Role, printable
 from .safe_write import write_text_atomically
 
@@ -45,20 +45,28 @@ class BaselineError(ConfigError):
 # -- filters ------------------------------------------------------------------
 
 
+Documents = Callable[[str], "tuple[Document, ...]"]
+
+
 def make_filters(
     config: Config,
     registry: Registry,
     plan: Plan,
     reported: Iterable[str] | None = None,
     baseline: Path | None = None,
+    documents: Documents | None = None,
 ) -> list[Filter]:
-    """Inline suppressions, then the ``baseline`` file's entries (when one is given)."""
+    """Inline suppressions, then the ``baseline`` file's entries (when one is given).
+
+    ``documents`` reads a file's documents as the model holds them (a stale
+    baseline entry is reported at its node, as far as it still exists).
+    """
     _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
     filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
     if baseline is not None:
         entries = read_baseline(baseline, config.limits.max_baseline_bytes)
-        filters.append(BaselineFilter(entries, config, plan, shown))
+        filters.append(BaselineFilter(entries, config, plan, shown, documents, registry))
     return filters
 
 
@@ -79,12 +87,52 @@ def _check_per_file(config: Config, registry: Registry) -> None:
                     )
 
 
-class _Judge:
-    """What both filters share: which rules ran on a file, and how an unused suppression is worded."""
+#: Whether ``person:ID`` names an active Person (True), an inactive one (False), or no Person (None).
+Approver = Callable[[str], "bool | None"]
+#: Days before ``until`` when a waiver is said to expire soon (``report waivers``).
+EXPIRES_SOON_DAYS = 30
 
-    def __init__(self, config: Config, plan: Plan, reported: frozenset[str] | None) -> None:
+
+class _Judge:
+    """What both filters share: which rules ran on a file, how an unused suppression is worded, and
+    what a waiver (``until=`` and ``by=``) says."""
+
+    def __init__(
+        self,
+        config: Config,
+        plan: Plan,
+        reported: frozenset[str] | None,
+        registry: Registry | None = None,
+        approver: Approver | None = None,
+    ) -> None:
         self.config, self.plan, self.reported = config, plan, reported
         self.unused = plan.role(Role.UNUSED_SUPPRESSION)
+        self.waiver = plan.role(Role.WAIVER)
+        self.approver = approver
+        self.required = (
+            set().union(*(registry.expand(s) for s in config.waivers_require))
+            if registry is not None and config.waivers_require
+            else set()
+        )
+
+    def judge_waiver(self, codes: set[str], until: str | None, by: str | None) -> tuple[bool, list[str]]:
+        """Whether a waiver has expired as of today (it then suppresses nothing), and what is wrong with it."""
+        return judge_waiver(self.config, self.plan.today, self.required, self.approver, codes, until, by)
+
+    def waiver_finding(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        entity: str | None = None,
+        node: str | None = None,
+    ) -> Diagnostic:
+        assert self.waiver is not None
+        rule = self.waiver
+        return Diagnostic(
+            path, line, column, rule.rule.code, rule.rule.name, rule.severity, message, entity, node
+        )
 
     def shown(self, path: str) -> bool:
         return self.reported is None or path in self.reported
@@ -117,13 +165,63 @@ class _Judge:
         )
 
 
+def judge_waiver(
+    config: Config,
+    today: dt.date,
+    required: set[str],
+    approver: Approver | None,
+    codes: set[str],
+    until: str | None,
+    by: str | None,
+) -> tuple[bool, list[str]]:
+    """Whether a waiver has expired as of ``today``, and what is wrong with it (GOV007's messages)."""
+    messages: list[str] = []
+    day = None
+    if until is not None:
+        try:
+            day = dt.date.fromisoformat(until)
+        except ValueError:
+            messages.append(f"waiver until={until} is not a date (write YYYY-MM-DD)")
+    expired = day is not None and day < today
+    if expired:
+        messages.append(f"waiver expired on {until}; the findings it hid are reported again")
+    if codes & required and (until is None or by is None):
+        missing = " and ".join(w for w, v in (("until=DATE", until), ("by=person:ID", by)) if v is None)
+        messages.append(
+            f"waiver of {', '.join(sorted(codes & required))} needs {missing} (config waivers: require)"
+        )
+    if day is not None and not expired and config.waivers_max_days is not None:
+        ahead = (day - today).days
+        if ahead > config.waivers_max_days:
+            messages.append(
+                f"waiver until={until} is {ahead} days ahead, more than max-days {config.waivers_max_days} "
+                "(config waivers)"
+            )
+    if by is not None and approver is not None:
+        active = approver(by) if by.startswith("person:") else None
+        if active is None:
+            messages.append(f"waiver approver {by} names no Person; by= names the person who approved it")
+        elif not active:
+            messages.append(f"waiver approver {by} is marked inactive; a waiver needs an active approver")
+    return expired, messages
+
+
 class InlineFilter(_Judge):
-    """Hides findings covered by ``# govlint:`` comments; reports comments that hid nothing."""
+    """Hides findings covered by ``# govlint:`` comments; reports comments that hid nothing.
+
+    A waiver (a comment with ``until=``) past its day hides nothing: its findings are
+    reported again, with a waiver finding at the comment.
+    """
 
     def __init__(
-        self, config: Config, registry: Registry, plan: Plan, reported: frozenset[str] | None
+        self,
+        config: Config,
+        registry: Registry,
+        plan: Plan,
+        reported: frozenset[str] | None,
+        approver: Approver | None = None,
     ) -> None:
-        super().__init__(config, plan, reported)
+        super().__init__(config, plan, reported, registry, approver)
         self.registry = registry
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
@@ -146,8 +244,19 @@ class InlineFilter(_Judge):
         # per suppression, what each rule it names (a code, a name or a prefix) stands for
         named = [{r: set(self.registry.expand(r)) for r in s.rules} for s in suppressions]
         codes = [set().union(*n.values()) for n in named]
-        coverage = _Coverage(suppressions, codes)
+        waivers = [self.judge_waiver(c, s.until, s.by) for s, c in zip(suppressions, codes, strict=True)]
+        live = [set() if expired else c for c, (expired, _) in zip(codes, waivers, strict=True)]
+        coverage = _Coverage(suppressions, live)
         kept = coverage.hide(found)
+        if self.waiver is not None:
+            notes = [
+                self.waiver_finding(path, s.line, s.column, m)
+                for s, (_, messages) in zip(suppressions, waivers, strict=True)
+                for m in messages
+            ]
+            kept.extend(coverage.hide(notes))
+        named = [{} if expired else n for n, (expired, _) in zip(named, waivers, strict=True)]
+        codes = live
         if self.unused is None:
             return kept
         # an unused-suppression finding about a comment may itself be suppressed by one naming that rule ...
@@ -242,29 +351,6 @@ def _unused_message(rules: list[str]) -> str:
 # -- baseline -----------------------------------------------------------------
 
 
-def node_key(entity: str | None, node: str | None) -> str | None:
-    """``process:incident-management/spec/activities/identify``: what a baseline entry is matched on."""
-    if entity and node:
-        return f"{entity}/{node}"
-    return entity or node
-
-
-# A position inside a message: ``people.yaml:12`` (a path, then ``:line`` and maybe ``:column``) or
-# ``line 12``; and the did-you-mean hint, which changes when other files do.
-_POSITION = re.compile(r"(?P<path>[^\s:]*[./][^\s:]*)(?::\d+)+(?=[\s;,)?]|$)|(?P<line>\bline) \d+")
-_DID_YOU_MEAN = re.compile(r" ?\(did you mean [^()]*\?\)")
-
-
-def finding_subject(message: str) -> str:
-    """What a finding is about: its message without positions and without a did-you-mean hint.
-
-    ``person:windi names no Person (did you mean person:windy?)`` and the same
-    finding after lines moved or another person was added have one subject;
-    ``person:wendy names no Person`` has another.
-    """
-    return _DID_YOU_MEAN.sub("", _POSITION.sub(lambda m: m["path"] or m["line"], message))
-
-
 @dataclass(frozen=True, order=True)
 class BaselineEntry:
     path: str
@@ -272,13 +358,18 @@ class BaselineEntry:
     code: str
     name: str = ""
     message: str = ""
-    #: the finding's subject (``finding_subject``); None in baselines written before subjects were
+    #: the finding's subject (``findings.subject``); None in baselines written before subjects were
     #: recorded: such an entry matches any finding of its rule at its node
     subject: str | None = None
+    #: a waiver: the last day the entry hides its finding, who approved it, and why
+    until: str | None = None
+    by: str | None = None
+    reason: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None]:
-        return self.code, self.path, self.node
+        """A finding's identity but its subject (``findings.identity``)."""
+        return self.code, self.path, general_node(self.node)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -288,6 +379,7 @@ class BaselineEntry:
             "node": self.node,
             "message": self.message,
             "subject": self.subject,
+            **{k: v for k, v in (("until", self.until), ("by", self.by), ("reason", self.reason)) if v},
         }
 
 
@@ -314,6 +406,7 @@ def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes
             and isinstance(entry.get("path"), str)
             and isinstance(entry.get("node"), (str, type(None)))
             and isinstance(entry.get("subject"), (str, type(None)))
+            and all(isinstance(entry.get(k), (str, type(None))) for k in ("until", "by", "reason"))
         )
         if not ok:
             raise BaselineError(
@@ -328,13 +421,19 @@ def read_baseline(path: Path, max_bytes: int = BUILTIN_LIMITS.max_baseline_bytes
                 str(entry.get("name", "")),
                 str(entry.get("message", "")),
                 entry.get("subject"),
+                entry.get("until"),
+                entry.get("by"),
+                entry.get("reason"),
             )
         )
     return entries
 
 
-def write_baseline(path: Path, result: RunResult) -> int:
-    """Record the run's findings, one entry each, atomically; returns how many."""
+def write_baseline(path: Path, result: RunResult, until: dt.date | None = None, by: str | None = None) -> int:
+    """Record the run's findings, one entry each, atomically; returns how many.
+
+    ``until`` and ``by`` make every entry a waiver (``--until``, ``--by``).
+    """
     entries = sorted(
         BaselineEntry(
             printable(d.path),
@@ -342,7 +441,9 @@ def write_baseline(path: Path, result: RunResult) -> int:
             d.code,
             d.name,
             printable(d.message),
-            finding_subject(d.message),
+            subject(d.message),
+            until.isoformat() if until else None,
+            by,
         )
         for d in result.diagnostics
     )
@@ -370,10 +471,18 @@ class BaselineFilter(_Judge):
     """
 
     def __init__(
-        self, entries: list[BaselineEntry], config: Config, plan: Plan, reported: frozenset[str] | None
+        self,
+        entries: list[BaselineEntry],
+        config: Config,
+        plan: Plan,
+        reported: frozenset[str] | None,
+        documents: Documents | None = None,
+        registry: Registry | None = None,
+        approver: Approver | None = None,
     ) -> None:
-        super().__init__(config, plan, reported)
+        super().__init__(config, plan, reported, registry, approver)
         self.entries = entries
+        self.documents = documents
         self.hidden = 0
         # Stale entries of one file load it once, and find list items by id in one index per list:
         # thousands of stale entries must not each parse a 1 MB file or scan a long list.
@@ -382,17 +491,25 @@ class BaselineFilter(_Judge):
 
     def __call__(self, diagnostics: list[Diagnostic], results: list[FileResult]) -> list[Diagnostic]:
         remaining: dict[tuple[str, str, str | None], list[BaselineEntry]] = {}
+        waivers: list[Diagnostic] = []
         for entry in self.entries:
-            remaining.setdefault(entry.key, []).append(entry)
+            expired, messages = self.judge_waiver({entry.code}, entry.until, entry.by)
+            if messages and self.waiver is not None and self.shown(entry.path):
+                line, column, entity, node = self._locate(entry)
+                waivers += [self.waiver_finding(entry.path, line, column, m, entity, node) for m in messages]
+            if not expired:  # past its day, an entry hides nothing
+                remaining.setdefault(entry.key, []).append(entry)
         kept = []
         for d in diagnostics:
-            candidates = remaining.get((d.code, printable(d.path), node_key(d.entity, d.node)))  # as written
-            match = _matching(candidates, d.message) if candidates else None
+            found = identity(d, printable(d.path))  # the path as the baseline writes it
+            candidates = remaining.get(found[:3])
+            match = _matching(candidates, found.subject) if candidates else None
             if match is None:
                 kept.append(d)
             else:
                 candidates.remove(match)  # type: ignore[union-attr]
         self.hidden = len(diagnostics) - len(kept)
+        kept += waivers
         if self.unused is None:
             return kept
         stale = [
@@ -415,18 +532,12 @@ class BaselineFilter(_Judge):
 
     def _locate(self, entry: BaselineEntry) -> tuple[int, int, str | None, str | None]:
         """The entry's node if it still exists (else its nearest ancestor); else the file's start."""
-        from .loader import load
-
         entity, _, node = (entry.node or "").partition("/")
-        if not entity:
+        if not entity or self.documents is None:
             return 1, 1, None, None
         documents = self._loaded.get(entry.path)
         if documents is None:
-            content = read_file(self.config.root, entry.path, self.plan.limits.max_file_bytes)
-            documents = (
-                load(entry.path, content, self.plan.limits).documents if isinstance(content, bytes) else ()
-            )
-            self._loaded[entry.path] = documents
+            documents = self._loaded[entry.path] = self.documents(entry.path)
         for doc in documents:
             if doc.data is not None and doc.entity == entity:
                 path = _node_path(doc, node, self._ids)
@@ -435,10 +546,9 @@ class BaselineFilter(_Judge):
         return 1, 1, None, None
 
 
-def _matching(entries: list[BaselineEntry], message: str) -> BaselineEntry | None:
-    """The entry a finding with this message matches: one with its subject, else one with none."""
-    subject = finding_subject(message)
-    return next((e for e in entries if e.subject == subject), None) or next(
+def _matching(entries: list[BaselineEntry], said: str) -> BaselineEntry | None:
+    """The entry a finding with this subject matches: one with its subject, else one with none."""
+    return next((e for e in entries if e.subject == said), None) or next(
         (e for e in entries if e.subject is None), None
     )
 

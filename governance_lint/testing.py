@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, RuleSetting
-from .discovery import discover
-from .engine import Selection, make_plan
 from .model import Diagnostic, Limits
 from .registry import Registry, builtin_registry
-from .runner import run
-from .suppress import make_filters
+from .workspace import Settings, Workspace
 
 DEFAULT_TODAY = dt.date(2026, 11, 22)
 
@@ -50,10 +47,9 @@ def lint(
             rules={sel: RuleSetting(options=dict(opts)) for sel, opts in (options or {}).items()},
             limits=limits or Limits(),
         )
-        plan = make_plan(registry, config, Selection(tuple(select) if select else None), today)
-        files_set = discover(config, (), root)
-        filters = make_filters(config, registry, plan, files_set.reported)
-        result = run(files_set, plan, config, filters)
+        settings = Settings(cwd=root, today=today, select=tuple(select) if select else None, use_cache=False)
+        with Workspace.assemble(settings, config, registry) as workspace:
+            result = workspace.result()
         if result.crashes:
             raise AssertionError("rule crashed: " + "; ".join(result.crashes))
         return result.diagnostics

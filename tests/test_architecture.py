@@ -16,9 +16,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "governance_lint"
 CORE = (
     "api",
     "cache",
+    "change",
     "comments",
     "discovery",
     "engine",
+    "findings",
+    "git",
+    "gitstate",
     "index",
     "loader",
     "model",
@@ -27,8 +31,18 @@ CORE = (
     "repository",
     "runner",
     "suppress",
+    "workspace",
 )
-RULE_CODE = re.compile(r"GOV\d{3}")
+#: a rule's code (GOV000 is no rule: the code of an internal error shown in the editor)
+RULE_CODE = re.compile(r"GOV(?!000)\d{3}")
+#: the faces: they reach the repository's files and documents only through the workspace and its model
+FACES = (
+    "governance_lint.cli",
+    "governance_lint.runner",
+    "governance_lint.views",
+    "governance_lint.lsp",
+    "governance_lint.reporters",
+)
 
 
 def modules() -> dict[str, Path]:
@@ -129,3 +143,39 @@ def test_no_core_module_imports_a_rule_module() -> None:
         for name in CORE
     }
     assert {name: found for name, found in reaching.items() if found} == {}
+
+
+def test_every_package_is_in_the_graph() -> None:
+    edges = graph()
+    for package in ("lsp", "views", "reporters", "rules"):
+        assert any(name.startswith(f"governance_lint.{package}.") for name in edges), package
+
+
+def reads_behind_the_model(source: str) -> list[str]:
+    """The imports in ``source`` that would read or parse a file behind the model."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            names = sorted(alias.name for alias in node.names)
+            if (node.module or "").endswith("loader") or "read_file" in names:
+                found.append(f"from {node.module} import {', '.join(names)}")
+        elif isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if a.name.endswith(".loader")]
+    return found
+
+
+def test_faces_read_files_only_through_the_model() -> None:
+    """No face parses a file or reads one from disk behind the model (the loader, ``read_file``)."""
+    offenders = [
+        f"{name}: {found}"
+        for name, path in modules().items()
+        if name.startswith(FACES)
+        for found in reads_behind_the_model(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_face_check_finds_an_offender() -> None:
+    assert reads_behind_the_model("from ..loader import load\n") == ["from loader import load"]
+    assert reads_behind_the_model("def f():\n    from ..discovery import read_file\n")
+    assert reads_behind_the_model("from ..model import Document\n") == []

@@ -18,7 +18,7 @@ from governance_lint.cli import main
 from governance_lint.discovery import discover
 from governance_lint.engine import RunResult, Selection, make_plan
 from governance_lint.repository import Repository, Stats
-from governance_lint.runner import build_registry, resolve_config
+from governance_lint.workspace import build_registry, resolve_config
 
 PROJECT = Path(__file__).resolve().parent.parent
 FILES = 6  # process files; the generated repository holds a few more (people, teams, ...)
@@ -257,7 +257,11 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
     assert moved == findings(cold)
 
 
-def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(repo: Path) -> None:
+def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+
     def cli() -> tuple[int, str]:
         outcome = CliRunner().invoke(
             main,

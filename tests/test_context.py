@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from helpers import make_repo
+
 PEOPLE_COUNT = 28
 
 
@@ -34,12 +36,7 @@ def processes() -> dict[str, str]:
 
 
 def git_repo(root: Path, files: dict[str, str]) -> Path:
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
+    return make_repo(root, files)
 
 
 REFERENCE_RULES = "GOV001,GOV005,GOV301,GOV402,GOV006"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from gitrepo import govlint_executable
+from helpers import govlint_executable
 from pre_commit.clientlib import load_config
 
 from governance_lint import __version__
@@ -123,7 +123,7 @@ def test_init_keeps_an_existing_pre_commit_config_and_says_what_to_add(tmp_path:
     merged = tmp_path / "merged.yaml"
     merged.write_text(yaml.safe_dump(added), encoding="utf-8")
     (_, local) = load_config(str(merged))["repos"]
-    assert local["repo"] == "local" and local["hooks"][0]["entry"] == "govlint check --new-since HEAD"
+    assert local["repo"] == "local" and local["hooks"][0]["entry"] == "govlint check --staged"
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gitrepo import Repo, git_env
+from helpers import Repo, tool_env
 
 from governance_lint.init import starter_files
 
@@ -44,7 +44,7 @@ def starter(today: dt.date = dt.date(2026, 1, 1)) -> dict[str, str]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     """The starter set with 20 legacy findings, committed on main; a branch `change` checked out."""
-    created = Repo.create(tmp_path / "repo", git_env(tmp_path), starter() | {LEGACY: LEGACY_TEXT})
+    created = Repo.create(tmp_path / "repo", tool_env(tmp_path), starter() | {LEGACY: LEGACY_TEXT})
     created.commit_all("governance with legacy findings")
     created.git("checkout", "-q", "-b", "change")
     return created
@@ -212,7 +212,7 @@ def test_unknown_ref_exits_2_and_says_so(repo: Repo) -> None:
 
 
 def test_outside_git_exits_2(tmp_path: Path) -> None:
-    plain = Repo(tmp_path / "plain", git_env(tmp_path))
+    plain = Repo(tmp_path / "plain", tool_env(tmp_path))
     for rel, text in starter().items():
         plain.write(rel, text)
     done = plain.govlint("check", "--new-since", "HEAD")
@@ -247,7 +247,7 @@ def test_a_shallow_clone_without_the_merge_base_exits_2_with_the_advice(repo: Re
 
 
 def test_the_first_commit_of_a_repository_compares_with_nothing(tmp_path: Path) -> None:
-    fresh = Repo.create(tmp_path / "fresh", git_env(tmp_path), starter() | {LEGACY: LEGACY_TEXT})
+    fresh = Repo.create(tmp_path / "fresh", tool_env(tmp_path), starter() | {LEGACY: LEGACY_TEXT})
     fresh.git("add", "-A")
 
     done = fresh.govlint("check", "--new-since", "HEAD", "--format", "json")
@@ -260,7 +260,7 @@ def test_the_first_commit_of_a_repository_compares_with_nothing(tmp_path: Path) 
 def test_a_config_in_a_subfolder_compares_its_own_files(tmp_path: Path) -> None:
     nested = Repo.create(
         tmp_path / "mono",
-        git_env(tmp_path),
+        tool_env(tmp_path),
         {f"ops/{rel}": text for rel, text in (starter() | {LEGACY: LEGACY_TEXT}).items()}
         | {"app/values.yaml": "replicas: 2\n"},
     )

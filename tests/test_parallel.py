@@ -14,7 +14,8 @@ from governance_lint import parallel
 from governance_lint.cli import main
 from governance_lint.discovery import discover
 from governance_lint.engine import Selection, make_plan
-from governance_lint.runner import build_registry, resolve_config, run
+from governance_lint.runner import run
+from governance_lint.workspace import build_registry, resolve_config
 
 FILES = 250
 

@@ -88,6 +88,13 @@ def make_repo(root: Path, plugins: list[str], files: dict[str, str]) -> Path:
     return config
 
 
+@pytest.fixture(autouse=True)
+def _outside_any_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's repository is its own folder: run from it, not from a git checkout around the suite
+    (a --config outside the checkout of the current folder would check that checkout)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def invoke(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import make_repo
 from hostile_cases import govlint_command
 from test_plugins import PROCESS  # a process with two owners (GOV101)
 
@@ -69,14 +70,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def git_repo(root: Path, files: dict[str, str]) -> Path:
     """A git repository holding ``files``, committed."""
-    write(root, files)
-    for args in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "pull request"],
-    ):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-    return root
+    return make_repo(root, files, commit=True)
 
 
 def govlint(
@@ -374,7 +368,8 @@ def concurrent_editor(doc, ctx):
     if TARGET and doc.path == "people.yaml":
         with open(TARGET, "w") as f:
             f.write(os.environ["RACY_BROKEN"])
-        assert int(time.time()) == int(STARTED), "the edit missed the second; the test is void"
+        if int(time.time()) != int(STARTED):  # the edit missed the second: this attempt proves nothing
+            open(TARGET + ".void", "w").close()
         time.sleep(max(0.0, int(STARTED) + 2.5 - time.time()))
 """
 
@@ -439,14 +434,21 @@ def test_a_file_saved_again_in_the_second_it_was_read_is_checked_again(
     folder, env = coarse_folder
     clean, broken = PERSON.format(id="ann", active="true "), PERSON.format(id="ann", active="maybe")
     assert len(clean) == len(broken)
-    repo = git_repo(
-        folder / "repo",
-        {".govlint.yaml": "plugins: [editor.py]\n", "editor.py": EDITOR, "people.yaml": clean},
-    )
-    racing = env | {"RACY_TARGET": str(repo / "people.yaml"), "RACY_CLEAN": clean, "RACY_BROKEN": broken}
-    first = govlint("check", "--jobs", "1", cwd=repo, env=racing)
-    assert first.returncode == 0 and "void" not in first.stderr, first.stdout + first.stderr
-    assert (repo / "people.yaml").read_text() == broken
+    # A loaded machine may let the edit miss the clock second it races: such an attempt is void (the
+    # plugin says so) and the race is run again in a new repository, never judged on the clock.
+    for attempt in range(6):
+        repo = git_repo(
+            folder / f"repo-{attempt}",
+            {".govlint.yaml": "plugins: [editor.py]\n", "editor.py": EDITOR, "people.yaml": clean},
+        )
+        racing = env | {"RACY_TARGET": str(repo / "people.yaml"), "RACY_CLEAN": clean, "RACY_BROKEN": broken}
+        first = govlint("check", "--jobs", "1", cwd=repo, env=racing)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert (repo / "people.yaml").read_text() == broken
+        if not (repo / "people.yaml.void").exists():
+            break
+    else:
+        pytest.fail("the concurrent edit missed its clock second six times running")
     for _ in range(2):  # every later run, however long after: the file is read again
         later = govlint("check", "--jobs", "1", cwd=repo, env=env)
         assert later.returncode == 1 and "people.yaml:4:" in later.stdout and "GOV002" in later.stdout, (

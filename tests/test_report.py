@@ -331,15 +331,16 @@ def test_bad_arguments_exit_2(args: tuple[str, ...], message: str) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_output_file_replaces_a_planted_link_without_following_it(tmp_path: Path) -> None:
+def test_output_through_a_planted_link_is_refused_as_check_refuses_it(tmp_path: Path) -> None:
     target = tmp_path / "victim.txt"
     target.write_text("keep")
     out = tmp_path / "raci.csv"
     os.symlink(target, out)
     done = run_govlint("report", "raci", "--format", "csv", "--output", str(out), cwd=CLEAN)
-    assert done.returncode == 0, done.stderr
-    assert target.read_text() == "keep"
-    assert not out.is_symlink() and out.read_text().startswith("process,activity,party,letters\n")
+    checked = run_govlint("check", "--output", str(out), cwd=CLEAN)
+    assert done.returncode == checked.returncode == 2
+    assert "symbolic link" in done.stderr and "Traceback" not in done.stderr
+    assert target.read_text() == "keep" and out.is_symlink()
 
 
 def test_output_never_writes_into_a_checked_file(tmp_path: Path) -> None:
@@ -348,7 +349,7 @@ def test_output_never_writes_into_a_checked_file(tmp_path: Path) -> None:
     victim = repo / "governance" / "teams.yaml"
     before = victim.read_bytes()
     done = run_govlint("report", "roles", "--output", "governance/teams.yaml", cwd=repo)
-    assert done.returncode == 2 and "is a governance file" in done.stderr
+    assert done.returncode == 2 and "is one of the files being checked" in done.stderr
     assert victim.read_bytes() == before
 
 
@@ -397,11 +398,13 @@ def test_a_summary_too_large_for_a_job_summary_leaves_sections_out_with_a_note(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from governance_lint.views import summary
-    from governance_lint.views.repository import LoadSettings, load_repository
+    from governance_lint.views.repository import load_repository
+    from governance_lint.workspace import Settings, Workspace
 
     full = report(generated, "summary")
     monkeypatch.setattr(summary, "PAGE_LIMIT", len(full.encode()) // 2)
-    repo = load_repository(LoadSettings(cwd=generated, today=dt.date.fromisoformat(TODAY)))
+    with Workspace.open(Settings(cwd=generated, today=dt.date.fromisoformat(TODAY))) as workspace:
+        repo = load_repository(workspace)
     cut = summary.markdown(repo)
     assert len(cut.encode()) <= len(full.encode()) // 2
     assert "## Roles" in cut and "Run `govlint report roles`, or publish `govlint site`." in cut

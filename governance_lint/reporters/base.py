@@ -99,6 +99,16 @@ def safe_text(text: str, *, limit: int | None = MAX_MESSAGE, keep_newlines: bool
     return "".join(pieces)
 
 
+def shown(text: str, *, keep_newlines: bool = False) -> str:
+    """Repository text made safe to print on any stream: control characters and bidi controls
+    escaped (a lone carriage return too), and no CI workflow command."""
+    from .commands import neutralise
+
+    if keep_newlines:
+        text = text.replace("\r\n", "\n")
+    return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
+
+
 def summary_line(summary: Summary) -> str:
     """``3 errors, 1 warning in 2 of 14 files (41 documents, 2 skipped)``.
 

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from governance_lint.api import RepositoryIndex
 from governance_lint.index import Reference
-from governance_lint.model import Vocabulary, did_you_mean
+from governance_lint.model import DEFINED_BY, Vocabulary, did_you_mean
 
-#: The kind of document each reference kind names.
-KIND_NAMES = {
-    "person": "Person",
-    "team": "Team",
-    "process": "Process",
-    "practice": "Practice",
-    "service": "Service",
-    "policy": "Policy",
-}
 # Roles take a person or a team, and one is easily written for the other.
 _OTHER_KINDS = {"person": ("team",), "team": ("person",)}
 
@@ -28,7 +19,7 @@ class Suggestions:
 
     def hint(self, ref: Reference) -> str:
         """`` (did you mean person:windy?)`` for ``person:windi``; ``person:windy`` for ``team:windy``."""
-        kind = KIND_NAMES.get(ref.kind)
+        kind = DEFINED_BY.get(ref.kind) if ref.kind != "term" else None  # terms have hints of their own
         if kind is None:
             return ""
         if kind not in self._ids:

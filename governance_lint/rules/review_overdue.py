@@ -98,10 +98,14 @@ def review_overdue(doc: Document, ctx: DocumentContext) -> None:
     reviewed = review_date(value)
     if reviewed is None:
         return
-    age = (ctx.today - reviewed).days
-    if age > cycle:
+    try:
+        due = reviewed + dt.timedelta(days=cycle)
+        overdue = ctx.reached(due + dt.timedelta(days=1))
+    except OverflowError:  # due after the last date there is: never overdue
+        return
+    if overdue:
         ctx.report(
             ("metadata", "lastReviewed"),
-            f"{what} was last reviewed on {reviewed.isoformat()}, {age} days before "
-            f"{ctx.today.isoformat()} (review cycle {cycle} days); {REASON}",
+            f"{what} was last reviewed on {reviewed.isoformat()} and was due for review on "
+            f"{due.isoformat()} (review cycle {cycle} days); {REASON}",
         )

@@ -42,8 +42,8 @@ None.
 
 from governance_lint.api import RepositoryContext, RepositoryIndex, Role, Severity, repository_rule
 from governance_lint.index import Reference
-from governance_lint.model import SLUG_RE
-from governance_lint.rules._suggest import KIND_NAMES, Suggestions
+from governance_lint.model import DEFINED_BY, SLUG_RE
+from governance_lint.rules._suggest import Suggestions
 
 KINDS = ("person", "team", "process", "practice", "service")
 # An owner that is no person is single-owner's finding; whether it exists does not matter then.
@@ -74,5 +74,5 @@ def unresolved_reference(index: RepositoryIndex, ctx: RepositoryContext) -> None
         if SLUG_RE.match(ref.id) and not _owner_left_to_single_owner(ref):
             ctx.report(
                 ref.site,
-                f"{ref.target} names no {KIND_NAMES[ref.kind]} in the repository{suggestions.hint(ref)}",
+                f"{ref.target} names no {DEFINED_BY[ref.kind]} in the repository{suggestions.hint(ref)}",
             )

@@ -1,28 +1,24 @@
 """The repository as the reports and the site see it: documents as plain data, and the findings.
 
 This is the one place the views touch the checking pipeline.  ``load_repository``
-runs ``check``'s pipeline (config, discovery, the cached per-file analysis, the
-repository rules, suppressions and baseline) and keeps, for every governance
-document, its plain data and a way to find the line of each of its nodes.  The
-views read only ``Repository`` and ``Doc``.
+reads the workspace's model (the cached per-file analysis, the repository rules,
+suppressions and baseline, exactly as ``check`` reports them) and keeps, for
+every governance document, its plain data and a way to find the line of each of
+its nodes.  The views read only ``Repository`` and ``Doc``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from ..config import Config
-from ..discovery import discover, read_file
-from ..model import REFERENCE_RE, Diagnostic, Document, Limits, Problem, Summary
+from ..model import REFERENCE_RE, Diagnostic, Document, Summary
+from ..workspace import Workspace
 
-VIEW_FORMAT = 1
 PROCESS_KINDS = ("Process", "Practice")
 PARTY_KINDS = ("person", "team")
 OVERLOAD_RULE, REVIEW_RULE = "GOV205", "GOV502"
@@ -143,46 +139,25 @@ def is_party(value: Any) -> TypeGuard[str]:
     return match is not None and match.group(1) in PARTY_KINDS
 
 
-@dataclass(frozen=True)
-class LoadSettings:
-    paths: tuple[Path, ...] = ()
-    config: Path | None = None
-    today: dt.date | None = None
-    cwd: Path | None = None
-    isolated: bool = False  # --isolated: the repository's own config and plugins are ignored
+def load_repository(workspace: Workspace) -> Repository:
+    """The documents of the workspace's named paths and what ``check`` reports in them.
 
-
-def load_repository(settings: LoadSettings) -> Repository:
-    """Run ``check``'s pipeline over the paths and keep the documents and the findings."""
-    from ..engine import Selection, make_plan
-    from ..repository import Repository as Model
-    from ..runner import build_registry, resolve_config
-    from ..suppress import baseline_path, make_filters
-
-    cwd = settings.cwd or Path.cwd()
-    config = resolve_config(settings.config, cwd, settings.paths, settings.isolated)
-    registry = build_registry(config)
-    today = settings.today or config.today or dt.date.today()
-    plan = make_plan(registry, config, Selection(), today)
-    files = discover(config, settings.paths, cwd)
-    for name in files.missing:
-        raise FileNotFoundError(f"{name}: no such file or directory")
-    filters = make_filters(config, registry, plan, files.reported, baseline_path(None, cwd, config))
-    # check's repository model, its stored state reused: a report after a check parses nothing again
-    model = Model.build_from_worktree(config, plan, files, use_cache=True, jobs=os.cpu_count() or 1)
-    result = model.result(files.reported, filters)
-
+    The documents come from the model: each file's view data is kept in the
+    run's store by content, so after one edit only that file is parsed again.
+    """
+    files = workspace.files
+    model = workspace.model
+    result = workspace.result(files.reported)
+    shown = [r.path for r in result.files if r.path in files.reported and model.facts.entities(r.path)]
+    views = model.views(shown, _encode)
     documents: list[Doc] = []
-    store = DocumentCache(files.root, plan.limits)
-    for file_result in result.files:
-        entities = model.facts.entities(file_result.path) if file_result.path in files.reported else []
-        if entities:
-            wanted = {e.document for e in entities}
-            documents += store.documents(file_result.path, wanted)
-    store.save()
+    for path in shown:
+        wanted = {e.document for e in model.facts.entities(path)}
+        documents += [Doc.from_json(path, raw) for index, raw in views[path] if index in wanted]
+    registry, config = workspace.registry, workspace.config
     return Repository(
         root=files.root,
-        today=today,
+        today=workspace.today,
         documents=documents,
         findings=result.diagnostics,
         summary=result.summary,
@@ -191,72 +166,9 @@ def load_repository(settings: LoadSettings) -> Repository:
     )
 
 
-class DocumentCache:
-    """The views of each file's documents, kept beside check's cache and keyed by the file's bytes.
-
-    ``check``'s cache keeps facts, not documents; without this a report would parse every file again.
-    """
-
-    def __init__(self, root: Path, limits: Limits) -> None:
-        import governance_lint
-
-        from ..cache import repository_folder
-
-        self._root, self._limits = root, limits
-        self._path = repository_folder(root) / "views.json"
-        self._stamp = [
-            governance_lint.__version__,
-            VIEW_FORMAT,
-            limits.max_file_bytes,
-            limits.max_depth,
-            limits.max_alias_nodes,
-        ]
-        self._entries: dict[str, Any] = {}
-        self._kept: dict[str, Any] = {}
-        self._changed = False
-        try:
-            with open(self._path, encoding="utf-8") as stream:
-                raw = json.load(stream)
-            if (
-                isinstance(raw, dict)
-                and raw.get("stamp") == self._stamp
-                and isinstance(raw.get("files"), dict)
-            ):
-                self._entries = raw["files"]
-        except (OSError, ValueError):
-            pass
-
-    def documents(self, path: str, wanted: set[int]) -> list[Doc]:
-        from ..loader import load
-
-        content = read_file(self._root, path, self._limits.max_file_bytes)
-        if isinstance(content, Problem):
-            return []
-        key = hashlib.sha256(content).hexdigest()
-        entry = self._entries.get(path)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == key):
-            docs = [
-                [d.index, Doc.of(d).to_json()]
-                for d in load(path, content, self._limits).documents
-                if d.is_governance and isinstance(d.data, dict)
-            ]
-            entry = [key, docs]
-            self._changed = True
-        self._kept[path] = entry
-        return [Doc.from_json(path, raw) for index, raw in entry[1] if index in wanted]
-
-    def save(self) -> None:
-        """Write the cache when a file was parsed (best effort: a read-only cache folder is fine)."""
-        if not self._changed and len(self._kept) == len(self._entries):
-            return
-        from ..safe_write import write_text_atomically
-
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps({"stamp": self._stamp, "files": self._kept}, separators=(",", ":"))
-            write_text_atomically(self._path, text)
-        except (OSError, ValueError):
-            pass
+def _encode(path: str, documents: tuple[Document, ...]) -> list[Any]:
+    """A file's governance documents as the views keep them: ``[[index, Doc JSON], ...]``."""
+    return [[d.index, Doc.of(d).to_json()] for d in documents if d.is_governance and isinstance(d.data, dict)]
 
 
 def _option(registry: Any, config: Config, code: str, name: str) -> Any:

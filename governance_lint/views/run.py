@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
+from ..reporters.base import shown
+from ..workspace import Settings, Workspace
 from . import REPORTS
 from .files import write_file
-from .repository import LoadSettings, Repository, load_repository
+from .repository import Repository, load_repository
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,22 @@ class ReportSettings:
     within: int | None = None
     cwd: Path | None = None
     isolated: bool = False
+    limits: tuple[tuple[str, int], ...] = ()
+    use_cache: bool = True
+    jobs: int | None = None
+
+    def workspace(self) -> Settings:
+        """The options the report shares with every command that reads the repository."""
+        return Settings(
+            paths=self.paths,
+            config=self.config,
+            isolated=self.isolated,
+            today=self.today,
+            limits=self.limits,
+            use_cache=self.use_cache,
+            jobs=self.jobs,
+            cwd=self.cwd,
+        )
 
 
 def _choose(word: str, choices: tuple[str, ...], what: str) -> str:
@@ -53,23 +70,16 @@ def tell_findings(repo: Repository, stderr: TextIO) -> None:
         )
 
 
-def _refuse_checked_file(repo: Repository, output: Path) -> None:
-    """Reports never write into a checked file."""
-    target = os.path.realpath(output)
-    for doc in repo.documents:
-        if os.path.realpath(repo.root / doc.path) == target:
-            raise UsageError(f"--output {output}: is a governance file of the repository; name another file")
-
-
 def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     kind = _choose(settings.kind, tuple(REPORTS), "report")
     formats = REPORTS[kind]
     fmt = _choose(settings.format, formats, f"format for report {kind}") if settings.format else formats[0]
     if settings.party is not None and kind != "roles":
         raise UsageError("--for narrows report roles only")
-    repo = load_repository(
-        LoadSettings(settings.paths, settings.config, settings.today, settings.cwd, settings.isolated)
-    )
+    with Workspace.open(settings.workspace()) as workspace:
+        if settings.output is not None:
+            workspace.guard_output(settings.output)
+        repo = load_repository(workspace)
     if settings.party is not None:
         from .roles import parties
 
@@ -80,18 +90,21 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     module = importlib.import_module(f"{__package__}.{kind}")
     text = module.render(repo, fmt, {"for": settings.party, "within": settings.within})
     tell_findings(repo, stderr)
+    # repository text never reaches a terminal or a CI runner as an escape or a workflow command
+    text = shown(text, keep_newlines=True)
     if settings.output is None:
         stdout.write(text)
     else:
-        _refuse_checked_file(repo, settings.output)
         write_file(settings.output, text)
     return 0
 
 
-def site(out_dir: Path, settings: LoadSettings, stderr: TextIO) -> int:
+def site(out_dir: Path, settings: Settings, stderr: TextIO) -> int:
     from .site import build_site
 
-    repo = load_repository(settings)
+    with Workspace.open(settings) as workspace:
+        workspace.guard_folder(out_dir)
+        repo = load_repository(workspace)
     tell_findings(repo, stderr)
     written, drawn = build_site(repo, out_dir)
     if not drawn:
