@@ -204,7 +204,7 @@ def process_yaml(i: int, n: int, seed: int) -> str:
             f"    - id: {step}",
             f"      name: {verb}",
             "      procedures:",
-            f"        - docs/{ident}/{step}.md",
+            f"        - {HANDBOOK}#{ident}-{step}",
         ]
         if rng.random() < 0.4:
             out.append(f"        - {verb} within the agreed target and record the outcome.")
@@ -305,6 +305,10 @@ def glossary_yaml() -> str:
     return _document("Glossary", "itsm-terms", "IT service management terms", spec)
 
 
+#: The one document every procedure points into, a section per activity (procedure-exists).
+HANDBOOK = "docs/handbook.md"
+
+
 def process_path(i: int) -> str:
     return f"governance/processes/area-{i // PROCESSES_PER_FOLDER:03d}/{_process_id(i)}.yaml"
 
@@ -324,6 +328,7 @@ def generate(root: Path, n: int, seed: int = 0) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         return path
 
+    write(HANDBOOK, "# Procedures\n\nOne section per activity of every process.\n")
     write("governance/glossary.yaml", glossary_yaml())
     write("governance/policies.yaml", policies_yaml(seed))
     people = _people_count(n)

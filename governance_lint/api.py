@@ -66,7 +66,9 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 #: entities' identity (kind, id, name, site, active); "glossary" is every Glossary term at once.
 #: "ids" is every id of every kind (for did-you-mean): when ids come or go, a rule reading it checks again
 #: the entities it has findings at, besides those the change affects.
-FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids"})
+#: "procedures" are the activities' procedures written as repository paths; a rule reading them asks
+#: ``index.files`` which paths exist, so its findings also follow the repository's file listing.
+FACTS = frozenset({"references", "terms", "interfaces", "responsible", "glossary", "ids", "procedures"})
 FIELD_RE = re.compile(r"^spec(\.[A-Za-z0-9_-]+)+$")
 SCOPES = ("subjects", "repository")
 ROLES = (Role.SYNTAX, Role.SCHEMA, Role.UNUSED_SUPPRESSION, Role.WAIVER, Role.ENVELOPE, Role.UNRESOLVED)
@@ -100,6 +102,9 @@ class Rule:
     scope: str = "subjects"
     #: what this rule stands for in the core (``Role``): the loader's and the filters' findings take its code
     role: str | None = None
+    #: (rule code, node) pairs: a finding of this rule on an entity stays quiet when that rule reports the
+    #: same entity at that node or below it (the finding would only be a consequence of that one)
+    defers_to: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def fields(self) -> frozenset[str]:
@@ -143,6 +148,9 @@ class Rule:
             raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
         if not self.summary:
             raise RuleError(f"{where}: it has no summary")
+        for code, node in sorted(self.defers_to):
+            if not CODE_RE.match(code) or not node or node.startswith("/") or node.endswith("/"):
+                raise RuleError(f"{where}: defers_to ({code!r}, {node!r}) is not (a rule code, a node name)")
 
 
 def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None]], Rule]:
@@ -154,7 +162,9 @@ def _rule_decorator(repo: bool, **identity: Any) -> Callable[[Callable[..., None
         severity = identity.pop("severity")
         kinds = identity.pop("kinds", None)
         reads = identity.pop("reads", None)
+        defers_to = frozenset((code, node) for code, node in identity.pop("defers_to", ()))
         return Rule(
+            defers_to=defers_to,
             role=role,
             reads=frozenset(reads) if reads is not None else None,
             severity=Severity.parse(severity) if isinstance(severity, str) else severity,
@@ -180,6 +190,7 @@ def document_rule(
     doc: str | None = None,
     source: str = "builtin",
     role: str | None = None,
+    defers_to: Iterable[tuple[str, str]] = (),
 ) -> Callable[[DocumentCheck], Rule]:
     """Define a rule that checks one document at a time."""
     return _rule_decorator(
@@ -193,6 +204,7 @@ def document_rule(
         doc=doc,
         source=source,
         role=role,
+        defers_to=defers_to,
     )
 
 
@@ -209,6 +221,7 @@ def repository_rule(
     reads: Iterable[str] | None = None,
     scope: str = "subjects",
     role: str | None = None,
+    defers_to: Iterable[tuple[str, str]] = (),
 ) -> Callable[[RepositoryCheck], Rule]:
     """Define a rule that checks the repository index: the facts it ``reads``, over its subjects."""
     return _rule_decorator(
@@ -224,6 +237,7 @@ def repository_rule(
         reads=reads,
         scope=scope,
         role=role,
+        defers_to=defers_to,
     )
 
 

@@ -121,6 +121,11 @@ def git_files(root: Path) -> list[str]:
     return sorted(names)
 
 
+def repository_files(root: Path) -> list[str]:
+    """Every file of the repository under ``root``, root-relative: git's list inside a work tree, else a walk."""
+    return git_files(root) if git_root(root) is not None else _walk(root)
+
+
 def selected(config: Config, rel: str) -> bool:
     """Whether the include and exclude globs take this root-relative path."""
     return matches(rel, config.include) and not matches(rel, config.exclude)
@@ -142,7 +147,7 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     does), so a hook handed every staged YAML file checks only governance files.
     """
     root = config.root
-    candidates = git_files(root) if git_root(root) is not None else _walk(root)
+    candidates = repository_files(root)
     _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
     included = {p for p in candidates if p != own_config and selected(config, p)}

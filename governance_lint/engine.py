@@ -37,6 +37,7 @@ from .model import (
     Role,
     Severity,
     Summary,
+    closest,
     term_slug,
 )
 
@@ -210,7 +211,10 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
         return _near_misses(result, docs, plan)
     result.documents = len(docs)
     fields = plan.fields
+    schema = plan.role(Role.SCHEMA)
+    schema_code = schema.rule.code if schema is not None else None
     for doc in docs:
+        found: list[Diagnostic] = []
         envelope_ok = doc.is_governance and envelope_problem(doc) is None
         for active in plan.rules:
             rule = active.rule
@@ -223,9 +227,10 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
                 rule.check(doc, ctx)
             except Exception as exc:  # a rule bug must not stop the others
                 result.crashes.append(_crash(rule, path, exc))
-            result.diagnostics.extend(ctx.findings)
+            found.extend(ctx.findings)
             if ctx.valid is not None:
                 result.valid = within(result.valid, ctx.valid)
+        result.diagnostics.extend(_quiet_misspelled(doc, found, schema_code))
         if envelope_ok:
             entity = extract_entity(doc, fields)
             if entity is not None:
@@ -387,7 +392,7 @@ def finish(
     ``held`` (see ``held_back``) still meet the suppressions and the baseline (which then count as
     used), and are taken out after them.
     """
-    found = _drop_schema_duplicates(list(diagnostics), plan)
+    found = _drop_consequences(_drop_schema_duplicates(list(diagnostics), plan), plan)
     found = _apply_per_file(found, config)
     results = list(files)
     for keep in filters:
@@ -516,6 +521,80 @@ def _drop_schema_duplicates(diagnostics: list[Diagnostic], plan: Plan) -> list[D
         for d in diagnostics
         if not (d.code == code and d.node and _is_claimed(claimed.get((d.path, d.entity)), d.node))
     ]
+
+
+def _drop_consequences(diagnostics: list[Diagnostic], plan: Plan) -> list[Diagnostic]:
+    """A finding of a rule that ``defers_to`` another rule at a node stays quiet when that rule reports the
+    same entity there: ``escalation-to-owner`` says nothing while the owner itself is reported."""
+    deferring = {a.rule.code: a.rule.defers_to for a in plan.rules if a.rule.defers_to}
+    if not deferring:
+        return diagnostics
+    by_entity: dict[tuple[str, str | None], list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.node is not None:
+            by_entity.setdefault((d.path, d.entity), []).append(d)
+
+    def consequence(d: Diagnostic) -> bool:
+        return any(
+            other.code == code and other.node is not None and (other.node + "/").startswith(node + "/")
+            for code, node in deferring.get(d.code, ())
+            for other in by_entity.get((d.path, d.entity), ())
+        )
+
+    return [d for d in diagnostics if not consequence(d)]
+
+
+def _quiet_misspelled(doc: Document, found: list[Diagnostic], schema_code: str | None) -> list[Diagnostic]:
+    """Findings about a missing field stay quiet when the schema reports an unknown key beside it that
+    means that field (``Managers:`` for ``managers``, ``R:`` for ``responsible``): the field is misspelled,
+    not missing, and the schema's finding says so with a did-you-mean."""
+    unknown: dict[str, list[str]] = {}  # parent node -> unknown keys the schema reports there
+    for d in found:
+        if d.code == schema_code and d.node is not None:
+            parent, _, key = d.node.rpartition("/")
+            if d.message.startswith(f"unknown field '{key}'"):
+                unknown.setdefault(parent, []).append(key)
+    if not unknown:
+        return found
+
+    def consequence(d: Diagnostic) -> bool:
+        if d.code == schema_code or d.node is None:
+            return False
+        segments = d.node.split("/")
+        for depth in range(1, len(segments)):
+            parent, field = "/".join(segments[:depth]), segments[depth]
+            keys = unknown.get(parent, ())
+            if any(_means(key, field) for key in keys):
+                mapping = _node(doc.data, segments[:depth])
+                return isinstance(mapping, dict) and field not in mapping
+        return False
+
+    return [d for d in found if not consequence(d)]
+
+
+def _means(key: str, field: str) -> bool:
+    """Whether an unknown ``key`` is probably ``field`` misspelled or abbreviated (``R`` for ``responsible``)."""
+    if key == field or not key:
+        return False
+    return field.startswith(key.lower()) or closest(key, [field]) is not None
+
+
+def _node(data: Any, segments: Sequence[str]) -> Any:
+    """The value at a node name's segments (list items by ``id`` or by position, as ``node_name`` names them)."""
+    for segment in segments:
+        if isinstance(data, dict):
+            data = data.get(segment)
+        elif isinstance(data, list):
+            named = [i for i in data if isinstance(i, dict) and i.get("id") == segment]
+            if named:
+                data = named[0]
+            elif segment.isdigit() and int(segment) < len(data):
+                data = data[int(segment)]
+            else:
+                return None
+        else:
+            return None
+    return data
 
 
 _CLAIMED = "/"  # never a segment of a node name split at "/": marks a claimed node in the tree

@@ -15,17 +15,22 @@ can affect) and the lookups they may make around them.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, term_slug
+from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, term_slug
 
 _REFERENCE_KINDS = frozenset(REFERENCE_KINDS)
 # A Responsible as node names give it: the activity (by id) and, for a list, the item.
 _RESPONSIBLE_NODE = re.compile(r"^spec/activities/(.+)/raci/responsible(?:/\d+)?$")
 _WORD_RE = re.compile(r"[a-z0-9]+")
+# A procedure written as a repository path: one word, no URL scheme, a file with an extension or a folder.
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_FILE_RE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+_PROCEDURE_NODE = re.compile(r"^spec/activities/(.+)/procedures(?:/\d+)?$")
 
 # How a file stands to a key (the ``role`` of a key row).
 DEFINES, MENTIONS, DEFINES_LOCALLY = 0, 1, 2  # DEFINES_LOCALLY: a term defined outside a Glossary
@@ -76,6 +81,19 @@ class InterfaceItem(NamedTuple):
     site: Site
 
 
+class Procedure(NamedTuple):
+    """An activity's procedure written as a repository path, and the files it may name.
+
+    ``paths``: the path relative to the repository root, then relative to the folder of the file
+    that names it (``./x.md`` and ``../x.md`` only the latter); none when it leads out of the repository.
+    """
+
+    text: str
+    activity: str
+    paths: tuple[str, ...]
+    site: Site
+
+
 @dataclass(frozen=True, slots=True)
 class Interface:
     """``interfaces[]`` of a process: what it sends to and receives from ``process``."""
@@ -106,6 +124,8 @@ class Entity:
     interfaces: tuple[Interface, ...] = ()
     #: the ``spec`` fields some rule declared it reads (``"spec.category"``): value and site
     values: tuple[tuple[str, Any, Site], ...] = ()
+    #: the activities' procedures written as repository paths (``docs/incident/identify.md``)
+    procedures: tuple[Procedure, ...] = ()
 
     @property
     def path(self) -> str:
@@ -128,6 +148,32 @@ def term_family(term: str) -> str:
     """
     words = _WORD_RE.findall(term.lower())
     return "".join(w[:-1] if len(w) > 1 and w.endswith("s") else w for w in words)
+
+
+def procedure_paths(text: str, file_path: str) -> tuple[str, ...] | None:
+    """The repository paths a procedure may name (see ``Procedure``); None when it is not written as a path.
+
+    A path is one word without a URL scheme that names a file with an extension (``docs/x.md``,
+    ``runbook.pdf``) or a folder with a trailing ``/`` (``docs/incident/``); a ``#section`` is left out.
+    """
+    path = text.split("#", 1)[0]
+    if not path or any(c.isspace() for c in text) or _SCHEME_RE.match(path):
+        return None
+    if not (path.endswith("/") or _FILE_RE.search(path)):
+        return None
+    path = path.rstrip("/")
+    if path.startswith("/"):
+        candidates = [path.lstrip("/")]
+    elif path.startswith(("./", "../")):
+        candidates = [posixpath.join(posixpath.dirname(file_path), path)]
+    else:
+        candidates = [path, posixpath.join(posixpath.dirname(file_path), path)]
+    found: dict[str, None] = {}
+    for candidate in candidates:
+        normal = posixpath.normpath(candidate) if candidate else "."
+        if normal not in (".", "..") and not normal.startswith("../"):
+            found[normal] = None
+    return tuple(found)
 
 
 def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
@@ -212,16 +258,36 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         references=tuple(references),
         interfaces=tuple(interfaces),
         values=tuple(_value(doc, name) for name in sorted(fields)),
+        procedures=_procedures(doc),
     )
 
 
+def _procedures(doc: Document) -> tuple[Procedure, ...]:
+    """The activities' procedures written as repository paths, each with its site."""
+    found: list[Procedure] = []
+    activities = doc.spec.get("activities")
+    for i, activity in enumerate(activities if isinstance(activities, list) else ()):
+        listed = activity.get("procedures") if isinstance(activity, dict) else None
+        texts = listed if isinstance(listed, list) else [listed]
+        for j, text in enumerate(texts):
+            paths = procedure_paths(text, doc.path) if isinstance(text, str) else None
+            if paths is None:
+                continue
+            item: NodePath = (j,) if isinstance(listed, list) else ()
+            site = _site(doc, ("spec", "activities", i, "procedures", *item))
+            held = _PROCEDURE_NODE.match(site.node or "")
+            found.append(Procedure(text, held.group(1) if held else str(i), paths, site))
+    return tuple(found)
+
+
 def _value(doc: Document, name: str) -> tuple[str, Any, Site]:
-    """A declared field's value (None unless it is plain JSON data) and its site."""
+    """A declared field's value (None unless it is plain JSON data) and its site: a scalar's own position,
+    the key of a list, a mapping or a null (a finding about them points at the key)."""
     path: NodePath = tuple(name.split("."))
     data: Any = doc.data
     for step in path:
         data = data.get(step) if isinstance(data, dict) else None
-    return name, data, _site(doc, path)
+    return name, data, _site(doc, path, key=data is None or isinstance(data, (list, dict)))
 
 
 # -- JSON round trip (for the store and worker processes) --------------------
@@ -280,12 +346,13 @@ def entity_to_json(entity: Entity) -> list[Any]:
         ],
         [list(pair) for pair in entity.responsible],
         [[n, v, site(s)] for n, v, s in entity.values],
+        [[p.text, p.activity, site(p.site)] for p in entity.procedures],
     ]
 
 
 def entity_from_json(raw: list[Any]) -> Entity:
     """The entity ``entity_to_json`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
-    kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values = raw
+    kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values, procs = raw
     own = Site(*own_site)
     path, key = own.path, f"{kind.lower()}:{ident}"
     references = []
@@ -315,6 +382,10 @@ def entity_from_json(raw: list[Any]) -> Entity:
             for p, sends, recv, s0 in ifaces
         ),
         values=tuple((n, v, _site_from(s, path, key)) for n, v, s in values),
+        procedures=tuple(
+            Procedure(text, activity, procedure_paths(text, path) or (), _site_from(s, path, key))
+            for text, activity, s in procs
+        ),
     )
 
 
@@ -322,6 +393,7 @@ def entity_from_json(raw: list[Any]) -> Entity:
 
 KIND_KEY = "~kind:"  # every entity defines ~kind:<Kind>: how "every Policy" is found
 FAMILY_KEY = "~term:"  # a term defines ~term:<family>: how spelling variants are found
+FILE_KEY = "~file:"  # a procedure mentions ~file:<path> for each path it may name: who names a file
 
 
 def entity_keys(entity: Entity) -> set[tuple[str, int]]:
@@ -332,6 +404,7 @@ def entity_keys(entity: Entity) -> set[tuple[str, int]]:
         rows.add(("term:" + term.slug, role))
         rows.add((FAMILY_KEY + term.family, role))
     rows.update((ref.target, MENTIONS) for ref in entity.references)
+    rows.update((FILE_KEY + path, MENTIONS) for procedure in entity.procedures for path in procedure.paths)
     return rows
 
 
@@ -420,6 +493,37 @@ class Overlay:
         return [p for p in self.base.paths() if p not in self.changed] + self._new.paths()
 
 
+class RepositoryFiles:
+    """Every path the repository holds (all files, not only governance files), listed on first use.
+
+    What a rule asks when a document names a file (``procedure-exists``): ``path in files`` is true
+    for a file and for a folder holding one.
+    """
+
+    def __init__(self, listing: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+        self._listing = listing
+        self._files: frozenset[str] | None = None
+        self._folders: frozenset[str] = frozenset()
+        self._vocabulary: Vocabulary | None = None
+
+    @property
+    def files(self) -> frozenset[str]:
+        if self._files is None:
+            listing = self._listing() if callable(self._listing) else self._listing
+            self._files = frozenset(listing)
+            self._folders = frozenset(f[:i] for f in self._files for i, c in enumerate(f) if c == "/")
+        return self._files
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (path in self.files or path in self._folders)
+
+    def closest(self, path: str) -> str | None:
+        """The file most like ``path`` (for a did-you-mean), if one is close enough."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(sorted(self.files))
+        return self._vocabulary.closest(path)
+
+
 def _order(entity: Entity) -> tuple[str, int, int, int]:
     return entity.site.path, entity.document, entity.site.line, entity.site.column
 
@@ -447,6 +551,7 @@ class RepositoryIndex:
         *,
         subjects: Collection[Subject] | None = None,
         loader: Callable[[str], tuple[Document, ...]] | None = None,
+        files: RepositoryFiles | None = None,
     ) -> None:
         if not hasattr(facts, "rows"):
             by_path: dict[str, list[Entity]] = {}
@@ -455,6 +560,8 @@ class RepositoryIndex:
             facts = MemoryFacts(by_path)
         self.facts: Facts = facts  # type: ignore[assignment]
         self.loader = loader
+        #: every path of the repository, when the run knows them (None: a rule asking stays quiet)
+        self.files = files
         self._subjects = frozenset(subjects) if subjects is not None else None
         self._loaded: dict[Subject, list[Entity]] = {}
         self._definitions: dict[str, list[Entity]] = {}

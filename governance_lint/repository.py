@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
 from .config import Config
-from .discovery import FileSet, discover, read_file, relative, selected
+from .discovery import FileSet, discover, read_file, relative, repository_files, selected
 from .engine import (
     ActiveRule,
     FileResult,
@@ -53,6 +53,7 @@ from .index import (
     Facts,
     MemoryFacts,
     Overlay,
+    RepositoryFiles,
     RepositoryIndex,
     Subject,
     entity_keys,
@@ -187,6 +188,9 @@ class Repository:
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
         self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
+        root = source.root
+        # every file of the repository (procedure-exists asks), listed only when a rule first asks
+        self._files = RepositoryFiles(lambda: repository_files(root))
 
     # -- building ---------------------------------------------------------------------------
 
@@ -300,8 +304,25 @@ class Repository:
         self.stats.add("lstat", started)
         if changed or gone or missing:
             self.update([*changed, *gone])
+        self._recheck_named_files()
         # a row that did not decode, or a store that stopped answering, while following the change: cold
         return not (self.store.damaged or self.store.unavailable)
+
+    def _recheck_named_files(self) -> None:
+        """Rules that ask which files exist (they read ``procedures``) check again the entities they reported:
+        a file they missed may have been added since, though no governance file changed."""
+        spliced: dict[str, set[tuple[str, str | None]]] = {}
+        for active in self.plan.repository_rules:
+            code = active.rule.code
+            if "procedures" not in (active.rule.reads or ()) or not self.results.get(code):
+                continue
+            subjects: set[Subject] = {(d.path, d.entity) for d in self.results[code] if d.entity is not None}
+            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
+            index = RepositoryIndex(self.facts, subjects=subjects, loader=self.documents, files=self._files)
+            self._run(active, index, keep=True)
+            spliced[code] = set(subjects)
+        if spliced and self.store is not None:
+            self.store.save({}, self.results, [], spliced, self._ran(), self.rule_valid)
 
     def _restart(self) -> None:
         """Forget what was taken from the store: the build starts cold.
@@ -350,14 +371,14 @@ class Repository:
             code = active.rule.code
             rule = active.rule
             if change is None or rule.reads is None or code not in self.results:
-                self._run(active, RepositoryIndex(overlay, loader=self.documents))
+                self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
                 if change.touches([IDENTITY, *rule.reads]) and (
                     rule.kinds is None or change.kinds & rule.kinds
                 ):
-                    self._run(active, RepositoryIndex(overlay, loader=self.documents))
+                    self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
@@ -369,7 +390,11 @@ class Repository:
             self.results[code] = [
                 d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
             ]
-            self._run(active, RepositoryIndex(overlay, subjects=subjects, loader=self.documents), keep=True)
+            self._run(
+                active,
+                RepositoryIndex(overlay, subjects=subjects, loader=self.documents, files=self._files),
+                keep=True,
+            )
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
         for rel in paths:
@@ -401,7 +426,7 @@ class Repository:
     # -- rules ------------------------------------------------------------------------------
 
     def _run_everything(self) -> None:
-        index = RepositoryIndex(self.facts, loader=self.documents)
+        index = RepositoryIndex(self.facts, loader=self.documents, files=self._files)
         self.results = {}
         for active in self.plan.repository_rules:
             self._run(active, index)

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from adoption_repo import IDENTIFY_LINE, PEOPLE, PROCESS, found, govlint, write_repo
+from adoption_repo import CLOSE_PROCEDURE, IDENTIFY_LINE, PEOPLE, PROCESS, found, govlint, write_repo
 
 IDENTIFY_NODE = "process:incident-management/spec/activities/identify/procedures"
-SECOND_FINDING = PROCESS.replace("      procedures: [docs/close.md]\n", "")  # GOV203 at close too
+SECOND_FINDING = PROCESS.replace(CLOSE_PROCEDURE, "")  # GOV203 at close too
 FIXED = PROCESS.replace(
     "      outputs: [incident-record]\n",
-    "      procedures: [docs/identify.md]\n      outputs: [incident-record]\n",
+    "      procedures: [Identify it from the report.]\n      outputs: [incident-record]\n",
 )
 
 

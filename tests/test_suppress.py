@@ -5,16 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from adoption_repo import CLOSE_LINE, IDENTIFY_LINE, PEOPLE, PROCESS, found, govlint, write_repo
+from adoption_repo import (
+    CLOSE_LINE,
+    CLOSE_PROCEDURE,
+    IDENTIFY_LINE,
+    PEOPLE,
+    PROCESS,
+    found,
+    govlint,
+    write_repo,
+)
 
 from governance_lint.suppress import collect_suppressions
 from governance_lint.testing import lint, positions
 
 IDENTIFY = "    - id: identify\n"
 CLOSE = "    - id: close\n"
-NO_CLOSE_PROCEDURE = PROCESS.replace(
-    "      procedures: [docs/close.md]\n", ""
-)  # GOV203 at identify and close
+NO_CLOSE_PROCEDURE = PROCESS.replace(CLOSE_PROCEDURE, "")  # GOV203 at identify and close
 
 
 def above(text: str, line: str, comment: str) -> str:

@@ -1,10 +1,11 @@
 """
 ## What it checks
 No role is held by a Person marked `active: false`: the owner of a Process,
-Practice, Service or Policy, a process manager (`managers[].person`), the
-process administrator, and everyone in an activity's RACI line
-(Responsible, Accountable, Consulted, Informed). Each finding is at the
-reference and names where the person is marked inactive.
+Practice, Service or Policy; a process's managers (`managers[].person`),
+administrator, practitioners and every step of its escalation path;
+everyone in an activity's RACI line (Responsible, Accountable, Consulted,
+Informed); a Team's lead and members. Each finding is at the reference and
+names the role and where the person is marked inactive.
 
 ## Why it matters
 People leave, change jobs or go on long leave; their Person document stays,
@@ -51,55 +52,23 @@ spec:
 None.
 """
 
-import re
-
 from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
-
-# Node names of role assignments, as the index records them (activities are named by id).
-_ROLE_NODES = (
-    (re.compile(r"^spec/owner(/\d+)?$"), "the owner"),
-    (re.compile(r"^spec/administrator(/\d+)?$"), "the administrator"),
-    (re.compile(r"^spec/managers/[^/]+/person$"), "a manager"),
-)
-_RACI_NODE = re.compile(
-    r"^spec/activities/(?P<activity>.+)/raci/(?P<role>responsible|accountable|consulted|informed)"
-    r"(/\d+)?$"
-)
-
-
-def role_of(node: str | None) -> str | None:
-    """The role a reference at ``node`` assigns, e.g. ``the Accountable of activity 'log'``; None if no role."""
-    if node is None:
-        return None
-    for pattern, role in _ROLE_NODES:
-        if pattern.match(node):
-            return role
-    raci = _RACI_NODE.match(node)
-    if raci:
-        return f"the {raci['role'].capitalize()} of activity '{raci['activity']}'"
-    return None
+from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message, role_of
 
 
 @repository_rule(
     code="GOV102",
     name="inactive-assignee",
     severity=Severity.WARNING,
-    kinds=["Process", "Practice", "Service", "Policy"],
-    summary="a role (owner, manager, administrator, RACI) is held by an inactive Person",
+    kinds=ROLE_KINDS,
+    summary="a role (owner, manager, administrator, practitioner, RACI, escalation, team lead or member) "
+    "is held by an inactive Person",
     reads=["references"],
 )
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    for entity in index.subjects("Process", "Practice", "Service", "Policy"):
+    for entity in index.subjects(*ROLE_KINDS):
         for ref in entity.references:
-            if ref.kind != "person":
-                continue
-            person = index.resolve(ref.target)
-            if person is None or person.active:
-                continue
-            role = role_of(ref.site.node)
-            if role is not None:
-                ctx.report(
-                    ref.site,
-                    f"{role} of {entity.key} is {ref.target}, marked inactive at {person.site}; "
-                    "a role held by someone no longer active is a role nobody holds",
-                )
+            person = inactive(index, ref.target)
+            role = role_of(ref.site.node) if person is not None else None
+            if person is not None and role is not None:
+                ctx.report(ref.site, inactive_message(role, entity.key, ref.target, person))

@@ -1,16 +1,20 @@
 """
 ## What it checks
-A Process, Practice or Service has exactly one owner, and that owner is a
-person (`owner: person:<id>`): not missing, not a list of several, not a team.
-An owner written as a name (`owner: Mrs. Davis`) is told its reference form
-(`person:mrs-davis`) and the Person it probably means: one whose name is
-that name, else the closest id.
+A Process, Practice or Service has an owner, and every owner is a person
+(`owner: person:<id>`): not missing, not a team, not more owners than the
+option `max-owners` allows (one, unless configured). Several owners are
+written as a list (`owner: [person:a, person:b]`). An owner written as a
+name (`owner: Mrs. Davis`) is told its reference form (`person:mrs-davis`)
+and the Person it probably means: one whose name is that name, else the
+closest id.
 
 ## Why it matters
 The owner is *accountable* for the process: defines it, improves it, answers
 for it. Accountability shared between two people, or given to a team, is
 accountability nobody holds. However many managers a process has, it has
-exactly one owner.
+exactly one owner. An organisation whose charter deliberately shares
+accountability (co-chairs of a working group, a "distributed" project) says
+so with `max-owners`: the rule then fires only above that number.
 
 ## Example (fails)
 ```yaml
@@ -33,7 +37,9 @@ spec:
 ```
 
 ## Options
-None.
+- `max-owners` (integer, at least 1, default 1): how many owners a document
+  may name. With `max-owners: 3`, `owner: [person:a, person:b, person:c]`
+  passes and a fourth owner is reported.
 """
 
 from typing import Any
@@ -47,7 +53,7 @@ from governance_lint.api import (
     Rule,
     Severity,
 )
-from governance_lint.model import REFERENCE_RE, Vocabulary, did_you_mean, reference_form, term_slug
+from governance_lint.model import REFERENCE_RE, NodePath, Vocabulary, did_you_mean, reference_form, term_slug
 from governance_lint.rules._subject import owners, subject
 
 REASON = "a {kind} has exactly one accountable owner"
@@ -59,22 +65,32 @@ def _check_document(doc: Document, ctx: DocumentContext) -> None:
     what = subject(doc)
     reason = REASON.format(kind=kind)
     found = owners(doc)
-    if len(found) > 1:
+    allowed = int(ctx.options.get("max-owners", 1))
+    if len(found) > allowed:
         names = ", ".join(str(o) for o in found)
-        ctx.report(("spec", "owner"), f"{what} has {len(found)} owners ({names}); {reason}")
+        limit = reason if allowed == 1 else f"at most {allowed} allowed by max-owners"
+        ctx.report(("spec", "owner"), f"{what} has {len(found)} owners ({names}); {limit}")
         return
     if not found:
         ctx.report(("spec", "owner"), f"{what} has no owner; {reason}", key=True)
         return
-    owner = found[0]
-    if isinstance(owner, str) and owner.startswith("person:"):
-        return
-    reference = _name_reference(owner)
-    if reference is None:
-        ctx.report(("spec", "owner"), f"the owner of {what} is {owner!r}, not a person; {reason}, a person")
-    elif doc.id is None:  # not in the repository index: the reference form without a look-up
-        ctx.report(("spec", "owner"), _name_message(what, owner, reference, ""))
-    # else: the repository check words it, with the Person the name probably means
+    if allowed > 1:
+        reason = f"every owner of a {kind} is a person accountable for it"
+    listed = isinstance(doc.spec.get("owner"), list)
+    for i, owner in enumerate(doc.spec["owner"] if listed else [found[0]]):
+        if owner in (None, "") or (isinstance(owner, str) and owner.startswith("person:")):
+            continue  # a blank list item is the schema's to report
+        here: NodePath = ("spec", "owner", i) if listed and len(found) > 1 else ("spec", "owner")
+        reference = _name_reference(owner)
+        if reference is None:
+            ctx.report(
+                here,
+                f"the owner of {what} is {owner!r}, not a person; {reason}"
+                + (", a person" if allowed == 1 else ""),
+            )
+        elif doc.id is None or len(found) > 1:  # not looked up in the repository: the reference form alone
+            ctx.report(here, _name_message(what, owner, reference, ""))
+        # else: the repository check words it, with the Person the name probably means
 
 
 def _name_reference(owner: Any) -> str | None:
@@ -119,12 +135,13 @@ single_owner = Rule(
     code="GOV101",
     name="single-owner",
     severity=Severity.ERROR,
-    summary="a Process, Practice or Service has no owner, several owners, or a non-person owner",
+    summary="a Process, Practice or Service has no owner, more owners than max-owners, or a non-person owner",
     doc=__doc__ or "",
     kinds=frozenset(KINDS),
     repo=True,
     check=_check_document,
     check_repository=_check_names,
+    options={"max-owners": {"type": "integer", "minimum": 1, "default": 1}},
     # the owner's value from the index (no document parsed again); the hint reads every Person's id and name
     reads=frozenset({"references", "spec.owner", "ids"}),
 )

@@ -42,7 +42,22 @@ spec:
             [("GOV102", 9, 23), ("GOV102", 10, 22), ("GOV102", 11, 33), ("GOV102", 13, 13)],
             id="every-raci-role",
         ),
-        pytest.param("  escalation: [person:windy]\n  practitioners: [person:windy]\n", [], id="not-roles"),
+        pytest.param(
+            "  escalation: [person:windy]\n  practitioners: [person:windy]\n",
+            [("GOV102", 6, 16), ("GOV102", 7, 19)],
+            id="escalation-step-and-practitioner",
+        ),
+        pytest.param("  escalation: person:windy\n", [("GOV102", 6, 15)], id="a-one-step-escalation"),
+        pytest.param(
+            "  escalation: [person:guy, team:windy]\n  practitioners: [person:guy]\n",
+            [],
+            id="active-or-teams",
+        ),
+        pytest.param(
+            "  purpose2: person:windy\n  interfaces: [{process: process:x, sends: [person:windy]}]\n",
+            [],
+            id="not-roles",
+        ),
         pytest.param("  owner: person:nobody\n", [], id="unresolved-left-to-gov005"),
         pytest.param("  owner: team:windy\n", [], id="a-team-is-never-inactive"),
         pytest.param(
@@ -64,9 +79,45 @@ def test_service_and_policy_owners(kind: str) -> None:
     assert positions(lint({"people.yaml": PEOPLE, "x.yaml": text}, select=["GOV102"])) == [("GOV102", 5, 10)]
 
 
-def test_team_lead_and_members_are_not_checked() -> None:
-    team = "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: t}\nspec: {lead: person:windy, members: [person:windy]}\n"
-    assert lint({"people.yaml": PEOPLE, "team.yaml": team}, select=["GOV102"]) == []
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        pytest.param("{lead: person:windy, members: [person:guy]}", [("GOV102", 4, 14)], id="lead"),
+        pytest.param(
+            "{lead: person:guy, members: [person:guy, person:windy]}", [("GOV102", 4, 48)], id="member"
+        ),
+        pytest.param("{lead: person:guy, members: [person:guy]}", [], id="active"),
+    ],
+)
+def test_team_lead_and_members(spec: str, expected: list[tuple[str, int, int]]) -> None:
+    team = f"apiVersion: govlint/v1\nkind: Team\nmetadata: {{id: t}}\nspec: {spec}\n"
+    assert positions(lint({"people.yaml": PEOPLE, "team.yaml": team}, select=["GOV102"])) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        pytest.param(
+            "  escalation: [person:guy, person:windy]\n",
+            "step 2 of the escalation path of process:incident-management",
+            id="step",
+        ),
+        pytest.param(
+            "  practitioners: [person:windy]\n",
+            "a practitioner of process:incident-management",
+            id="practitioner",
+        ),
+    ],
+)
+def test_message_names_the_role(body: str, words: str) -> None:
+    [finding] = lint({"people.yaml": PEOPLE, "process.yaml": HEAD + body}, select=["GOV102"])
+    assert words in finding.message
+
+
+def test_message_names_a_team_role() -> None:
+    team = "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: t}\nspec: {members: [person:windy]}\n"
+    [finding] = lint({"people.yaml": PEOPLE, "team.yaml": team}, select=["GOV102"])
+    assert finding.message.startswith("a member of team:t is person:windy, marked inactive at people.yaml:3")
 
 
 def test_message_names_role_and_where_the_person_is_inactive() -> None:

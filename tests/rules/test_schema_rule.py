@@ -99,10 +99,10 @@ def test_schema(text: str, expected: list[tuple[str, int, int]]) -> None:
 @pytest.mark.parametrize(
     ("owner", "expected"),
     [
-        pytest.param("[person:a, person:b]", [("GOV101", 8, 3)], id="several-owners"),
+        pytest.param("[person:a, team:b]", [("GOV101", 8, 3)], id="several-owners-one-a-team"),
         pytest.param("team:service-desk", [("GOV101", 8, 10)], id="team-owner"),
         pytest.param("42", [("GOV101", 8, 10)], id="number-owner"),
-        pytest.param("[person:a]", [("GOV002", 8, 3)], id="list-of-one-left-to-schema"),
+        pytest.param("[]", [("GOV101", 8, 3)], id="empty-list"),
     ],
 )
 def test_no_schema_finding_where_single_owner_reports(
@@ -111,6 +111,24 @@ def test_no_schema_finding_where_single_owner_reports(
     text = PROCESS.replace("owner: person:mrs-davis", f"owner: {owner}")
     assert positions(lint(text, select=["GOV002"])) != []  # the schema alone does see it
     assert positions(lint(text, select=["GOV002", "GOV101"])) == expected
+
+
+@pytest.mark.parametrize(
+    ("owner", "options", "expected"),
+    [
+        pytest.param("[person:a]", {}, [], id="a-list-of-one"),
+        pytest.param("[person:a, person:b]", {"max-owners": 2}, [], id="as-many-as-allowed"),
+        pytest.param("[person:a, person:b]", {}, [("GOV101", 8, 3)], id="more-than-allowed-is-gov101-only"),
+        pytest.param("[person:a, person:a]", {"max-owners": 2}, [("GOV002", 8, 3)], id="one-owner-twice"),
+    ],
+)
+def test_a_list_of_owners_is_valid_data(
+    owner: str, options: dict[str, int], expected: list[tuple[str, int, int]]
+) -> None:
+    """Several owners are how a shared accountability is written (single-owner's max-owners): no type error."""
+    text = PROCESS.replace("owner: person:mrs-davis", f"owner: {owner}")
+    found = lint(text, select=["GOV002", "GOV101"], options={"GOV101": options})
+    assert positions(found) == expected
 
 
 def test_other_schema_findings_stay_beside_single_owner() -> None:

@@ -1,4 +1,8 @@
+import json
+from pathlib import Path
+
 import pytest
+from helpers import make_repo, run_govlint
 
 from governance_lint.testing import lint, positions
 
@@ -135,3 +139,117 @@ def test_an_owner_written_as_a_name_gets_the_person_it_means(
     assert (found.code, found.path, found.line, found.column) == ("GOV101", "p.yaml", 6, 10)
     assert words in found.message
     assert (hint in found.message) if hint else ("did you mean" not in found.message)
+
+
+@pytest.mark.parametrize(
+    ("owner", "max_owners", "expected"),
+    [
+        pytest.param("[person:a, person:b]", 2, [], id="two-of-two"),
+        pytest.param("[person:a, person:b, person:c]", 2, [("GOV101", 6, 3)], id="three-of-two"),
+        pytest.param("person:a", 3, [], id="one-of-three"),
+        pytest.param("[person:a, team:b]", 3, [("GOV101", 6, 21)], id="a-team-among-owners"),
+        pytest.param("[person:a, Mrs. Davis]", 3, [("GOV101", 6, 21)], id="a-name-among-owners"),
+        pytest.param("[]", 3, [("GOV101", 6, 3)], id="none-of-three"),
+        pytest.param("team:a", 3, [("GOV101", 6, 10)], id="a-team-alone"),
+    ],
+)
+def test_max_owners(owner: str, max_owners: int, expected: list[tuple[str, int, int]]) -> None:
+    found = lint(
+        HEAD + f"  owner: {owner}\n", select=["GOV101"], options={"GOV101": {"max-owners": max_owners}}
+    )
+    assert positions(found) == expected
+
+
+def test_above_max_owners_the_message_names_the_option() -> None:
+    (found,) = lint(
+        HEAD + "  owner: [person:a, person:b, person:c]\n",
+        select=["GOV101"],
+        options={"single-owner": {"max-owners": 2}},
+    )
+    assert "has 3 owners (person:a, person:b, person:c); at most 2 allowed by max-owners" in found.message
+
+
+@pytest.mark.parametrize("value", [0, -1, "two"])
+def test_max_owners_must_be_a_positive_number(value: object) -> None:
+    from governance_lint.engine import UsageError
+
+    with pytest.raises(UsageError, match="max-owners"):
+        lint(HEAD + "  owner: person:a\n", select=["GOV101"], options={"GOV101": {"max-owners": value}})
+
+
+def _group(ident: str, chairs: list[str], leads: list[str]) -> str:
+    """A Kubernetes-style special interest group: co-chairs own it, tech leads run it, subprojects are its work."""
+    managers = "".join(f"    - person: person:{lead}\n      scope: technical ({lead})\n" for lead in leads)
+    return f"""\
+apiVersion: govlint/v1
+kind: Process
+metadata: {{id: {ident}, name: {ident}}}
+spec:
+  purpose: Own and evolve the {ident} area of the project.
+  owner: [{", ".join(f"person:{c}" for c in chairs)}]
+  managers:
+{managers}  practitioners: [team:{ident}-reviewers]
+  escalation: [person:{leads[0]}, person:{chairs[0]}]
+  activities:
+    - id: subproject-{ident}
+      raci:
+        responsible: [team:{ident}-reviewers]
+        accountable: person:{leads[0]}
+"""
+
+
+GROUPS = {
+    "sig-node": (["dawn", "derek"], ["sergey", "mrunal"]),
+    "sig-apps": (["janet", "maciej", "kenneth"], ["soltysh"]),
+    "sig-architecture": (["derek", "john"], ["dims"]),
+    "wg-big": ([f"chair-{i}" for i in range(10)], ["lead-big"]),
+}
+
+
+def _people() -> str:
+    names = {n for chairs, leads in GROUPS.values() for n in chairs + leads}
+    docs = [
+        f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: {n}}}\nspec: {{email: {n}@example.org}}\n"
+        for n in sorted(names)
+    ]
+    docs += [
+        f"apiVersion: govlint/v1\nkind: Team\nmetadata: {{id: {g}-reviewers}}\n"
+        f"spec: {{members: [person:{leads[0]}]}}\n"
+        for g, (_, leads) in GROUPS.items()
+    ]
+    return "---\n".join(docs)
+
+
+KUBERNETES = {
+    "people.yaml": _people(),
+    **{f"groups/{g}.yaml": _group(g, chairs, leads) for g, (chairs, leads) in GROUPS.items()},
+}
+
+
+def test_a_repository_of_co_chaired_groups() -> None:
+    """Groups with two to ten co-chairs: allowed with max-owners 10, one GOV101 per group by default."""
+    codes = ["GOV002", "GOV005", "GOV101", "GOV102", "GOV701"]
+    shared = lint(KUBERNETES, select=codes, options={"GOV101": {"max-owners": 10}})
+    assert positions(shared) == []
+    default = lint(KUBERNETES, select=codes)
+    assert sorted((d.code, d.path, d.line, d.column) for d in default) == [
+        ("GOV101", f"groups/{g}.yaml", 6, 3) for g in sorted(GROUPS)
+    ]
+    three = lint(KUBERNETES, select=codes, options={"GOV101": {"max-owners": 3}})
+    assert [(d.code, d.path) for d in three] == [("GOV101", "groups/wg-big.yaml")]
+    assert "has 10 owners" in three[0].message
+
+
+def test_max_owners_from_the_config_of_a_real_repository(tmp_path: Path) -> None:
+    """The installed govlint reads max-owners from .govlint.yaml in a git work tree."""
+    repo = make_repo(
+        tmp_path / "repo",
+        {**KUBERNETES, ".govlint.yaml": "rules:\n  single-owner: {options: {max-owners: 10}}\n"},
+    )
+    done = run_govlint("check", "--select", "GOV002,GOV101,GOV701", ".", cwd=repo)
+    assert (done.returncode, done.stdout.count("GOV")) == (0, 0), done.stdout + done.stderr
+    (repo / ".govlint.yaml").write_text("rules:\n  single-owner: {options: {max-owners: 2}}\n")
+    done = run_govlint("check", "--select", "GOV002,GOV101,GOV701", "--format", "json", ".", cwd=repo)
+    assert done.returncode == 1, done.stderr
+    found = [(d["code"], d["path"]) for d in json.loads(done.stdout)["diagnostics"]]
+    assert found == [("GOV101", "groups/sig-apps.yaml"), ("GOV101", "groups/wg-big.yaml")]
