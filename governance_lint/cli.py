@@ -71,7 +71,7 @@ def _repository_options(command: Callable[..., None]) -> Callable[..., None]:
             callback=_parse_limits,
             expose_value=False,
             help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
-            "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+            "max-depth, max-alias-nodes, max-baseline-bytes, max-directory-bytes (repeatable). A repository's config "
             "may only lower limits.",
         ),
         click.option(
