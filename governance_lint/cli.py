@@ -650,5 +650,99 @@ def site(
     sys.exit(run_site(out_dir, _settings(paths, config_path, isolated, today, jobs, no_cache), sys.stderr))
 
 
+@main.group()
+def export() -> None:
+    """Write what other systems read from the governance files: CODEOWNERS, team aliases.
+
+    \b
+    codeowners  a GitHub CODEOWNERS section: each governance file owned by the
+                @handles of its owners, managers, administrator (team files: leads)
+    teams       every Team with its members' handles (Prow OWNERS_ALIASES, json, csv)
+
+    --check FILE writes nothing: exit 1 with a diff when FILE is out of date.
+    """
+
+
+def _export_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(
+        [
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write to FILE instead of standard output.",
+            ),
+            click.option(
+                "--check",
+                "check_path",
+                metavar="FILE",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write nothing: exit 1 with a unified diff when FILE is not what the export writes.",
+            ),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
+            ),
+            click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date (ISO)."),
+            click.option("--isolated", is_flag=True, help=_ISOLATED_HELP),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@export.command("codeowners")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_export_options
+def export_codeowners(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    check_path: Path | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    isolated: bool,
+) -> None:
+    """A GitHub CODEOWNERS section for the governance files (of PATHS, if given).
+
+    Written between '# BEGIN govlint' and '# END govlint'; every other line of
+    --output FILE is kept. Parties without a GitHub account are left out, with a note.
+    """
+    from .export import ExportSettings
+    from .export import export as run_export
+
+    settings = ExportSettings(
+        "codeowners", paths, None, output, check_path, config_path, today, None, isolated
+    )
+    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+
+
+@export.command("teams")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["owners-aliases", "json", "csv"]),
+    default="owners-aliases",
+    show_default=True,
+    help="owners-aliases is Prow's OWNERS_ALIASES file.",
+)
+@_export_options
+def export_teams(
+    fmt: str,
+    output: Path | None,
+    check_path: Path | None,
+    config_path: Path | None,
+    today: dt.date | None,
+    isolated: bool,
+) -> None:
+    """Every Team with its members' GitHub handles (lead first, each once)."""
+    from .export import ExportSettings
+    from .export import export as run_export
+
+    settings = ExportSettings("teams", (), fmt, output, check_path, config_path, today, None, isolated)
+    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
