@@ -6,7 +6,8 @@ with a GitHub team (`spec.accounts.github: ORG/TEAM-SLUG`) has the members
 the directory gives that team: its `members` and its `lead`, by their
 `spec.accounts.github`. The finding is at the team's account and names both
 sides: who is in the directory but not in the YAML, and who is in the YAML
-but not in the directory (with members that have no GitHub account). A team
+but not in the directory (and, beside them, the members that have no GitHub
+account: alone they are no difference the directory can show). A team
 the snapshot does not hold is a finding too. Without a `directory:` in the
 config, or with a snapshot that holds no teams (a CSV), the rule is silent.
 
