@@ -362,3 +362,32 @@ def test_hostile_handles_and_names_never_reach_an_output(repo: Path) -> None:
     red = [r for r in csv_rows if r["team"] == "team:red-team"]
     assert red and all(r["team_github"] == "" and r["github"] == "" for r in red)
     assert red[0]["person_name"].startswith("'=HYPERLINK")  # a formula is written as text
+
+
+def test_the_example_workflow_checks_both_exports_with_valid_options() -> None:
+    import shlex
+
+    import yaml
+
+    from governance_lint.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    workflow = yaml.safe_load((root / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
+    commands = [
+        shlex.split(step["run"])
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if step.get("run", "").startswith("govlint export ")
+    ]
+    assert [c[2] for c in commands] == ["codeowners", "teams"]
+    export = main.commands["export"]
+    for _, _, what, *args in commands:
+        assert "--check" in args
+        export.commands[what].make_context(what, args)  # click parses every option; nothing runs
+
+
+def test_the_example_workflow_commands_pass_on_a_current_repository(repo: Path) -> None:
+    (repo / ".github").mkdir()
+    for what, target in (("codeowners", ".github/CODEOWNERS"), ("teams", "OWNERS_ALIASES")):
+        assert run_govlint("export", what, "--isolated", "--output", target, cwd=repo).returncode == 0
+        assert run_govlint("export", what, "--isolated", "--check", target, cwd=repo).returncode == 0
