@@ -693,29 +693,34 @@ def _export_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def _run_export(what: str, paths: tuple[Path, ...], fmt: str | None, options: dict[str, Any]) -> NoReturn:
+    from .export import ExportSettings
+    from .export import export as run_export
+
+    settings = ExportSettings(
+        what,
+        paths,
+        fmt,
+        options["output"],
+        options["check_path"],
+        options["config_path"],
+        options["today"],
+        None,
+        options["isolated"],
+    )
+    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+
+
 @export.command("codeowners")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_export_options
-def export_codeowners(
-    paths: tuple[Path, ...],
-    output: Path | None,
-    check_path: Path | None,
-    config_path: Path | None,
-    today: dt.date | None,
-    isolated: bool,
-) -> None:
+def export_codeowners(paths: tuple[Path, ...], **options: Any) -> None:
     """A GitHub CODEOWNERS section for the governance files (of PATHS, if given).
 
     Written between '# BEGIN govlint' and '# END govlint'; every other line of
     --output FILE is kept. Parties without a GitHub account are left out, with a note.
     """
-    from .export import ExportSettings
-    from .export import export as run_export
-
-    settings = ExportSettings(
-        "codeowners", paths, None, output, check_path, config_path, today, None, isolated
-    )
-    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+    _run_export("codeowners", paths, None, options)
 
 
 @export.command("teams")
@@ -728,20 +733,9 @@ def export_codeowners(
     help="owners-aliases is Prow's OWNERS_ALIASES file.",
 )
 @_export_options
-def export_teams(
-    fmt: str,
-    output: Path | None,
-    check_path: Path | None,
-    config_path: Path | None,
-    today: dt.date | None,
-    isolated: bool,
-) -> None:
+def export_teams(fmt: str, **options: Any) -> None:
     """Every Team with its members' GitHub handles (lead first, each once)."""
-    from .export import ExportSettings
-    from .export import export as run_export
-
-    settings = ExportSettings("teams", (), fmt, output, check_path, config_path, today, None, isolated)
-    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+    _run_export("teams", (), fmt, options)
 
 
 if __name__ == "__main__":  # pragma: no cover
