@@ -21,13 +21,12 @@ import difflib
 import json
 import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .config import BUILTIN_LIMITS, git_root, read_limited
+from .config import git_root, read_limited
 from .directory import LOGIN_RE
 from .engine import UsageError
 from .reporters.base import safe_text
@@ -48,6 +47,8 @@ TEAM_HANDLE_RE = re.compile(r"(?=[^/]{1,39}/)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/[A-Z
 # Characters no CODEOWNERS pattern can spell literally (GitHub reads globs, not ranges, and no escapes
 # for them), besides controls; a space is escaped.
 _UNSPELLABLE = re.compile(r"[*?\[\]!\\#\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: The largest file an export reads to replace or compare (GitHub reads CODEOWNERS files up to 3 MB).
+MAX_EXISTING_BYTES = 4 << 20
 # A cell a spreadsheet would read as a formula (OWASP's CSV injection): written as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -93,16 +94,17 @@ def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
     tell_findings(repo, stderr)
     notes = _Notes()
     target = settings.check or settings.output
+    top = git_root(repo.root) or repo.root
     if settings.what == "codeowners":
         section = codeowners_section(repo, _named_files(repo, settings.paths, cwd), notes)
-        current = _read_existing(target) if target is not None else None
+        current = _read_existing(target, top) if target is not None else None
         text = merge_section(current, section, target) if target is not None else section
     else:
         fmt = settings.format or TEAM_FORMATS[0]
         if fmt not in TEAM_FORMATS:
             raise UsageError(f"unknown format {fmt!r} for export teams; one of {', '.join(TEAM_FORMATS)}")
         text = teams_text(repo, fmt, notes)
-        current = _read_existing(settings.check) if settings.check is not None else None
+        current = _read_existing(settings.check, top) if settings.check is not None else None
     notes.write(stderr)
     if settings.check is not None:
         if current == text:
@@ -119,7 +121,6 @@ def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
     if settings.output is None:
         stdout.write(neutralise(text))
         return 0
-    top = git_root(repo.root) or repo.root
     check_target(settings.output, top)
     _refuse_checked_file(repo, settings.output)
     write_text_atomically(settings.output, text)
@@ -357,16 +358,17 @@ def _cell(value: Any) -> Any:
 # -- reading and comparing ---------------------------------------------------------------
 
 
-def _read_existing(path: Path) -> str | None:
-    """The file an export replaces or is compared with (None: it does not exist yet); never through a link."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
+def _read_existing(path: Path, top: Path) -> str | None:
+    """The file an export replaces or is compared with (None: it does not exist yet).
+
+    Never through a link the repository may have planted (the file, or a folder above it in the
+    work tree): a pull request's ``CODEOWNERS -> ~/.ssh/id_rsa`` would otherwise land in the diff.
+    """
+    check_target(path, top)
+    if not os.path.lexists(path):
         return None
-    if stat.S_ISLNK(info.st_mode):
-        raise UsageError(f"{path}: is a symbolic link; govlint neither reads nor writes through a link")
     try:
-        content = read_limited(path, BUILTIN_LIMITS.max_file_bytes, "max-file-bytes")
+        content = read_limited(path, MAX_EXISTING_BYTES, "4 MiB for a file an export replaces")
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
     try:
