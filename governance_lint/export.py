@@ -21,6 +21,7 @@ import difflib
 import json
 import os
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,13 +111,11 @@ def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
         if current == text:
             return 0
         stdout.write(_diff(current or "", text, str(settings.check)))
-        stderr.write(
-            _printable(
-                f"govlint: {settings.check} is out of date: run `govlint export {settings.what}"
-                f"{'' if settings.format is None else ' --format ' + settings.format} --output {settings.check}`"
-            )
-            + "\n"
-        )
+        again = ["govlint", "export", settings.what, *map(str, settings.paths)]
+        again += ["--format", settings.format] if settings.format else []
+        again += ["--isolated"] if settings.isolated else []
+        again += ["--output", str(settings.check)]
+        stderr.write(_printable(f"govlint: {settings.check} is out of date: run {shlex.join(again)}") + "\n")
         return 1
     if settings.output is None:
         stdout.write(neutralise(text))
