@@ -8,7 +8,8 @@ the directory gives that team: its `members` and its `lead`, by their
 sides: who is in the directory but not in the YAML, and who is in the YAML
 but not in the directory (and, beside them, the members that have no GitHub
 account: alone they are no difference the directory can show). A team
-the snapshot does not hold is a finding too. Without a `directory:` in the
+the snapshot does not hold is a finding too; a team with a member that names
+nobody is left to unresolved-reference. Without a `directory:` in the
 config, or with a snapshot that holds no teams (a CSV), the rule is silent.
 
 The examples are checked against the snapshot `directory/members.json`:
@@ -77,7 +78,7 @@ None. The snapshot is the config's `directory:` key (see person-in-directory).
 
 import re
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, repository_rule
 from governance_lint.directory import LOGIN_RE, TEAMS_FOLDER
 
 ACCOUNT = "spec.accounts.github"
@@ -111,19 +112,10 @@ def team_matches_directory(index: RepositoryIndex, ctx: RepositoryContext) -> No
                 "take the snapshot again, or correct the team's account",
             )
             continue
-        in_yaml: dict[str, str] = {}  # lower-case login -> "@login (person:id)"
-        no_account: list[str] = []
-        for ref in team.references:
-            if ref.kind != "person" or not _MEMBER_NODE.match(ref.site.node or ""):
-                continue
-            person = index.resolve(ref.target)
-            if person is None:
-                continue  # unresolved-reference's finding
-            login = person.value(ACCOUNT)
-            if isinstance(login, str) and LOGIN_RE.match(login):
-                in_yaml.setdefault(login.lower(), f"@{login} ({ref.target})")
-            elif ref.target not in no_account:
-                no_account.append(ref.target)
+        members = _members(index, team)
+        if members is None:
+            continue  # a member names nobody (unresolved-reference): who the team is, is not known here
+        in_yaml, no_account = members
         in_directory = {login.lower(): login for login in listed}
         only_directory = [f"@{in_directory[k]}" for k in sorted(in_directory) if k not in in_yaml]
         only_yaml = [in_yaml[k] for k in sorted(in_yaml) if k not in in_directory]
@@ -141,3 +133,22 @@ def team_matches_directory(index: RepositoryIndex, ctx: RepositoryContext) -> No
             f"{team.key} differs from the GitHub team @{handle} in the directory snapshot "
             f"{directory.source}: {'; '.join(sides)}",
         )
+
+
+def _members(index: RepositoryIndex, team: Entity) -> tuple[dict[str, str], list[str]] | None:
+    """The team's lead and members by lower-case login (``@login (person:id)``), and those without
+    an account; None when one of them names nobody."""
+    in_yaml: dict[str, str] = {}
+    no_account: list[str] = []
+    for ref in team.references:
+        if ref.kind != "person" or not _MEMBER_NODE.match(ref.site.node or ""):
+            continue
+        person = index.resolve(ref.target)
+        if person is None:
+            return None
+        login = person.value(ACCOUNT)
+        if isinstance(login, str) and LOGIN_RE.match(login):
+            in_yaml.setdefault(login.lower(), f"@{login} ({ref.target})")
+        elif ref.target not in no_account:
+            no_account.append(ref.target)
+    return in_yaml, no_account
