@@ -107,10 +107,11 @@ def load_directory(setting: DirectorySetting, root: Path, limits: Limits) -> Dir
         accounts = {login.lower(): Account(login) for login in _logins(text, shown)}
         folder = path.parent / TEAMS_FOLDER
         if folder.is_dir() and not folder.is_symlink():
+            _refuse_link_out(folder, root, f"{shown}: {TEAMS_FOLDER}/")
             teams = {}
             for team_file in _team_files(folder, shown):
                 team_shown = f"{shown}: {TEAMS_FOLDER}/{team_file.name}"
-                team_content = budget.read(team_file, root, team_shown)
+                team_content = budget.read(team_file, None, team_shown)
                 digest.update(
                     team_file.name.encode("utf-8", "surrogateescape") + b"\0" + team_content + b"\0"
                 )
@@ -157,8 +158,10 @@ class _Budget:
         self.left = max_bytes
         self.max_bytes = max_bytes
 
-    def read(self, path: Path, root: Path, shown: str) -> bytes:
-        _refuse_link_out(path, root, shown)
+    def read(self, path: Path, root: Path | None, shown: str) -> bytes:
+        """``path``'s bytes; with ``root``, refused when it is a link leading out of it."""
+        if root is not None:
+            _refuse_link_out(path, root, shown)
         try:
             content = read_limited(path, self.left, "max-directory-bytes")
         except OSError as exc:
@@ -207,27 +210,28 @@ def _decode(content: bytes, shown: str) -> str:
 
 def _logins(text: str, shown: str) -> list[str]:
     """Every login of GitHub's JSON pages: arrays of users, back to back or in one array of pages."""
-    logins: list[str] = []
-    for item in _json_items(text, shown):
-        login = item.get("login") if isinstance(item, dict) else None
-        if not isinstance(login, str):
-            raise ConfigError(
-                f"directory: {shown}: expected GitHub users (objects with a login), as "
-                "`gh api --paginate orgs/ORG/members` prints them"
-            )
-        if LOGIN_RE.match(login):
-            logins.append(login)
-    return logins
+    try:
+        found = [item["login"] for item in _json_items(text, shown)]
+    except (TypeError, KeyError):
+        found = [None]
+    if not all(isinstance(login, str) for login in found):
+        raise ConfigError(
+            f"directory: {shown}: expected GitHub users (objects with a login), as "
+            "`gh api --paginate orgs/ORG/members` prints them"
+        )
+    match = LOGIN_RE.match
+    return [login for login in found if match(login)]
 
 
-def _json_items(text: str, shown: str) -> Iterator[Any]:
+def _json_items(text: str, shown: str) -> list[Any]:
     decoder = json.JSONDecoder()
     at, end = 0, len(text)
+    items: list[Any] = []
     while True:
         while at < end and text[at] in " \t\r\n":
             at += 1
         if at == end:
-            return
+            return items
         try:
             page, at = decoder.raw_decode(text, at)
         except json.JSONDecodeError as exc:
@@ -242,8 +246,11 @@ def _json_items(text: str, shown: str) -> Iterator[Any]:
             )
         if not isinstance(page, list):
             raise ConfigError(f"directory: {shown}: expected JSON arrays of users, got {type(page).__name__}")
-        for item in page:
-            yield from item if isinstance(item, list) else (item,)  # --slurp: an array of pages
+        if page and isinstance(page[0], list):  # --slurp: an array of pages
+            for inner in page:
+                items.extend(inner if isinstance(inner, list) else [inner])
+        else:
+            items.extend(page)
 
 
 def _csv_accounts(text: str, shown: str) -> dict[str, Account]:
