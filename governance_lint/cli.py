@@ -664,6 +664,8 @@ def export() -> None:
 
 
 def _export_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--output and --check, then the options of every command that reads the repository."""
+    command = _repository_options(command)
     for option in reversed(
         [
             click.option(
@@ -679,14 +681,6 @@ def _export_options(command: Callable[..., None]) -> Callable[..., None]:
                 type=click.Path(path_type=Path, dir_okay=False),
                 help="Write nothing: exit 1 with a unified diff when FILE is not what the export writes.",
             ),
-            click.option(
-                "--config",
-                "config_path",
-                type=click.Path(path_type=Path, dir_okay=False),
-                help="Use this config file instead of searching for .govlint.yaml / pyproject.toml.",
-            ),
-            click.option("--today", callback=_parse_date, metavar="DATE", help="Today's date (ISO)."),
-            click.option("--isolated", is_flag=True, help=_ISOLATED_HELP),
         ]
     ):
         command = option(command)
@@ -697,17 +691,8 @@ def _run_export(what: str, paths: tuple[Path, ...], fmt: str | None, options: di
     from .export import ExportSettings
     from .export import export as run_export
 
-    settings = ExportSettings(
-        what,
-        paths,
-        fmt,
-        options["output"],
-        options["check_path"],
-        options["config_path"],
-        options["today"],
-        None,
-        options["isolated"],
-    )
+    output, check_path = options.pop("output"), options.pop("check_path")
+    settings = ExportSettings(what, _settings((), **options), paths, fmt, output, check_path)
     sys.exit(run_export(settings, sys.stdout, sys.stderr))
 
 

@@ -86,12 +86,17 @@ class Directory:
         """Days from when the snapshot was taken to ``today``."""
         return (today - self.taken).days
 
-    def stale(self, today: dt.date) -> bool:
-        return self.age(today) > self.max_age_days
+    @property
+    def stale_from(self) -> dt.date:
+        """The first day the snapshot is older than ``max_age_days`` (a rule asks ``ctx.reached`` of it)."""
+        return self.taken + dt.timedelta(days=self.max_age_days + 1)
 
-    def fingerprint(self, today: dt.date) -> list[Any]:
+    def stale(self, today: dt.date) -> bool:
+        return today >= self.stale_from
+
+    def fingerprint(self) -> list[Any]:
         """What findings read from this snapshot depend on (part of the run's cache key)."""
-        return [self.digest, self.taken.isoformat(), self.max_age_days, self.stale(today)]
+        return [self.digest, self.taken.isoformat(), self.max_age_days]
 
 
 def load_directory(setting: DirectorySetting, root: Path, limits: Limits) -> Directory:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
 from .config import Config, RuleSetting
-from .discovery import matches, mentions_governance
 from .directory import Directory, directory_of
+from .discovery import matches, mentions_governance
 from .envelope import envelope_problem, might_be_governance, near_miss
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
 from .loader import load
@@ -95,7 +95,7 @@ class Plan:
                     a.rule.role,
                     a.rule.scope,
                     sorted(a.rule.reads) if a.rule.reads is not None else None,
-                    a.directory.fingerprint(self.today) if a.directory is not None else None,
+                    a.directory.fingerprint() if a.directory is not None else None,
                 ]
                 for a in self.rules
             ],

@@ -16,7 +16,7 @@ unified diff when FILE is not what the export would write, 0 when it is.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import difflib
 import json
 import os
@@ -30,12 +30,13 @@ from typing import Any, TextIO
 from .config import git_root, read_limited
 from .directory import LOGIN_RE
 from .engine import UsageError
-from .reporters.base import safe_text
+from .reporters.base import safe_text, shown
 from .reporters.commands import neutralise
 from .safe_write import check_target, write_text_atomically
 from .views._text import csv_text
-from .views.repository import Doc, LoadSettings, Repository, load_repository
-from .views.run import _refuse_checked_file, tell_findings
+from .views.repository import Doc, Repository, load_repository
+from .views.run import tell_findings
+from .workspace import Settings, Workspace
 
 BEGIN, END = "# BEGIN govlint", "# END govlint"
 CODEOWNERS_NOTE = (
@@ -57,14 +58,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class ExportSettings:
     what: str  # codeowners | teams
-    paths: tuple[Path, ...] = ()
+    common: Settings  # the options every command that reads the repository takes
+    paths: tuple[Path, ...] = ()  # codeowners: only the governance files under these
     format: str | None = None
     output: Path | None = None
     check: Path | None = None
-    config: Path | None = None
-    today: dt.date | None = None
-    cwd: Path | None = None
-    isolated: bool = False
 
 
 @dataclass
@@ -78,20 +76,19 @@ class _Notes:
 
     def write(self, stream: TextIO) -> None:
         for line in self.lines:
-            stream.write(_printable(f"govlint: note: {line}") + "\n")
-
-
-def _printable(text: str) -> str:
-    """Repository text as one inert line: no control character, no CI workflow command."""
-    return neutralise(safe_text(text, limit=None))
+            stream.write(shown(f"govlint: note: {line}") + "\n")
 
 
 def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
     """Write (or, with ``check``, compare) one export; the exit code."""
     if settings.output is not None and settings.check is not None:
         raise UsageError("--output and --check: give one (--check writes nothing)")
-    cwd = settings.cwd or Path.cwd()
-    repo = load_repository(LoadSettings((), settings.config, settings.today, cwd, settings.isolated))
+    # the whole repository: a file's owners are resolved in the people files, named or not
+    with Workspace.open(dataclasses.replace(settings.common, paths=())) as workspace:
+        if settings.output is not None:
+            workspace.guard_output(settings.output)
+        repo = load_repository(workspace)
+        cwd = workspace.cwd
     tell_findings(repo, stderr)
     notes = _Notes()
     target = settings.check or settings.output
@@ -113,15 +110,13 @@ def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(_diff(current or "", text, str(settings.check)))
         again = ["govlint", "export", settings.what, *map(str, settings.paths)]
         again += ["--format", settings.format] if settings.format else []
-        again += ["--isolated"] if settings.isolated else []
+        again += ["--isolated"] if settings.common.isolated else []
         again += ["--output", str(settings.check)]
-        stderr.write(_printable(f"govlint: {settings.check} is out of date: run {shlex.join(again)}") + "\n")
+        stderr.write(shown(f"govlint: {settings.check} is out of date: run {shlex.join(again)}") + "\n")
         return 1
     if settings.output is None:
-        stdout.write(neutralise(text))
+        stdout.write(shown(text, keep_newlines=True))
         return 0
-    check_target(settings.output, top)
-    _refuse_checked_file(repo, settings.output)
     write_text_atomically(settings.output, text)
     return 0
 
@@ -384,4 +379,4 @@ def _diff(current: str, wanted: str, name: str) -> str:
         fromfile=name,
         tofile=f"{name} (govlint export)",
     )
-    return "".join(neutralise(safe_text(line.rstrip("\r\n"), limit=None)) + "\n" for line in lines)
+    return "".join(shown(line.rstrip("\r\n")) + "\n" for line in lines)

@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import make_repo, run_govlint
+from test_export import FILES, UNSAFE
 
 from governance_lint.config import ConfigError, DirectorySetting
 from governance_lint.directory import Directory, load_directory
 from governance_lint.model import Limits
-from tests.helpers import make_repo, run_govlint
-from tests.test_export import FILES, UNSAFE
 
 TODAY = "2026-11-22"
 
@@ -231,9 +231,19 @@ def test_a_stale_snapshot_is_one_warning(tmp_path: Path) -> None:
     code, lines, _ = check8(snapshot_repo(tmp_path, pages(EVERYONE), taken="2026-09-01"))
     assert code == 0
     assert lines == [
-        "community/people.yaml:4:27: warning GOV801 the directory snapshot directory/members.json was taken "
-        "82 days ago, more than max-age-days 30: take it again before trusting who it lists [person-in-directory]"
+        "community/people.yaml:4:27: warning GOV801 the directory snapshot directory/members.json was taken on "
+        "2026-09-01, more than max-age-days 30 ago: take it again before trusting who it lists "
+        "[person-in-directory]"
     ]
+
+
+def test_the_snapshot_turns_stale_on_the_next_morning_of_a_warm_run(tmp_path: Path) -> None:
+    repo = snapshot_repo(tmp_path, pages(EVERYONE), taken="2026-10-22")
+    day_before = run_govlint("check", "--select", "GOV8", "--today", "2026-11-21", cwd=repo)
+    assert day_before.returncode == 0 and "GOV801" not in day_before.stdout
+    _, lines, _ = check8(repo)  # 2026-11-22: 31 days, stored state reused
+    assert [line.split(": ", 1)[0] for line in lines] == ["community/people.yaml:4:27"]
+    assert "was taken on 2026-10-22, more than max-age-days 30 ago" in lines[0]
 
 
 def test_without_a_directory_both_rules_are_silent(tmp_path: Path) -> None:

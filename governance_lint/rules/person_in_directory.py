@@ -77,7 +77,8 @@ def person_in_directory(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     directory = ctx.directory
     if directory is None:
         return
-    stale = directory.stale(ctx.today)
+    # compared, not read: the findings hold until the day the snapshot turns stale (or stay stale)
+    stale = ctx.reached(directory.stale_from)
     for person in index.subjects("Person"):
         login = person.value(ACCOUNT)
         site = person.value_site(ACCOUNT)
@@ -94,9 +95,9 @@ def person_in_directory(index: RepositoryIndex, ctx: RepositoryContext) -> None:
                     name=ctx.rule.name,
                     # one warning, whatever the rule's severity (info stays info)
                     severity=Severity.INFO if ctx.severity is Severity.INFO else Severity.WARNING,
-                    message=f"the directory snapshot {directory.source} was taken "
-                    f"{directory.age(ctx.today)} days ago, more than max-age-days "
-                    f"{directory.max_age_days}: take it again before trusting who it lists",
+                    message=f"the directory snapshot {directory.source} was taken on "
+                    f"{directory.taken.isoformat()}, more than max-age-days {directory.max_age_days} "
+                    "ago: take it again before trusting who it lists",
                     entity=site.entity,
                     node=site.node,
                 )
