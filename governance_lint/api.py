@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .directory import Directory
 from .index import Entity, RepositoryIndex, Site
 from .model import Diagnostic, Document, NodePath, Role, Severity
 
@@ -331,6 +332,8 @@ class DocumentContext(Context):
 @dataclass
 class RepositoryContext(Context):
     index: RepositoryIndex = field(default_factory=RepositoryIndex)
+    #: the config's directory snapshot (SPEC §13); None without a ``directory:`` in the config
+    directory: Directory | None = None
 
     def report(self, site: Site, message: str) -> None:
         """Report a finding at a site taken from the index."""

@@ -71,7 +71,7 @@ def _repository_options(command: Callable[..., None]) -> Callable[..., None]:
             callback=_parse_limits,
             expose_value=False,
             help="Set an input limit for this run, above the built-in one if need be: max-file-bytes, "
-            "max-depth, max-alias-nodes, max-baseline-bytes (repeatable). A repository's config "
+            "max-depth, max-alias-nodes, max-baseline-bytes, max-directory-bytes (repeatable). A repository's config "
             "may only lower limits.",
         ),
         click.option(
@@ -648,6 +648,79 @@ def site(
     from .views.run import site as run_site
 
     sys.exit(run_site(out_dir, _settings(paths, config_path, isolated, today, jobs, no_cache), sys.stderr))
+
+
+@main.group()
+def export() -> None:
+    """Write what other systems read from the governance files: CODEOWNERS, team aliases.
+
+    \b
+    codeowners  a GitHub CODEOWNERS section: each governance file owned by the
+                @handles of its owners, managers, administrator (team files: leads)
+    teams       every Team with its members' handles (Prow OWNERS_ALIASES, json, csv)
+
+    --check FILE writes nothing: exit 1 with a diff when FILE is out of date.
+    """
+
+
+def _export_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--output and --check, then the options of every command that reads the repository."""
+    command = _repository_options(command)
+    for option in reversed(
+        [
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write to FILE instead of standard output.",
+            ),
+            click.option(
+                "--check",
+                "check_path",
+                metavar="FILE",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write nothing: exit 1 with a unified diff when FILE is not what the export writes.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _run_export(what: str, paths: tuple[Path, ...], fmt: str | None, options: dict[str, Any]) -> NoReturn:
+    from .export import ExportSettings
+    from .export import export as run_export
+
+    output, check_path = options.pop("output"), options.pop("check_path")
+    settings = ExportSettings(what, _settings((), **options), paths, fmt, output, check_path)
+    sys.exit(run_export(settings, sys.stdout, sys.stderr))
+
+
+@export.command("codeowners")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_export_options
+def export_codeowners(paths: tuple[Path, ...], **options: Any) -> None:
+    """A GitHub CODEOWNERS section for the governance files (of PATHS, if given).
+
+    Written between '# BEGIN govlint' and '# END govlint'; every other line of
+    --output FILE is kept. Parties without a GitHub account are left out, with a note.
+    """
+    _run_export("codeowners", paths, None, options)
+
+
+@export.command("teams")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["owners-aliases", "json", "csv"]),
+    default="owners-aliases",
+    show_default=True,
+    help="owners-aliases is Prow's OWNERS_ALIASES file.",
+)
+@_export_options
+def export_teams(fmt: str, **options: Any) -> None:
+    """Every Team with its members' GitHub handles (lead first, each once)."""
+    _run_export("teams", (), fmt, options)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,7 @@ LIMIT_RANGES: dict[str, tuple[int, int]] = {
     "max-depth": (4, 1000),
     "max-alias-nodes": (0, 100_000_000),
     "max-baseline-bytes": (1, 1 << 32),
+    "max-directory-bytes": (1, 1 << 32),
 }
 
 _RULE_SELECTORS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -77,6 +78,16 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {"require": _RULE_SELECTORS, "max-days": {"type": "integer", "minimum": 1}},
         },
+        "directory": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["file"],
+            "properties": {
+                "file": {"type": "string", "minLength": 1},
+                "max-age-days": {"type": "integer", "minimum": 1},
+                "taken": {"type": "string", "format": "date"},
+            },
+        },
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -102,6 +113,15 @@ class RuleSetting:
 
 
 @dataclass(frozen=True)
+class DirectorySetting:
+    """``directory:``: the snapshot of the organisation's directory the GOV8 rules compare with (SPEC §13)."""
+
+    file: Path  # absolute: a relative ``file`` is taken from the config's folder
+    max_age_days: int = 30
+    taken: dt.date | None = None  # when the snapshot was taken; else its file's modification time
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     path: Path | None = None
@@ -119,6 +139,7 @@ class Config:
     waivers_require: tuple[str, ...] = ()
     waivers_max_days: int | None = None
     limits: Limits = field(default_factory=Limits)
+    directory: DirectorySetting | None = None
 
     @property
     def label(self) -> str:
@@ -405,4 +426,16 @@ def _build(path: Path, raw: dict[str, Any], ceiling: Limits) -> Config:
         waivers_require=tuple((raw.get("waivers") or {}).get("require") or ()),
         waivers_max_days=(raw.get("waivers") or {}).get("max-days"),
         limits=limits_with(ceiling, limits_raw.items()),
+        directory=_directory(path, raw.get("directory")),
+    )
+
+
+def _directory(path: Path, raw: dict[str, Any] | None) -> DirectorySetting | None:
+    if raw is None:
+        return None
+    taken = raw.get("taken")
+    return DirectorySetting(
+        file=path.parent / raw["file"],
+        max_age_days=raw.get("max-age-days", DirectorySetting.max_age_days),
+        taken=dt.date.fromisoformat(taken) if taken else None,
     )

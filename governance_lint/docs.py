@@ -63,6 +63,20 @@ def _yaml_block(rule: Rule, heading: str) -> str:
     return block.group(1)
 
 
+_SNAPSHOT_RE = re.compile(
+    r"`([^`\n]+)`:[ \t]*\n+```(?:json|csv)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL
+)
+
+
+def directory_example(rule: Rule) -> dict[str, str]:
+    """The directory snapshot a rule's examples are checked against (SPEC §13), if its doc gives one.
+
+    Each file is a ```json or ```csv block under a line naming it (`` `directory/members.json`: ``),
+    in "What it checks"; the first is the snapshot's ``file``.
+    """
+    return {m.group(1): m.group(2) for m in _SNAPSHOT_RE.finditer(sections(rule).get(WHAT, ""))}
+
+
 def examples(rule: Rule) -> tuple[str, str]:
     """The rule's failing and passing YAML examples, as file texts.
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
 from .config import Config, RuleSetting
+from .directory import Directory, directory_of
 from .discovery import matches, mentions_governance
 from .envelope import envelope_problem, might_be_governance, near_miss
 from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
@@ -52,6 +53,8 @@ class ActiveRule:
     rule: Rule
     severity: Severity
     options: dict[str, Any]
+    #: the config's directory snapshot (SPEC §13), given to every repository rule when configured
+    directory: Directory | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class Plan:
                     a.rule.role,
                     a.rule.scope,
                     sorted(a.rule.reads) if a.rule.reads is not None else None,
+                    a.directory.fingerprint() if a.directory is not None else None,
                 ]
                 for a in self.rules
             ],
@@ -284,7 +288,9 @@ def check_repository(
     """One repository rule over ``index``: its findings, its crash if it raised, and the days they hold."""
     rule = active.rule
     assert rule.check_repository is not None
-    ctx = RepositoryContext(rule, active.severity, active.options, today, index=index)
+    ctx = RepositoryContext(
+        rule, active.severity, active.options, today, index=index, directory=active.directory
+    )
     try:
         rule.check_repository(index, ctx)
     except Exception as exc:  # a rule bug must not stop the others
@@ -328,6 +334,7 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
             raise UsageError(f"{config.label}: rules: {registry.unknown_message(selector)}")
         settings[rule.code] = configured
     active = []
+    directory: Directory | None = None
     for rule in registry:
         setting = settings.get(rule.code)
         # A rule turned off in the config runs only when --select names it.
@@ -338,7 +345,10 @@ def make_plan(registry: Registry, config: Config, selection: Selection, today: d
         options = {**rule.defaults(), **(setting.options if setting else {})}
         _validate_options(rule, options, config)
         severity = setting.severity if setting and setting.severity else rule.severity
-        active.append(ActiveRule(rule, severity, options))
+        if config.directory is not None and rule.check_repository is not None and directory is None:
+            directory = directory_of(config.directory, config.root, config.limits)
+        given = directory if rule.check_repository is not None else None
+        active.append(ActiveRule(rule, severity, options, given))
     return Plan(tuple(active), config.limits, today)
 
 

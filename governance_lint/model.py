@@ -77,6 +77,7 @@ class Limits:
     max_depth: int = 64
     max_alias_nodes: int = 100_000  # per file, however many documents it holds
     max_baseline_bytes: int = 67_108_864  # a baseline lists a whole repository's findings
+    max_directory_bytes: int = 67_108_864  # a directory snapshot lists a whole organisation (all its files)
 
 
 class Locator(Protocol):

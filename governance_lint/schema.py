@@ -193,7 +193,10 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
     elif name == "type":
         yield path, _type_message(value, kind.types), False
     elif name == "pattern":
-        yield path, _pattern_message(value, kind.pattern), False
+        # A schema may word what its pattern means (``patternErrorMessage``, as editors read it).
+        meaning = _node(schema, error.schema_path[:-1]).get("patternErrorMessage")
+        message = f"{_show(value)} is not {meaning}" if meaning else _pattern_message(value, kind.pattern)
+        yield path, message, False
     elif name == "format":
         yield path, _format_message(value, kind.format), False
     elif name == "enum":

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .config import Config, RuleSetting
+from .config import Config, DirectorySetting, RuleSetting
 from .model import Diagnostic, Limits
 from .registry import Registry, builtin_registry
 from .workspace import Settings, Workspace
@@ -29,16 +29,18 @@ def lint(
     today: dt.date = DEFAULT_TODAY,
     registry: Registry | None = None,
     limits: Limits | None = None,
+    directory: Mapping[str, str] | None = None,
 ) -> list[Diagnostic]:
     """Findings for one YAML text (as ``governance.yaml``) or several files ``{path: text}``.
 
-    ``options`` maps a rule code or name to its options.
+    ``options`` maps a rule code or name to its options.  ``directory`` is a directory snapshot's
+    files ``{path: text}``, the first its ``file`` (taken ``today``).
     """
     contents = {"governance.yaml": files} if isinstance(files, str) else dict(files)
     registry = registry or builtin_registry()
     with tempfile.TemporaryDirectory(prefix="govlint-test-") as tmp:
         root = Path(tmp)
-        for name, text in contents.items():
+        for name, text in {**contents, **(directory or {})}.items():
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
@@ -46,6 +48,7 @@ def lint(
             root=root,
             rules={sel: RuleSetting(options=dict(opts)) for sel, opts in (options or {}).items()},
             limits=limits or Limits(),
+            directory=DirectorySetting(root / next(iter(directory)), taken=today) if directory else None,
         )
         settings = Settings(cwd=root, today=today, select=tuple(select) if select else None, use_cache=False)
         with Workspace.assemble(settings, config, registry) as workspace:

@@ -37,6 +37,7 @@ CORE = (
 RULE_CODE = re.compile(r"GOV(?!000)\d{3}")
 #: the faces: they reach the repository's files and documents only through the workspace and its model
 FACES = (
+    "governance_lint.export",
     "governance_lint.cli",
     "governance_lint.runner",
     "governance_lint.views",

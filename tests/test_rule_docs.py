@@ -3,7 +3,7 @@
 import pytest
 
 from governance_lint.api import Rule, Severity
-from governance_lint.docs import HEADINGS, DocError, examples, missing_headings, sections
+from governance_lint.docs import HEADINGS, DocError, directory_example, examples, missing_headings, sections
 from governance_lint.registry import builtin_registry
 from governance_lint.testing import lint
 
@@ -19,14 +19,14 @@ def test_doc_has_the_fixed_headings(rule: Rule) -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
 def test_failing_example_fails(rule: Rule) -> None:
     failing, _ = examples(rule)
-    found = lint(failing, select=[rule.code])
+    found = lint(failing, select=[rule.code], directory=directory_example(rule))
     assert [d for d in found if d.code == rule.code], f"{rule.code}'s failing example produces no {rule.code}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.code}-{r.name}")
 def test_passing_example_passes(rule: Rule) -> None:
     _, passing = examples(rule)
-    found = lint(passing, select=[rule.code])
+    found = lint(passing, select=[rule.code], directory=directory_example(rule))
     assert [(d.code, d.line, d.column, d.message) for d in found if d.code == rule.code] == []
 
 
