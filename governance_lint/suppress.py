@@ -434,7 +434,7 @@ def write_baseline(path: Path, result: RunResult, until: dt.date | None = None, 
 
     ``until`` and ``by`` make every entry a waiver (``--until``, ``--by``).
     """
-    entries = sorted(
+    entries = list(
         BaselineEntry(
             printable(d.path),
             node_key(d.entity, d.node),
@@ -447,6 +447,9 @@ def write_baseline(path: Path, result: RunResult, until: dt.date | None = None, 
         )
         for d in result.diagnostics
     )
+    entries.sort(
+        key=lambda e: (e.path, e.node or "", e.code, e.message)
+    )  # a file's findings with and without a node
     text = (
         json.dumps(
             {"version": BASELINE_VERSION, "entries": [e.to_json() for e in entries]},

@@ -26,6 +26,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Inline Markdown that could become markup: emphasis, code, links and images, raw HTML and
 # entities, table cells, strikethrough, GitHub's math.  A backslash makes each a literal.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&!|~$])")
+# where a GFM renderer would start a link of its own: "scheme:" before "//", and "www" before "."
+_AUTOLINK = re.compile(r"(?i):(?=//)|(?<=www)\.")
 # A reference safe inside a code span: a kind and a slug-like id (no backtick, no space).
 _PLAIN_REFERENCE = re.compile(r"[a-z]+:[A-Za-z0-9._-]+")
 
@@ -38,8 +40,9 @@ def one_line(value: Any) -> str:
 
 
 def md_text(value: Any) -> str:
-    """Repository text as inline Markdown that renders as that very text: one line, no markup."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    """Repository text as inline Markdown that renders as that very text: one line, no markup (a bare
+    ``https://`` or ``www.`` is not turned into a link either)."""
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(), _MD_SPECIAL.sub(r"\\\1", one_line(value)))
 
 
 def md_code(reference: str) -> str:
