@@ -434,7 +434,7 @@ def write_baseline(path: Path, result: RunResult, until: dt.date | None = None, 
 
     ``until`` and ``by`` make every entry a waiver (``--until``, ``--by``).
     """
-    entries = list(
+    entries = [
         BaselineEntry(
             printable(d.path),
             node_key(d.entity, d.node),
@@ -446,7 +446,7 @@ def write_baseline(path: Path, result: RunResult, until: dt.date | None = None, 
             by,
         )
         for d in result.diagnostics
-    )
+    ]
     entries.sort(
         key=lambda e: (e.path, e.node or "", e.code, e.message)
     )  # a file's findings with and without a node
