@@ -499,7 +499,10 @@ def _shown_path(root: Path, rel: str) -> str:
 
 
 @main.command()
-def lsp() -> None:
+@_repository_options
+def lsp(
+    config_path: Path | None, isolated: bool, today: dt.date | None, jobs: int | None, no_cache: bool
+) -> None:
     """Run the language server on stdio, for an editor's LSP client.
 
     Diagnostics as you type with the whole repository as context, go to
@@ -508,7 +511,7 @@ def lsp() -> None:
     """
     from .lsp import serve
 
-    serve()
+    serve(_settings((), config_path, isolated, today, jobs, no_cache))
 
 
 @main.command()

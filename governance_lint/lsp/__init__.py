@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def serve() -> None:
+if TYPE_CHECKING:
+    from ..workspace import Settings
+
+
+def serve(settings: Settings | None = None) -> None:
     """Run the language server on standard input and output."""
     from .server import serve as run
 
-    run()
+    run(settings)

@@ -21,6 +21,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..editing import EditError
+from ..workspace import Settings
 from . import actions, completion, hover, navigation, rename, symbols
 from .session import Session, Snapshot
 from .text import Text
@@ -216,8 +217,11 @@ async def document_symbol(
     return await ls.session.ask(None, _document_symbol, params)  # type: ignore[no-any-return]
 
 
-def serve() -> None:
-    """Serve one editor on standard input and output until it says exit."""
+def serve(settings: Settings | None = None) -> None:
+    """Serve one editor on standard input and output until it says exit, with the command line's shared
+    options (``--config``, ``--isolated``, ``--today``, ``--limit``, ``--jobs``, ``--no-cache``)."""
+    if settings is not None:
+        server.session.settings = settings
     logging.basicConfig(level=logging.WARNING, format="govlint-lsp: %(levelname)s: %(message)s")
     # The protocol reads and writes its own file objects over the standard streams; sys.stdin and
     # sys.stdout lead nowhere.  The repository loads on a worker thread and may fork checking processes

@@ -39,7 +39,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from ..model import Diagnostic
-from ..workspace import LiveRepository
+from ..workspace import LiveRepository, Settings
 from .diagnostics import could_not_check, to_lsp
 from .text import Text
 
@@ -97,8 +97,9 @@ class _Changes:
 class Session:
     """One repository (the workspace root's), its worker, and what was last published."""
 
-    def __init__(self, server: LanguageServer) -> None:
+    def __init__(self, server: LanguageServer, settings: Settings | None = None) -> None:
         self.server = server
+        self.settings = settings or Settings()  # the command line's shared options (``govlint lsp --config``)
         self.repository: LiveRepository | None = None
         self.failed: str | None = None  # why the repository could not be loaded, if it could not
         self.loading = False
@@ -150,7 +151,7 @@ class Session:
         if self.repository is None and origin is None:
             return  # no folder yet: wait for the first file
         self.loading = True
-        self._submit(_load, self.repository, origin, then=self._loaded)
+        self._submit(_load, self.repository, origin, self.settings, then=self._loaded)
 
     def _loaded(self, future: Future[LiveRepository]) -> None:
         self.loading = False
@@ -347,10 +348,18 @@ class _Worker:
                 future.set_exception(exc)
 
 
-def _load(repository: LiveRepository | None, origin: Path | None) -> LiveRepository:
+def _load(repository: LiveRepository | None, origin: Path | None, settings: Settings) -> LiveRepository:
     """Load the repository (the first time) or load it again (after a settings change)."""
     if repository is None:
         assert origin is not None
-        return LiveRepository(origin)
+        return LiveRepository(
+            origin,
+            settings.config,
+            jobs=settings.jobs,
+            use_cache=settings.use_cache,
+            today=settings.today,
+            isolated=settings.isolated,
+            limits=settings.limits,
+        )
     repository.load()
     return repository
