@@ -34,7 +34,7 @@ from .reporters.base import safe_text, shown
 from .reporters.commands import neutralise
 from .safe_write import check_target, write_text_atomically
 from .views._text import csv_text
-from .views.repository import Doc, Repository, load_repository
+from .views.repository import Doc, RepositoryView, load_repository
 from .views.run import tell_findings
 from .workspace import Settings, Workspace
 
@@ -124,7 +124,7 @@ def export(settings: ExportSettings, stdout: TextIO, stderr: TextIO) -> int:
 # -- CODEOWNERS --------------------------------------------------------------------------
 
 
-def codeowners_section(repo: Repository, files: Iterable[str], notes: _Notes) -> str:
+def codeowners_section(repo: RepositoryView, files: Iterable[str], notes: _Notes) -> str:
     """The ``# BEGIN govlint`` … ``# END govlint`` section for these files (root-relative, in order)."""
     top = git_root(repo.root) or repo.root
     by_path: dict[str, list[Doc]] = {}
@@ -182,7 +182,7 @@ def _owning_parties(doc: Doc, leads: dict[str, list[tuple[str, str]]]) -> list[t
     return [(party, role) for party, role in found if isinstance(party, str)]
 
 
-def _team_leads(repo: Repository) -> dict[str, list[tuple[str, str]]]:
+def _team_leads(repo: RepositoryView) -> dict[str, list[tuple[str, str]]]:
     """person reference -> (team, its lead) for every team the person is a member of."""
     found: dict[str, list[tuple[str, str]]] = {}
     for team in repo.of_kind("Team"):
@@ -195,7 +195,7 @@ def _team_leads(repo: Repository) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def _handle(repo: Repository, party: str, why: str, notes: _Notes) -> str | None:
+def _handle(repo: RepositoryView, party: str, why: str, notes: _Notes) -> str | None:
     """``@login`` or ``@org/team`` for a party, else None with a note saying why."""
     doc = repo.resolve(party)
     if doc is None or doc.kind not in ("Person", "Team"):
@@ -235,7 +235,7 @@ def merge_section(existing: str | None, section: str, where: Path) -> str:
     return "".join(lines[: begins[0]]) + section + "".join(lines[ends[0] + 1 :])
 
 
-def _named_files(repo: Repository, paths: tuple[Path, ...], cwd: Path) -> list[str]:
+def _named_files(repo: RepositoryView, paths: tuple[Path, ...], cwd: Path) -> list[str]:
     """The governance files to export (root-relative, in path order): all, or those under ``paths``."""
     files = sorted({doc.path for doc in repo.documents})
     if not paths:
@@ -252,7 +252,7 @@ def _named_files(repo: Repository, paths: tuple[Path, ...], cwd: Path) -> list[s
 # -- teams -------------------------------------------------------------------------------
 
 
-def teams_text(repo: Repository, fmt: str, notes: _Notes) -> str:
+def teams_text(repo: RepositoryView, fmt: str, notes: _Notes) -> str:
     teams = sorted(repo.of_kind("Team"), key=lambda t: t.id)
     if fmt == "owners-aliases":
         import yaml
@@ -326,7 +326,7 @@ def _members(team: Doc) -> list[tuple[str, str]]:
     return [(role, person) for person, role in found.items()]
 
 
-def _member_handles(repo: Repository, team: Doc, notes: _Notes) -> list[str]:
+def _member_handles(repo: RepositoryView, team: Doc, notes: _Notes) -> list[str]:
     handles = []
     for role, person in _members(team):
         handle = _handle(repo, person, f"{role} of {team.key}", notes)
@@ -335,7 +335,7 @@ def _member_handles(repo: Repository, team: Doc, notes: _Notes) -> list[str]:
     return handles
 
 
-def _person_login(repo: Repository, person: str) -> str | None:
+def _person_login(repo: RepositoryView, person: str) -> str | None:
     doc = repo.resolve(person)
     return _github(doc) if doc is not None and doc.kind == "Person" else None
 

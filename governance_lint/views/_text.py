@@ -1,6 +1,6 @@
 """Writing tables: Markdown, CSV and JSON, the same way in every report.
 
-Repository text is hostile.  Markdown escapes it so that GitHub's renderer
+RepositoryView text is hostile.  Markdown escapes it so that GitHub's renderer
 shows it as text (``md_text``); CSV and the spreadsheet writer keep a cell
 that a spreadsheet would read as a formula as text (``formula_like``, OWASP's
 CSV-injection rule); every human format shows a reference with its name
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..reporters.base import safe_text
 
 if TYPE_CHECKING:
-    from .repository import Repository
+    from .repository import RepositoryView
 
 #: What a spreadsheet reads as the start of a formula (OWASP: CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +40,7 @@ def one_line(value: Any) -> str:
 
 
 def md_text(value: Any) -> str:
-    """Repository text as inline Markdown that renders as that very text: one line, no markup (a bare
+    """RepositoryView text as inline Markdown that renders as that very text: one line, no markup (a bare
     ``https://`` or ``www.`` is not turned into a link either)."""
     return _AUTOLINK.sub(lambda m: "\\" + m.group(), _MD_SPECIAL.sub(r"\\\1", one_line(value)))
 
@@ -54,7 +54,7 @@ def md_code(reference: str) -> str:
 md_cell = md_text
 
 
-def named(repo: Repository, reference: str) -> str:
+def named(repo: RepositoryView, reference: str) -> str:
     """``Windy Chen (person:windy)``: a reference with its display name beside it, when it has one."""
     label = repo.label(reference)
     return reference if label in (reference, reference.partition(":")[2]) else f"{label} ({reference})"

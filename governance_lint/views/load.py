@@ -13,7 +13,7 @@ from typing import Any
 from ._text import csv_text, json_text, md_table, named
 from ._xlsx import Sheet, workbook
 from .raci import matrices
-from .repository import Repository, is_party
+from .repository import RepositoryView, is_party
 
 FORMATS = ("md", "csv", "json", "xlsx")
 COLUMNS = (
@@ -62,7 +62,7 @@ class Load:
         )
 
 
-def members(repo: Repository) -> dict[str, list[str]]:
+def members(repo: RepositoryView) -> dict[str, list[str]]:
     """Team -> the persons it names as members (the first Team document of an id)."""
     found: dict[str, list[str]] = {}
     for team in repo.of_kind("Team"):
@@ -71,7 +71,7 @@ def members(repo: Repository) -> dict[str, list[str]]:
     return found
 
 
-def loads(repo: Repository) -> list[Load]:
+def loads(repo: RepositoryView) -> list[Load]:
     """Every person and team (with a document or an assignment), heaviest first, then by reference."""
     counts: dict[str, dict[str, int]] = {d.key: {} for d in repo.of_kind("Person", "Team")}
     processes: dict[str, set[str]] = {}
@@ -117,12 +117,12 @@ def loads(repo: Repository) -> list[Load]:
     return sorted(found, key=lambda x: (-x.carried, x.party))
 
 
-def row(repo: Repository, load: Load) -> tuple[Any, ...]:
+def row(repo: RepositoryView, load: Load) -> tuple[Any, ...]:
     """A CSV, json and xlsx row: the counts and the party's name."""
     return (*load.row(), repo.label(load.party))
 
 
-def markdown(repo: Repository) -> str:
+def markdown(repo: RepositoryView) -> str:
     found = loads(repo)
     over = f" ⚠ over {repo.max_activities}"
     table = [(named(repo, x.party) + (over if x.overloaded else ""), *x.row()[1:]) for x in found]
@@ -133,7 +133,7 @@ def markdown(repo: Repository) -> str:
     return note + md_table(HEADER, table)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str | bytes:
     found = loads(repo)
     if fmt == "csv":
         return csv_text(COLUMNS, [row(repo, x) for x in found])

@@ -18,7 +18,7 @@ from typing import Any
 
 from ._html import page_of_reference
 from ._text import json_text, md_table
-from .repository import PROCESS_KINDS, Doc, Repository
+from .repository import PROCESS_KINDS, Doc, RepositoryView
 
 FORMATS = ("mermaid", "dot", "json", "md")
 #: the most nodes one drawing holds (SPEC §9: a map past 300 nodes is split)
@@ -50,7 +50,7 @@ def _interfaces(doc: Doc) -> list[tuple[str, list[str], list[str]]]:
     ]
 
 
-def edges(repo: Repository) -> list[Edge]:
+def edges(repo: RepositoryView) -> list[Edge]:
     processes = list(repo.of_kind(*PROCESS_KINDS))
     received: dict[tuple[str, str], set[str]] = {}
     for doc in processes:
@@ -68,7 +68,7 @@ def edges(repo: Repository) -> list[Edge]:
     return list(found.values())
 
 
-def groups(repo: Repository) -> dict[str, list[str]]:
+def groups(repo: RepositoryView) -> dict[str, list[str]]:
     """Practice -> the processes it groups (each process in its first practice only; items that are not
     references, which check reports, are skipped)."""
     placed: set[str] = set()
@@ -81,7 +81,7 @@ def groups(repo: Repository) -> dict[str, list[str]]:
     return found
 
 
-def to_json(repo: Repository) -> dict[str, Any]:
+def to_json(repo: RepositoryView) -> dict[str, Any]:
     return {
         "nodes": [{"id": d.key, "name": d.name, "kind": d.kind} for d in repo.of_kind(*PROCESS_KINDS)],
         "edges": [
@@ -178,7 +178,7 @@ class Layout:
         )
 
 
-def layout(repo: Repository) -> Layout:
+def layout(repo: RepositoryView) -> Layout:
     labels = {d.key: d.name for d in repo.of_kind(*PROCESS_KINDS)}
     defined = frozenset(labels)
     found = edges(repo)
@@ -212,7 +212,7 @@ def edge_label(edge: Edge) -> str:
     return edge.artifact if edge.symmetric else f"{edge.artifact} (one-sided)"
 
 
-def mermaid(repo: Repository) -> str:
+def mermaid(repo: RepositoryView) -> str:
     drawing = layout(repo)
 
     def node(key: str, indent: str) -> str:
@@ -235,7 +235,7 @@ def dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot(repo: Repository) -> str:
+def dot(repo: RepositoryView) -> str:
     """The map in Graphviz's language; each defined node links to its site page."""
     return dot_text(layout(repo), page_of_reference)
 
@@ -286,7 +286,7 @@ def dot_text(drawing: Layout, url: Callable[[str], str], name: str = "processes"
     return "\n".join(lines) + "\n"
 
 
-def markdown(repo: Repository) -> str:
+def markdown(repo: RepositoryView) -> str:
     rows = [
         (e.source, e.target, e.artifact or f"— ({WORKS_WITH})", "yes" if e.symmetric else "no (GOV601)")
         for e in edges(repo)
@@ -295,7 +295,7 @@ def markdown(repo: Repository) -> str:
     return "```mermaid\n" + mermaid(repo) + "```\n\n" + table
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str:
     if fmt == "dot":
         return dot(repo)
     if fmt == "json":

@@ -15,7 +15,7 @@ from typing import Any
 from ..engine import UsageError
 from ._text import csv_text, json_text, md_code, md_table, md_text, named
 from ._xlsx import Sheet, sheet_titles, workbook
-from .repository import PROCESS_KINDS, Doc, Repository, is_party
+from .repository import PROCESS_KINDS, Doc, RepositoryView, is_party
 
 FORMATS = ("md", "csv", "json", "html", "xlsx")
 LAYOUTS = ("rows", "grid")
@@ -111,11 +111,11 @@ def matrix(doc: Doc) -> Matrix:
     return Matrix(doc, owners(doc), managers, doc.text("administrator"), list(parties), activities)
 
 
-def matrices(repo: Repository) -> list[Matrix]:
+def matrices(repo: RepositoryView) -> list[Matrix]:
     return [matrix(doc) for doc in repo.of_kind(*PROCESS_KINDS)]
 
 
-def csv_rows(repo: Repository) -> list[tuple[str, ...]]:
+def csv_rows(repo: RepositoryView) -> list[tuple[str, ...]]:
     """One row per activity and party with a letter: the ``rows`` layout."""
     return [
         (m.process.key, a.id, party, letters, m.process.name, a.name, repo.label(party))
@@ -131,7 +131,7 @@ def grid_cells(found: list[Matrix]) -> int:
     return len(parties) * sum(len(m.activities) for m in found)
 
 
-def grid(repo: Repository, found: list[Matrix]) -> tuple[list[str], list[list[str]]]:
+def grid(repo: RepositoryView, found: list[Matrix]) -> tuple[list[str], list[list[str]]]:
     """The ``grid`` layout: a row per process and activity, a column per party (by name), cells the letters."""
     parties = list(dict.fromkeys(p for m in found for p in m.parties))
     column = {party: i for i, party in enumerate(parties)}
@@ -146,7 +146,7 @@ def grid(repo: Repository, found: list[Matrix]) -> tuple[list[str], list[list[st
     return header, rows
 
 
-def to_json(repo: Repository) -> list[dict[str, Any]]:
+def to_json(repo: RepositoryView) -> list[dict[str, Any]]:
     return [
         {
             "process": m.process.key,
@@ -165,7 +165,7 @@ def to_json(repo: Repository) -> list[dict[str, Any]]:
     ]
 
 
-def _facts(repo: Repository, m: Matrix) -> list[str]:
+def _facts(repo: RepositoryView, m: Matrix) -> list[str]:
     """Owners, managers (with scopes) and administrator, each a reference with its name."""
     owner = "; ".join(named(repo, o) for o in m.owners)
     facts = [f"- Owner{'s' if len(m.owners) > 1 else ''}: {md_text(owner) or '—'}"]
@@ -178,7 +178,7 @@ def _facts(repo: Repository, m: Matrix) -> list[str]:
     return facts
 
 
-def sparse_line(repo: Repository, m: Matrix, activity: Activity) -> str:
+def sparse_line(repo: RepositoryView, m: Matrix, activity: Activity) -> str:
     """An activity's parties and letters on one line: ``Windy (person:windy): RA; …``."""
     return "; ".join(f"{named(repo, party)}: {letters}" for party, letters in m.assignments(activity))
 
@@ -190,7 +190,7 @@ def _sparse_note(m: Matrix, code: str = "`") -> str:
     )
 
 
-def markdown(repo: Repository, level: int = 2) -> str:
+def markdown(repo: RepositoryView, level: int = 2) -> str:
     hashes = "#" * level
     parts = []
     for m in matrices(repo):
@@ -207,7 +207,7 @@ def markdown(repo: Repository, level: int = 2) -> str:
     return "\n".join(parts) if parts else "No processes or practices.\n"
 
 
-def _sheet(repo: Repository, title: str, found: list[Matrix]) -> Sheet:
+def _sheet(repo: RepositoryView, title: str, found: list[Matrix]) -> Sheet:
     """The grid of these matrices; past ``GRID_CELLS``, a row per activity and party instead."""
     if grid_cells(found) <= GRID_CELLS:
         return Sheet(title, *grid(repo, found))
@@ -221,7 +221,7 @@ def _sheet(repo: Repository, title: str, found: list[Matrix]) -> Sheet:
     return Sheet(title, header, rows)
 
 
-def xlsx(repo: Repository) -> bytes:
+def xlsx(repo: RepositoryView) -> bytes:
     """The grid: an "All" sheet, then one sheet per process (titled by its id)."""
     found = matrices(repo)
     titles = sheet_titles(["All", *(m.process.id for m in found)])
@@ -230,7 +230,7 @@ def xlsx(repo: Repository) -> bytes:
     return workbook(sheets)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str | bytes:
     if fmt == "csv":
         if options.get("layout") == "grid":
             found = matrices(repo)
@@ -266,14 +266,14 @@ class _Page:
     activities: list[Activity]
 
 
-def _page(repo: Repository, m: Matrix) -> _Page:
+def _page(repo: RepositoryView, m: Matrix) -> _Page:
     if m.dense:
         return _Page(m.process, m.owners, m.managers, m.administrator, m.parties, m.activities)
     lines = [Activity(a.id, a.name, {SPARSE_COLUMN: sparse_line(repo, m, a)}) for a in m.activities]
     return _Page(m.process, m.owners, m.managers, m.administrator, [SPARSE_COLUMN], lines)
 
 
-def raci_page(repo: Repository) -> str:
+def raci_page(repo: RepositoryView) -> str:
     """``report raci --format html``: every matrix on one standalone page (styles inline, no links out),
     names beside references."""
     from markupsafe import Markup

@@ -4,7 +4,7 @@ This is the one place the views touch the checking pipeline.  ``load_repository`
 reads the workspace's model (the cached per-file analysis, the repository rules,
 suppressions and baseline, exactly as ``check`` reports them) and keeps, for
 every governance document, its plain data and a way to find the line of each of
-its nodes.  The views read only ``Repository`` and ``Doc``.
+its nodes.  The views read only ``RepositoryView`` and ``Doc``.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class Doc:
 
 
 @dataclass
-class Repository:
+class RepositoryView:
     """Every governance document of the named paths, in path order, and the run's findings."""
 
     root: Path
@@ -149,7 +149,7 @@ def is_party(value: Any) -> TypeGuard[str]:
     return match is not None and match.group(1) in PARTY_KINDS
 
 
-def load_repository(workspace: Workspace) -> Repository:
+def load_repository(workspace: Workspace) -> RepositoryView:
     """The documents of the workspace's named paths and what ``check`` reports in them.
 
     The documents come from the model: each file's view data is kept in the
@@ -165,7 +165,7 @@ def load_repository(workspace: Workspace) -> Repository:
         wanted = {e.document for e in model.facts.entities(path)}
         documents += [Doc.from_json(path, raw) for index, raw in views[path] if index in wanted]
     registry, config = workspace.registry, workspace.config
-    return Repository(
+    return RepositoryView(
         root=files.root,
         today=workspace.today,
         documents=documents,

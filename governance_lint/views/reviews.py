@@ -10,7 +10,7 @@ from ..rules.review_overdue import review_date
 from ._text import csv_text, json_text, md_table, named, one_line
 from ._xlsx import Sheet, workbook
 from .raci import owners
-from .repository import Doc, Repository
+from .repository import Doc, RepositoryView
 
 FORMATS = ("md", "csv", "json", "ics", "xlsx")
 COLUMNS = ("entity", "owner", "last_reviewed", "due", "status", "entity_name", "owner_name")
@@ -32,7 +32,7 @@ class Review:
     def owner(self) -> str:
         return "; ".join(self.owners)
 
-    def row(self, repo: Repository) -> tuple[str, ...]:
+    def row(self, repo: RepositoryView) -> tuple[str, ...]:
         """The CSV and xlsx row: several owners joined with ``; ``, names in the last columns."""
         return (
             self.doc.key,
@@ -44,7 +44,7 @@ class Review:
             "; ".join(repo.label(o) for o in self.owners),
         )
 
-    def to_json(self, repo: Repository) -> dict[str, Any]:
+    def to_json(self, repo: RepositoryView) -> dict[str, Any]:
         return {
             "entity": self.doc.key,
             "entity_name": self.doc.name,
@@ -72,7 +72,7 @@ def status(due: dt.date | None, today: dt.date, within: int) -> str:
     return "due-soon" if (due - today).days <= within else "ok"
 
 
-def reviews(repo: Repository, within: int = DUE_SOON_DAYS) -> list[Review]:
+def reviews(repo: RepositoryView, within: int = DUE_SOON_DAYS) -> list[Review]:
     """Never-reviewed first, then by due date, then by reference."""
     found = []
     for doc in repo.of_kind(*REVIEWED_KINDS):
@@ -82,7 +82,7 @@ def reviews(repo: Repository, within: int = DUE_SOON_DAYS) -> list[Review]:
     return sorted(found, key=lambda r: (r.due is not None, r.due or dt.date.min, r.doc.key))
 
 
-def markdown(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
+def markdown(repo: RepositoryView, within: int = DUE_SOON_DAYS) -> str:
     found = reviews(repo, within)
     head = (
         f"Today {repo.today.isoformat()}; review cycle {repo.cycle_days} days (GOV502 cycle-days); "
@@ -129,7 +129,7 @@ def event_date(review: Review, today: dt.date) -> dt.date:
     return review.due if review.due is not None and review.due >= today else today
 
 
-def ics(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
+def ics(repo: RepositoryView, within: int = DUE_SOON_DAYS) -> str:
     """One all-day event per review; DTSTAMP is ``--today``: the same repository, the same bytes.
 
     A review never made, or overdue, is due today (its description says since when), never on a day
@@ -165,7 +165,7 @@ def ics(repo: Repository, within: int = DUE_SOON_DAYS) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str | bytes:
     within = options.get("within")
     within = DUE_SOON_DAYS if within is None else within
     if fmt == "csv":

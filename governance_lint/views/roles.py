@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from ._text import csv_text, json_text, md_code, md_table, md_text, named
 from ._xlsx import Sheet, workbook
 from .raci import LETTERS, activity_id
-from .repository import PROCESS_KINDS, Doc, Repository, is_party
+from .repository import PROCESS_KINDS, Doc, RepositoryView, is_party
 
 FORMATS = ("md", "csv", "json", "xlsx")
 COLUMNS = ("party", "role", "subject", "scope", "path", "line", "party_name", "subject_name")
@@ -78,7 +78,7 @@ def _roles_of(doc: Doc) -> Iterator[Role]:
         yield from _listed(doc, "team-member", doc.key, "members")
 
 
-def roles(repo: Repository, party: str | None = None) -> list[Role]:
+def roles(repo: RepositoryView, party: str | None = None) -> list[Role]:
     """Every role, grouped by party (sorted), each party's in document order."""
     found = [r for doc in repo.documents for r in _roles_of(doc)]
     if party is not None:
@@ -86,29 +86,29 @@ def roles(repo: Repository, party: str | None = None) -> list[Role]:
     return sorted(found, key=lambda r: r.party)
 
 
-def parties(repo: Repository) -> list[str]:
+def parties(repo: RepositoryView) -> list[str]:
     """Every person and team: those with a document and those holding a role."""
     defined = [d.key for d in repo.of_kind("Person", "Team")]
     return sorted(set(defined) | {r.party for r in roles(repo)})
 
 
-def subject_name(repo: Repository, subject: str) -> str:
+def subject_name(repo: RepositoryView, subject: str) -> str:
     """The display name of a role's subject (``process:x/identify``: the process's name)."""
     return repo.label(subject.partition("/")[0])
 
 
-def subject_named(repo: Repository, subject: str) -> str:
+def subject_named(repo: RepositoryView, subject: str) -> str:
     """``Incident Management (process:incident-management/identify)``."""
     label = subject_name(repo, subject)
     return subject if label == subject.partition("/")[0] else f"{label} ({subject})"
 
 
-def rows(repo: Repository, party: str | None = None) -> list[tuple[Any, ...]]:
+def rows(repo: RepositoryView, party: str | None = None) -> list[tuple[Any, ...]]:
     """The CSV, json and xlsx rows: each role with the party's and the subject's names."""
     return [(*r, repo.label(r.party), subject_name(repo, r.subject)) for r in roles(repo, party)]
 
 
-def markdown(repo: Repository, party: str | None = None, level: int = 2) -> str:
+def markdown(repo: RepositoryView, party: str | None = None, level: int = 2) -> str:
     found = roles(repo, party)
     if not found:
         return f"{md_text(named(repo, party)) if party else 'Nobody'} holds no role.\n"
@@ -127,7 +127,7 @@ def markdown(repo: Repository, party: str | None = None, level: int = 2) -> str:
     return "\n".join(parts)
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str | bytes:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str | bytes:
     party = options.get("for")
     if fmt == "csv":
         return csv_text(COLUMNS, rows(repo, party))

@@ -16,7 +16,7 @@ from ..reporters.commands import neutralise
 from ..safe_write import write_bytes_atomically, write_text_atomically
 from ..workspace import Settings, Workspace
 from . import BINARY, REPORTS
-from .repository import Repository, load_repository
+from .repository import RepositoryView, load_repository
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _choose(word: str, choices: tuple[str, ...], what: str) -> str:
     raise UsageError(f"unknown {what} {word!r}{hint}; one of {', '.join(choices)}")
 
 
-def tell_findings(repo: Repository, stderr: TextIO) -> None:
+def tell_findings(repo: RepositoryView, stderr: TextIO) -> None:
     """One line when the repository has findings: the views show what the files say, as far as they load."""
     s = repo.summary
     if s.errors or s.warnings or s.infos:

@@ -33,7 +33,7 @@ from ..model import term_slug
 from ..safe_write import Folder
 from . import load, map, raci, reviews, roles
 from ._html import PAGE_NAME, environment, file_name
-from .repository import PROCESS_KINDS, Doc, Repository
+from .repository import PROCESS_KINDS, Doc, RepositoryView
 
 PAGE_KINDS = ("Process", "Practice", "Service", "Policy", "Person", "Team")
 MANIFEST = ".govlint-site.json"
@@ -85,7 +85,7 @@ def texts(value: Any) -> list[str]:
 class Pages:
     """The pages of the site and the links between them."""
 
-    repo: Repository
+    repo: RepositoryView
 
     def __post_init__(self) -> None:
         # The first document of each key has the page (a clashing id is reported by check).
@@ -239,7 +239,7 @@ def make_maps(whole: map.Layout, pages: Pages) -> Maps:
 # -- the data of the pages ---------------------------------------------------------------------------
 
 
-def _findings(repo: Repository) -> list[dict[str, Any]]:
+def _findings(repo: RepositoryView) -> list[dict[str, Any]]:
     return [
         {
             "where": f"{d.path}:{d.line}",
@@ -253,7 +253,7 @@ def _findings(repo: Repository) -> list[dict[str, Any]]:
     ]
 
 
-def _reviews(repo: Repository) -> list[reviews.Review]:
+def _reviews(repo: RepositoryView) -> list[reviews.Review]:
     """The review calendar (a date so late its due date passes the calendar's end is clamped there)."""
     return reviews.reviews(repo)
 
@@ -333,7 +333,7 @@ def _by(items: Iterable[tuple[str, Doc]]) -> dict[str, list[Doc]]:
     return found
 
 
-def build_site(repo: Repository, out_dir: Path, checked: Collection[str] = ()) -> Built:
+def build_site(repo: RepositoryView, out_dir: Path, checked: Collection[str] = ()) -> Built:
     """Write the site into ``out_dir`` (never over one of ``checked``, root-relative paths)."""
     env = environment()
     pages = Pages(repo)

@@ -8,7 +8,7 @@ from typing import Any
 from ..model import plural_label
 from . import load, map, raci, reviews, roles
 from ._text import md_table
-from .repository import Repository
+from .repository import RepositoryView
 
 FORMATS = ("md",)
 #: GitHub refuses a job summary over 1 MiB; a pull-request comment holds 65,536 characters (``--max-chars``).
@@ -27,7 +27,7 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def findings_table(repo: Repository) -> str:
+def findings_table(repo: RepositoryView) -> str:
     if not repo.findings:
         return "No findings.\n"
     return md_table(
@@ -36,7 +36,7 @@ def findings_table(repo: Repository) -> str:
     )
 
 
-def process_map(repo: Repository) -> str:
+def process_map(repo: RepositoryView) -> str:
     """The map section: a line end in a name or artifact must not end the mermaid fence."""
     return map.markdown(repo).replace("\r", " ")
 
@@ -52,7 +52,7 @@ def _left_out(title: str, size: int, limit: int) -> str:
     )
 
 
-def markdown(repo: Repository, within: int | None = None, max_chars: int = PAGE_LIMIT) -> str:
+def markdown(repo: RepositoryView, within: int | None = None, max_chars: int = PAGE_LIMIT) -> str:
     """The page, at most ``max_chars`` characters: a section that would pass it is left out with a note."""
     s = repo.summary
     counts = (
@@ -90,6 +90,6 @@ def markdown(repo: Repository, within: int | None = None, max_chars: int = PAGE_
     return page
 
 
-def render(repo: Repository, fmt: str, options: dict[str, Any]) -> str:
+def render(repo: RepositoryView, fmt: str, options: dict[str, Any]) -> str:
     limit = options.get("max_chars")
     return markdown(repo, options.get("within"), PAGE_LIMIT if limit is None else limit)
