@@ -89,5 +89,14 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
+#: Past this many characters a report's JSON is written compact: indenting is done in Python, and on a
+#: large repository it cost more than reading the whole model.
+PRETTY_JSON_CHARS = 200_000
+
+
 def json_text(value: Any) -> str:
+    """The value as JSON: indented when small enough to read, compact (by the C encoder) when large."""
+    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if len(compact) > PRETTY_JSON_CHARS:
+        return compact + "\n"
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from ..config import Config
+from ..envelope import envelope_problem
+from ..index import extract_entity
 from ..model import REFERENCE_RE, Diagnostic, Document, Summary
 from ..workspace import Workspace
 
@@ -158,12 +160,10 @@ def load_repository(workspace: Workspace) -> RepositoryView:
     files = workspace.files
     model = workspace.model
     result = workspace.result(files.reported)
-    shown = [r.path for r in result.files if r.path in files.reported and model.facts.entities(r.path)]
+    # a file's row says whether it holds documents: no entity is decoded from the store for this
+    shown = [r.path for r in result.files if r.path in files.reported and r.documents and not r.unloadable]
     views = model.views(shown, _encode)
-    documents: list[Doc] = []
-    for path in shown:
-        wanted = {e.document for e in model.facts.entities(path)}
-        documents += [Doc.from_json(path, raw) for index, raw in views[path] if index in wanted]
+    documents = [Doc.from_json(path, raw) for path in shown for _, raw in views[path]]
     registry, config = workspace.registry, workspace.config
     return RepositoryView(
         root=files.root,
@@ -178,8 +178,13 @@ def load_repository(workspace: Workspace) -> RepositoryView:
 
 
 def _encode(path: str, documents: tuple[Document, ...]) -> list[Any]:
-    """A file's governance documents as the views keep them: ``[[index, Doc JSON], ...]``."""
-    return [[d.index, Doc.of(d).to_json()] for d in documents if d.is_governance and isinstance(d.data, dict)]
+    """A file's governance documents as the views keep them: ``[[index, Doc JSON], ...]``; only those
+    ``check`` takes as entities (a whole envelope: kind and id)."""
+    return [
+        [d.index, Doc.of(d).to_json()]
+        for d in documents
+        if isinstance(d.data, dict) and envelope_problem(d) is None and extract_entity(d) is not None
+    ]
 
 
 def _name_lookup(facts: Any) -> Callable[[str], str | None]:
