@@ -547,7 +547,7 @@ def init(directory: Path) -> None:
     "fmt",
     metavar="F",
     help="raci: md, csv, json, html, xlsx; roles, load: md, csv, json, xlsx; map: mermaid, dot, json, md; "
-    "reviews: md, csv, json, ics, xlsx; summary: md [default: the first].",
+    "reviews: md, csv, json, ics, xlsx; waivers: md, csv, json; summary: md [default: the first].",
 )
 @click.option(
     "--output",
@@ -590,7 +590,7 @@ def report(
     jobs: int | None,
     no_cache: bool,
 ) -> None:
-    """Print one view of the repository: KIND is raci, roles, load, map, reviews or summary.
+    """Print one view of the repository: KIND is raci, roles, load, map, reviews, waivers or summary.
 
     \b
     raci     per process and practice: owners, managers, administrator, RACI matrix
@@ -600,6 +600,7 @@ def report(
              with what each person carries through her teams; heaviest first
     map      how processes hand off to each other (mermaid, dot, json, md)
     reviews  review calendar: last review, due date, status, owner (ics for calendars)
+    waivers  every suppression and baseline entry: approver, until, status
     summary  all of the above and the findings on one Markdown page:
              govlint report summary >> "$GITHUB_STEP_SUMMARY"
              (--max-chars 65000 for a pull-request comment)

@@ -582,3 +582,42 @@ def _node_path(doc: Document, node: str, ids: dict[int, dict[str, int]]) -> Node
         else:
             break
     return tuple(path)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One suppression comment or baseline entry, as ``report waivers`` lists it."""
+
+    rules: tuple[str, ...]
+    path: str
+    where: str  # ``line 12`` for a comment, the node for a baseline entry
+    reason: str | None
+    by: str | None
+    until: str | None
+    source: str  # "comment" or "baseline"
+
+    def status(self, today: dt.date) -> str:
+        """``expired``, ``expires-soon`` (within EXPIRES_SOON_DAYS), ``unapproved`` (no ``by``) or ``active``."""
+        try:
+            day = dt.date.fromisoformat(self.until) if self.until else None
+        except ValueError:
+            day = None
+        if day is not None and day < today:
+            return "expired"
+        if self.by is None:
+            return "unapproved"
+        if day is not None and (day - today).days <= EXPIRES_SOON_DAYS:
+            return "expires-soon"
+        return "active"
+
+
+def waivers(results: Iterable[FileResult], entries: Iterable[BaselineEntry]) -> list[Waiver]:
+    """Every suppression comment of ``results`` and every baseline entry, in path order."""
+    found = [
+        Waiver(s.rules, r.path, f"line {s.line}", s.reason, s.by, s.until, "comment")
+        for r in results
+        for s in (Suppression.from_json(raw) for raw in r.suppressions)
+        if s.rules
+    ]
+    found += [Waiver((e.code,), e.path, e.node or "", e.reason, e.by, e.until, "baseline") for e in entries]
+    return sorted(found, key=lambda w: (w.path, w.source, w.where))

@@ -95,3 +95,25 @@ def test_baseline_entries_are_waivers_with_until_and_by(tmp_path: Path) -> None:
     )
     lone = run_govlint("check", "--until", "2027-03-31", cwd=root)
     assert lone.returncode == 2 and "--write-baseline" in lone.stderr
+
+
+def test_report_waivers_lists_every_waiver_with_its_status(tmp_path: Path) -> None:
+    root = repo_with(tmp_path, WAIVER)
+    rows = {
+        day: run_govlint("report", "waivers", "--format", "json", "--today", day, cwd=root) for day in DAYS
+    }
+    status = {day: [w["status"] for w in json.loads(done.stdout)] for day, done in rows.items()}
+    assert status == {"2027-01-01": ["active"], "2027-03-20": ["expires-soon"], "2027-04-01": ["expired"]}
+    [waiver] = json.loads(rows["2027-01-01"].stdout)
+    assert (waiver["path"], waiver["where"], waiver["by"], waiver["until"]) == (
+        "p.yaml",
+        "line 6",
+        "person:alice",
+        "2027-03-31",
+    )
+    unapproved = repo_with(tmp_path / "plain", "# govlint: ignore[single-owner] -- co-chairs")
+    done = run_govlint("report", "waivers", "--format", "csv", cwd=unapproved)
+    assert done.stdout.splitlines()[1].split(",")[7] == "unapproved"
+
+
+DAYS = ("2027-01-01", "2027-03-20", "2027-04-01")

@@ -14,6 +14,7 @@ REPORTS: dict[str, tuple[str, ...]] = {
     "load": ("md", "csv", "json", "xlsx"),
     "map": ("mermaid", "dot", "json", "md"),
     "reviews": ("md", "csv", "json", "ics", "xlsx"),
+    "waivers": ("md", "csv", "json"),
     "summary": ("md",),
 }
 #: formats written as bytes, never to a terminal

@@ -19,6 +19,7 @@ from ..config import Config
 from ..envelope import envelope_problem
 from ..index import extract_entity
 from ..model import REFERENCE_RE, Diagnostic, Document, Summary
+from ..suppress import Waiver, waivers
 from ..workspace import Workspace
 
 PROCESS_KINDS = ("Process", "Practice")
@@ -113,6 +114,8 @@ class RepositoryView:
     cycle_days: int = 365
     #: the display name of an entity defined outside the named paths (a narrowed report still names people)
     name_of: Callable[[str], str | None] | None = field(default=None, repr=False)
+    #: every suppression comment of the named files and every baseline entry
+    waivers: list[Waiver] = field(default_factory=list)
     _by_key: dict[str, Doc] = field(default_factory=dict, repr=False)
     _names: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -174,6 +177,7 @@ def load_repository(workspace: Workspace) -> RepositoryView:
         max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
         cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
         name_of=_name_lookup(model.facts),
+        waivers=waivers([r for r in result.files if r.path in files.reported], workspace.baseline),
     )
 
 
