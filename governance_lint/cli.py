@@ -493,6 +493,57 @@ def rename(
     )
 
 
+@main.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@_repository_options
+def handover(
+    old: str,
+    new: str,
+    show_diff: bool,
+    config_path: Path | None,
+    isolated: bool,
+    today: dt.date | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
+    """Hand every role of person OLD to person NEW, and mark OLD inactive.
+
+    E.g. `govlint handover person:pat person:sam` when Pat leaves on Friday:
+    owner, manager, administrator, RACI letters, escalation steps, team lead
+    and membership, policy and service ownership all name NEW; OLD gets
+    `active: false`.  Only those spans change; each file is replaced
+    atomically.  Refuses (exit 2) when either is no Person or NEW is inactive.
+    """
+    from .editing import EditError, plan_handover, writable, write_atomically
+    from .workspace import Workspace
+
+    with Workspace.open(_settings((), config_path, isolated, today, jobs, no_cache)) as workspace:
+        try:
+            change = plan_handover(workspace.index, old, new, workspace.text)
+        except EditError as exc:
+            _fail(str(exc))
+    root = workspace.root
+    try:
+        if show_diff:
+            click.echo(_shown(change.diff(), keep_newlines=True), nl=False)
+            return
+        for path in change.edits:  # every file is checked before any is written
+            writable(root / path)
+        for path in sorted(change.edits):
+            write_atomically(root / path, change.renamed(path).encode("utf-8"), root)
+    except EditError as exc:
+        _fail(str(exc))
+    files = len(change.edits)
+    click.echo(
+        _shown(
+            f"handed {change.old}'s roles to {change.new} ({change.count} edits in {files} "
+            f"file{'s' * (files != 1)}); {change.old} is marked inactive"
+        )
+    )
+
+
 def _shown_path(root: Path, rel: str) -> str:
     """A root-relative path as `check` prints it: relative to the current folder."""
     return os.path.relpath(root / rel)

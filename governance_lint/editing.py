@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .index import RepositoryIndex, Site
-from .model import DEFINED_BY, REFERENCE_KINDS, REFERENCE_RE, SLUG_RE, Vocabulary, kind_label, term_slug
+from .model import (
+    DEFINED_BY,
+    REFERENCE_KINDS,
+    REFERENCE_RE,
+    SLUG_RE,
+    Document,
+    Vocabulary,
+    kind_label,
+    term_slug,
+)
 from .safe_write import UnsafeTarget, write_bytes_atomically
 
 #: Kinds whose ids a rename may change (a term's id is the slug of its text, not an id of its own).
@@ -230,6 +239,71 @@ def plan_rename(index: RepositoryIndex, old: str, new: str, read: ReadText) -> R
         texts[path] = text
         edits[path] = _rename_edits(text, sites, new_id, path)
     return Rename(old_key, new_key, texts, edits)
+
+
+def plan_handover(index: RepositoryIndex, old: str, new: str, read: ReadText) -> Rename:
+    """The edits that hand every role of person ``old`` to person ``new`` and mark ``old`` inactive.
+
+    Every reference to ``old`` (owner, manager, administrator, RACI letters, escalation
+    steps, team lead and membership, policy and service ownership) names ``new``
+    instead; ``old``'s own document gets ``active: false``; nothing else changes.
+    EditError when either is no Person, ``new`` is inactive, or they are the same.
+    """
+    kind, old_id = parse_reference(old)
+    new_kind, new_id = parse_reference(new) if ":" in new else ("person", new.strip())
+    if kind != "person" or new_kind != "person":
+        raise EditError("a handover moves a person's roles to another person: write person:OLD person:NEW")
+    old_key, new_key = f"person:{old_id}", f"person:{new_id}"
+    if old_key == new_key:
+        raise EditError(f"{old_key} cannot hand over to itself")
+    leaving = index.definitions(old_key)
+    if not leaving:
+        raise EditError(f"{old_key} names no Person in the repository; nothing to hand over")
+    taking = index.definitions(new_key)
+    if not taking:
+        raise EditError(f"{new_key} names no Person in the repository; add them first")
+    if not taking[0].active:
+        raise EditError(f"{new_key} is marked inactive; hand over to someone active")
+    by_path: dict[str, list[Occurrence]] = {}
+    for site in occurrences(index, old_key):
+        if not site.definition:
+            by_path.setdefault(site.path, []).append(site)
+    texts: dict[str, str] = {}
+    edits: dict[str, list[Edit]] = {}
+    person = leaving[0]
+    for path in sorted({*by_path, person.path}):
+        text = read(path)
+        if text is None:
+            raise EditError(f"{path}: cannot be read as UTF-8 text; nothing was handed over")
+        texts[path] = text
+        edits[path] = _rename_edits(text, by_path.get(path, ()), new_id, path)
+    document = index.document(person)
+    deactivate = _deactivation(texts[person.path], document) if document is not None else None
+    if deactivate is not None:
+        edits[person.path] = sorted([*edits[person.path], deactivate])
+    return Rename(old_key, new_key, texts, {path: found for path, found in edits.items() if found})
+
+
+def _deactivation(text: str, document: Document) -> Edit | None:
+    """The edit that makes a Person ``active: false`` (None when it already is, or has no spec to hold it)."""
+    spec = document.data.get("spec") if isinstance(document.data, dict) else None
+    if not isinstance(spec, dict) or not spec:
+        return None
+    starts = line_starts(text)
+    if "active" in spec:
+        if spec["active"] is False:
+            return None
+        at = document.position(("spec", "active"))
+        literal = "true" if spec["active"] is True else str(spec["active"])
+        offset = span_of(text, starts, at.line, at.column, literal)
+        return None if offset is None else Edit(offset, len(literal), "false")
+    first = next(iter(spec))
+    at = document.position(("spec", first), key=True)
+    offset = starts[at.line - 1] + at.column - 1
+    before = text[starts[at.line - 1] : offset].rstrip()
+    if before.endswith(("{", ",")):  # a flow mapping: spec: {email: x}
+        return Edit(offset, 0, "active: false, ")
+    return Edit(offset, 0, "active: false\n" + " " * (at.column - 1))
 
 
 # -- writing --------------------------------------------------------------------
