@@ -598,7 +598,7 @@ def init(directory: Path) -> None:
     "fmt",
     metavar="F",
     help="raci: md, csv, json, html, xlsx; roles, load: md, csv, json, xlsx; map: mermaid, dot, json, md; "
-    "reviews: md, csv, json, ics, xlsx; waivers: md, csv, json; summary: md [default: the first].",
+    "reviews: md, csv, json, ics, xlsx; waivers, history: md, csv, json; summary: md [default: the first].",
 )
 @click.option(
     "--output",
@@ -606,7 +606,13 @@ def init(directory: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to FILE instead of standard output.",
 )
-@click.option("--for", "party", metavar="REF", help="roles: only what this party holds (person:pat).")
+@click.option(
+    "--for",
+    "party",
+    metavar="REF",
+    help="roles: only what this party holds (person:pat); history: only this party's or subject's roles.",
+)
+@click.option("--since", metavar="REV", help="history: only the commits after this revision.")
 @click.option(
     "--within",
     type=click.IntRange(min=0),
@@ -632,6 +638,7 @@ def report(
     fmt: str | None,
     output: Path | None,
     party: str | None,
+    since: str | None,
     within: int | None,
     layout: str | None,
     max_chars: int | None,
@@ -641,7 +648,7 @@ def report(
     jobs: int | None,
     no_cache: bool,
 ) -> None:
-    """Print one view of the repository: KIND is raci, roles, load, map, reviews, waivers or summary.
+    """Print one view of the repository: KIND is raci, roles, load, map, reviews, waivers, history or summary.
 
     \b
     raci     per process and practice: owners, managers, administrator, RACI matrix
@@ -652,6 +659,7 @@ def report(
     map      how processes hand off to each other (mermaid, dot, json, md)
     reviews  review calendar: last review, due date, status, owner (ics for calendars)
     waivers  every suppression and baseline entry: approver, until, status
+    history  who held which role when, from git (--for REF, --since REV)
     summary  all of the above and the findings on one Markdown page:
              govlint report summary >> "$GITHUB_STEP_SUMMARY"
              (--max-chars 65000 for a pull-request comment)
@@ -670,6 +678,7 @@ def report(
         config=config_path,
         today=today,
         party=party,
+        since=since,
         within=within,
         isolated=isolated,
         layout=layout,

@@ -298,7 +298,7 @@ def test_report_is_deterministic(repo: Path) -> None:
         (("rols",), "did you mean roles?"),
         (("raci", "--format", "jsn"), "did you mean json?"),
         (("map", "--format", "csv"), "one of mermaid, dot, json, md"),
-        (("load", "--for", "person:windy"), "--for narrows report roles only"),
+        (("load", "--for", "person:windy"), "--for narrows report roles and history only"),
     ],
 )
 def test_bad_arguments_exit_2(args: tuple[str, ...], message: str) -> None:

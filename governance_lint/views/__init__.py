@@ -15,6 +15,7 @@ REPORTS: dict[str, tuple[str, ...]] = {
     "map": ("mermaid", "dot", "json", "md"),
     "reviews": ("md", "csv", "json", "ics", "xlsx"),
     "waivers": ("md", "csv", "json"),
+    "history": ("md", "csv", "json"),
     "summary": ("md",),
 }
 #: formats written as bytes, never to a terminal

@@ -66,7 +66,7 @@ def _process_roles(doc: Doc) -> Iterator[Role]:
             yield from _listed(doc, field, subject, "activities", i, "raci", field)
 
 
-def _roles_of(doc: Doc) -> Iterator[Role]:
+def roles_of(doc: Doc) -> Iterator[Role]:
     if doc.kind in PROCESS_KINDS:
         yield from _process_roles(doc)
     elif doc.kind == "Service":
@@ -80,7 +80,7 @@ def _roles_of(doc: Doc) -> Iterator[Role]:
 
 def roles(repo: RepositoryView, party: str | None = None) -> list[Role]:
     """Every role, grouped by party (sorted), each party's in document order."""
-    found = [r for doc in repo.documents for r in _roles_of(doc)]
+    found = [r for doc in repo.documents for r in roles_of(doc)]
     if party is not None:
         found = [r for r in found if r.party == party]
     return sorted(found, key=lambda r: r.party)

@@ -33,6 +33,7 @@ class ReportSettings:
     isolated: bool = False
     layout: str | None = None  # raci csv: rows (default) or grid
     max_chars: int | None = None  # summary: the page's limit
+    since: str | None = None  # history: only the commits after this revision
     limits: tuple[tuple[str, int], ...] = ()
     use_cache: bool = True
     jobs: int | None = None
@@ -78,8 +79,10 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     kind = _choose(settings.kind, tuple(REPORTS), "report")
     formats = REPORTS[kind]
     fmt = _choose(settings.format, formats, f"format for report {kind}") if settings.format else formats[0]
-    if settings.party is not None and kind != "roles":
-        raise UsageError("--for narrows report roles only")
+    if settings.party is not None and kind not in ("roles", "history"):
+        raise UsageError("--for narrows report roles and history only")
+    if settings.since is not None and kind != "history":
+        raise UsageError("--since is an option of report history")
     if settings.layout is not None:
         from .raci import LAYOUTS
 
@@ -90,6 +93,8 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError("--max-chars is an option of report summary")
     if fmt in BINARY and settings.output is None and stdout.isatty():
         raise UsageError(f"--format {fmt} writes a binary file: name it with --output FILE")
+    if kind == "history":
+        return _history(settings, fmt, stdout)
     # the workspace stays open while the report renders: names are read from the run's snapshot
     with Workspace.open(settings.workspace()) as workspace:
         if settings.output is not None:
@@ -120,6 +125,24 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
             write_bytes_atomically(settings.output, text, root=root, checked=checked)
         return 0
     text = stream_safe(text)
+    if settings.output is None:
+        stdout.write(text)
+    else:
+        write_text_atomically(settings.output, text, root=root, checked=checked)
+    return 0
+
+
+def _history(settings: ReportSettings, fmt: str, stdout: TextIO) -> int:
+    """``report history``: read from git's history, not from the model of the work tree."""
+    from ..history import history
+    from . import history as view
+
+    with Workspace.open(settings.workspace()) as workspace:
+        if settings.output is not None:
+            workspace.guard_output(settings.output)
+        found = view.narrowed(history(workspace.config, settings.since), settings.party)
+        root, checked = workspace.root, workspace.files.context
+    text = stream_safe(view.render(found, fmt))
     if settings.output is None:
         stdout.write(text)
     else:
