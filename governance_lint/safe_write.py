@@ -174,6 +174,20 @@ def check_target(path: Path, root: Path | None = None, checked: Collection[str] 
         folder.close()
 
 
+def check_folder(path: Path, root: Path | None) -> None:
+    """Raise ``UnsafeTarget`` when ``path``, or a folder on the way to it, is a link planted in ``root``.
+
+    A folder that does not exist yet is no refusal: writing into it creates it.
+    """
+    try:
+        folder = _OpenFolder.open(path, root, create=False)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UnsafeTarget(f"{path}: cannot write: {exc.strerror or exc}") from None
+    folder.close()
+
+
 def _write_at(folder: int, name: str, data: bytes, mode: int, sync: bool) -> None:
     """``data`` replaces ``name`` in the open folder: a new temporary file, then a rename."""
     temp = f".{name[:100]}.{secrets.token_hex(8)}{TEMP_SUFFIX}"

@@ -191,26 +191,15 @@ class Workspace:
 
     def guard_output(self, target: Path) -> None:
         """Refuse to write ``target`` through a link the repository planted, or over a checked file."""
-        from .safe_write import UnsafeTarget, check_target
+        from .safe_write import check_target
 
-        target = target if target.is_absolute() else self.cwd / target
-        check_target(target, self.root)
-        rel = relative(self.root, Path(os.path.abspath(target)))
-        if rel is not None and (rel in self.files.reported or rel in set(self.files.context)):
-            raise UnsafeTarget(f"{target}: is one of the files being checked; govlint never writes to them")
+        check_target(target if target.is_absolute() else self.cwd / target, self.root, self.files.context)
 
     def guard_folder(self, folder: Path) -> None:
         """Refuse an output folder that is, or lies under, a link planted inside the repository."""
-        from .safe_write import UnsafeTarget
+        from .safe_write import check_folder
 
-        folder = Path(os.path.abspath(folder if folder.is_absolute() else self.cwd / folder))
-        root = Path(os.path.abspath(self.root))
-        while folder != root and folder.is_relative_to(root):
-            if folder.is_symlink():
-                raise UnsafeTarget(
-                    f"{folder}: is a symbolic link inside the repository; govlint never writes through a link"
-                )
-            folder = folder.parent
+        check_folder(folder if folder.is_absolute() else self.cwd / folder, self.root)
 
     # -- ending ----------------------------------------------------------------------------
 
