@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .config import Config, git_root
 from .discovery import FileSet
-from .engine import Filter, Plan, RunResult, UsageError
+from .engine import RunResult, UsageError
 from .model import Diagnostic, Severity
 from .repository import Repository
 from .suppress import write_baseline
@@ -122,22 +122,6 @@ def workspace_settings(settings: CheckSettings) -> Settings:
         baseline=settings.baseline,
         use_baseline=settings.write_baseline is None,
     )
-
-
-def run(
-    files: FileSet,
-    plan: Plan,
-    config: Config,
-    filters: Sequence[Filter] = (),
-    *,
-    jobs: int | None = 1,
-    use_cache: bool = False,
-) -> RunResult:
-    """The findings of ``files.reported``, with the whole repository (``files.context``) as context."""
-    with Repository.build_from_worktree(
-        config, plan, files, use_cache=use_cache, jobs=jobs or os.cpu_count() or 1
-    ) as model:
-        return model.result(files.reported, filters, plan)
 
 
 def _run(workspace: Workspace, change: Change | None, staged: Change | None) -> RunResult:

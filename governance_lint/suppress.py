@@ -16,7 +16,7 @@ import datetime as dt
 import heapq
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,8 @@ class BaselineError(ConfigError):
 
 
 Documents = Callable[[str], "tuple[Document, ...]"]
+#: Whether ``person:ID`` names an active Person (True), an inactive one (False), or no Person (None).
+Approver = Callable[[str], "bool | None"]
 
 
 def make_filters(
@@ -53,20 +55,20 @@ def make_filters(
     registry: Registry,
     plan: Plan,
     reported: Iterable[str] | None = None,
-    baseline: Path | None = None,
+    baseline: Sequence[BaselineEntry] = (),
     documents: Documents | None = None,
+    approver: Approver | None = None,
 ) -> list[Filter]:
-    """Inline suppressions, then the ``baseline`` file's entries (when one is given).
+    """Inline suppressions, then the ``baseline``'s entries (when it has any).
 
     ``documents`` reads a file's documents as the model holds them (a stale
-    baseline entry is reported at its node, as far as it still exists).
+    baseline entry is reported at its node, as far as it still exists);
+    ``approver`` says whether a waiver's ``by=`` is an active Person.
     """
-    _check_per_file(config, registry)
     shown = frozenset(reported) if reported is not None else None
-    filters: list[Filter] = [InlineFilter(config, registry, plan, shown)]
-    if baseline is not None:
-        entries = read_baseline(baseline, config.limits.max_baseline_bytes)
-        filters.append(BaselineFilter(entries, config, plan, shown, documents, registry))
+    filters: list[Filter] = [InlineFilter(config, registry, plan, shown, approver)]
+    if baseline:
+        filters.append(BaselineFilter(list(baseline), config, plan, shown, documents, registry, approver))
     return filters
 
 
@@ -77,7 +79,8 @@ def baseline_path(baseline: Path | None, cwd: Path, config: Config) -> Path | No
     return config.root / config.baseline if config.baseline else None
 
 
-def _check_per_file(config: Config, registry: Registry) -> None:
+def check_per_file(config: Config, registry: Registry) -> None:
+    """Every rule a ``per-file`` entry names exists (UsageError, exit 2, naming it, otherwise)."""
     for pattern, entry in config.per_file.items():
         for key, selectors in entry.items():
             for selector in selectors:
@@ -87,8 +90,6 @@ def _check_per_file(config: Config, registry: Registry) -> None:
                     )
 
 
-#: Whether ``person:ID`` names an active Person (True), an inactive one (False), or no Person (None).
-Approver = Callable[[str], "bool | None"]
 #: Days before ``until`` when a waiver is said to expire soon (``report waivers``).
 EXPIRES_SOON_DAYS = 30
 

@@ -41,14 +41,7 @@ from .index import RepositoryIndex
 from .model import Diagnostic, Document, Limits, Position, Problem, Severity
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository, WorkTree
-from .suppress import (
-    BaselineEntry,
-    BaselineFilter,
-    InlineFilter,
-    baseline_path,
-    make_filters,
-    read_baseline,
-)
+from .suppress import BaselineEntry, baseline_path, check_per_file, make_filters, read_baseline
 
 
 @dataclass(frozen=True)
@@ -109,7 +102,7 @@ class Workspace:
             refuse_inside({files.root, git_root(files.root) or files.root})
         baseline_file = baseline_path(settings.baseline, cwd, config) if settings.use_baseline else None
         # the per-file selectors and the baseline are checked before the first file is read
-        make_filters(config, registry, plan, (), None)
+        check_per_file(config, registry)
         baseline = read_baseline(baseline_file, config.limits.max_baseline_bytes) if baseline_file else []
         return cls(settings, cwd, config, registry, plan, files, baseline)
 
@@ -150,15 +143,9 @@ class Workspace:
         """Inline suppressions, then the baseline: how ``check`` filters what it reports."""
         shown = frozenset(self.files.reported if reported is None else reported)
         state = model or self.model
-        approver = _approver(state)
-        filters: list[Filter] = [InlineFilter(self.config, self.registry, self.plan, shown, approver)]
-        if self.baseline:
-            filters.append(
-                BaselineFilter(
-                    self.baseline, self.config, self.plan, shown, state.documents, self.registry, approver
-                )
-            )
-        return filters
+        return make_filters(
+            self.config, self.registry, self.plan, shown, self.baseline, state.documents, _approver(state)
+        )
 
     def result(self, reported: Iterable[str] | None = None) -> RunResult:
         """What ``check`` reports in ``reported`` (default: the named paths, or every file)."""

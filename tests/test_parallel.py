@@ -13,9 +13,8 @@ from test_cache import findings, generate
 from governance_lint import parallel
 from governance_lint.cli import main
 from governance_lint.discovery import discover
-from governance_lint.engine import Selection, make_plan
-from governance_lint.runner import run
-from governance_lint.workspace import build_registry, resolve_config
+from governance_lint.engine import RunResult
+from governance_lint.workspace import Settings, Workspace, resolve_config
 
 FILES = 250
 
@@ -71,14 +70,19 @@ def test_below_the_threshold_no_pool_is_started(
     repo: Path, pool_calls: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = resolve_config(None, repo)
-    plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
-    files = discover(config, (), repo)
-    monkeypatch.setattr(parallel, "POOL_THRESHOLD", len(files.context))
-    above = run(files, plan, config, jobs=2)
-    monkeypatch.setattr(parallel, "POOL_THRESHOLD", len(files.context) + 1)
-    below = run(files, plan, config, jobs=2)
+    settings = Settings(cwd=repo, jobs=2, use_cache=False, today=config.today or generate.TODAY)
+
+    def run() -> RunResult:
+        with Workspace.open(settings) as workspace:
+            return workspace.result()
+
+    context = len(discover(config, (), repo).context)
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", context)
+    above = run()
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", context + 1)
+    below = run()
     assert findings(above) == findings(below)
-    assert pool_calls == [len(files.context)]
+    assert pool_calls == [context]
 
 
 def test_a_killed_worker_ends_the_run_with_an_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,9 +97,12 @@ def test_a_killed_worker_ends_the_run_with_an_error(repo: Path, monkeypatch: pyt
     parent = os.getpid()
     monkeypatch.setattr(parallel, "check_file", dying)
     config = resolve_config(None, repo)
-    plan = make_plan(build_registry(config), config, Selection(), config.today or generate.TODAY)
-    with pytest.raises(parallel.WorkerCrash, match="worker process died") as raised:
-        run(discover(config, (), repo), plan, config, jobs=2)
+    settings = Settings(cwd=repo, jobs=2, use_cache=False, today=config.today or generate.TODAY)
+    with (
+        pytest.raises(parallel.WorkerCrash, match="worker process died") as raised,
+        Workspace.open(settings) as workspace,
+    ):
+        workspace.result()
     assert "--jobs 1" in str(raised.value)
 
 
