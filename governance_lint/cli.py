@@ -22,6 +22,8 @@ import click
 from . import __version__
 
 if TYPE_CHECKING:
+    from .editing import ReadText, Rename
+    from .index import RepositoryIndex
     from .registry import Registry
     from .workspace import Settings
 
@@ -466,31 +468,14 @@ def rename(
     other byte stay.  Each file is replaced atomically.  Refuses (exit 2) when
     NEW exists, OLD does not, or an id is malformed.  NEW may be the bare id.
     """
-    from .editing import EditError, plan_rename, writable, write_atomically
-    from .workspace import Workspace
+    from .editing import plan_rename
+    from .model import plural_label
 
-    with Workspace.open(_settings((), config_path, isolated, today, jobs, no_cache)) as workspace:
-        try:
-            change = plan_rename(workspace.index, old, new, workspace.text)
-        except EditError as exc:
-            _fail(str(exc))
-    root = workspace.root
-    try:
-        if show_diff:
-            click.echo(_shown(change.diff(), keep_newlines=True), nl=False)
-            return
-        for path in change.edits:  # every file is checked before any is written
-            writable(root / path)
-        for path in sorted(change.edits):
-            write_atomically(root / path, change.renamed(path).encode("utf-8"), root)
-    except EditError as exc:
-        _fail(str(exc))
-    files = len(change.edits)
-    click.echo(
-        _shown(
-            f"renamed {change.old} to {change.new}: {change.count} edits in {files} file{'s' * (files != 1)}"
-        )
-    )
+    settings = _settings((), config_path, isolated, today, jobs, no_cache)
+    change = _edit(settings, lambda index, read: plan_rename(index, old, new, read), show_diff)
+    if change is not None:
+        files = plural_label(len(change.edits), "file")
+        click.echo(_shown(f"renamed {change.old} to {change.new}: {change.count} edits in {files}"))
 
 
 @main.command()
@@ -516,32 +501,46 @@ def handover(
     `active: false`.  Only those spans change; each file is replaced
     atomically.  Refuses (exit 2) when either is no Person or NEW is inactive.
     """
-    from .editing import EditError, plan_handover, writable, write_atomically
+    from .editing import plan_handover
+    from .model import plural_label
+
+    settings = _settings((), config_path, isolated, today, jobs, no_cache)
+    change = _edit(settings, lambda index, read: plan_handover(index, old, new, read), show_diff)
+    if change is not None:
+        files = plural_label(len(change.edits), "file")
+        click.echo(
+            _shown(
+                f"handed {change.old}'s roles to {change.new} ({change.count} edits in {files}); "
+                f"{change.old} is marked inactive"
+            )
+        )
+
+
+def _edit(
+    settings: Settings, plan: Callable[[RepositoryIndex, ReadText], Rename], show_diff: bool
+) -> Rename | None:
+    """Plan edits over the repository (``rename``, ``handover``), then print them as a diff (None) or write
+    every file atomically, each checked before any is written (the plan)."""
+    from .editing import EditError, writable, write_atomically
     from .workspace import Workspace
 
-    with Workspace.open(_settings((), config_path, isolated, today, jobs, no_cache)) as workspace:
+    with Workspace.open(settings) as workspace:
         try:
-            change = plan_handover(workspace.index, old, new, workspace.text)
+            change = plan(workspace.index, workspace.text)
         except EditError as exc:
             _fail(str(exc))
     root = workspace.root
+    if show_diff:
+        click.echo(_shown(change.diff(), keep_newlines=True), nl=False)
+        return None
     try:
-        if show_diff:
-            click.echo(_shown(change.diff(), keep_newlines=True), nl=False)
-            return
-        for path in change.edits:  # every file is checked before any is written
+        for path in change.edits:
             writable(root / path)
         for path in sorted(change.edits):
             write_atomically(root / path, change.renamed(path).encode("utf-8"), root)
     except EditError as exc:
         _fail(str(exc))
-    files = len(change.edits)
-    click.echo(
-        _shown(
-            f"handed {change.old}'s roles to {change.new} ({change.count} edits in {files} "
-            f"file{'s' * (files != 1)}); {change.old} is marked inactive"
-        )
-    )
+    return change
 
 
 def _shown_path(root: Path, rel: str) -> str:
