@@ -99,14 +99,21 @@ def safe_text(text: str, *, limit: int | None = MAX_MESSAGE, keep_newlines: bool
     return "".join(pieces)
 
 
-def shown(text: str, *, keep_newlines: bool = False) -> str:
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def shown(text: str, *, keep_newlines: bool = False, keep_crlf: bool = False) -> str:
     """Repository text made safe to print on any stream: control characters and bidi controls
-    escaped (a lone carriage return too), and no CI workflow command."""
+    escaped (a lone carriage return too), and no CI workflow command.
+
+    ``keep_newlines`` keeps line ends, CRLF made LF unless ``keep_crlf`` (a report whose
+    format ends lines so: iCalendar, CSV).
+    """
     from .commands import neutralise
 
-    if keep_newlines:
+    if keep_newlines and not keep_crlf:
         text = text.replace("\r\n", "\n")
-    return neutralise(safe_text(text, limit=None, keep_newlines=keep_newlines).replace("\r", "\\r"))
+    return neutralise(_LONE_CR.sub(r"\\r", safe_text(text, limit=None, keep_newlines=keep_newlines)))
 
 
 def summary_line(summary: Summary) -> str:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
-from ..reporters.base import safe_text
-from ..reporters.commands import neutralise
+from ..reporters.base import shown
 from ..safe_write import write_bytes_atomically, write_text_atomically
 from ..workspace import Settings, Workspace
 from . import BINARY, REPORTS
@@ -116,20 +114,7 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
         }
         text = module.render(repo, fmt, options)
     tell_findings(repo, stderr)
-    root, checked = workspace.root, workspace.files.context
-    if isinstance(text, bytes):  # a spreadsheet: its cells were neutralised as they were written
-        if settings.output is None:
-            stdout.flush()
-            stdout.buffer.write(text)
-        else:
-            write_bytes_atomically(settings.output, text, root=root, checked=checked)
-        return 0
-    text = stream_safe(text)
-    if settings.output is None:
-        stdout.write(text)
-    else:
-        write_text_atomically(settings.output, text, root=root, checked=checked)
-    return 0
+    return _emit(text, settings.output, stdout, workspace)
 
 
 def _history(settings: ReportSettings, fmt: str, stdout: TextIO) -> int:
@@ -141,23 +126,27 @@ def _history(settings: ReportSettings, fmt: str, stdout: TextIO) -> int:
         if settings.output is not None:
             workspace.guard_output(settings.output)
         found = view.narrowed(history(workspace.config, settings.since), settings.party)
-        root, checked = workspace.root, workspace.files.context
-    text = stream_safe(view.render(found, fmt))
-    if settings.output is None:
+    return _emit(view.render(found, fmt), settings.output, stdout, workspace)
+
+
+def _emit(text: str | bytes, output: Path | None, stdout: TextIO, workspace: Workspace) -> int:
+    """A report to standard output or to ``output`` (never through a planted link nor over a checked
+    file). Text carries nothing a terminal or a CI runner would act on, its line ends (CRLF, as
+    iCalendar and CSV write them) kept; a spreadsheet's cells were neutralised as they were written."""
+    root, checked = workspace.root, workspace.files.context
+    if isinstance(text, bytes):
+        if output is None:
+            stdout.flush()
+            stdout.buffer.write(text)
+        else:
+            write_bytes_atomically(output, text, root=root, checked=checked)
+        return 0
+    text = shown(text, keep_newlines=True, keep_crlf=True)
+    if output is None:
         stdout.write(text)
     else:
-        write_text_atomically(settings.output, text, root=root, checked=checked)
+        write_text_atomically(output, text, root=root, checked=checked)
     return 0
-
-
-def stream_safe(text: str) -> str:
-    """A report's text with nothing a terminal or a CI runner would act on: control characters (a lone
-    carriage return included), bidi controls and workflow commands escaped; line ends (CRLF, as
-    iCalendar and CSV write them) kept."""
-    return neutralise(_LONE_CR.sub("\\\\r", safe_text(text, limit=None, keep_newlines=True)))
-
-
-_LONE_CR = re.compile("\r(?!\n)")
 
 
 def site(out_dir: Path, settings: Settings, stderr: TextIO) -> int:
