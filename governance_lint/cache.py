@@ -577,8 +577,7 @@ class Store:
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
-            locked = isinstance(exc, sqlite3.OperationalError)
-            self.unsaved = f"another run holds or changed the store ({exc})" if locked else str(exc)
+            self.unsaved = f"another run holds or changed the store ({exc})" if _busy(exc) else str(exc)
             return False
         except (OSError, ValueError) as exc:  # a full disk; a file name SQLite cannot take (not UTF-8)
             with contextlib.suppress(sqlite3.Error):
@@ -644,12 +643,22 @@ class Store:
                     os.unlink(str(old) + suffix)
 
 
+#: SQLite's primary result codes for "not now" (another connection) and "not here" (the file system)
+_BUSY_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+    }
+)
+
+
 def _busy(exc: sqlite3.Error) -> bool:
     """Whether SQLite said no because of another connection (a lock), or of the file system."""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and any(
-        word in text for word in ("locked", "busy", "readonly", "read-only", "unable to open", "disk i/o")
-    )
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _BUSY_CODES
 
 
 def _extra(result: FileResult, raw: Any) -> None:
