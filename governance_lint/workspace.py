@@ -143,8 +143,10 @@ class Workspace:
         """Inline suppressions, then the baseline: how ``check`` filters what it reports."""
         shown = frozenset(self.files.reported if reported is None else reported)
         state = model or self.model
+        # another state of the repository (an editor's overlay, a commit) has an index of its own
+        index = self.index if state is self.model else RepositoryIndex(state.facts, loader=state.documents)
         return make_filters(
-            self.config, self.registry, self.plan, shown, self.baseline, state.documents, _approver(state)
+            self.config, self.registry, self.plan, shown, self.baseline, state.documents, _approver(index)
         )
 
     def result(self, reported: Iterable[str] | None = None) -> RunResult:
@@ -203,9 +205,8 @@ class Workspace:
         self.close()
 
 
-def _approver(model: Repository) -> Callable[[str], bool | None]:
+def _approver(index: RepositoryIndex) -> Callable[[str], bool | None]:
     """Whether a ``person:ID`` a waiver names is an active Person (True), an inactive one, or none (None)."""
-    index = RepositoryIndex(model.facts, loader=model.documents)
 
     def approver(reference: str) -> bool | None:
         entity = index.resolve(reference)

@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 
 from ..config import Config
 from ..envelope import envelope_problem
-from ..index import extract_entity
+from ..index import RepositoryIndex, extract_entity
 from ..model import REFERENCE_RE, Diagnostic, Document, Summary
 from ..suppress import Waiver, waivers
 from ..workspace import Workspace
@@ -176,7 +176,7 @@ def load_repository(workspace: Workspace) -> RepositoryView:
         summary=result.summary,
         max_activities=int(_option(registry, config, OVERLOAD_RULE, "max-activities")),
         cycle_days=int(_option(registry, config, REVIEW_RULE, "cycle-days")),
-        name_of=_name_lookup(model.facts),
+        name_of=_name_lookup(workspace.index),
         waivers=waivers([r for r in result.files if r.path in files.reported], workspace.baseline),
     )
 
@@ -191,11 +191,8 @@ def _encode(path: str, documents: tuple[Document, ...]) -> list[Any]:
     ]
 
 
-def _name_lookup(facts: Any) -> Callable[[str], str | None]:
+def _name_lookup(index: RepositoryIndex) -> Callable[[str], str | None]:
     """The display name of any entity of the repository, by reference, from check's facts."""
-    from ..index import RepositoryIndex
-
-    index = RepositoryIndex(facts)
 
     def name_of(reference: str) -> str | None:
         entity = index.resolve(reference)
