@@ -668,23 +668,16 @@ def report(
     from .views.run import ReportSettings
     from .views.run import report as run_report
 
-    common = _settings(paths, config_path, isolated, today, jobs, no_cache)
     settings = ReportSettings(
         kind=kind,
-        paths=paths,
+        common=_settings(paths, config_path, isolated, today, jobs, no_cache),
         format=fmt,
         output=output,
-        config=config_path,
-        today=today,
         party=party,
         since=since,
         within=within,
-        isolated=isolated,
         layout=layout,
         max_chars=max_chars,
-        limits=common.limits,
-        use_cache=common.use_cache,
-        jobs=jobs,
     )
     sys.exit(run_report(settings, sys.stdout, sys.stderr))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -20,34 +19,16 @@ from .repository import RepositoryView, load_repository
 @dataclass(frozen=True)
 class ReportSettings:
     kind: str
-    paths: tuple[Path, ...] = ()
+    common: Settings = field(
+        default_factory=Settings
+    )  # the options every command reading the repository takes
     format: str | None = None
     output: Path | None = None
-    config: Path | None = None
-    today: dt.date | None = None
     party: str | None = None
     within: int | None = None
-    cwd: Path | None = None
-    isolated: bool = False
     layout: str | None = None  # raci csv: rows (default) or grid
     max_chars: int | None = None  # summary: the page's limit
     since: str | None = None  # history: only the commits after this revision
-    limits: tuple[tuple[str, int], ...] = ()
-    use_cache: bool = True
-    jobs: int | None = None
-
-    def workspace(self) -> Settings:
-        """The options the report shares with every command that reads the repository."""
-        return Settings(
-            paths=self.paths,
-            config=self.config,
-            isolated=self.isolated,
-            today=self.today,
-            limits=self.limits,
-            use_cache=self.use_cache,
-            jobs=self.jobs,
-            cwd=self.cwd,
-        )
 
 
 def _choose(word: str, choices: tuple[str, ...], what: str) -> str:
@@ -94,7 +75,7 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
     if kind == "history":
         return _history(settings, fmt, stdout)
     # the workspace stays open while the report renders: names are read from the run's snapshot
-    with Workspace.open(settings.workspace()) as workspace:
+    with Workspace.open(settings.common) as workspace:
         if settings.output is not None:
             workspace.guard_output(settings.output)
         repo = load_repository(workspace)
@@ -122,7 +103,7 @@ def _history(settings: ReportSettings, fmt: str, stdout: TextIO) -> int:
     from ..history import history
     from . import history as view
 
-    with Workspace.open(settings.workspace()) as workspace:
+    with Workspace.open(settings.common) as workspace:
         if settings.output is not None:
             workspace.guard_output(settings.output)
         found = view.narrowed(history(workspace.config, settings.since), settings.party)
