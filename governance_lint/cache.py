@@ -6,13 +6,14 @@ rule set with its severities, options and declared facts (plugins included),
 the limits, today and the Python version.  The run is hashed into one digest
 that names the database; inside it:
 
-- ``files``: one row per file: the sha256 of its bytes, its signature (size,
-  times, inode) with the time it was read, its counts, and its findings and
-  suppression comments (NULL when it has none, as most files do);
-- ``facts``: the entities of each file, as JSON, read only for the files a
-  change can affect;
+- ``files``: one row per file: a number for it, the sha256 of its bytes, its
+  signature (size, times, inode) with the time it was read, its counts, and its
+  findings and suppression comments (NULL when it has none, as most files do);
+- ``facts``: the entities of each file, as one JSON text, read only for the
+  files a change can affect;
 - ``keys``: which file's entity defines or mentions which key (``person:windy``):
-  how a change finds the entities it affects without reading every file;
+  how a change finds the entities it affects without reading every file.  One
+  B-tree ordered by key, the file by its number: a path is written once, in ``files``;
 - ``findings``: the repository rules' findings, by rule, file and entity.
 
 A warm run reads the ``files`` rows (no facts) and the findings; a run after
@@ -41,14 +42,17 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .config import Config
 from .engine import FileResult, Plan, UsageError
-from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
+
+if TYPE_CHECKING:
+    from .parallel import Checked
+from .index import Entity, KeyRow, Row, StoredFacts, entity_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/5"
+STORE_FORMAT = "govlint-store/6"
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -252,13 +256,11 @@ def decode(convert: Callable[[Any], T], text: str) -> T:
 _SCHEMA = """
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT NOT NULL, signature TEXT, read_ns INTEGER,
-                                 documents INTEGER, skipped INTEGER, extra TEXT);
-CREATE TABLE IF NOT EXISTS facts(path TEXT NOT NULL, entity TEXT NOT NULL, position INTEGER NOT NULL,
-                                 facts TEXT NOT NULL, PRIMARY KEY (path, position));
-CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, path TEXT NOT NULL, entity TEXT NOT NULL, role INTEGER);
-CREATE INDEX IF NOT EXISTS keys_by_key ON keys(key, role);
-CREATE INDEX IF NOT EXISTS keys_by_path ON keys(path);
+CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha TEXT NOT NULL,
+                                 signature TEXT, read_ns INTEGER, documents INTEGER, skipped INTEGER, extra TEXT);
+CREATE TABLE IF NOT EXISTS facts(file INTEGER PRIMARY KEY, facts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, role INTEGER NOT NULL, file INTEGER NOT NULL, entity TEXT NOT NULL,
+                                PRIMARY KEY (key, role, file, entity)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS findings(rule TEXT NOT NULL, path TEXT NOT NULL, entity TEXT, finding TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS findings_by_rule ON findings(rule);
 CREATE TABLE IF NOT EXISTS views(path TEXT PRIMARY KEY, sha TEXT NOT NULL, data TEXT NOT NULL);
@@ -292,6 +294,7 @@ class Store:
         self.unsaved: str | None = None  # why ``commit`` wrote nothing although there was something to write
         self._db: sqlite3.Connection | None = None
         self._pending: list[Callable[[], None]] = []
+        self._next = 1  # the number ``add`` gives the next file
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -447,36 +450,32 @@ class Store:
             return {}
 
     def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        query = "SELECT files.path, keys.entity, keys.role FROM keys JOIN files ON files.id = keys.file WHERE key = ?"
         try:
             if roles is None:
-                return self.db.execute("SELECT path, entity, role FROM keys WHERE key = ?", (key,)).fetchall()
+                return self.db.execute(query, (key,)).fetchall()
             marks = ", ".join("?" * len(roles))
-            return self.db.execute(
-                f"SELECT path, entity, role FROM keys WHERE key = ? AND role IN ({marks})", (key, *roles)
-            ).fetchall()
+            return self.db.execute(f"{query} AND role IN ({marks})", (key, *roles)).fetchall()
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return []
 
     def entities(self, path: str) -> list[Entity]:
-        return self._entities("SELECT facts FROM facts WHERE path = ? ORDER BY position", (path,))
-
-    def entity(self, path: str, key: str) -> list[Entity]:
-        return self._entities(
-            "SELECT facts FROM facts WHERE path = ? AND entity = ? ORDER BY position", (path, key)
-        )
-
-    def _entities(self, query: str, args: tuple[str, ...]) -> list[Entity]:
         try:
-            rows = self.db.execute(query, args).fetchall()
+            row = self.db.execute(
+                "SELECT facts FROM facts WHERE file = (SELECT id FROM files WHERE path = ?)", (path,)
+            ).fetchone()
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return []
         try:
-            return [decode(entity_from_json, raw) for (raw,) in rows]
+            return decode(_entities, row[0]) if row is not None else []
         except StoreDamage:
             self.damaged = True
             return []
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        return [e for e in self.entities(path) if e.key == key]
 
     def views(self) -> dict[str, tuple[str, str]]:
         """Each file's stored view data (what the reports read of its documents): sha and JSON text."""
@@ -500,7 +499,9 @@ class Store:
 
     def paths(self) -> list[str]:
         try:
-            return [p for (p,) in self.db.execute("SELECT DISTINCT path FROM facts")]
+            return [
+                p for (p,) in self.db.execute("SELECT path FROM files JOIN facts ON facts.file = files.id")
+            ]
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return []
@@ -509,7 +510,7 @@ class Store:
 
     def save(
         self,
-        files: Mapping[str, tuple[str | None, list[int] | None, int, FileResult] | None],
+        files: Mapping[str, Checked | None],
         findings: Mapping[str, list[Diagnostic]],
         replace_findings: Iterable[str],
         spliced: Mapping[str, set[tuple[str, str | None]]],
@@ -541,6 +542,56 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('dated', ?)", (json.dumps(days),))
 
         self._pending.append(write)
+
+    def restart(self) -> bool:
+        """Empty the store and hold it for writing until ``commit``: a cold build streams its files in
+        (``add``) instead of holding them all until the end.  False when another run holds the store."""
+        db = self.db
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")  # the snapshot: a cold build reads nothing from the store
+            db.execute("BEGIN IMMEDIATE")
+            for table in ("files", "facts", "keys", "findings"):
+                db.execute(f"DELETE FROM {table}")
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return False
+        self._next = 1
+        self._pending.append(lambda: None)  # ``commit`` ends the transaction even if nothing else is queued
+        return True
+
+    def add(self, files: Iterable[tuple[str, Checked]]) -> None:
+        """Write files into the store that ``restart`` emptied (in its transaction, committed by ``commit``)."""
+        if self._db is None or not self._pending:
+            return  # writing failed before: the store is left as it was
+        rows: list[tuple[Any, ...]] = []
+        facts: list[tuple[int, str]] = []
+        keys: list[tuple[str, int, int, str]] = []
+        for path, entry in files:
+            if entry.sha is None:
+                continue  # unreadable: read again next time
+            number, self._next = self._next, self._next + 1
+            rows.append((number, path, *_file_row(entry)))
+            encoded = _encoded(entry)
+            if encoded is not None:
+                facts.append((number, encoded.text))
+                keys.extend((key, role, number, entity) for key, role, entity in encoded.keys)
+        try:
+            self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO facts VALUES (?, ?)", facts)
+            self.db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", keys)
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        """Writing failed (another run holds the store, a full disk): nothing of this run is written."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("ROLLBACK")
+        self._pending = []
+        if isinstance(exc, sqlite3.Error):
+            self.unsaved = f"another run holds or changed the store ({exc})" if _busy(exc) else str(exc)
+        else:
+            self.unsaved = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
 
     def touch(self, signatures: Mapping[str, tuple[list[int] | None, int]]) -> None:
         """Remember new signatures of files whose bytes did not change (written by ``commit``)."""
@@ -574,60 +625,58 @@ class Store:
             for write in pending:
                 write()
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            self.unsaved = f"another run holds or changed the store ({exc})" if _busy(exc) else str(exc)
-            return False
-        except (OSError, ValueError) as exc:  # a full disk; a file name SQLite cannot take (not UTF-8)
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            self.unsaved = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+        except (sqlite3.Error, OSError, ValueError) as exc:  # a lock, a full disk, a name SQLite cannot take
+            self._failed(exc)
             return False
         self._prune()
         return True
 
-    def _write_file(
-        self, path: str, entry: tuple[str | None, list[int] | None, int, FileResult] | None
-    ) -> None:
+    def _write_file(self, path: str, entry: Checked | None) -> None:
         db = self.db
-        db.execute("DELETE FROM keys WHERE path = ?", (path,))
-        db.execute("DELETE FROM facts WHERE path = ?", (path,))
-        if entry is None or entry[0] is None:  # gone, or unreadable (read again next time)
+        found = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if found is not None:
+            self._forget_facts(found[0])
+        if entry is None or entry.sha is None:  # gone, or unreadable (read again next time)
             db.execute("DELETE FROM files WHERE path = ?", (path,))
             db.execute("DELETE FROM views WHERE path = ?", (path,))
             return
-        sha, signature, read_ns, result = entry
-        extra = None
-        if result.diagnostics or result.crashes or result.suppressions or result.unloadable or result.valid:
-            extra = json.dumps(
-                {
-                    "diagnostics": [d.to_dict() for d in result.diagnostics],
-                    "crashes": result.crashes,
-                    "suppressions": result.suppressions,
-                    "unloadable": result.unloadable,
-                    "valid": result.valid,
-                },
-                separators=(",", ":"),
+        row = _file_row(entry)
+        if found is not None:
+            number = found[0]
+            db.execute(
+                "UPDATE files SET sha = ?, signature = ?, read_ns = ?, documents = ?, skipped = ?, extra = ?"
+                " WHERE id = ?",
+                (*row, number),
             )
-        db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (path, sha, _signature(signature), read_ns, result.documents, result.skipped, extra),
-        )
-        if result.entities:
+        else:
+            number = db.execute(
+                "INSERT INTO files(path, sha, signature, read_ns, documents, skipped, extra)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (path, *row),
+            ).lastrowid
+        encoded = _encoded(entry)
+        if encoded is not None:
+            db.execute("INSERT INTO facts VALUES (?, ?)", (number, encoded.text))
             db.executemany(
-                "INSERT INTO facts VALUES (?, ?, ?, ?)",
-                [
-                    (path, e.key, i, json.dumps(entity_to_json(e), separators=(",", ":")))
-                    for i, e in enumerate(result.entities)
-                ],
+                "INSERT INTO keys VALUES (?, ?, ?, ?)", [(k, role, number, e) for k, role, e in encoded.keys]
             )
-            rows = {
-                (key, path, entity.key, role)
-                for entity in result.entities
-                for key, role in entity_keys(entity)
-            }
-            db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", sorted(rows))
+
+    def _forget_facts(self, number: int) -> None:
+        """Delete a file's facts and key rows (found from its facts: the keys are ordered by key, not file)."""
+        db = self.db
+        row = db.execute("SELECT facts FROM facts WHERE file = ?", (number,)).fetchone()
+        if row is None:
+            return
+        try:
+            rows: list[KeyRow] = key_rows(decode(_entities, row[0]))
+        except StoreDamage:
+            db.execute("DELETE FROM keys WHERE file = ?", (number,))  # a scan, for a damaged row only
+        else:
+            db.executemany(
+                "DELETE FROM keys WHERE key = ? AND role = ? AND file = ? AND entity = ?",
+                [(key, role, number, entity) for key, role, entity in rows],
+            )
+        db.execute("DELETE FROM facts WHERE file = ?", (number,))
 
     def _insert_findings(self, code: str, findings: list[Diagnostic]) -> None:
         self.db.executemany(
@@ -659,6 +708,34 @@ def _busy(exc: sqlite3.Error) -> bool:
     """Whether SQLite said no because of another connection (a lock), or of the file system."""
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in _BUSY_CODES
+
+
+def _file_row(entry: Checked) -> tuple[Any, ...]:
+    """A checked file's ``files`` columns after its path: sha, signature, read time, counts, extra."""
+    result, extra = entry.result, None
+    if result.diagnostics or result.crashes or result.suppressions or result.unloadable or result.valid:
+        extra = json.dumps(
+            {
+                "diagnostics": [d.to_dict() for d in result.diagnostics],
+                "crashes": result.crashes,
+                "suppressions": result.suppressions,
+                "unloadable": result.unloadable,
+                "valid": result.valid,
+            },
+            separators=(",", ":"),
+        )
+    return entry.sha, _signature(entry.signature), entry.read_ns, result.documents, result.skipped, extra
+
+
+def _encoded(entry: Checked) -> StoredFacts | None:
+    """A checked file's entities as stored (made here when no worker made them); None: it has none."""
+    if entry.facts is not None:
+        return entry.facts
+    return stored_facts(entry.result.entities) if entry.result.entities else None
+
+
+def _entities(raw: Any) -> list[Entity]:
+    return [entity_from_json(e) for e in raw]
 
 
 def _extra(result: FileResult, raw: Any) -> None:

@@ -25,7 +25,7 @@ from .config import Config, RuleSetting
 from .directory import Directory, directory_of
 from .discovery import matches, mentions_governance
 from .envelope import envelope_problem, might_be_governance, near_miss
-from .index import Entity, RepositoryIndex, entity_from_json, entity_to_json, extract_entity
+from .index import Entity, RepositoryIndex, extract_entity
 from .loader import load
 from .model import (
     API_PREFIX,
@@ -126,12 +126,12 @@ class FileResult:
         return self.valid is None or self.valid[0] <= day.toordinal() < self.valid[1]
 
     def to_json(self) -> dict[str, Any]:
+        """Everything but the entities, which travel as ``index.StoredFacts``."""
         return {
             "path": self.path,
             "documents": self.documents,
             "skipped": self.skipped,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "entities": [entity_to_json(e) for e in self.entities],
             "crashes": self.crashes,
             "suppressions": self.suppressions,
             "unloadable": self.unloadable,
@@ -139,8 +139,8 @@ class FileResult:
         }
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> FileResult:
-        """The result ``to_json`` wrote; raises (ValueError, KeyError, TypeError, ...) on damage."""
+    def from_json(cls, raw: dict[str, Any], entities: list[Entity] | None = None) -> FileResult:
+        """The result ``to_json`` wrote, with its ``entities``; raises (ValueError, KeyError, ...) on damage."""
         return cls(
             path=raw["path"],
             documents=raw["documents"],
@@ -148,7 +148,7 @@ class FileResult:
             diagnostics=[Diagnostic.from_dict(d) for d in raw["diagnostics"]],
             crashes=list(raw["crashes"]),
             suppressions=list(raw["suppressions"]),
-            entities=[entity_from_json(e) for e in raw.get("entities", ())],
+            entities=entities or [],
             unloadable=bool(raw["unloadable"]),
             valid=(int(raw["valid"][0]), int(raw["valid"][1])) if raw.get("valid") else None,
         )

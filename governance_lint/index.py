@@ -15,6 +15,7 @@ can affect) and the lookups they may make around them.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -30,6 +31,7 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 # A procedure written as a repository path: one word, no URL scheme, a file with an extension or a folder.
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _FILE_RE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+_SPACE_RE = re.compile(r"\s")
 _PROCEDURE_NODE = re.compile(r"^spec/activities/(.+)/procedures(?:/\d+)?$")
 
 # How a file stands to a key (the ``role`` of a key row).
@@ -157,7 +159,7 @@ def procedure_paths(text: str, file_path: str) -> tuple[str, ...] | None:
     ``runbook.pdf``) or a folder with a trailing ``/`` (``docs/incident/``); a ``#section`` is left out.
     """
     path = text.split("#", 1)[0]
-    if not path or any(c.isspace() for c in text) or _SCHEME_RE.match(path):
+    if not path or _SPACE_RE.search(text) or _SCHEME_RE.match(path):
         return None
     if not (path.endswith("/") or _FILE_RE.search(path)):
         return None
@@ -346,7 +348,7 @@ def entity_to_json(entity: Entity) -> list[Any]:
         ],
         [list(pair) for pair in entity.responsible],
         [[n, v, site(s)] for n, v, s in entity.values],
-        [[p.text, p.activity, site(p.site)] for p in entity.procedures],
+        [[p.text, p.activity, list(p.paths), site(p.site)] for p in entity.procedures],
     ]
 
 
@@ -383,8 +385,8 @@ def entity_from_json(raw: list[Any]) -> Entity:
         ),
         values=tuple((n, v, _site_from(s, path, key)) for n, v, s in values),
         procedures=tuple(
-            Procedure(text, activity, procedure_paths(text, path) or (), _site_from(s, path, key))
-            for text, activity, s in procs
+            Procedure(text, activity, tuple(paths), _site_from(s, path, key))
+            for text, activity, paths, s in procs
         ),
     )
 
@@ -409,6 +411,35 @@ def entity_keys(entity: Entity) -> set[tuple[str, int]]:
 
 
 Row = tuple[str, str, int]  # path, entity key, role
+KeyRow = tuple[str, int, str]  # key, role, entity key: a file's rows without its path
+
+
+class StoredFacts(NamedTuple):
+    """A file's entities as the store keeps them: JSON text, and the key rows they define and mention.
+
+    Made where the file is checked (a worker process, in parallel), so the
+    process that writes the store only passes them on.
+    """
+
+    text: str
+    keys: list[KeyRow]
+
+
+def stored_facts(entities: Iterable[Entity]) -> StoredFacts:
+    entities = list(entities)
+    return StoredFacts(
+        json.dumps([entity_to_json(e) for e in entities], separators=(",", ":")), key_rows(entities)
+    )
+
+
+def key_rows(entities: Iterable[Entity]) -> list[KeyRow]:
+    """The (key, role, entity key) rows of some entities (of one file), each once."""
+    return sorted({(key, role, e.key) for e in entities for key, role in entity_keys(e)})
+
+
+def entities_from_text(text: str) -> list[Entity]:
+    """The entities ``stored_facts`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
+    return [entity_from_json(raw) for raw in json.loads(text)]
 
 
 class Facts(Protocol):

@@ -19,11 +19,12 @@ import stat
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .cache import read_clock, trusted_signature
 from .discovery import read_file
 from .engine import FileResult, Plan, check_file, crash_rule
+from .index import StoredFacts, entities_from_text, stored_facts
 from .model import Problem
 
 if TYPE_CHECKING:
@@ -32,8 +33,20 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
 
-#: sha256 of the bytes read (None: unreadable), the signature taken before reading, when it was read, result
-Checked = tuple[str | None, list[int] | None, int, FileResult]
+
+class Checked(NamedTuple):
+    """One file checked: what was read, when, and what was found."""
+
+    sha: str | None  # sha256 of the bytes read (None: unreadable)
+    signature: (
+        list[int] | None
+    )  # taken before reading, when it can vouch for the bytes (``trusted_signature``)
+    read_ns: int
+    result: FileResult
+    #: its entities as the store keeps them, when a worker made them (the writer makes them otherwise)
+    facts: StoredFacts | None = None
+
+
 Reader = Callable[[str], bytes | Problem]
 
 
@@ -83,8 +96,9 @@ def check_files(
     if root is not None and len(rels) >= max(threshold, 2) and jobs > 1 and _can_fork():
         # Closing the pool's generator: an exception in the caller (Ctrl-C, SIGTERM) stops the workers at once.
         with contextlib.closing(_in_pool(root, list(rels), plan, jobs)) as pooled:
-            for key, signature, read_ns, raw in pooled:
-                yield key, signature, read_ns, FileResult.from_json(raw)
+            for key, signature, read_ns, raw, facts in pooled:
+                entities = entities_from_text(facts.text) if facts is not None else []
+                yield Checked(key, signature, read_ns, FileResult.from_json(raw, entities), facts)
         return
     for rel in rels:
         yield _read_and_check(rel, plan, read, root)
@@ -109,7 +123,7 @@ def _read_and_check(rel: str, plan: Plan, read: Reader, root: Path | None) -> Ch
     signature = file_signature(root, rel) if root is not None else None
     content = read(rel)
     key = content_key(content) if isinstance(content, bytes) else None
-    return key, trusted_signature(signature, read_ns), read_ns, check_file(rel, content, plan)
+    return Checked(key, trusted_signature(signature, read_ns), read_ns, check_file(rel, content, plan))
 
 
 def narrow(result: FileResult, plan: Plan) -> FileResult:
@@ -176,15 +190,20 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _check_chunk(rels: list[str]) -> list[tuple[str | None, list[int] | None, int, dict[str, Any]]]:
+Sent = tuple[str | None, list[int] | None, int, dict[str, Any], StoredFacts | None]
+
+
+def _check_chunk(rels: list[str]) -> list[Sent]:
+    """Check some files in a worker: results as plain data, entities already encoded for the store."""
     assert _WORK is not None, "worker started without a plan"
     root, plan = _WORK
-    out = []
+    out: list[Sent] = []
     for rel in rels:
-        key, signature, read_ns, result = _read_and_check(
+        key, signature, read_ns, result, _ = _read_and_check(
             rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root
         )
-        out.append((key, signature, read_ns, result.to_json()))
+        facts = stored_facts(result.entities) if result.entities else None
+        out.append((key, signature, read_ns, result.to_json(), facts))
     return out
 
 
@@ -194,9 +213,7 @@ def _chunks(rels: list[str], jobs: int) -> list[list[str]]:
     return [rels[i : i + size] for i in range(0, len(rels), size)]
 
 
-def _in_pool(
-    root: Path, rels: list[str], plan: Plan, jobs: int
-) -> Generator[tuple[str | None, list[int] | None, int, dict[str, Any]], None, None]:
+def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Sent, None, None]:
     """Check ``rels`` in worker processes; results in the order of ``rels``."""
     global _WORK
     import multiprocessing

@@ -60,11 +60,12 @@ from .index import (
 )
 from .loader import load
 from .model import Diagnostic, Document, Problem
-from .parallel import bulk_phase, check_files, content_key, narrow
+from .parallel import Checked, bulk_phase, check_files, content_key, narrow
 
 # Past this many changed files (or this share of all), every repository rule runs over everything:
 # loading every file's facts at once is then cheaper than following each change.
 FULL_UPDATE_MIN, FULL_UPDATE_SHARE = 2000, 5
+STORE_BATCH = 256  # files a cold build writes into the store at once
 
 
 class Source(Protocol):
@@ -187,7 +188,6 @@ class Repository:
         self.rule_valid: dict[str, tuple[int, int]] = {}  # the days a date-reading rule's findings hold
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
-        self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
         root = source.root
         # every file of the repository (procedure-exists asks), listed only when a rule first asks
         self._files = RepositoryFiles(lambda: repository_files(root))
@@ -245,19 +245,32 @@ class Repository:
         self.update(buffers)
 
     def _build(self) -> None:
-        """Check every file and run every repository rule (nothing reused)."""
+        """Check every file and run every repository rule (nothing reused).
+
+        With a store, each file is written into it as its result arrives (the
+        store is emptied and held for this run until it closes), so no file's
+        stored form is held until the end.
+        """
         paths = self.source.paths()
         by_path: dict[str, list[Entity]] = {}
+        store = self.store if self.store is not None and self.store.restart() else None
+        batch: list[tuple[str, Checked]] = []
         with bulk_phase():
-            for rel, (sha, signature, read_ns, result) in zip(paths, self._check(paths), strict=True):
-                by_path[rel] = result.entities
-                self._keep(rel, sha, result)
-                self._read[rel] = (signature, read_ns)
+            for rel, checked in zip(paths, self._check(paths), strict=True):
+                by_path[rel] = checked.result.entities
+                self._keep(rel, checked.sha, checked.result)
+                if store is not None:
+                    batch.append((rel, checked))
+                    if len(batch) >= STORE_BATCH:
+                        store.add(batch)
+                        batch = []
+            if store is not None:
+                store.add(batch)
             self.facts = MemoryFacts(by_path)
         self.stats.misses = len(paths)
         self._run_everything()
-        if self.store is not None:
-            self._save_all()
+        if store is not None:
+            store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
 
     def _resume(self) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take."""
@@ -356,10 +369,10 @@ class Repository:
         present = [p for p in paths if self.source.exists(p)]
         old = {p: self.facts.entities(p) for p in paths}
         new: dict[str, list[Entity]] = {p: [] for p in paths}
-        checked: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = dict.fromkeys(paths)
+        checked: dict[str, Checked | None] = dict.fromkeys(paths)
         for rel, entry in zip(present, self._check(present), strict=True):
             checked[rel] = entry
-            new[rel] = entry[3].entities
+            new[rel] = entry.result.entities
         self.stats.misses += len(present)
         overlay = Overlay(self.facts, new)
         full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
@@ -403,7 +416,7 @@ class Repository:
                 self.files.pop(rel, None)
                 self._shas.pop(rel, None)
             else:
-                self._keep(rel, done[0], done[3])
+                self._keep(rel, done.sha, done.result)
         self._commit(new)
         if self.store is not None:
             self.store.save(checked, self.results, replaced, spliced, self._ran(), self.rule_valid)
@@ -484,7 +497,7 @@ class Repository:
 
     # -- per file ---------------------------------------------------------------------------
 
-    def _check(self, paths: Sequence[str]) -> Iterable[tuple[str | None, list[int] | None, int, FileResult]]:
+    def _check(self, paths: Sequence[str]) -> Iterable[Checked]:
         root = self.source.root if self.source.on_disk else None
         return check_files(paths, self.plan, self.source.read, root=root, jobs=self.jobs)
 
@@ -501,27 +514,6 @@ class Repository:
             valid=result.valid,
         )
         self._shas[rel] = sha
-
-    def _save_all(self) -> None:
-        assert self.store is not None
-        entries: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = {}
-        for rel, result in self.files.items():
-            sha = self._shas.get(rel)
-            if sha is None:
-                continue  # unreadable: checked again next time
-            full = FileResult(
-                rel,
-                result.documents,
-                result.skipped,
-                result.diagnostics,
-                result.crashes,
-                result.suppressions,
-                self.facts.entities(rel),
-                result.unloadable,
-                result.valid,
-            )
-            entries[rel] = (sha, *self._read.get(rel, (None, 0)), full)
-        self.store.save(entries, self.results, list(self.results), {}, self._ran(), self.rule_valid)
 
     def close(self, *, keep_facts: bool = False) -> None:
         """Write what this run found to the store, in one go, and let go of it.
