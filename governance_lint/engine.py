@@ -220,11 +220,12 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     for doc in docs:
         found: list[Diagnostic] = []
         envelope_ok = doc.is_governance and envelope_problem(doc) is None
+        kind = doc.kind
         for active in plan.rules:
             rule = active.rule
             if rule.check is None:
                 continue
-            if rule.kinds is not None and not (envelope_ok and rule.applies_to(doc.kind)):
+            if rule.kinds is not None and not (envelope_ok and rule.applies_to(kind)):
                 continue
             ctx = DocumentContext(rule, active.severity, active.options, plan.today, document=doc)
             try:

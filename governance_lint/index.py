@@ -20,11 +20,12 @@ import posixpath
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from sys import intern
 from typing import Any, NamedTuple, Protocol
 
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, term_slug
 
-_REFERENCE_KINDS = frozenset(REFERENCE_KINDS)
+_REFERENCE_KINDS = {kind: kind for kind in REFERENCE_KINDS}  # each kind's one string
 # A Responsible as node names give it: the activity (by id) and, for a list, the item.
 _RESPONSIBLE_NODE = re.compile(r"^spec/activities/(.+)/raci/responsible(?:/\d+)?$")
 _WORD_RE = re.compile(r"[a-z0-9]+")
@@ -200,12 +201,20 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
     entity, file_path = doc.entity, doc.path
     found = doc.references
     if found is None:
-        found = tuple((path, text, pos) for path, _, text, pos in doc.strings(("spec",), REFERENCE_RE))
-    for path, text, pos in found:
+        found = tuple(
+            (path, text, pos.line, pos.column) for path, _, text, pos in doc.strings(("spec",), REFERENCE_RE)
+        )
+    parent: NodePath | None = None  # the references of one list or mapping share its name
+    parent_name = ""
+    for path, text, line, column in found:
         match = REFERENCE_RE.match(text)
         if match and path[:1] == ("spec",):
-            node = doc.node_name(path)
-            site = Site(file_path, pos.line, pos.column, entity, node)
+            if path[:-1] != parent:
+                parent = path[:-1]
+                parent_name = doc.node_name(parent)
+            # a string's own step is a key, or an index (a string has no id)
+            node = f"{parent_name}/{path[-1]}" if parent else str(path[-1])
+            site = Site(file_path, line, column, entity, node)
             references.append(Reference(text, match.group(1), match.group(2), site))
             held = _RESPONSIBLE_NODE.match(node)
             if held and match.group(1) in ("person", "team"):
@@ -309,17 +318,23 @@ _new_site = tuple.__new__  # Site's fields, in order, without the argument handl
 
 def _site_from(raw: list[Any], path: str, entity: str) -> Site:
     if len(raw) == 3:
-        return _new_site(Site, (path, raw[0], raw[1], entity, raw[2]))
+        node = raw[2]
+        return _new_site(Site, (path, raw[0], raw[1], entity, intern(node) if node is not None else None))
     return Site(*raw)
 
 
 def _split_reference(target: str) -> tuple[str, str] | None:
-    """``REFERENCE_RE``'s two groups, by ``partition`` when the target is one line (the usual case)."""
+    """``REFERENCE_RE``'s two groups, by ``partition`` when the target is one line (the usual case).
+
+    Both are interned, as targets and node names are: a large repository names the same few
+    thousand people and teams a million times, each then held once.
+    """
     if "\n" not in target:
         kind, _, ident = target.partition(":")
-        return (kind, ident) if kind in _REFERENCE_KINDS and ident else None
+        known = _REFERENCE_KINDS.get(kind)
+        return (known, intern(ident)) if known is not None and ident else None
     match = REFERENCE_RE.match(target)
-    return (match.group(1), match.group(2)) if match else None
+    return (_REFERENCE_KINDS.get(match.group(1), match.group(1)), intern(match.group(2))) if match else None
 
 
 def entity_to_json(entity: Entity) -> list[Any]:
@@ -359,7 +374,7 @@ def entity_from_json(raw: list[Any]) -> Entity:
     path, key = own.path, f"{kind.lower()}:{ident}"
     references = []
     for ref in refs:
-        target, rest = ref[0], ref[1:]
+        target, rest = intern(ref[0]), ref[1:]
         split = _split_reference(target)
         if split is not None:
             references.append(Reference(target, split[0], split[1], _site_from(rest, path, key)))

@@ -163,6 +163,12 @@ class _NodeLoader(yaml.CSafeLoader):
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         return _PLAIN if kind is ScalarNode and implicit[0] else _OTHER
 
+    # The composer tells the resolver of every node it enters and leaves, for path-based resolvers,
+    # which this loader has none of: two calls of a Python method per node, a fifth of composing.
+    # Built-in callables that take the same arguments and do nothing of consequence stand in.
+    descend_resolver = slice  # type: ignore[assignment]  # called with (parent, index)
+    ascend_resolver = tuple  # type: ignore[assignment]  # called with ()
+
 
 class _Refusal(Exception):
     """The whole file is refused with one syntax problem."""
@@ -400,11 +406,12 @@ def _first_keys(mapping: Node) -> dict[str, tuple[Node, Node]]:
 class _NodeLocator:
     """Finds positions by walking one document's node tree (kept alive for that)."""
 
-    __slots__ = ("_indexes", "_root")
+    __slots__ = ("_indexes", "_root", "_walks")
 
     def __init__(self, root: Node) -> None:
         self._root = root
         self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
+        self._walks: dict[NodePath, tuple[Node, Position]] = {}  # a collection's node and holder, by path
 
     def _pair(self, mapping: Node, key: str) -> tuple[Node, Node] | None:
         if len(mapping.value) <= _INDEXED_MAPPING:
@@ -481,10 +488,16 @@ class _NodeLocator:
         return node
 
     def locate(self, path: NodePath, key: bool) -> Position:
-        node = self._root
-        holder = _start(node)  # where the nearest existing ancestor is reported
+        # The walk to the parent is kept: the sites of one list (its items, their keys) share it.
+        parent = self._walks.get(path[:-1]) if path else None
+        if parent is not None:
+            node, holder = parent
+            path = path[-1:]
+        else:
+            node = self._root
+            holder = _start(node)  # where the nearest existing ancestor is reported
         found = holder
-        for step in path:
+        for index, step in enumerate(path):
             child: Node | None = None
             if type(node) is MappingNode and isinstance(step, str):
                 pair = self._pair(node, step)
@@ -499,6 +512,8 @@ class _NodeLocator:
             else:
                 return holder
             node = child
+            if parent is None and type(node) is not ScalarNode and index < len(path) - 1:
+                self._walks[path[: index + 1]] = (node, holder)
         return found
 
 
@@ -516,24 +531,31 @@ _NONSPECIFIC_RE = re.compile(r"(?:^|[ \t\[{,])!(?=[ \t\r\n,\]}]|$)", re.MULTILIN
 _PROPERTIES_RE = re.compile(r"(?:[!&][^ \t\r\n]*[ \t]+)*")
 
 
+# What libyaml may take a ``#`` right after for the start of a comment: a closing quote, a flow
+# indicator, a block scalar header (``|-#``), an indicator.  After a letter, ``/`` or ``.`` a ``#``
+# is inside a plain scalar (``docs/runbook.md#triage``), a tag or a comment, or libyaml refuses it.
+_BEFORE_GLUED_COMMENT = frozenset("\"'[]{},|>+-0123456789:?!&*")
+
+
 def _hash_after_text(text: str) -> bool:
-    """Whether some ``#`` follows a non-blank character (few ``#`` per file: a find loop wins)."""
+    """Whether some ``#`` may be a comment glued to what precedes it (few ``#`` per file: a find loop)."""
     index = text.find("#", 1)
     while index > 0:
-        if text[index - 1] not in " \t\r\n\x85\u2028\u2029":
+        if text[index - 1] in _BEFORE_GLUED_COMMENT:
             return True
         index = text.find("#", index + 1)
     return False
 
 
-ReferenceSites = tuple[tuple[NodePath, str, Position], ...]
+ReferenceSites = tuple[tuple[NodePath, str, int, int], ...]  # path, text, 1-based line and column
 
 
 def _reference_sites(found: list[tuple[NodePath, str, Node]]) -> ReferenceSites:
     """In document order: the walk meets nested collections after their parents' scalars."""
-    sites = [(path, text, _start(node)) for path, text, node in found]
-    sites.sort(key=lambda site: site[2])
-    return tuple(sites)
+    found.sort(key=lambda site: site[2].start_mark.index)
+    return tuple(
+        [(path, text, node.start_mark.line + 1, node.start_mark.column + 1) for path, text, node in found]
+    )
 
 
 class _FileLoader:

@@ -99,11 +99,13 @@ class Document:
     data: Any
     start: Position
     locator: Locator = field(repr=False, compare=False)
-    #: Every ``KIND:ID`` string (path, text, position) in document order, when the loader
-    #: collected them; None: ask ``strings(path, REFERENCE_RE)``.
-    references: tuple[tuple[NodePath, str, Position], ...] | None = field(
+    #: Every ``KIND:ID`` string (path, text, 1-based line and column) in document order, when the
+    #: loader collected them; None: ask ``strings(path, REFERENCE_RE)``.
+    references: tuple[tuple[NodePath, str, int, int], ...] | None = field(
         default=None, repr=False, compare=False
     )
+    #: ``node_name``'s names (and data) by path, filled as it is asked
+    names: dict[NodePath, tuple[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_governance(self) -> bool:
@@ -171,20 +173,28 @@ class Document:
         """A stable name for a node: list items that carry an ``id`` are named by it.
 
         ``("spec", "activities", 0, "raci")`` becomes ``spec/activities/identify/raci``,
-        so the name survives reordering and edits elsewhere in the file.
+        so the name survives reordering and edits elsewhere in the file.  Names are
+        kept per path: the hundred references of one activity share its walk.
         """
-        parts: list[str] = []
-        node: Any = self.data
-        for step in path:
+        path = tuple(path)
+        names = self.names
+        end = len(path)
+        while end and path[:end] not in names:
+            end -= 1
+        name, node = names[path[:end]] if end else ("", self.data)
+        for index in range(end, len(path)):
+            step = path[index]
             if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
                 item = node[step]
                 ident = item.get("id") if isinstance(item, dict) else None
-                parts.append(ident if isinstance(ident, str) and ident else str(step))
+                part = ident if isinstance(ident, str) and ident else str(step)
                 node = item
             else:
-                parts.append(str(step))
+                part = str(step)
                 node = node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
-        return "/".join(parts)
+            name = f"{name}/{part}" if index else part
+            names[path[: index + 1]] = (name, node)
+        return name
 
 
 def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:

@@ -479,7 +479,7 @@ def test_references_collected_by_the_loader_are_those_of_the_strings_walk() -> N
         for doc in load(path.name, path.read_bytes()).documents:
             if doc.references is None:
                 continue
-            walked = [(p, t, pos) for p, _, t, pos in doc.strings((), REFERENCE_RE)]
+            walked = [(p, t, pos.line, pos.column) for p, _, t, pos in doc.strings((), REFERENCE_RE)]
             assert list(doc.references) == walked
             checked += bool(walked)
     assert checked > 30
