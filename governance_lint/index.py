@@ -199,21 +199,18 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
     references = []
     responsible: dict[tuple[str, str], None] = {}  # ordered set
     entity, file_path = doc.entity, doc.path
-    found = doc.references
-    if found is None:
-        found = tuple(
+    collected = doc.references
+    if collected is None:
+        collected = tuple(
             (path, text, pos.line, pos.column) for path, _, text, pos in doc.strings(("spec",), REFERENCE_RE)
         )
-    parent: NodePath | None = None  # the references of one list or mapping share its name
-    parent_name = ""
-    for path, text, line, column in found:
+    found = [reference for reference in collected if reference[0][:1] == ("spec",)]
+    # named by their parents (a string's own step is a key, or an index: a string has no id)
+    parents = doc.node_names([path[:-1] for path, _, _, _ in found])
+    for (path, text, line, column), parent in zip(found, parents, strict=True):
         match = REFERENCE_RE.match(text)
-        if match and path[:1] == ("spec",):
-            if path[:-1] != parent:
-                parent = path[:-1]
-                parent_name = doc.node_name(parent)
-            # a string's own step is a key, or an index (a string has no id)
-            node = f"{parent_name}/{path[-1]}" if parent else str(path[-1])
+        if match:
+            node = f"{parent}/{path[-1]}" if parent else str(path[-1])
             site = Site(file_path, line, column, entity, node)
             references.append(Reference(text, match.group(1), match.group(2), site))
             held = _RESPONSIBLE_NODE.match(node)

@@ -173,28 +173,34 @@ class Document:
         """A stable name for a node: list items that carry an ``id`` are named by it.
 
         ``("spec", "activities", 0, "raci")`` becomes ``spec/activities/identify/raci``,
-        so the name survives reordering and edits elsewhere in the file.  Names are
-        kept per path: the hundred references of one activity share its walk.
+        so the name survives reordering and edits elsewhere in the file.
         """
-        path = tuple(path)
+        return self.node_names((tuple(path),))[0]
+
+    def node_names(self, paths: Iterable[NodePath]) -> list[str]:
+        """``node_name`` of each path, in one go; names are kept per path (in ``names``), so the
+        hundred references of one activity share its walk."""
         names = self.names
-        end = len(path)
-        while end and path[:end] not in names:
-            end -= 1
-        name, node = names[path[:end]] if end else ("", self.data)
-        for index in range(end, len(path)):
-            step = path[index]
-            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
-                item = node[step]
-                ident = item.get("id") if isinstance(item, dict) else None
-                part = ident if isinstance(ident, str) and ident else str(step)
-                node = item
-            else:
-                part = str(step)
-                node = node.get(step) if isinstance(node, dict) and isinstance(step, str) else None
-            name = f"{name}/{part}" if index else part
-            names[path[: index + 1]] = (name, node)
-        return name
+        found = []
+        for path in paths:
+            end = len(path)
+            while end and path[:end] not in names:
+                end -= 1
+            name, node = names[path[:end]] if end else ("", self.data)
+            for index in range(end, len(path)):
+                step = path[index]
+                if type(step) is int and type(node) is list and 0 <= step < len(node):
+                    item = node[step]
+                    ident = item.get("id") if type(item) is dict else None
+                    part = ident if type(ident) is str and ident else str(step)
+                    node = item
+                else:
+                    part = str(step)
+                    node = node.get(step) if type(node) is dict and type(step) is str else None
+                name = f"{name}/{part}" if index else part
+                names[path[: index + 1]] = (name, node)
+            found.append(name)
+        return found
 
 
 def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:

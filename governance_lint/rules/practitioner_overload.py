@@ -100,7 +100,7 @@ rules:
 ```
 """
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, repository_rule
 
 
 @repository_rule(
@@ -114,6 +114,18 @@ from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, re
 )
 def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     limit = ctx.options["max-activities"]
+    # Each process's Responsible pairs by practitioner, grouped once: a team named by a thousand
+    # processes would otherwise have every pair of each scanned for it.
+    grouped: dict[int, dict[str, set[str]]] = {}
+
+    def held(entity: Entity) -> dict[str, set[str]]:
+        found = grouped.get(id(entity))
+        if found is None:
+            found = grouped[id(entity)] = {}
+            for activity, held_by in entity.responsible:
+                found.setdefault(held_by, set()).add(activity)
+        return found
+
     # Findings are at the practitioner's own document (the first, if its id is defined twice).
     for document in index.subjects("Person", "Team"):
         practitioner = document.key
@@ -122,10 +134,9 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
         # process -> its activities (a set: one activity naming a team twice counts once)
         processes: dict[str, set[str]] = {}
         for entity in index.referrers(practitioner):
-            if entity.kind in ("Process", "Practice"):
-                for activity, held_by in entity.responsible:
-                    if held_by == practitioner:
-                        processes.setdefault(entity.key, set()).add(activity)
+            activities = held(entity).get(practitioner) if entity.kind in ("Process", "Practice") else None
+            if activities:
+                processes.setdefault(entity.key, set()).update(activities)
         count = sum(len(acts) for acts in processes.values())
         if count <= limit:
             continue
