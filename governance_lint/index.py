@@ -266,25 +266,31 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         references=tuple(references),
         interfaces=tuple(interfaces),
         values=tuple(_value(doc, name) for name in sorted(fields)),
-        procedures=_procedures(doc),
+        procedures=_procedures(doc, entity),
     )
 
 
-def _procedures(doc: Document) -> tuple[Procedure, ...]:
+def _procedures(doc: Document, entity: str | None) -> tuple[Procedure, ...]:
     """The activities' procedures written as repository paths, each with its site."""
     found: list[Procedure] = []
     activities = doc.spec.get("activities")
     for i, activity in enumerate(activities if isinstance(activities, list) else ()):
         listed = activity.get("procedures") if isinstance(activity, dict) else None
         texts = listed if isinstance(listed, list) else [listed]
+        where: NodePath = ("spec", "activities", i, "procedures")
+        name = held = None  # the list's node name and its activity, worked out once per list
         for j, text in enumerate(texts):
             paths = procedure_paths(text, doc.path) if isinstance(text, str) else None
             if paths is None:
                 continue
+            if name is None:
+                name = doc.node_name(where)
+                match = _PROCEDURE_NODE.match(name)
+                held = match.group(1) if match else str(i)
             item: NodePath = (j,) if isinstance(listed, list) else ()
-            site = _site(doc, ("spec", "activities", i, "procedures", *item))
-            held = _PROCEDURE_NODE.match(site.node or "")
-            found.append(Procedure(text, held.group(1) if held else str(i), paths, site))
+            position = doc.position(where + item)
+            site = Site(doc.path, position.line, position.column, entity, f"{name}/{j}" if item else name)
+            found.append(Procedure(text, held or str(i), paths, site))
     return tuple(found)
 
 
