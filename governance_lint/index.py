@@ -373,8 +373,9 @@ def entity_to_json(entity: Entity) -> list[Any]:
 def entity_from_json(raw: list[Any]) -> Entity:
     """The entity ``entity_to_json`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
     kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values, procs = raw
-    own = Site(*own_site)
-    path, key = own.path, f"{kind.lower()}:{ident}"
+    kind, key = intern(kind), intern(f"{kind.lower()}:{ident}")
+    path = intern(own_site[0])  # shared by every site of the file
+    own = Site(path, *own_site[1:3], key if own_site[3] == key else own_site[3], *own_site[4:])
     references = []
     for ref in refs:
         target, rest = intern(ref[0]), ref[1:]
@@ -390,7 +391,7 @@ def entity_from_json(raw: list[Any]) -> Entity:
         document=document,
         active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
-        responsible=tuple([(activity, target) for activity, target in responsible]),
+        responsible=tuple([(intern(activity), intern(target)) for activity, target in responsible]),
         references=tuple(references),
         interfaces=tuple(
             Interface(
@@ -401,9 +402,9 @@ def entity_from_json(raw: list[Any]) -> Entity:
             )
             for p, sends, recv, s0 in ifaces
         ),
-        values=tuple((n, v, _site_from(s, path, key)) for n, v, s in values),
+        values=tuple((intern(n), v, _site_from(s, path, key)) for n, v, s in values),
         procedures=tuple(
-            Procedure(text, activity, tuple(paths), _site_from(s, path, key))
+            Procedure(text, intern(activity), tuple(map(intern, paths)), _site_from(s, path, key))
             for text, activity, paths, s in procs
         ),
     )
