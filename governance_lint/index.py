@@ -375,7 +375,8 @@ def entity_from_json(raw: list[Any]) -> Entity:
     kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values, procs = raw
     kind, key = intern(kind), intern(f"{kind.lower()}:{ident}")
     path = intern(own_site[0])  # shared by every site of the file
-    own = Site(path, *own_site[1:3], key if own_site[3] == key else own_site[3], *own_site[4:])
+    _, line, column, entity, node = own_site
+    own = Site(path, line, column, key if entity == key else entity, node)
     references = []
     for ref in refs:
         target, rest = intern(ref[0]), ref[1:]
