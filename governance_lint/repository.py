@@ -188,6 +188,9 @@ class Repository:
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
         self._read: dict[str, tuple[list[int] | None, int]] = {}  # signature before reading, and when read
+        # the files where a per-file rule raised or that did not load (of the ``files`` dict named
+        # beside them), so that reading the findings costs what is broken, not the repository
+        self._broken: tuple[dict[str, FileResult], set[str]] | None = None
         root = source.root
         # every file of the repository (procedure-exists asks), listed only when a rule first asks
         self._files = RepositoryFiles(lambda: repository_files(root))
@@ -402,6 +405,7 @@ class Repository:
             if done is None:
                 self.files.pop(rel, None)
                 self._shas.pop(rel, None)
+                self._seen(rel, None)
             else:
                 self._keep(rel, done[0], done[3])
         self._commit(new)
@@ -501,6 +505,7 @@ class Repository:
             valid=result.valid,
         )
         self._shas[rel] = sha
+        self._seen(rel, result)
 
     def _save_all(self) -> None:
         assert self.store is not None
@@ -552,8 +557,23 @@ class Repository:
     @property
     def crashes(self) -> list[str]:
         """Rules that raised: on each file, then over the repository."""
-        per_file = [c for rel in sorted(self.files) for c in self.files[rel].crashes]
+        per_file = [c for rel in sorted(self._broken_files()) for c in self.files[rel].crashes]
         return per_file + [c for code in sorted(self.rule_crashes) for c in self.rule_crashes[code]]
+
+    def _broken_files(self) -> set[str]:
+        """The files where a per-file rule raised or that did not load (looked for once per ``files``
+        dict, then kept up to date by ``_seen``)."""
+        if self._broken is None or self._broken[0] is not self.files:
+            self._broken = (self.files, {rel for rel, result in self.files.items() if _broken(result)})
+        return self._broken[1]
+
+    def _seen(self, rel: str, result: FileResult | None) -> None:
+        """``rel``'s result changed (None: the file is gone): keep the broken files up to date."""
+        if self._broken is not None and self._broken[0] is self.files:
+            if result is not None and _broken(result):
+                self._broken[1].add(rel)
+            else:
+                self._broken[1].discard(rel)
 
     def findings(self, reported: Collection[str] | None = None) -> list[Diagnostic]:
         """Every finding (of the ``reported`` files, if given), before suppressions, in no set order."""
@@ -583,10 +603,13 @@ class Repository:
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
             files = [narrow(f, plan) for f in files]
-        held = held_back(
-            found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
-        )
+        unloadable = [r for rel in sorted(self._broken_files()) if (r := self.files[rel]).unloadable]
+        held = held_back(found, unloadable, self.source.read, self.source.regular, plan, self.facts.entities)
         return finish(found, files, crashes, plan, self.config, filters, held)
+
+
+def _broken(result: FileResult) -> bool:
+    return bool(result.crashes) or result.unloadable
 
 
 def _signatures(
