@@ -620,6 +620,18 @@ class RepositoryIndex:
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
         self._all: list[Entity] | None = None
 
+    def about(self, subjects: Collection[Subject]) -> RepositoryIndex:
+        """This index with only ``subjects`` to check; the two share what they looked up (one update runs
+        every rule over one state of the facts: a key one rule resolved is not looked up again)."""
+        other = RepositoryIndex(self.facts, subjects=subjects, loader=self.loader, files=self.files)
+        other._loaded, other._definitions, other._term_keys, other._rows = (
+            self._loaded,
+            self._definitions,
+            self._term_keys,
+            self._rows,
+        )
+        return other
+
     # -- what a rule checks --------------------------------------------------
 
     def _load(self, pairs: Iterable[Subject]) -> list[Entity]:

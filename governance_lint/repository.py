@@ -370,18 +370,19 @@ class Repository:
         replaced: list[str] = []
         spliced: dict[str, set[tuple[str, str | None]]] = {}
         subjects_checked = 0
+        index = RepositoryIndex(overlay, loader=self.documents, files=self._files)  # one for every rule
         for active in self.plan.repository_rules:
             code = active.rule.code
             rule = active.rule
             if change is None or rule.reads is None or code not in self.results:
-                self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
+                self._run(active, index)
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
                 if change.touches([IDENTITY, *rule.reads]) and (
                     rule.kinds is None or change.kinds & rule.kinds
                 ):
-                    self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
+                    self._run(active, index)
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
@@ -393,11 +394,7 @@ class Repository:
             self.results[code] = [
                 d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
             ]
-            self._run(
-                active,
-                RepositoryIndex(overlay, subjects=subjects, loader=self.documents, files=self._files),
-                keep=True,
-            )
+            self._run(active, index.about(subjects), keep=True)
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
         for rel in paths:
