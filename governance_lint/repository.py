@@ -191,6 +191,9 @@ class Repository:
         # the files where a per-file rule raised or that did not load (of the ``files`` dict named
         # beside them), so that reading the findings costs what is broken, not the repository
         self._broken: tuple[dict[str, FileResult], set[str]] | None = None
+        # what an update left to check later (``update``'s ``first``): each rule, its index and subjects
+        self._later: list[tuple[ActiveRule, RepositoryIndex, set[Subject]]] = []
+        self._later_paths: set[str] = set()
         root = source.root
         # every file of the repository (procedure-exists asks), listed only when a rule first asks
         self._files = RepositoryFiles(lambda: repository_files(root))
@@ -224,6 +227,7 @@ class Repository:
 
     def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
         """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
+        self.settle()
         other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
         other.files = dict(self.files)
         other._shas = dict(self._shas)
@@ -235,9 +239,9 @@ class Repository:
             other.update(buffers)
         return other
 
-    def lay(self, buffers: Mapping[str, bytes | None]) -> None:
+    def lay(self, buffers: Mapping[str, bytes | None], first: Collection[str] | None = None) -> None:
         """Lay these buffers over an overlay model (None: the buffer is taken off, the file counts again),
-        then follow what they change."""
+        then follow what they change (``first``: see ``update``)."""
         if not isinstance(self.source, Buffers):
             raise TypeError("lay needs a model made by with_overlay")
         for rel, text in buffers.items():
@@ -245,7 +249,7 @@ class Repository:
                 self.source.buffers.pop(rel, None)
             else:
                 self.source.buffers[rel] = text
-        self.update(buffers)
+        self.update(buffers, first)
 
     def _build(self) -> None:
         """Check every file and run every repository rule (nothing reused)."""
@@ -351,8 +355,14 @@ class Repository:
 
     # -- updating ---------------------------------------------------------------------------
 
-    def update(self, paths: Iterable[str]) -> None:
-        """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+    def update(self, paths: Iterable[str], first: Collection[str] | None = None) -> None:
+        """Reload ``paths`` (changed, added or removed) and follow what the change affects.
+
+        ``first``: the files whose findings are wanted first (the buffers an editor shows). A model
+        that is not stored then checks again only the entities in them; the other entities the change
+        affects are checked by ``settle``, which reading their files' findings calls.
+        """
+        self.settle()
         started = time.perf_counter()
         rules_before = self.stats.seconds.get("rules", 0.0)
         paths = sorted(set(paths))
@@ -391,6 +401,12 @@ class Repository:
             if not subjects:
                 continue  # nothing this rule reads changed: its findings stand
             subjects_checked += len(subjects)
+            if first is not None and self.store is None:
+                later = {s for s in subjects if s[0] not in first}
+                if later:
+                    self._later.append((active, index, later))
+                    self._later_paths.update(path for path, _ in later)
+                    subjects -= later
             self.results[code] = [
                 d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
             ]
@@ -410,6 +426,16 @@ class Repository:
             self.store.save(checked, self.results, replaced, spliced, self._ran(), self.rule_valid)
         self.stats.add("update", started)
         self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
+
+    def settle(self) -> None:
+        """Check the entities the last update left for later (see ``update``)."""
+        later, self._later, self._later_paths = self._later, [], set()
+        for active, index, subjects in later:
+            code = active.rule.code
+            crashes = self.rule_crashes.get(code, [])
+            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
+            self._run(active, index.about(subjects), keep=True)
+            self.rule_crashes[code] = [*crashes, *self.rule_crashes[code]]
 
     def _fact_names(self) -> set[str]:
         """Every fact some repository rule reads (identity included)."""
@@ -574,6 +600,8 @@ class Repository:
 
     def findings(self, reported: Collection[str] | None = None) -> list[Diagnostic]:
         """Every finding (of the ``reported`` files, if given), before suppressions, in no set order."""
+        if self._later and (reported is None or not self._later_paths.isdisjoint(reported)):
+            self.settle()
         shown = self.files.keys() if reported is None else [p for p in reported if p in self.files]
         found = [d for rel in shown for d in self.files[rel].diagnostics]
         wanted = None if reported is None else set(reported)

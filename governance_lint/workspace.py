@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -445,16 +445,18 @@ class LiveRepository:
             self._pending.add(rel)
             self._index = None
 
-    def up_to_date(self, shown: Iterable[str]) -> bool:
-        """Whether the findings are known without following a change first (``diagnostics`` is cheap)."""
-        return not self._pending
-
-    def _follow(self) -> None:
-        """Lay the changed buffers over the model (closed ones taken off) and follow the change."""
+    def _follow(self, shown: Collection[str] | None = None) -> None:
+        """Lay the changed buffers over the model (closed ones taken off) and follow the change; with
+        ``shown``, the findings of those files first (the rest when read, or on ``settle``)."""
         if not self._pending:
             return
         pending, self._pending = sorted(self._pending), set()
-        self._model.lay({rel: self._buffers.get(rel) for rel in pending})
+        self._model.lay({rel: self._buffers.get(rel) for rel in pending}, first=shown)
+
+    def settle(self) -> None:
+        """Follow the changes to the end: the findings of every file, not only the files shown first."""
+        self._follow()
+        self._model.settle()
 
     def documents(self, rel: str) -> tuple[Document, ...]:
         """The documents of a file as the editor sees it: its buffer, else the disk (parsed on demand)."""
@@ -477,8 +479,13 @@ class LiveRepository:
         return self._index
 
     def diagnostics(self, shown: Iterable[str]) -> dict[str, list[Diagnostic]]:
-        """What ``govlint check`` would report in the ``shown`` files now, by file."""
-        self._follow()
+        """What ``govlint check`` would report in the ``shown`` files now, by file.
+
+        Only what these files' findings need is followed of a change: the other files the
+        change affects are checked when they are shown, or on ``settle``.
+        """
+        shown = frozenset(shown)
+        self._follow(shown)
         reported = frozenset(p for p in shown if p in self._model.files)
         found: dict[str, list[Diagnostic]] = {p: [] for p in reported}
         if not reported:
