@@ -407,9 +407,7 @@ class Repository:
                     self._later.append((active, index, later))
                     self._later_paths.update(path for path, _ in later)
                     subjects -= later
-            self.results[code] = [
-                d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
-            ]
+            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
             self._run(active, index.about(subjects), keep=True)
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
@@ -732,8 +730,9 @@ class FactsChange:
         """The entities whose findings, by a rule reading ``reads``, this change can alter.
 
         A finding sits at its subject's own document and depends on the facts the
-        rule reads of the subject and of what it reaches by key.  So besides the
-        entities of the changed files, a change affects:
+        rule reads of the subject and of what it reaches by key.  So a change affects
+        the entities of the changed files whose facts it changed (came, went, or
+        differ in one the rule reads; the others' findings stand), and:
         - the entities defining a key that changed facts name (before or after):
           an aggregate over mentions counts them (a practitioner's load, an
           interface partner);
@@ -745,7 +744,7 @@ class FactsChange:
         relevant = [c for c in self.entities if c.facts & names]
         if not relevant:
             return set()
-        subjects: set[Subject] = {(p, e.key) for p, entities in self.new.items() for e in entities}
+        subjects: set[Subject] = {(c.path, c.key) for c in relevant}
         mentioned: set[str] = set()
         touched: set[tuple[str, str]] = set()
         for change in relevant:
