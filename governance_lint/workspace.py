@@ -38,7 +38,7 @@ from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, 
 from .discovery import FileSet, discover, matches, relative
 from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .index import RepositoryIndex
-from .model import Diagnostic, Document, Limits, Position, Problem, Severity
+from .model import Diagnostic, Document, Limits, Position, Problem, Severity, printable
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository, WorkTree
 from .suppress import BaselineEntry, baseline_path, check_per_file, make_filters, read_baseline
@@ -145,9 +145,19 @@ class Workspace:
         state = model or self.model
         # another state of the repository (an editor's overlay, a commit) has an index of its own
         index = self.index if state is self.model else RepositoryIndex(state.facts, loader=state.documents)
+        # only the shown files' entries can hide a finding or be stale here (an entry names its file as
+        # the baseline writes it): an editor showing one file does not judge a large baseline per keystroke
+        baseline = [entry for rel in shown for entry in self._baseline_by_path.get(printable(rel), ())]
         return make_filters(
-            self.config, self.registry, self.plan, shown, self.baseline, state.documents, _approver(index)
+            self.config, self.registry, self.plan, shown, baseline, state.documents, _approver(index)
         )
+
+    @cached_property
+    def _baseline_by_path(self) -> dict[str, list[BaselineEntry]]:
+        by_path: dict[str, list[BaselineEntry]] = {}
+        for entry in self.baseline:
+            by_path.setdefault(entry.path, []).append(entry)
+        return by_path
 
     def result(self, reported: Iterable[str] | None = None) -> RunResult:
         """What ``check`` reports in ``reported`` (default: the named paths, or every file)."""
