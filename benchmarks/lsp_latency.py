@@ -7,11 +7,16 @@ server on stdio, opens one process file and types into it as an editor does (inc
 
 - prose: characters typed into the process's purpose, which change no fact the repository rules
   read (the common keystroke);
-- references: the owner's reference retyped, which changes the file's facts, so every repository
-  rule runs again over the whole index.
+- references: the owner's reference retyped, which changes the file's facts, so the repository
+  rules check again the entities it can affect;
+- a person renamed: a person's id retyped in a people file (and back) while a process naming her is
+  open too: timed until the edited buffer's diagnostics, and until the process's references light up
+  (or clear) in the other open file.
 
-It also reports the first load (initialize until the opened file's first diagnostics) and the
-memory the server holds (VmRSS and its peak VmHWM, from /proc).
+It also reports the first load (initialize until the opened file's first diagnostics), the
+memory the server holds (VmRSS and its peak VmHWM, from /proc), the server's CPU time per edit (steadier
+than wall time on a shared machine) and the load average before and after (the machine's own load
+slows every edit).
 
     python benchmarks/lsp_latency.py --files 10000            # data in /tmp/govlint-lsp-bench-10000
 """
@@ -54,19 +59,37 @@ def ensure_repository(root: Path, files: int) -> None:
         )
 
 
+def received(client: LspClient, uri: str, version: int | None = None) -> float:
+    """When the last diagnostics of ``uri`` (of ``version``, if given) arrived."""
+    return float(
+        max(
+            n["received"]
+            for n in client.notifications
+            if n.get("method") == "textDocument/publishDiagnostics"
+            and n["params"]["uri"] == uri
+            and (version is None or n["params"].get("version") == version)
+        )
+    )
+
+
 def timed_edit(client: LspClient, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> float:
     """Seconds from sending one didChange to receiving the diagnostics of its version."""
     sent = time.monotonic()
     version = client.edit(uri, start, end, text)
     client.diagnostics(uri, version, timeout=120)
-    received = max(
-        n["received"]
-        for n in client.notifications
-        if n.get("method") == "textDocument/publishDiagnostics"
-        and n["params"]["uri"] == uri
-        and n["params"].get("version") == version
-    )
-    return float(received - sent)
+    return received(client, uri, version) - sent
+
+
+def timed_rename(
+    client: LspClient, people: str, at: tuple[int, int], char: str, other: str, dangling: bool
+) -> tuple[float, float]:
+    """Seconds from retyping one character of a person's id to the people buffer's diagnostics, and to the
+    other open file's (whose references to her then dangle, or resolve again)."""
+    sent = time.monotonic()
+    version = client.edit(people, at, (at[0], at[1] + 1), char)
+    client.diagnostics(people, version, timeout=120)
+    client.diagnostics(other, until=bool if dangling else (lambda found: not found), timeout=120)
+    return received(client, people, version) - sent, received(client, other) - sent
 
 
 def summary(label: str, seconds: list[float]) -> str:
@@ -83,7 +106,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None, help="where the repository is (default: /tmp/...)")
     parser.add_argument("--keystrokes", type=int, default=60, help="characters typed into prose")
     parser.add_argument("--reference-edits", type=int, default=20, help="edits of the owner's reference")
+    parser.add_argument("--renames", type=int, default=10, help="edits of a person's id (half of them back)")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     root = args.data or Path(f"/tmp/govlint-lsp-bench-{args.files}")
     ensure_repository(root, args.files)
     path = root / "governance/processes/area-000/process-00005.yaml"
@@ -129,12 +154,40 @@ def main() -> None:
     burst_seconds = time.monotonic() - sent
     burst_publishes = len(client.published(uri)) - before
 
+    # A person renamed in a people file while a process naming her is open: the edited buffer's answer
+    # first, the other file's after it.
+    people = root / "governance/people/people-000.yaml"
+    person_line = people.read_text(encoding="utf-8").splitlines().index("  id: person-00000")
+    named = next(
+        p
+        for p in sorted(root.glob("governance/processes/*/*.yaml"))
+        if "person:person-00000\n" in p.read_text()
+    )
+    people_uri, named_uri = client.open(people, wait=False), client.open(named, wait=False)
+    client.diagnostics(people_uri, 1, timeout=120)
+    client.diagnostics(named_uri, 1, timeout=120)
+    rename_times: list[float] = []
+    lit_times: list[float] = []
+    cpu = cpu_seconds(pid)
+    for i in range(args.renames):
+        dangling = i % 2 == 0  # person-0000x names nobody; person-00000 again
+        own, other = timed_rename(
+            client, people_uri, (person_line, 17), "x" if dangling else "0", named_uri, dangling
+        )
+        rename_times.append(own)
+        lit_times.append(other)
+    rename_cpu = (cpu_seconds(pid) - cpu) / max(1, args.renames)
+
     rss, peak = memory_mib(client.process.pid)
     client.close()
     files = sum(1 for _ in root.rglob("*.yaml"))
+    load_after = os.getloadavg()
     print(
-        f"repository: {root} ({files} YAML files), load average {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores"
+        f"repository: {root} ({files} YAML files) on {os.cpu_count()} cores; load average "
+        + " ".join(f"{x:.2f}" for x in load_before)
+        + " before, "
+        + " ".join(f"{x:.2f}" for x in load_after)
+        + " after"
     )
     print(f"first load (initialize to the opened file's diagnostics): {first_load:.1f} s")
     print(
@@ -146,6 +199,11 @@ def main() -> None:
         + f"; server CPU {reference_cpu * 1000:.1f} ms/edit"
     )
     print(summary("all edits", prose_times + reference_times))
+    print(
+        summary("renaming a person (the edited people file)", rename_times)
+        + f"; server CPU {rename_cpu * 1000:.1f} ms/edit"
+    )
+    print(summary(f"renaming a person (the open {named.name} naming her)", lit_times))
     print(
         f"typing a reference ({len(burst)} characters) without waiting: last answer after "
         f"{burst_seconds * 1000:.0f} ms, {burst_publishes} publications"

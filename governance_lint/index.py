@@ -462,6 +462,9 @@ def entities_from_text(text: str) -> list[Entity]:
     return [entity_from_json(raw) for raw in json.loads(text)]
 
 
+_SCAN_AT_MOST = 8  # a key with more rows, or a file with more entities, than this is indexed further
+
+
 class Facts(Protocol):
     """Where an index finds its facts: key rows, and the entities of one file."""
 
@@ -483,26 +486,72 @@ class Facts(Protocol):
 
 
 class MemoryFacts:
-    """Every file's facts held in memory, with the key rows built from them."""
+    """Every file's facts held in memory, with the key rows built from them.
+
+    A key with many rows holds them by role, so that a lookup costs what it
+    finds: a key that 10,000 files mention and nobody defines answers
+    ``rows(key, (DEFINES,))`` at once.  A key with a few rows (most have one
+    or two) holds them in one set, which a lookup filters.
+    """
 
     def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
         self._by_path: dict[str, list[Entity]] = {}
-        self._rows: dict[str, set[Row]] = {}
+        self._rows: dict[str, set[Row]] = {}  # a key's rows, while it has a few
+        self._by_role: dict[str, dict[int, set[Row]]] = {}  # a key's rows by role, once it has many
+        # the entities of a file that holds many (people, policies), by key: one lookup is not a scan
+        self._by_key: dict[str, dict[str, list[Entity]]] = {}
         self.replace(by_path or {})
 
     def replace(self, changed: Mapping[str, list[Entity]]) -> None:
         """Take the new facts of some files ([] for a file removed or without entities)."""
         for path, entities in changed.items():
+            self._by_key.pop(path, None)
             for entity in self._by_path.pop(path, ()):
                 for key, role in entity_keys(entity):
-                    self._rows.get(key, set()).discard((path, entity.key, role))
+                    self._discard(key, (path, entity.key, role))
             if entities:
                 self._by_path[path] = list(entities)
+            if len(entities) > _SCAN_AT_MOST:
+                by_key = self._by_key[path] = {}
+                for entity in entities:
+                    by_key.setdefault(entity.key, []).append(entity)
             for entity in entities:
                 for key, role in entity_keys(entity):
-                    self._rows.setdefault(key, set()).add((path, entity.key, role))
+                    self._add(key, (path, entity.key, role))
+
+    def _add(self, key: str, row: Row) -> None:
+        by_role = self._by_role.get(key)
+        if by_role is not None:
+            by_role.setdefault(row[2], set()).add(row)
+            return
+        held = self._rows.setdefault(key, set())
+        held.add(row)
+        if len(held) > _SCAN_AT_MOST:  # many now: held by role from here on
+            by_role = self._by_role[key] = {}
+            for kept in self._rows.pop(key):
+                by_role.setdefault(kept[2], set()).add(kept)
+
+    def _discard(self, key: str, row: Row) -> None:
+        by_role = self._by_role.get(key)
+        held = by_role.get(row[2]) if by_role is not None else self._rows.get(key)
+        if held is None:
+            return
+        held.discard(row)
+        if held:
+            return
+        if by_role is None:
+            del self._rows[key]
+        else:
+            del by_role[row[2]]
+            if not by_role:
+                del self._by_role[key]
 
     def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
+        by_role = self._by_role.get(key)
+        if by_role is not None:
+            if roles is None:
+                return [r for held in by_role.values() for r in held]
+            return [r for role in roles for r in by_role.get(role, ())]
         found = self._rows.get(key, ())
         return list(found) if roles is None else [r for r in found if r[2] in roles]
 
@@ -510,6 +559,9 @@ class MemoryFacts:
         return self._by_path.get(path, [])
 
     def entity(self, path: str, key: str) -> list[Entity]:
+        by_key = self._by_key.get(path)
+        if by_key is not None:
+            return list(by_key.get(key, ()))
         return [e for e in self._by_path.get(path, ()) if e.key == key]
 
     def paths(self) -> list[str]:
@@ -620,6 +672,18 @@ class RepositoryIndex:
         self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
         self._all: list[Entity] | None = None
+
+    def about(self, subjects: Collection[Subject]) -> RepositoryIndex:
+        """This index with only ``subjects`` to check; the two share what they looked up (one update runs
+        every rule over one state of the facts: a key one rule resolved is not looked up again)."""
+        other = RepositoryIndex(self.facts, subjects=subjects, loader=self.loader, files=self.files)
+        other._loaded, other._definitions, other._term_keys, other._rows = (
+            self._loaded,
+            self._definitions,
+            self._term_keys,
+            self._rows,
+        )
+        return other
 
     # -- what a rule checks --------------------------------------------------
 

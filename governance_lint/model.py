@@ -329,6 +329,8 @@ class Vocabulary:
             self._by_lower.setdefault(word.lower(), word)
         self._choices = list(self._by_lower)
         self._cutoff = cutoff * 100
+        # a renamed id leaves every reference to it asking for the same word: each is looked up once
+        self._found: dict[str, str | None] = {}
 
     def closest(self, word: str) -> str | None:
         """The word most like ``word``, ignoring case (``Owner`` -> ``owner``), if one is close enough."""
@@ -337,10 +339,12 @@ class Vocabulary:
             return self._by_lower[lower]
         if not self._choices:
             return None
-        from rapidfuzz import fuzz, process
+        if lower not in self._found:
+            from rapidfuzz import fuzz, process
 
-        match = process.extractOne(lower, self._choices, scorer=fuzz.ratio, score_cutoff=self._cutoff)
-        return self._by_lower[match[0]] if match else None
+            match = process.extractOne(lower, self._choices, scorer=fuzz.ratio, score_cutoff=self._cutoff)
+            self._found[lower] = self._by_lower[match[0]] if match else None
+        return self._found[lower]
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.7) -> str | None:

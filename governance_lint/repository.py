@@ -188,6 +188,12 @@ class Repository:
         self.rule_valid: dict[str, tuple[int, int]] = {}  # the days a date-reading rule's findings hold
         self.stats = Stats()
         self._shas: dict[str, str | None] = {}
+        # the files where a per-file rule raised or that did not load (of the ``files`` dict named
+        # beside them), so that reading the findings costs what is broken, not the repository
+        self._broken: tuple[dict[str, FileResult], set[str]] | None = None
+        # what an update left to check later (``update``'s ``first``): each rule, its index and subjects
+        self._later: list[tuple[ActiveRule, RepositoryIndex, set[Subject]]] = []
+        self._later_paths: set[str] = set()
         root = source.root
         # every file of the repository (procedure-exists asks), listed only when a rule first asks
         self._files = RepositoryFiles(lambda: repository_files(root))
@@ -221,6 +227,7 @@ class Repository:
 
     def with_overlay(self, buffers: Mapping[str, bytes | Problem | None]) -> Repository:
         """A copy of this model with ``buffers`` laid over its files (None: absent); never stored."""
+        self.settle()
         other = Repository(Buffers(self.source, buffers), self.plan, self.config, jobs=self.jobs)
         other.files = dict(self.files)
         other._shas = dict(self._shas)
@@ -232,9 +239,9 @@ class Repository:
             other.update(buffers)
         return other
 
-    def lay(self, buffers: Mapping[str, bytes | None]) -> None:
+    def lay(self, buffers: Mapping[str, bytes | None], first: Collection[str] | None = None) -> None:
         """Lay these buffers over an overlay model (None: the buffer is taken off, the file counts again),
-        then follow what they change."""
+        then follow what they change (``first``: see ``update``)."""
         if not isinstance(self.source, Buffers):
             raise TypeError("lay needs a model made by with_overlay")
         for rel, text in buffers.items():
@@ -242,7 +249,7 @@ class Repository:
                 self.source.buffers.pop(rel, None)
             else:
                 self.source.buffers[rel] = text
-        self.update(buffers)
+        self.update(buffers, first)
 
     def _build(self) -> None:
         """Check every file and run every repository rule (nothing reused).
@@ -361,8 +368,14 @@ class Repository:
 
     # -- updating ---------------------------------------------------------------------------
 
-    def update(self, paths: Iterable[str]) -> None:
-        """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+    def update(self, paths: Iterable[str], first: Collection[str] | None = None) -> None:
+        """Reload ``paths`` (changed, added or removed) and follow what the change affects.
+
+        ``first``: the files whose findings are wanted first (the buffers an editor shows). A model
+        that is not stored then checks again only the entities in them; the other entities the change
+        affects are checked by ``settle``, which reading their files' findings calls.
+        """
+        self.settle()
         started = time.perf_counter()
         rules_before = self.stats.seconds.get("rules", 0.0)
         paths = sorted(set(paths))
@@ -380,18 +393,19 @@ class Repository:
         replaced: list[str] = []
         spliced: dict[str, set[tuple[str, str | None]]] = {}
         subjects_checked = 0
+        index = RepositoryIndex(overlay, loader=self.documents, files=self._files)  # one for every rule
         for active in self.plan.repository_rules:
             code = active.rule.code
             rule = active.rule
             if change is None or rule.reads is None or code not in self.results:
-                self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
+                self._run(active, index)
                 replaced.append(code)
                 continue
             if rule.scope == "repository":
                 if change.touches([IDENTITY, *rule.reads]) and (
                     rule.kinds is None or change.kinds & rule.kinds
                 ):
-                    self._run(active, RepositoryIndex(overlay, loader=self.documents, files=self._files))
+                    self._run(active, index)
                     replaced.append(code)
                 continue
             subjects = change.subjects(rule.reads, self.facts, overlay)
@@ -400,14 +414,14 @@ class Repository:
             if not subjects:
                 continue  # nothing this rule reads changed: its findings stand
             subjects_checked += len(subjects)
-            self.results[code] = [
-                d for d in self.results[code] if d.path not in new and (d.path, d.entity) not in subjects
-            ]
-            self._run(
-                active,
-                RepositoryIndex(overlay, subjects=subjects, loader=self.documents, files=self._files),
-                keep=True,
-            )
+            if first is not None and self.store is None:
+                later = {s for s in subjects if s[0] not in first}
+                if later:
+                    self._later.append((active, index, later))
+                    self._later_paths.update(path for path, _ in later)
+                    subjects -= later
+            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
+            self._run(active, index.about(subjects), keep=True)
             spliced[code] = {*subjects, *((p, None) for p in paths)}
         self.stats.subjects = subjects_checked
         for rel in paths:
@@ -415,6 +429,7 @@ class Repository:
             if done is None:
                 self.files.pop(rel, None)
                 self._shas.pop(rel, None)
+                self._seen(rel, None)
             else:
                 self._keep(rel, done.sha, done.result)
         self._commit(new)
@@ -422,6 +437,16 @@ class Repository:
             self.store.save(checked, self.results, replaced, spliced, self._ran(), self.rule_valid)
         self.stats.add("update", started)
         self.stats.seconds["update"] -= self.stats.seconds.get("rules", 0.0) - rules_before
+
+    def settle(self) -> None:
+        """Check the entities the last update left for later (see ``update``)."""
+        later, self._later, self._later_paths = self._later, [], set()
+        for active, index, subjects in later:
+            code = active.rule.code
+            crashes = self.rule_crashes.get(code, [])
+            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
+            self._run(active, index.about(subjects), keep=True)
+            self.rule_crashes[code] = [*crashes, *self.rule_crashes[code]]
 
     def _fact_names(self) -> set[str]:
         """Every fact some repository rule reads (identity included)."""
@@ -514,6 +539,7 @@ class Repository:
             valid=result.valid,
         )
         self._shas[rel] = sha
+        self._seen(rel, result)
 
     def close(self, *, keep_facts: bool = False) -> None:
         """Write what this run found to the store, in one go, and let go of it.
@@ -544,11 +570,28 @@ class Repository:
     @property
     def crashes(self) -> list[str]:
         """Rules that raised: on each file, then over the repository."""
-        per_file = [c for rel in sorted(self.files) for c in self.files[rel].crashes]
+        per_file = [c for rel in sorted(self._broken_files()) for c in self.files[rel].crashes]
         return per_file + [c for code in sorted(self.rule_crashes) for c in self.rule_crashes[code]]
+
+    def _broken_files(self) -> set[str]:
+        """The files where a per-file rule raised or that did not load (looked for once per ``files``
+        dict, then kept up to date by ``_seen``)."""
+        if self._broken is None or self._broken[0] is not self.files:
+            self._broken = (self.files, {rel for rel, result in self.files.items() if _broken(result)})
+        return self._broken[1]
+
+    def _seen(self, rel: str, result: FileResult | None) -> None:
+        """``rel``'s result changed (None: the file is gone): keep the broken files up to date."""
+        if self._broken is not None and self._broken[0] is self.files:
+            if result is not None and _broken(result):
+                self._broken[1].add(rel)
+            else:
+                self._broken[1].discard(rel)
 
     def findings(self, reported: Collection[str] | None = None) -> list[Diagnostic]:
         """Every finding (of the ``reported`` files, if given), before suppressions, in no set order."""
+        if self._later and (reported is None or not self._later_paths.isdisjoint(reported)):
+            self.settle()
         shown = self.files.keys() if reported is None else [p for p in reported if p in self.files]
         found = [d for rel in shown for d in self.files[rel].diagnostics]
         wanted = None if reported is None else set(reported)
@@ -575,10 +618,13 @@ class Repository:
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
             files = [narrow(f, plan) for f in files]
-        held = held_back(
-            found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
-        )
+        unloadable = [r for rel in sorted(self._broken_files()) if (r := self.files[rel]).unloadable]
+        held = held_back(found, unloadable, self.source.read, self.source.regular, plan, self.facts.entities)
         return finish(found, files, crashes, plan, self.config, filters, held)
+
+
+def _broken(result: FileResult) -> bool:
+    return bool(result.crashes) or result.unloadable
 
 
 def _signatures(
@@ -676,8 +722,9 @@ class FactsChange:
         """The entities whose findings, by a rule reading ``reads``, this change can alter.
 
         A finding sits at its subject's own document and depends on the facts the
-        rule reads of the subject and of what it reaches by key.  So besides the
-        entities of the changed files, a change affects:
+        rule reads of the subject and of what it reaches by key.  So a change affects
+        the entities of the changed files whose facts it changed (came, went, or
+        differ in one the rule reads; the others' findings stand), and:
         - the entities defining a key that changed facts name (before or after):
           an aggregate over mentions counts them (a practitioner's load, an
           interface partner);
@@ -689,7 +736,7 @@ class FactsChange:
         relevant = [c for c in self.entities if c.facts & names]
         if not relevant:
             return set()
-        subjects: set[Subject] = {(p, e.key) for p, entities in self.new.items() for e in entities}
+        subjects: set[Subject] = {(c.path, c.key) for c in relevant}
         mentioned: set[str] = set()
         touched: set[tuple[str, str]] = set()
         for change in relevant:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,7 +38,7 @@ from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, 
 from .discovery import FileSet, discover, matches, relative
 from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .index import RepositoryIndex
-from .model import Diagnostic, Document, Limits, Position, Problem, Severity
+from .model import Diagnostic, Document, Limits, Position, Problem, Severity, printable
 from .registry import Registry, builtin_registry, load_entry_points
 from .repository import Repository, WorkTree
 from .suppress import BaselineEntry, baseline_path, check_per_file, make_filters, read_baseline
@@ -145,9 +145,19 @@ class Workspace:
         state = model or self.model
         # another state of the repository (an editor's overlay, a commit) has an index of its own
         index = self.index if state is self.model else RepositoryIndex(state.facts, loader=state.documents)
+        # only the shown files' entries can hide a finding or be stale here (an entry names its file as
+        # the baseline writes it): an editor showing one file does not judge a large baseline per keystroke
+        baseline = [entry for rel in shown for entry in self._baseline_by_path.get(printable(rel), ())]
         return make_filters(
-            self.config, self.registry, self.plan, shown, self.baseline, state.documents, _approver(index)
+            self.config, self.registry, self.plan, shown, baseline, state.documents, _approver(index)
         )
+
+    @cached_property
+    def _baseline_by_path(self) -> dict[str, list[BaselineEntry]]:
+        by_path: dict[str, list[BaselineEntry]] = {}
+        for entry in self.baseline:
+            by_path.setdefault(entry.path, []).append(entry)
+        return by_path
 
     def result(self, reported: Iterable[str] | None = None) -> RunResult:
         """What ``check`` reports in ``reported`` (default: the named paths, or every file)."""
@@ -445,16 +455,18 @@ class LiveRepository:
             self._pending.add(rel)
             self._index = None
 
-    def up_to_date(self, shown: Iterable[str]) -> bool:
-        """Whether the findings are known without following a change first (``diagnostics`` is cheap)."""
-        return not self._pending
-
-    def _follow(self) -> None:
-        """Lay the changed buffers over the model (closed ones taken off) and follow the change."""
+    def _follow(self, shown: Collection[str] | None = None) -> None:
+        """Lay the changed buffers over the model (closed ones taken off) and follow the change; with
+        ``shown``, the findings of those files first (the rest when read, or on ``settle``)."""
         if not self._pending:
             return
         pending, self._pending = sorted(self._pending), set()
-        self._model.lay({rel: self._buffers.get(rel) for rel in pending})
+        self._model.lay({rel: self._buffers.get(rel) for rel in pending}, first=shown)
+
+    def settle(self) -> None:
+        """Follow the changes to the end: the findings of every file, not only the files shown first."""
+        self._follow()
+        self._model.settle()
 
     def documents(self, rel: str) -> tuple[Document, ...]:
         """The documents of a file as the editor sees it: its buffer, else the disk (parsed on demand)."""
@@ -477,8 +489,13 @@ class LiveRepository:
         return self._index
 
     def diagnostics(self, shown: Iterable[str]) -> dict[str, list[Diagnostic]]:
-        """What ``govlint check`` would report in the ``shown`` files now, by file."""
-        self._follow()
+        """What ``govlint check`` would report in the ``shown`` files now, by file.
+
+        Only what these files' findings need is followed of a change: the other files the
+        change affects are checked when they are shown, or on ``settle``.
+        """
+        shown = frozenset(shown)
+        self._follow(shown)
         reported = frozenset(p for p in shown if p in self._model.files)
         found: dict[str, list[Diagnostic]] = {p: [] for p in reported}
         if not reported:

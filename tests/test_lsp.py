@@ -298,6 +298,14 @@ def check_json(root: Path) -> list[tuple[str, str, int, int]]:
     )
 
 
+def shown_as_check(rel: str, diagnostics: list[dict[str, Any]]) -> list[tuple[str, str, int, int]]:
+    """The editor's diagnostics of one file as ``check_json`` lists them (1-based lines and columns)."""
+    return sorted(
+        (rel, d["code"], d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1)
+        for d in diagnostics
+    )
+
+
 @pytest.mark.parametrize("example", ["failing", "declarative"])
 def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> None:
     """Same config, plugins, suppressions and baseline: every open file shows exactly check's findings."""
@@ -330,15 +338,49 @@ def test_the_server_reports_what_check_reports(tmp_path: Path, example: str) -> 
             p.relative_to(root).as_posix() for p in root.rglob("*.yaml") if p.name != ".govlint.yaml"
         )
         uris = {rel: lsp.open(root / rel) for rel in files}
-        shown = []
-        for rel, uri in uris.items():
-            for d in lsp.diagnostics(uri, 1):
-                shown.append(
-                    (rel, d["code"], d["range"]["start"]["line"] + 1, d["range"]["start"]["character"] + 1)
-                )
+        shown = [d for rel, uri in uris.items() for d in shown_as_check(rel, lsp.diagnostics(uri, 1))]
     finally:
         assert lsp.close() == 0
     assert sorted(shown) == expected
+
+
+def test_an_edit_publishes_the_edited_file_first_then_every_file_it_affects_as_check_would(
+    client: LspClient, repo: Path, tmp_path: Path
+) -> None:
+    """A person's id retyped in one buffer: that buffer's diagnostics come first; the open files whose
+    references now dangle follow, and a file opened afterwards shows its own at once, each exactly what
+    ``check`` reports with the edit saved; typing the old id back clears them all."""
+    text = (repo / MANAGERS).read_text(encoding="utf-8")
+    line = text.splitlines().index("  id: windy")
+    saved = tmp_path / "saved"
+    shutil.copytree(repo, saved)
+    (saved / MANAGERS).write_text(text.replace("id: windy\n", "id: wendy\n", 1), encoding="utf-8")
+    expected = check_json(saved)
+
+    def of(rel: str) -> list[tuple[str, str, int, int]]:
+        return [d for d in expected if d[0] == rel]
+
+    assert of(TEAMS) and of(SERVICES) and of(INCIDENT)
+    edited = client.open(repo / MANAGERS)
+    others = {rel: client.open(repo / rel) for rel in (TEAMS, SERVICES)}
+    version = client.edit(edited, (line, 7), (line, 8), "e")  # windy -> wendy, typed over the "i"
+    assert shown_as_check(MANAGERS, client.diagnostics(edited, version)) == of(MANAGERS)
+    for rel, uri in others.items():
+        assert shown_as_check(rel, client.diagnostics(uri, until=bool)) == of(rel)
+    published = [
+        (n["params"]["uri"], n["params"].get("version"), bool(n["params"]["diagnostics"]))
+        for n in client.notifications
+        if n.get("method") == "textDocument/publishDiagnostics"
+    ]
+    first = next(i for i, (uri, at, _) in enumerate(published) if (uri, at) == (edited, version))
+    assert all(published.index((uri, 1, True)) > first for uri in others.values())
+    incident = client.open(repo / INCIDENT, wait=False)  # not open during the edit
+    assert shown_as_check(INCIDENT, client.diagnostics(incident, 1)) == of(INCIDENT)
+
+    version = client.edit(edited, (line, 7), (line, 8), "i")  # and back
+    assert client.diagnostics(edited, version) == []
+    for uri in [*others.values(), incident]:
+        assert client.diagnostics(uri, until=lambda found: not found) == []
 
 
 def test_an_editor_without_a_folder_gets_the_repository_of_the_file_it_opens(repo: Path) -> None:

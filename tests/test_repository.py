@@ -21,8 +21,9 @@ from test_cache import generate
 
 from governance_lint.discovery import discover
 from governance_lint.engine import Selection, make_plan
+from governance_lint.model import Diagnostic
 from governance_lint.repository import Repository
-from governance_lint.workspace import build_registry, resolve_config
+from governance_lint.workspace import LiveRepository, build_registry, resolve_config
 
 FILES = 30
 GOVLINT = shutil.which("govlint") or "govlint"
@@ -222,3 +223,33 @@ def test_buffers_laid_over_the_work_tree_are_what_saving_them_gives(repo: Path) 
     (repo / PEOPLE).write_bytes(before)
     assert _found(live) == _cold(repo)
     assert live.stats.subjects > 0
+
+
+def test_an_editor_overlay_shows_the_edited_files_first_and_the_rest_as_a_cold_run(repo: Path) -> None:
+    """Each step laid over the live model as buffers, the edited files' findings read first (only the
+    entities in them are checked again by then), then every file's: both are what a cold run gives."""
+    config, _ = _model(repo)
+    live = LiveRepository(repo, today=config.today or generate.TODAY)  # type: ignore[attr-defined]
+
+    def files() -> dict[str, bytes]:
+        return {p.relative_to(repo).as_posix(): p.read_bytes() for p in (repo / "governance").rglob("*.yaml")}
+
+    def found(by_file: dict[str, list[Diagnostic]]) -> list[tuple[str, int, int, str, str]]:
+        return sorted(
+            (d.path, d.line, d.column, d.code, d.message) for found in by_file.values() for d in found
+        )
+
+    for name, step in steps(repo):
+        before = files()
+        step()
+        after = files()
+        changed = sorted(rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel))
+        for rel in changed:
+            if rel in after:
+                live.set_buffer(rel, after[rel].decode())
+            else:  # deleted: its buffer is closed, and the file is gone from disk
+                live.set_buffer(rel, None)
+                live.file_changed(rel)
+        cold = sorted(_cold(repo))
+        assert found(live.diagnostics(changed)) == [d for d in cold if d[0] in changed], name
+        assert found(live.diagnostics(live.paths)) == cold, name

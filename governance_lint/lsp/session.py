@@ -11,8 +11,10 @@ answers requests:
   yet), and every open file's diagnostics are published when the load ends;
 - edits are handed over in batches: while the worker follows one, the next
   ones wait and are taken together, so typing never builds a backlog;
-- the edited files' diagnostics are published first, the other open files'
-  after them, and only when what they show changed;
+- the edited files' diagnostics are published first: the repository rules
+  check again only the entities in them before that, and the other entities
+  the edit affects after it (``LiveRepository.diagnostics``); the other open
+  files' diagnostics follow, published only when what they show changed;
 - requests that read the model run on the worker too, after the edits
   handed over before them.
 
@@ -285,6 +287,10 @@ class Session:
             self._failed(buffers[rel].uri, error)
         self._publish(snapshot, [rel for rel in first if rel not in failed], always=True)
         self._publish(snapshot, [rel for rel in buffers if rel not in first], always=False)
+        try:
+            repository.settle()  # the files no editor shows: checked now, not when the next edit comes
+        except Exception:
+            log.exception("govlint: following an edit failed")
 
     def _publish(self, snapshot: Snapshot, rels: list[str], *, always: bool) -> None:
         """The diagnostics of these open files: ``always``, or only those whose findings changed."""
