@@ -303,7 +303,7 @@ class Repository:
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)
         if changed or gone or missing:
-            self.update([*changed, *gone])
+            self.update([*changed, *gone], set(gone))  # a skip-worktree or ignored file may be on disk
         self._recheck_named_files()
         # a row that did not decode, or a store that stopped answering, while following the change: cold
         return not (self.store.damaged or self.store.unavailable)
@@ -348,12 +348,15 @@ class Repository:
 
     # -- updating ---------------------------------------------------------------------------
 
-    def update(self, paths: Iterable[str]) -> None:
-        """Reload ``paths`` (changed, added or removed) and follow what the change affects."""
+    def update(self, paths: Iterable[str], gone: Collection[str] = ()) -> None:
+        """Reload ``paths`` (changed, added or removed) and follow what the change affects.
+
+        ``gone``: those known to have left the repository (git no longer lists them), whatever is on disk.
+        """
         started = time.perf_counter()
         rules_before = self.stats.seconds.get("rules", 0.0)
         paths = sorted(set(paths))
-        present = [p for p in paths if self.source.exists(p)]
+        present = [p for p in paths if p not in gone and self.source.exists(p)]
         old = {p: self.facts.entities(p) for p in paths}
         new: dict[str, list[Entity]] = {p: [] for p in paths}
         checked: dict[str, tuple[str | None, list[int] | None, int, FileResult] | None] = dict.fromkeys(paths)

@@ -175,6 +175,20 @@ def test_incremental_runs_print_what_a_cold_run_prints(repo: Path) -> None:
     assert '"GOV' in cold[1]
 
 
+def test_a_file_git_stops_listing_is_gone_though_still_on_disk(repo: Path) -> None:
+    """A skip-worktree entry and a newly ignored file are no files of the repository, as a cold run says."""
+    assert govlint(repo) == govlint(repo, "--no-cache")
+    git(repo, "update-index", "--skip-worktree", process(1))
+    assert govlint(repo) == govlint(repo, "--no-cache")
+    duplicate = process(6).replace(".yaml", "-copy.yaml")
+    shutil.copy(repo / process(6), repo / duplicate)
+    cold = govlint(repo, "--no-cache")
+    assert govlint(repo) == cold and duplicate in cold[1]
+    (repo / ".git" / "info" / "exclude").write_text("*-copy.yaml\n")
+    cold = govlint(repo, "--no-cache")
+    assert govlint(repo) == cold and duplicate not in cold[1]
+
+
 def test_examples_failing_serial_parallel_and_warm_are_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
