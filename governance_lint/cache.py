@@ -6,9 +6,10 @@ rule set with its severities, options and declared facts (plugins included),
 the limits, today and the Python version.  The run is hashed into one digest
 that names the database; inside it:
 
-- ``files``: one row per file: the sha256 of its bytes, its signature (size,
-  times, inode) with the time it was read, its counts, and its findings and
-  suppression comments (NULL when it has none, as most files do);
+- ``files``: one row per file: its content key (git's blob id of its bytes),
+  its signature (size, times, inode) with the time it was read, its counts,
+  and its findings and suppression comments (NULL when it has none, as most
+  files do);
 - ``facts``: the entities of each file, as JSON, read only for the files a
   change can affect;
 - ``keys``: which file's entity defines or mentions which key (``person:windy``):
@@ -48,7 +49,7 @@ from .engine import FileResult, Plan, UsageError
 from .index import Entity, Row, entity_from_json, entity_keys, entity_to_json
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/5"
+STORE_FORMAT = "govlint-store/6"  # 6: content keys are git blob ids
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 

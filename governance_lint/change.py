@@ -22,7 +22,8 @@ from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
-from .gitstate import LINK_MODE, ChangeBase, open_base, open_index
+from .git import LINK_MODE
+from .gitstate import ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 

@@ -17,9 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import git
 from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex
-from .git import RepositoryError
+from .gitindex import GitIndex, listing
 from .model import API_PREFIX, Position, Problem, Role, closest
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
@@ -46,6 +45,7 @@ class FileSet:
     reported: frozenset[str]  # files whose findings are shown
     missing: tuple[str, ...] = ()  # named paths that do not exist
     passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
+    index: GitIndex | None = None  # what git's index says of the files (None: outside git)
 
 
 def relative(root: Path, path: Path) -> str | None:
@@ -78,47 +78,9 @@ def _walk(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _git(root: Path, *args: str) -> str:
-    """The output of ``git ARGS`` run in ``root``; a RepositoryError saying why when git cannot answer."""
-    done = git.run(root, *args)
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").splitlines()
-        reason = next(
-            (
-                line.removeprefix("fatal: ").removeprefix("error: ").strip()
-                for line in lines
-                if line.startswith(("fatal:", "error:"))
-            ),
-            "",
-        )
-        hint = next((line.strip() for line in lines if line.strip().startswith("git config")), "")
-        raise RepositoryError(
-            f"git refused to list the files of {root}: "
-            f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})" if hint else "")
-        )
-    return git.text(done.stdout)
-
-
 def git_files(root: Path) -> list[str]:
-    """The files under ``root`` as git sees them, relative to ``root``.
-
-    Tracked files (those of checked-out submodules included) and untracked
-    files git does not ignore.  Left out: skip-worktree entries (a sparse
-    checkout), files deleted from the work tree but not yet staged, and the
-    folders of submodules that are not checked out.  (Untracked files inside
-    a submodule are not listed: git lists them only from inside it.)
-    """
-    tracked = _git(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", ".")
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
-    deleted = set(_git(root, "ls-files", "-z", "--deleted", "--", ".").split("\0"))
-    names = set()
-    for entry in tracked.split("\0"):
-        # "<tag> <mode> <object> <stage>\t<name>": tag S is skip-worktree, mode 160000 a submodule
-        meta, _, name = entry.partition("\t")
-        if name and not meta.startswith("S ") and meta[2:8] != "160000" and name not in deleted:
-            names.add(name)
-    names.update(name for name in untracked.split("\0") if name)
-    return sorted(names)
+    """The files under ``root`` as git sees them, relative to ``root`` (see ``gitindex.listing``)."""
+    return listing(root).files
 
 
 def repository_files(root: Path) -> list[str]:
@@ -147,12 +109,14 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     does), so a hook handed every staged YAML file checks only governance files.
     """
     root = config.root
-    candidates = repository_files(root)
+    found = listing(root) if git_root(root) is not None else None
+    candidates = found.files if found is not None else _walk(root)
+    index = found.index if found is not None else None
     _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
     included = {p for p in candidates if p != own_config and selected(config, p)}
     if not named:
-        return FileSet(root, tuple(sorted(included)), frozenset(included))
+        return FileSet(root, tuple(sorted(included)), frozenset(included), index=index)
     reported: set[str] = set()
     missing: list[str] = []
     passed_over: list[str] = []
@@ -170,7 +134,12 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
         else:
             passed_over.append(str(raw))
     return FileSet(
-        root, tuple(sorted(included | reported)), frozenset(reported), tuple(missing), tuple(passed_over)
+        root,
+        tuple(sorted(included | reported)),
+        frozenset(reported),
+        tuple(missing),
+        tuple(passed_over),
+        index,
     )
 
 

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from . import git
 from .engine import UsageError
+from .git import LINK_MODE, REGULAR_MODES
 
-REGULAR_MODES = ("100644", "100755")
-LINK_MODE = "120000"
 FETCH_ADVICE = (
     "fetch the history it needs: in GitHub Actions, actions/checkout with `fetch-depth: 0`; "
     "elsewhere `git fetch --unshallow`"

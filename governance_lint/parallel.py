@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
 
-#: sha256 of the bytes read (None: unreadable), the signature taken before reading, when it was read, result
+#: content key of the bytes read (None: unreadable), the signature taken before reading, when read, result
 Checked = tuple[str | None, list[int] | None, int, FileResult]
 Reader = Callable[[str], bytes | Problem]
 
@@ -52,7 +52,8 @@ class WorkerCrash(RuntimeError):
 
 
 def content_key(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+    """The id git gives these bytes as a blob: inside git, the index knows a file's key without reading it."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def file_signature(root: Path, rel: str) -> list[int] | None:

@@ -158,7 +158,8 @@ class Stats:
 
     hits: int = 0  # files whose stored result was reused
     misses: int = 0  # files checked
-    unread: int = 0  # reused without reading the file: its signature is the one stored
+    unread: int = 0  # reused without reading the file: git vouched for it, or its signature is the one stored
+    vouched: int = 0  # of those, the files git's index vouched for (no lstat, no read)
     written: bool = False  # the store was written
     ignored: str | None = None  # why an existing store was not used
     unsaved: str | None = None  # why the store was not written, when there was something to write
@@ -213,7 +214,7 @@ class Repository:
         repo = cls(source, plan, config, store=store, jobs=jobs)
         if store is not None:
             repo.stats.ignored = store.ignored
-            if repo._resume():
+            if repo._resume(files.index.unchanged if files.index is not None else {}):
                 return repo
             repo._restart()
         repo._build()
@@ -259,8 +260,11 @@ class Repository:
         if self.store is not None:
             self._save_all()
 
-    def _resume(self) -> bool:
-        """Take the stored state and follow what changed since; False when there is none to take."""
+    def _resume(self, unchanged: Mapping[str, str]) -> bool:
+        """Take the stored state and follow what changed since; False when there is none to take.
+
+        ``unchanged``: the files git's index vouches for, with their blob ids (their content keys).
+        """
         assert self.store is not None
         started = time.perf_counter()
         stored = self.store.files()
@@ -278,10 +282,11 @@ class Repository:
         self.results = results
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
-        root = self.source.root
-        for rel, entry, signature in _signatures(root, self.source.paths(), stored):
+        paths = self.source.paths()
+        for rel, entry, signature, vouched in _signatures(self.source.root, paths, stored, unchanged):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
-                self.stats.unread += 1  # its signature is the one recorded when it was read
+                self.stats.unread += 1  # git vouched for it, or its signature is the one recorded when read
+                self.stats.vouched += vouched
             elif entry is not None and not entry.result.holds_on(self.plan.today):
                 changed.append(rel)  # what a date-reading rule found in it holds on other days only
                 continue
@@ -298,7 +303,7 @@ class Repository:
             self.files[rel] = entry.result
             self._shas[rel] = entry.sha
         self.stats.hits = len(self.files)
-        gone = sorted(set(stored) - set(self.source.paths()))
+        gone = sorted(set(stored) - set(paths))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)
@@ -593,31 +598,37 @@ class Repository:
 
 
 def _signatures(
-    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile]
-) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
-    """Each path with its stored entry and its signature now; the signature is None when the entry is
-    known unchanged (the signature recorded when it was read).  The loop every run makes over every file:
-    kept to one ``lstat`` and one string comparison per file."""
+    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile], unchanged: Mapping[str, str]
+) -> Iterator[tuple[str, StoredFile | None, list[int] | None, bool]]:
+    """Each path with its stored entry, its signature now, and whether git vouched for it.
+
+    The signature is None when the entry is known unchanged: git's index says the file holds the bytes
+    whose key is stored (``unchanged``: path -> blob id, see ``gitindex``; nothing else is looked at), or
+    its signature is the one recorded when it was read.  The loop every run makes over every file: kept
+    to one dictionary look-up, or one ``lstat``, and one string comparison per file."""
     prefix = os.path.join(root, "")
     lstat, regular = os.lstat, stat.S_ISREG
     for rel in paths:
         entry = stored.get(rel)
+        if entry is not None and unchanged.get(rel) == entry.sha:
+            yield rel, entry, None, True
+            continue
         try:
             info = lstat(prefix + rel)
         except OSError:
-            yield rel, entry, [-1]  # gone or unreadable: read it (and report it) again
+            yield rel, entry, [-1], False  # gone or unreadable: read it (and report it) again
             continue
         if not regular(info.st_mode):
-            yield rel, entry, [-1]
+            yield rel, entry, [-1], False
             continue
         # only a signature that could vouch for the bytes read was recorded (``trusted_signature``)
         if (
             entry is not None
             and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"
         ):
-            yield rel, entry, None
+            yield rel, entry, None, False
             continue
-        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino], False
 
 
 # -- what a change affects ----------------------------------------------------------------------

@@ -233,6 +233,8 @@ def _tell_store(settings: CheckSettings, model: Repository, stderr: TextIO) -> N
         return
     stats = model.stats
     line = f"govlint: store: {stats.hits} files reused, {stats.misses} checked"
+    if stats.vouched:
+        line += f" ({stats.vouched} known unchanged from git's index)"
     if stats.ignored:
         line += f" (the stored state was not used: {stats.ignored})"
     if stats.unsaved:
