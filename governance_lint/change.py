@@ -23,7 +23,7 @@ from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
 from .git import LINK_MODE
-from .gitstate import ChangeBase, open_base, open_index
+from .gitstate import Blob, ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 
@@ -45,6 +45,10 @@ class Change:
         """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
         return self.contents([rel], max_bytes)[rel]
 
+    def blob_id(self, rel: str) -> str:
+        """The blob id of a base file (root-relative)."""
+        return self.base.blobs[self._prefix + rel].sha
+
     def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
         """Base files' bytes, or the problem that stops them being read, by path."""
         at = Position(1, 1)
@@ -52,8 +56,8 @@ class Change:
         wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
         for rel in rels:
             top_rel = self._prefix + rel
-            blob = self.base.blobs[top_rel]
-            if blob.mode == LINK_MODE:  # a link inside the base tree reads its target there
+            # a link inside the base tree reads its target there
+            if self.base.blobs[top_rel].mode == LINK_MODE:
                 target = self.base.read([top_rel]).get(top_rel, b"").decode("utf-8", "surrogateescape")
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
                 inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
@@ -62,11 +66,13 @@ class Change:
                         Role.SYNTAX, "symbolic link points outside the repository; not followed", at
                     )
                     continue
-                top_rel, blob = resolved, self.base.blobs[resolved]
-            if blob.size > max_bytes:
-                found[rel] = Problem(Role.SYNTAX, _too_large(blob.size, max_bytes), at)
-            else:
-                wanted[rel] = top_rel
+                top_rel = resolved
+            wanted[rel] = top_rel
+        sizes = self.base.sizes(wanted.values())
+        for rel, top_rel in list(wanted.items()):
+            if sizes[top_rel] > max_bytes:
+                found[rel] = Problem(Role.SYNTAX, _too_large(sizes[top_rel], max_bytes), at)
+                del wanted[rel]
         contents = self.base.read(set(wanted.values()))
         for rel, top_rel in wanted.items():
             found[rel] = contents.get(top_rel, Problem(Role.SYNTAX, "cannot read file from git", at))
@@ -78,9 +84,16 @@ def prepare(ref: str, config: Config) -> Change:
     return _rooted(open_base(config.root, ref), config)
 
 
-def prepare_staged(config: Config) -> Change:
-    """The repository as the git index holds it, for this config's repository (``--staged``)."""
-    return _rooted(open_index(config.root), config)
+def prepare_staged(config: Config, files: FileSet | None = None) -> Change:
+    """The repository as the git index holds it, for this config's repository (``--staged``).
+
+    The index as discovery read it (``files.index``) when it has it: git is not asked again.
+    """
+    index = files.index if files is not None else None
+    if index is None or not index.keyed:
+        return _rooted(open_index(config.root), config)
+    blobs = {rel: Blob(mode, sha, None) for rel, (mode, sha) in index.blobs.items()}
+    return _rooted(ChangeBase(config.root, "the index", None, blobs, keyed=True), config)
 
 
 def _rooted(base: ChangeBase, config: Config) -> Change:
@@ -124,7 +137,10 @@ def check_base(
     """
     now = set(current.files)
     at_base = set(change.files.context)
-    differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
+    if change.base.keyed:  # a file is the work tree's when its blob id is the key of the work tree's bytes
+        differing = {rel for rel in at_base if change.blob_id(rel) != current.key(rel)} | (now - at_base)
+    else:
+        differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
     buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)
     wanted = sorted(differing & at_base)
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once

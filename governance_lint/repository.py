@@ -485,6 +485,10 @@ class Repository:
             self.store.save_views(new)
         return found
 
+    def key(self, rel: str) -> str | None:
+        """The content key of a file's bytes as the model holds them (None: unreadable, or no file of it)."""
+        return self._shas.get(rel)
+
     def documents(self, rel: str) -> tuple[Document, ...]:
         """A file's documents as the model's source holds it (the work tree, a commit, a buffer)."""
         content = self.source.read(rel)

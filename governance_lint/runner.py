@@ -86,7 +86,7 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         if settings.staged:
             from .change import prepare_staged
 
-            staged = prepare_staged(workspace.config)
+            staged = prepare_staged(workspace.config, workspace.files)
         result = _run(workspace, change, staged)
         model = workspace.model
     if settings.verbose:

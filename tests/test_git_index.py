@@ -15,9 +15,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers import GOVLINT, git, git_env, make_repo
 from test_cache import generate
 
+from governance_lint import gitstate
+from governance_lint.cli import main
 from governance_lint.gitindex import listing
 from governance_lint.parallel import content_key
 
@@ -262,3 +265,34 @@ def test_files_inside_a_submodule_are_not_vouched_for(repo: Path, tmp_path: Path
     assert found.index is not None
     inside = [rel for rel in found.files if rel.startswith("shared/")]
     assert inside and not [rel for rel in inside if rel in found.index.unchanged]
+
+
+# -- --staged ----------------------------------------------------------------------------------------
+
+
+def test_staged_reads_only_the_blobs_that_differ_from_the_work_tree(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    for name, value in env(repo).items():
+        if name.startswith(("GIT_", "GOVLINT_")):
+            monkeypatch.setenv(name, value)
+    asked: list[set[str]] = []
+    read_blobs = gitstate.read_blobs
+
+    def recorded(top: Path, shas: object) -> dict[str, bytes]:
+        asked.append(set(shas))  # type: ignore[call-overload]
+        return read_blobs(top, shas)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gitstate, "read_blobs", recorded)
+    runner = CliRunner()
+    runner.invoke(main, ["check"], catch_exceptions=False)  # the store
+    unresolve_owner(repo, process(1))
+    git(repo, "add", process(1))  # staged: the work tree holds what the index holds
+    unresolve_owner(repo, process(2))  # not staged: the index holds the committed bytes
+    staged_blob = git(repo, "ls-files", "-s", process(2)).split()[1]
+    asked.clear()
+    done = runner.invoke(main, ["check", "--staged", "--format", "json"], catch_exceptions=False)
+    assert asked == [{staged_blob}]
+    assert (done.exit_code, done.stdout) == cold(repo, "--staged")
+    assert process(1) in done.stdout and process(2) not in done.stdout
