@@ -22,7 +22,7 @@ from .config import Config
 from .discovery import FileSet, _too_large, matches, relative
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
-from .git import LINK_MODE
+from .git import LINK_MODE, REGULAR_MODES
 from .gitstate import Blob, ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
@@ -92,7 +92,8 @@ def prepare_staged(config: Config, files: FileSet | None = None) -> Change:
     index = files.index if files is not None else None
     if index is None or not index.keyed:
         return _rooted(open_index(config.root), config)
-    blobs = {rel: Blob(mode, sha, None) for rel, (mode, sha) in index.blobs.items()}
+    modes = dict.fromkeys(index.links, LINK_MODE)
+    blobs = {rel: Blob(modes.get(rel, REGULAR_MODES[0]), sha, None) for rel, sha in index.blobs.items()}
     return _rooted(ChangeBase(config.root, "the index", None, blobs, keyed=True), config)
 
 

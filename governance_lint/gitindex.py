@@ -52,13 +52,14 @@ class GitIndex:
     """What the git index says of the files under the root (root-relative paths, with ``/``)."""
 
     prefix: str  # the root inside the git work tree: "" (its top) or "sub/dir/"
-    blobs: Mapping[str, tuple[str, str]]  # every stage-0 file and symbolic link: path -> (mode, blob id)
+    blobs: Mapping[str, str]  # every stage-0 file and symbolic link: path -> blob id
+    links: frozenset[str]  # of those, the symbolic links (their blob is the link's target)
     unchanged: Mapping[str, str]  # path -> blob id, for the files git vouches hold that blob's bytes
 
     @property
     def keyed(self) -> bool:
         """Whether blob ids are content keys (SHA-1); a SHA-256 repository's are not."""
-        return all(len(sha) == SHA1_HEX for _, sha in self.blobs.values())
+        return all(len(sha) == SHA1_HEX for sha in self.blobs.values())
 
 
 @dataclass(frozen=True)
@@ -92,15 +93,26 @@ def listing(root: Path) -> Listing:
     finally:  # git refused (raised above) or Ctrl-C: no git is left running
         for running in (status, where, settings):
             running.stop()
-    names = tracked.names | _submodule_files(root) if tracked.gitlinks else tracked.names
+    names = tracked.names
+    if tracked.gitlinks:
+        known = set(names)
+        names = names + [name for name in _submodule_files(root) if name not in known]
     if located is None or changes is None:  # list the files without git's stat cache
         others = listed(root, git.run(root, "ls-files", "-z", "--others", "--exclude-standard", "--", "."))
         deleted = _names(listed(root, git.run(root, "ls-files", "-z", "--deleted", "--", ".")))
-        return Listing(sorted((names - deleted) | _names(others)), None)
+        return Listing(sorted({*(name for name in names if name not in deleted), *_names(others)}), None)
     prefix, info_attributes = located
     untracked = changes.untracked | _untracked_in(root, changes.folders)
-    files = (names - _gone(root, [*tracked.unlooked, *changes.deleted])) | untracked
-    unchanged = {name: sha for name, sha in tracked.candidates.items() if name not in changes.differ}
+    gone = _gone(root, [*tracked.unlooked, *changes.deleted])
+    # names come in the index's order, sorted already: sorting them again with the few others is cheap
+    files = sorted(
+        [*(name for name in names if name not in gone), *untracked] if gone else [*names, *untracked]
+    )
+    unchanged = tracked.candidates
+    if changes.differ:
+        unchanged = dict(unchanged)
+        for name in changes.differ:
+            unchanged.pop(name, None)
     if config is None or config.get("core.autocrlf", "") not in _FALSE:
         unchanged = {}  # autocrlf converts any file it takes for text
     elif any(len(sha) != SHA1_HEX for sha in unchanged.values()):
@@ -112,7 +124,7 @@ def listing(root: Path) -> Listing:
     ):
         for name in _converted(root, unchanged):
             del unchanged[name]
-    return Listing(sorted(files), GitIndex(prefix, tracked.blobs, unchanged))
+    return Listing(files, GitIndex(prefix, tracked.blobs, frozenset(tracked.links), unchanged))
 
 
 def listed(root: Path, done: subprocess.CompletedProcess[bytes]) -> str:
@@ -143,42 +155,62 @@ def _names(out: str) -> set[str]:
 class _Tracked:
     """The index entries under the root, as ``git ls-files -z -v --stage`` lists them."""
 
-    names: set[str] = field(default_factory=set)  # listed: neither skip-worktree nor a submodule
-    blobs: dict[str, tuple[str, str]] = field(default_factory=dict)  # stage-0 files and links: mode, blob id
-    candidates: dict[str, str] = field(default_factory=dict)  # regular files git may vouch for: blob id
+    names: list[str]  # listed (neither skip-worktree nor a submodule), in the index's order
+    blobs: dict[str, str]  # stage-0 files and links: blob id
+    candidates: dict[str, str]  # regular files git may vouch for: blob id
+    links: list[str] = field(default_factory=list)
     unlooked: list[str] = field(default_factory=list)  # assume-unchanged, unmerged: git says nothing of them
     gitlinks: bool = False  # submodules are there: their files are listed by another command
 
 
+#: how a plain entry, a regular file without flags, begins; at stage 0 it reads "<this><sha1> 0\t<name>"
+_PLAIN = ("H 100644 ", "H 100755 ")
+_PLAIN_META = len("H 100644 ") + SHA1_HEX + len(" 0")
+
+
 def _tracked(out: str) -> _Tracked:
-    found = _Tracked()
-    names, blobs, candidates, unlooked = found.names, found.blobs, found.candidates, found.unlooked
-    for entry in out.split("\0"):
+    entries = out.split("\0")
+    # Nearly every entry is a plain one: read by position, the rest one by one.
+    plain = {e[_PLAIN_META + 1 :]: e[9 : 9 + SHA1_HEX] for e in entries if e[:9] in _PLAIN and _plain(e)}
+    found = _Tracked(list(plain), dict(plain), plain)
+    if len(plain) == len(entries) - 1:  # the output ends with a NUL
+        return found
+    unmerged: set[str] = set()
+    for entry in entries:
         # "<tag> <mode> <object> <stage>\t<name>": tag S is skip-worktree, a lower-case one assume-unchanged
         meta, _, name = entry.partition("\t")
-        if not name:
+        if not name or (meta[:9] in _PLAIN and _plain(entry)):
             continue
-        tag, mode, stage = meta[0], meta[2:8], meta[-1]
+        tag, mode, sha, stage = meta[0], meta[2:8], meta[9:-2], meta[-1]
         if mode == GITLINK_MODE:
             found.gitlinks = True
             continue
         if stage == "0" and (mode in REGULAR_MODES or mode == LINK_MODE):
-            blobs[name] = (mode, meta[9:-2])
-        if tag in "Ss":
+            found.blobs[name] = sha
+            if mode == LINK_MODE:
+                found.links.append(name)
+        if tag in "Ss" or name in unmerged:
             continue
-        names.add(name)
-        if stage != "0" or tag.islower():
-            unlooked.append(name)
+        found.names.append(name)
+        if stage != "0":
+            unmerged.add(name)
+            found.unlooked.append(name)
+        elif tag.islower():
+            found.unlooked.append(name)
         elif mode in REGULAR_MODES:
-            candidates[name] = meta[9:-2]
+            found.candidates[name] = sha
     return found
+
+
+def _plain(entry: str) -> bool:
+    """Whether an entry that begins as a plain one has a SHA-1 blob id at stage 0."""
+    return entry[_PLAIN_META - 2 : _PLAIN_META + 1] == " 0\t"
 
 
 def _submodule_files(root: Path) -> set[str]:
     """The files of checked-out submodules (``--recurse-submodules`` lists the superproject's as well)."""
-    return _tracked(
-        listed(root, git.run(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", "."))
-    ).names
+    out = listed(root, git.run(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", "."))
+    return set(_tracked(out).names)
 
 
 def _located(done: subprocess.CompletedProcess[bytes]) -> tuple[str, str] | None:
