@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
-from .discovery import FileSet, _too_large, matches, relative
+from .discovery import FileSet, _too_large, relative, selector
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
 from .git import LINK_MODE, REGULAR_MODES
@@ -106,13 +106,9 @@ def _rooted(base: ChangeBase, config: Config) -> Change:
         return top_rel[len(prefix) :] if top_rel.startswith(prefix) else None
 
     own_config = relative(config.root, config.path) if config.path else None
+    take = selector(config)
     context = sorted(
-        rel
-        for rel in (rooted(p) for p in base.blobs)
-        if rel is not None
-        and rel != own_config
-        and matches(rel, config.include)
-        and not matches(rel, config.exclude)
+        rel for rel in (rooted(p) for p in base.blobs) if rel is not None and take(rel) and rel != own_config
     )
     files = FileSet(config.root, tuple(context), frozenset(context))
     changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)

@@ -11,9 +11,11 @@ never opens a FIFO or device, and never reads more than the size limit.
 from __future__ import annotations
 
 import errno
+import functools
 import os
+import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,7 @@ class FileSet:
     missing: tuple[str, ...] = ()  # named paths that do not exist
     passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
     index: GitIndex | None = None  # what git's index says of the files (None: outside git)
+    every: tuple[str, ...] | None = None  # every file under the root, included or not (None: not listed)
 
 
 def relative(root: Path, path: Path) -> str | None:
@@ -90,7 +93,21 @@ def repository_files(root: Path) -> list[str]:
 
 def selected(config: Config, rel: str) -> bool:
     """Whether the include and exclude globs take this root-relative path."""
-    return matches(rel, config.include) and not matches(rel, config.exclude)
+    return selector(config)(rel)
+
+
+def selector(config: Config) -> Callable[[str], bool]:
+    """``selected`` for many paths: the include globs joined into one pattern, and the exclude globs."""
+    include, exclude = _joined(tuple(config.include)), _joined(tuple(config.exclude))
+    if exclude is None:
+        return lambda rel: include is not None and include.match(rel) is not None
+    return lambda rel: include is not None and include.match(rel) is not None and exclude.match(rel) is None
+
+
+@functools.lru_cache(maxsize=64)
+def _joined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching what any of these globs matches (None: there is none)."""
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns)) if patterns else None
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -114,9 +131,10 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     index = found.index if found is not None else None
     _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
-    included = {p for p in candidates if p != own_config and selected(config, p)}
+    take = selector(config)
+    included = [p for p in candidates if take(p) and p != own_config]  # sorted, as the candidates are
     if not named:
-        return FileSet(root, tuple(sorted(included)), frozenset(included), index=index)
+        return FileSet(root, tuple(included), frozenset(included), index=index, every=tuple(candidates))
     reported: set[str] = set()
     missing: list[str] = []
     passed_over: list[str] = []
@@ -135,11 +153,12 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
             passed_over.append(str(raw))
     return FileSet(
         root,
-        tuple(sorted(included | reported)),
+        tuple(sorted(reported.union(included))),
         frozenset(reported),
         tuple(missing),
         tuple(passed_over),
         index,
+        tuple(candidates),
     )
 
 

@@ -212,6 +212,8 @@ class Repository:
         if store is not None and not store.open():
             store = None
         repo = cls(source, plan, config, store=store, jobs=jobs)
+        if files.every is not None:  # discovery listed the repository's files: not asked of git again
+            repo._files = RepositoryFiles(files.every)
         if store is not None:
             repo.stats.ignored = store.ignored
             if repo._resume(files.index.unchanged if files.index is not None else {}):
@@ -229,6 +231,7 @@ class Repository:
         other.results = {code: list(found) for code, found in self.results.items()}
         other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
         other.rule_valid = dict(self.rule_valid)
+        other._files = self._files  # the repository's files under the same root: listed once
         if buffers:
             other.update(buffers)
         return other
