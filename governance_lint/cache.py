@@ -36,6 +36,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -402,10 +403,15 @@ class Store:
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return {}
+        dated_only = _DATED_ONLY.fullmatch
         for path, sha, signature, read_ns, documents, skipped, extra in rows:
             try:
                 result = FileResult(path, int(documents), int(skipped))
-                if extra is not None:
+                if extra is None:
+                    pass
+                elif dated := dated_only(extra):  # most files with a date-reading rule: no JSON to decode
+                    result.valid = (int(dated[1]), int(dated[2]))
+                else:
                     decode(functools.partial(_extra, result), extra)
                 found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
             except (StoreDamage, ValueError, TypeError):
@@ -643,6 +649,12 @@ class Store:
                 with contextlib.suppress(OSError):
                     os.unlink(str(old) + suffix)
 
+
+#: ``extra`` of a file without findings, crashes or suppressions whose result holds over some days, as
+#: ``_write_file`` writes it (a file whose ``extra`` reads otherwise is decoded as JSON)
+_DATED_ONLY = re.compile(
+    r'\{"diagnostics":\[\],"crashes":\[\],"suppressions":\[\],"unloadable":false,"valid":\[(\d+),(\d+)\]\}'
+)
 
 #: SQLite's primary result codes for "not now" (another connection) and "not here" (the file system)
 _BUSY_CODES = frozenset(

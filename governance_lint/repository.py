@@ -91,11 +91,15 @@ class WorkTree:
 
     def __init__(self, config: Config, paths: Iterable[str], max_bytes: int) -> None:
         self.root, self.config, self.max_bytes = config.root, config, max_bytes
-        self._paths = set(paths)
+        listed = list(paths)
+        self._paths = set(listed)
+        self._sorted: list[str] | None = sorted(listed)  # ``paths()``, until a path comes or goes
         self._own_config = relative(config.root, config.path) if config.path else None
 
     def paths(self) -> list[str]:
-        return sorted(self._paths)
+        if self._sorted is None:
+            self._sorted = sorted(self._paths)
+        return list(self._sorted)
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` is a file of the repository: discovered (git may list a file deleted since, which
@@ -109,11 +113,13 @@ class WorkTree:
         )
         if present:
             self._paths.add(rel)
+            self._sorted = None
         return present
 
     def forget(self, rel: str) -> None:
         """``rel`` left the repository (a long-lived model learns it from its caller)."""
         self._paths.discard(rel)
+        self._sorted = None
 
     def read(self, rel: str) -> bytes | Problem:
         return read_file(self.root, rel, self.max_bytes)
@@ -270,8 +276,9 @@ class Repository:
         """
         assert self.store is not None
         started = time.perf_counter()
-        stored = self.store.files()
-        results = self.store.findings() if stored else None
+        with bulk_phase():  # a row's objects for every file, kept for the run: no cyclic GC meanwhile
+            stored = self.store.files()
+            results = self.store.findings() if stored else None
         started = self.stats.add("state", started)
         if not stored or results is None or self.store.damaged or self.store.unavailable:
             return False
@@ -286,10 +293,20 @@ class Repository:
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         paths = self.source.paths()
-        for rel, entry, signature, vouched in _signatures(self.source.root, paths, stored, unchanged):
+        files, shas, rest = self.files, self._shas, paths if not unchanged else []
+        for rel in paths if unchanged else ():  # git's index holds the stored bytes: nothing is looked at
+            entry = stored.get(rel)
+            if entry is not None and unchanged.get(rel) == entry.sha:
+                valid = entry.result.valid  # the findings hold today (``FileResult.holds_on``)
+                if valid is None or valid[0] <= today < valid[1]:
+                    files[rel] = entry.result
+                    shas[rel] = entry.sha
+                    continue
+            rest.append(rel)
+        self.stats.unread = self.stats.vouched = len(files)
+        for rel, entry, signature in _signatures(self.source.root, rest, stored):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
-                self.stats.unread += 1  # git vouched for it, or its signature is the one recorded when read
-                self.stats.vouched += vouched
+                self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None and not entry.result.holds_on(self.plan.today):
                 changed.append(rel)  # what a date-reading rule found in it holds on other days only
                 continue
@@ -306,7 +323,7 @@ class Repository:
             self.files[rel] = entry.result
             self._shas[rel] = entry.sha
         self.stats.hits = len(self.files)
-        gone = sorted(set(stored) - set(paths))
+        gone = sorted(stored.keys() - set(paths))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)
@@ -597,7 +614,11 @@ class Repository:
             codes = {active.rule.code for active in plan.rules}
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
-            files = [narrow(f, plan) for f in files]
+            # most files found nothing: only those with findings or crashes are narrowed (a copy each)
+            files = [
+                narrow(f, plan) if f.crashes or any(d.code not in codes for d in f.diagnostics) else f
+                for f in files
+            ]
         held = held_back(
             found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
         )
@@ -605,37 +626,31 @@ class Repository:
 
 
 def _signatures(
-    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile], unchanged: Mapping[str, str]
-) -> Iterator[tuple[str, StoredFile | None, list[int] | None, bool]]:
-    """Each path with its stored entry, its signature now, and whether git vouched for it.
-
-    The signature is None when the entry is known unchanged: git's index says the file holds the bytes
-    whose key is stored (``unchanged``: path -> blob id, see ``gitindex``; nothing else is looked at), or
-    its signature is the one recorded when it was read.  The loop every run makes over every file: kept
-    to one dictionary look-up, or one ``lstat``, and one string comparison per file."""
+    root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile]
+) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
+    """Each path with its stored entry and its signature now; the signature is None when the entry is
+    known unchanged (the signature recorded when it was read).  The loop a run makes over every file git
+    does not vouch for (all of them outside git): kept to one ``lstat`` and one string comparison per file."""
     prefix = os.path.join(root, "")
     lstat, regular = os.lstat, stat.S_ISREG
     for rel in paths:
         entry = stored.get(rel)
-        if entry is not None and unchanged.get(rel) == entry.sha:
-            yield rel, entry, None, True
-            continue
         try:
             info = lstat(prefix + rel)
         except OSError:
-            yield rel, entry, [-1], False  # gone or unreadable: read it (and report it) again
+            yield rel, entry, [-1]  # gone or unreadable: read it (and report it) again
             continue
         if not regular(info.st_mode):
-            yield rel, entry, [-1], False
+            yield rel, entry, [-1]
             continue
         # only a signature that could vouch for the bytes read was recorded (``trusted_signature``)
         if (
             entry is not None
             and entry.signature == f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"
         ):
-            yield rel, entry, None, False
+            yield rel, entry, None
             continue
-        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino], False
+        yield rel, entry, [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 # -- what a change affects ----------------------------------------------------------------------
