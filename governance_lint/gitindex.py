@@ -268,6 +268,9 @@ def _status(done: subprocess.CompletedProcess[bytes], prefix: str) -> _Changes |
                 at += 1
         else:
             continue  # "! ignored", "# header", the end
+        if kind == "?" and path.endswith("/") and prefix.startswith(path):
+            changes.folders.append(".")  # the root is in a folder of untracked files (or is one)
+            continue
         if not path.startswith(prefix):
             continue
         rel = path[len(prefix) :]

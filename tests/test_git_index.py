@@ -206,6 +206,17 @@ def test_a_root_below_the_top_of_the_work_tree(tmp_path: Path) -> None:
     assert index is not None and index.prefix == "org/gov/" and "governance/untracked.yaml" not in index.blobs
 
 
+def test_a_root_inside_a_folder_git_has_never_seen(tmp_path: Path) -> None:
+    """Status names the untracked folder holding the root (or the root itself): its files are listed."""
+    top = make_repo(tmp_path / "mono", {"README.md": "elsewhere\n"}, commit=True)
+    root = top / "org" / "gov"
+    generate.generate(root, FILES)
+    listed = listing(root).files
+    assert [rel for rel in listed if rel.startswith("governance/")] == governance(root)
+    same_as_cold(root)
+    assert same_as_cold(root) == 0
+
+
 # -- what the index cannot vouch for ---------------------------------------------------------------
 
 
