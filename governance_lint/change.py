@@ -15,7 +15,7 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
@@ -45,9 +45,10 @@ class Change:
         """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
         return self.contents([rel], max_bytes)[rel]
 
-    def blob_id(self, rel: str) -> str:
-        """The blob id of a base file (root-relative)."""
-        return self.base.blobs[self._prefix + rel].sha
+    def blob_ids(self) -> Iterator[tuple[str, str]]:
+        """Each base file under the root (root-relative) with its blob id."""
+        prefix, start = self._prefix, len(self._prefix)
+        return ((path[start:], blob.sha) for path, blob in self.base.blobs.items() if path.startswith(prefix))
 
     def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
         """Base files' bytes, or the problem that stops them being read, by path."""
@@ -107,9 +108,8 @@ def _rooted(base: ChangeBase, config: Config) -> Change:
 
     own_config = relative(config.root, config.path) if config.path else None
     take = selector(config)
-    context = sorted(
-        rel for rel in (rooted(p) for p in base.blobs) if rel is not None and take(rel) and rel != own_config
-    )
+    under = (p[len(prefix) :] for p in base.blobs if p.startswith(prefix))
+    context = sorted(rel for rel in under if take(rel) and rel != own_config)  # in the index's order: cheap
     files = FileSet(config.root, tuple(context), frozenset(context))
     changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
     renames = {
@@ -135,7 +135,9 @@ def check_base(
     now = set(current.files)
     at_base = set(change.files.context)
     if change.base.keyed:  # a file is the work tree's when its blob id is the key of the work tree's bytes
-        differing = {rel for rel in at_base if change.blob_id(rel) != current.key(rel)} | (now - at_base)
+        keys = current.content_keys
+        differing = {rel for rel, sha in change.blob_ids() if rel in at_base and keys.get(rel) != sha}
+        differing |= now - at_base
     else:
         differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
     buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)

@@ -293,17 +293,20 @@ class Repository:
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         paths = self.source.paths()
-        files, shas, rest = self.files, self._shas, paths if not unchanged else []
-        for rel in paths if unchanged else ():  # git's index holds the stored bytes: nothing is looked at
-            entry = stored.get(rel)
-            if entry is not None and unchanged.get(rel) == entry.sha:
-                valid = entry.result.valid  # the findings hold today (``FileResult.holds_on``)
-                if valid is None or valid[0] <= today < valid[1]:
-                    files[rel] = entry.result
-                    shas[rel] = entry.sha
-                    continue
-            rest.append(rel)
-        self.stats.unread = self.stats.vouched = len(files)
+        # git's index holds the stored bytes and the findings hold today: nothing is looked at
+        entry_of, blob_of = stored.get, unchanged.get
+        with bulk_phase():
+            vouched = [
+                (rel, entry)
+                for rel in (paths if unchanged else ())
+                if (entry := entry_of(rel)) is not None
+                and blob_of(rel) == entry.sha
+                and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
+            ]
+            self.files.update([(rel, entry.result) for rel, entry in vouched])
+            self._shas.update([(rel, entry.sha) for rel, entry in vouched])
+        rest = [rel for rel in paths if rel not in self.files] if vouched else paths
+        self.stats.unread = self.stats.vouched = len(vouched)
         for rel, entry, signature in _signatures(self.source.root, rest, stored):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
@@ -505,9 +508,10 @@ class Repository:
             self.store.save_views(new)
         return found
 
-    def key(self, rel: str) -> str | None:
-        """The content key of a file's bytes as the model holds them (None: unreadable, or no file of it)."""
-        return self._shas.get(rel)
+    @property
+    def content_keys(self) -> Mapping[str, str | None]:
+        """Each file's content key, of its bytes as the model holds them (None: unreadable)."""
+        return self._shas
 
     def documents(self, rel: str) -> tuple[Document, ...]:
         """A file's documents as the model's source holds it (the work tree, a commit, a buffer)."""
@@ -608,7 +612,7 @@ class Repository:
         share one store built with every enabled rule); findings of the others are left out.
         """
         plan = selected or self.plan
-        shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
+        shown = sorted(self.files if reported is None else _among(reported, self.files))
         found, crashes, files = self.findings(shown), self.crashes, [self.files[p] for p in shown]
         if plan is not self.plan:
             codes = {active.rule.code for active in plan.rules}
@@ -616,13 +620,24 @@ class Repository:
             crashes = [c for c in crashes if crash_rule(c) in codes]
             # most files found nothing: only those with findings or crashes are narrowed (a copy each)
             files = [
-                narrow(f, plan) if f.crashes or any(d.code not in codes for d in f.diagnostics) else f
+                narrow(f, plan)
+                if f.crashes or (f.diagnostics and any(d.code not in codes for d in f.diagnostics))
+                else f
                 for f in files
             ]
         held = held_back(
             found, self.files.values(), self.source.read, self.source.regular, plan, self.facts.entities
         )
         return finish(found, files, crashes, plan, self.config, filters, held)
+
+
+def _among(wanted: Collection[str], files: Mapping[str, object]) -> list[str]:
+    """The ``wanted`` paths that are files of the model; most of them in the model's order (path order
+    but for files added since), which costs little to sort again."""
+    if len(wanted) * 4 < len(files):
+        return [p for p in wanted if p in files]
+    wanted = wanted if isinstance(wanted, (set, frozenset)) else set(wanted)
+    return [p for p in files if p in wanted]
 
 
 def _signatures(
