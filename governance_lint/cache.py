@@ -6,9 +6,10 @@ rule set with its severities, options and declared facts (plugins included),
 the limits, today and the Python version.  The run is hashed into one digest
 that names the database; inside it:
 
-- ``files``: one row per file: a number for it, the sha256 of its bytes, its
-  signature (size, times, inode) with the time it was read, its counts, and its
-  findings and suppression comments (NULL when it has none, as most files do);
+- ``files``: one row per file: a number for it, its content key (git's blob
+  id of its bytes), its signature (size, times, inode) with the time it was
+  read, its counts, and its findings and suppression comments (NULL when it
+  has none, as most files do);
 - ``facts``: the entities of each file, as one JSON text, read only for the
   files a change can affect;
 - ``keys``: which file's entity defines or mentions which key (``person:windy``):
@@ -36,6 +37,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 from .index import Entity, KeyRow, Row, StoredFacts, entity_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/6"
+STORE_FORMAT = "govlint-store/7"  # 6: content keys are git blob ids; 7: compact keys, facts per file
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -404,10 +406,15 @@ class Store:
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return {}
+        dated_only = _DATED_ONLY.fullmatch
         for path, sha, signature, read_ns, documents, skipped, extra in rows:
             try:
                 result = FileResult(path, int(documents), int(skipped))
-                if extra is not None:
+                if extra is None:
+                    pass
+                elif dated := dated_only(extra):  # most files with a date-reading rule: no JSON to decode
+                    result.valid = (int(dated[1]), int(dated[2]))
+                else:
                     decode(functools.partial(_extra, result), extra)
                 found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
             except (StoreDamage, ValueError, TypeError):
@@ -691,6 +698,12 @@ class Store:
                 with contextlib.suppress(OSError):
                     os.unlink(str(old) + suffix)
 
+
+#: ``extra`` of a file without findings, crashes or suppressions whose result holds over some days, as
+#: ``_write_file`` writes it (a file whose ``extra`` reads otherwise is decoded as JSON)
+_DATED_ONLY = re.compile(
+    r'\{"diagnostics":\[\],"crashes":\[\],"suppressions":\[\],"unloadable":false,"valid":\[(\d+),(\d+)\]\}'
+)
 
 #: SQLite's primary result codes for "not now" (another connection) and "not here" (the file system)
 _BUSY_CODES = frozenset(

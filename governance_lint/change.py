@@ -15,14 +15,15 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
-from .discovery import FileSet, _too_large, matches, relative
+from .discovery import FileSet, _too_large, relative, selector
 from .engine import Filter, Plan, RunResult
 from .findings import Identity, identity
-from .gitstate import LINK_MODE, ChangeBase, open_base, open_index
+from .git import LINK_MODE, REGULAR_MODES
+from .gitstate import Blob, ChangeBase, open_base, open_index
 from .model import Diagnostic, Position, Problem, Role, Severity
 from .repository import Repository
 
@@ -44,6 +45,11 @@ class Change:
         """A base file's bytes as ``discovery.read_file`` would give them, read from git."""
         return self.contents([rel], max_bytes)[rel]
 
+    def blob_ids(self) -> Iterator[tuple[str, str]]:
+        """Each base file under the root (root-relative) with its blob id."""
+        prefix, start = self._prefix, len(self._prefix)
+        return ((path[start:], blob.sha) for path, blob in self.base.blobs.items() if path.startswith(prefix))
+
     def contents(self, rels: Sequence[str], max_bytes: int) -> dict[str, bytes | Problem]:
         """Base files' bytes, or the problem that stops them being read, by path."""
         at = Position(1, 1)
@@ -51,8 +57,8 @@ class Change:
         wanted: dict[str, str] = {}  # root-relative path -> the top-relative path whose blob it reads
         for rel in rels:
             top_rel = self._prefix + rel
-            blob = self.base.blobs[top_rel]
-            if blob.mode == LINK_MODE:  # a link inside the base tree reads its target there
+            # a link inside the base tree reads its target there
+            if self.base.blobs[top_rel].mode == LINK_MODE:
                 target = self.base.read([top_rel]).get(top_rel, b"").decode("utf-8", "surrogateescape")
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(top_rel), target))
                 inside = resolved in self.base.blobs and self.base.blobs[resolved].mode != LINK_MODE
@@ -61,11 +67,13 @@ class Change:
                         Role.SYNTAX, "symbolic link points outside the repository; not followed", at
                     )
                     continue
-                top_rel, blob = resolved, self.base.blobs[resolved]
-            if blob.size > max_bytes:
-                found[rel] = Problem(Role.SYNTAX, _too_large(blob.size, max_bytes), at)
-            else:
-                wanted[rel] = top_rel
+                top_rel = resolved
+            wanted[rel] = top_rel
+        sizes = self.base.sizes(wanted.values())
+        for rel, top_rel in list(wanted.items()):
+            if sizes[top_rel] > max_bytes:
+                found[rel] = Problem(Role.SYNTAX, _too_large(sizes[top_rel], max_bytes), at)
+                del wanted[rel]
         contents = self.base.read(set(wanted.values()))
         for rel, top_rel in wanted.items():
             found[rel] = contents.get(top_rel, Problem(Role.SYNTAX, "cannot read file from git", at))
@@ -77,9 +85,17 @@ def prepare(ref: str, config: Config) -> Change:
     return _rooted(open_base(config.root, ref), config)
 
 
-def prepare_staged(config: Config) -> Change:
-    """The repository as the git index holds it, for this config's repository (``--staged``)."""
-    return _rooted(open_index(config.root), config)
+def prepare_staged(config: Config, files: FileSet | None = None) -> Change:
+    """The repository as the git index holds it, for this config's repository (``--staged``).
+
+    The index as discovery read it (``files.index``) when it has it: git is not asked again.
+    """
+    index = files.index if files is not None else None
+    if index is None or not index.keyed:
+        return _rooted(open_index(config.root), config)
+    modes = dict.fromkeys(index.links, LINK_MODE)
+    blobs = {rel: Blob(modes.get(rel, REGULAR_MODES[0]), sha, None) for rel, sha in index.blobs.items()}
+    return _rooted(ChangeBase(config.root, "the index", None, blobs, keyed=True), config)
 
 
 def _rooted(base: ChangeBase, config: Config) -> Change:
@@ -91,14 +107,9 @@ def _rooted(base: ChangeBase, config: Config) -> Change:
         return top_rel[len(prefix) :] if top_rel.startswith(prefix) else None
 
     own_config = relative(config.root, config.path) if config.path else None
-    context = sorted(
-        rel
-        for rel in (rooted(p) for p in base.blobs)
-        if rel is not None
-        and rel != own_config
-        and matches(rel, config.include)
-        and not matches(rel, config.exclude)
-    )
+    take = selector(config)
+    under = (p[len(prefix) :] for p in base.blobs if p.startswith(prefix))
+    context = sorted(rel for rel in under if take(rel) and rel != own_config)  # in the index's order: cheap
     files = FileSet(config.root, tuple(context), frozenset(context))
     changed = frozenset(rel for rel in (rooted(p) for p in base.changed) if rel is not None)
     renames = {
@@ -123,7 +134,12 @@ def check_base(
     """
     now = set(current.files)
     at_base = set(change.files.context)
-    differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
+    if change.base.keyed:  # a file is the work tree's when its blob id is the key of the work tree's bytes
+        keys = current.content_keys
+        differing = {rel for rel, sha in change.blob_ids() if rel in at_base and keys.get(rel) != sha}
+        differing |= now - at_base
+    else:
+        differing = {rel for rel in at_base if rel in change.changed or rel not in now} | (now - at_base)
     buffers: dict[str, bytes | Problem | None] = dict.fromkeys(differing - at_base)
     wanted = sorted(differing & at_base)
     for start in range(0, len(wanted), READ_CHUNK):  # a long branch's files are not all held at once

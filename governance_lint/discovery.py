@@ -11,15 +11,16 @@ never opens a FIFO or device, and never reads more than the size limit.
 from __future__ import annotations
 
 import errno
+import functools
 import os
+import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import git
 from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex
-from .git import RepositoryError
+from .gitindex import GitIndex, listing
 from .model import API_PREFIX, Position, Problem, Role, closest
 
 #: A governance file mentions this (the apiVersion prefix); other YAML is not govlint's business.
@@ -46,6 +47,8 @@ class FileSet:
     reported: frozenset[str]  # files whose findings are shown
     missing: tuple[str, ...] = ()  # named paths that do not exist
     passed_over: tuple[str, ...] = ()  # named files outside the root or the include/exclude globs
+    index: GitIndex | None = None  # what git's index says of the files (None: outside git)
+    every: tuple[str, ...] | None = None  # every file under the root, included or not (None: not listed)
 
 
 def relative(root: Path, path: Path) -> str | None:
@@ -78,47 +81,9 @@ def _walk(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _git(root: Path, *args: str) -> str:
-    """The output of ``git ARGS`` run in ``root``; a RepositoryError saying why when git cannot answer."""
-    done = git.run(root, *args)
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").splitlines()
-        reason = next(
-            (
-                line.removeprefix("fatal: ").removeprefix("error: ").strip()
-                for line in lines
-                if line.startswith(("fatal:", "error:"))
-            ),
-            "",
-        )
-        hint = next((line.strip() for line in lines if line.strip().startswith("git config")), "")
-        raise RepositoryError(
-            f"git refused to list the files of {root}: "
-            f"{reason or f'exit status {done.returncode}'}" + (f" (to trust it: {hint})" if hint else "")
-        )
-    return git.text(done.stdout)
-
-
 def git_files(root: Path) -> list[str]:
-    """The files under ``root`` as git sees them, relative to ``root``.
-
-    Tracked files (those of checked-out submodules included) and untracked
-    files git does not ignore.  Left out: skip-worktree entries (a sparse
-    checkout), files deleted from the work tree but not yet staged, and the
-    folders of submodules that are not checked out.  (Untracked files inside
-    a submodule are not listed: git lists them only from inside it.)
-    """
-    tracked = _git(root, "ls-files", "-z", "-t", "--stage", "--recurse-submodules", "--", ".")
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
-    deleted = set(_git(root, "ls-files", "-z", "--deleted", "--", ".").split("\0"))
-    names = set()
-    for entry in tracked.split("\0"):
-        # "<tag> <mode> <object> <stage>\t<name>": tag S is skip-worktree, mode 160000 a submodule
-        meta, _, name = entry.partition("\t")
-        if name and not meta.startswith("S ") and meta[2:8] != "160000" and name not in deleted:
-            names.add(name)
-    names.update(name for name in untracked.split("\0") if name)
-    return sorted(names)
+    """The files under ``root`` as git sees them, relative to ``root`` (see ``gitindex.listing``)."""
+    return listing(root).files
 
 
 def repository_files(root: Path) -> list[str]:
@@ -128,7 +93,21 @@ def repository_files(root: Path) -> list[str]:
 
 def selected(config: Config, rel: str) -> bool:
     """Whether the include and exclude globs take this root-relative path."""
-    return matches(rel, config.include) and not matches(rel, config.exclude)
+    return selector(config)(rel)
+
+
+def selector(config: Config) -> Callable[[str], bool]:
+    """``selected`` for many paths: the include globs joined into one pattern, and the exclude globs."""
+    include, exclude = _joined(tuple(config.include)), _joined(tuple(config.exclude))
+    if exclude is None:
+        return lambda rel: include is not None and include.match(rel) is not None
+    return lambda rel: include is not None and include.match(rel) is not None and exclude.match(rel) is None
+
+
+@functools.lru_cache(maxsize=64)
+def _joined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern matching what any of these globs matches (None: there is none)."""
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns)) if patterns else None
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -147,12 +126,15 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     does), so a hook handed every staged YAML file checks only governance files.
     """
     root = config.root
-    candidates = repository_files(root)
+    found = listing(root) if git_root(root) is not None else None
+    candidates = found.files if found is not None else _walk(root)
+    index = found.index if found is not None else None
     _check_include(config, candidates)
     own_config = relative(root, config.path) if config.path else None
-    included = {p for p in candidates if p != own_config and selected(config, p)}
+    take = selector(config)
+    included = [p for p in candidates if take(p) and p != own_config]  # sorted, as the candidates are
     if not named:
-        return FileSet(root, tuple(sorted(included)), frozenset(included))
+        return FileSet(root, tuple(included), frozenset(included), index=index, every=tuple(candidates))
     reported: set[str] = set()
     missing: list[str] = []
     passed_over: list[str] = []
@@ -170,7 +152,13 @@ def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
         else:
             passed_over.append(str(raw))
     return FileSet(
-        root, tuple(sorted(included | reported)), frozenset(reported), tuple(missing), tuple(passed_over)
+        root,
+        tuple(sorted(reported.union(included))),
+        frozenset(reported),
+        tuple(missing),
+        tuple(passed_over),
+        index,
+        tuple(candidates),
     )
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import git
 from .engine import UsageError
+from .git import LINK_MODE, REGULAR_MODES
+from .gitindex import SHA1_HEX
 
-REGULAR_MODES = ("100644", "100755")
-LINK_MODE = "120000"
 FETCH_ADVICE = (
     "fetch the history it needs: in GitHub Actions, actions/checkout with `fetch-depth: 0`; "
     "elsewhere `git fetch --unshallow`"
@@ -33,11 +34,10 @@ class GitStateError(UsageError):
     """The base state cannot be read (exit 2); the message says what to do."""
 
 
-@dataclass(frozen=True)
-class Blob:
+class Blob(NamedTuple):  # a tuple: an index of 50,000 files makes 50,000 of them
     mode: str  # 100644, 100755 (a file) or 120000 (a symbolic link: the blob is its target)
     sha: str
-    size: int
+    size: int | None  # None: not asked yet (``ChangeBase.sizes`` asks git for the few it needs)
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,23 @@ class ChangeBase:
     blobs: Mapping[str, Blob] = field(default_factory=dict)
     changed: frozenset[str] = frozenset()  # base paths whose content in the work tree differs or is gone
     renames: Mapping[str, str] = field(default_factory=dict)  # base path -> work tree path
+    #: the blob ids are content keys: a file differs from the work tree's when its blob id is not the
+    #: key of the work tree's bytes (``changed`` is then not asked of git)
+    keyed: bool = False
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The bytes of these base files (paths not in the base are left out)."""
         wanted = {path: self.blobs[path].sha for path in paths if path in self.blobs}
         contents = read_blobs(self.top, set(wanted.values()))
         return {path: contents[sha] for path, sha in wanted.items() if sha in contents}
+
+    def sizes(self, paths: Iterable[str]) -> dict[str, int]:
+        """The size of these base files (one ``git cat-file --batch-check`` for those not known yet)."""
+        blobs = {path: self.blobs[path] for path in paths if path in self.blobs}
+        asked = blob_sizes(self.top, {blob.sha for blob in blobs.values() if blob.size is None})
+        return {
+            path: asked.get(blob.sha, 0) if blob.size is None else blob.size for path, blob in blobs.items()
+        }
 
 
 _git = git.run
@@ -180,7 +191,8 @@ def read_blobs(top: Path, shas: Iterable[str]) -> dict[str, bytes]:
 
 
 def index_files(top: Path) -> dict[str, Blob]:
-    """Every file and symbolic link the index holds (stage 0; submodules left out), by path."""
+    """Every file and symbolic link the index holds (stage 0; submodules left out), by path; their sizes
+    are asked when needed."""
     done = _git(top, "ls-files", "-z", "--stage", "--full-name", "--", ":/")
     if done.returncode != 0:
         raise GitStateError(f"cannot list the files of the git index: {_text(done.stderr).strip()}")
@@ -192,8 +204,7 @@ def index_files(top: Path) -> dict[str, Blob]:
         mode, sha, stage = meta.split()
         if stage == "0" and (mode in REGULAR_MODES or mode == LINK_MODE):
             entries[path] = (mode, sha)
-    sizes = blob_sizes(top, {sha for _, sha in entries.values()})
-    return {path: Blob(mode, sha, sizes.get(sha, 0)) for path, (mode, sha) in entries.items()}
+    return {path: Blob(mode, sha, None) for path, (mode, sha) in entries.items()}
 
 
 def blob_sizes(top: Path, shas: Iterable[str]) -> dict[str, int]:
@@ -221,9 +232,13 @@ def unstaged(top: Path) -> frozenset[str]:
 
 
 def open_index(start: Path) -> ChangeBase:
-    """The repository as the git index holds it (``--staged``), and where the work tree differs from it."""
+    """The repository as the git index holds it (``--staged``), and where the work tree differs from it
+    (git is asked only when blob ids are no content keys: a SHA-256 repository)."""
     top = work_tree_root(start, "--staged")
-    return ChangeBase(top, "the index", None, index_files(top), unstaged(top))
+    blobs = index_files(top)
+    if all(len(blob.sha) == SHA1_HEX for blob in blobs.values()):
+        return ChangeBase(top, "the index", None, blobs, keyed=True)
+    return ChangeBase(top, "the index", None, blobs, unstaged(top))
 
 
 def open_base(start: Path, ref: str) -> ChangeBase:

@@ -19,7 +19,8 @@ from pathlib import Path
 from . import git
 from .config import Config
 from .discovery import relative, selected
-from .gitstate import LINK_MODE, GitStateError, read_blobs, tree_files, work_tree_root
+from .git import LINK_MODE
+from .gitstate import GitStateError, read_blobs, tree_files, work_tree_root
 from .loader import load
 from .model import Limits
 

@@ -614,7 +614,13 @@ class RepositoryFiles:
         if self._files is None:
             listing = self._listing() if callable(self._listing) else self._listing
             self._files = frozenset(listing)
-            self._folders = frozenset(f[:i] for f in self._files for i, c in enumerate(f) if c == "/")
+            folders: set[str] = set()
+            for path in self._files:
+                end = path.rfind("/")
+                while end >= 0 and path[:end] not in folders:  # a folder known has its parents known
+                    folders.add(path[:end])
+                    end = path.rfind("/", 0, end)
+            self._folders = frozenset(folders)
         return self._files
 
     def __contains__(self, path: object) -> bool:

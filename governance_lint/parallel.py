@@ -37,7 +37,7 @@ CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to b
 class Checked(NamedTuple):
     """One file checked: what was read, when, and what was found."""
 
-    sha: str | None  # sha256 of the bytes read (None: unreadable)
+    sha: str | None  # content key of the bytes read (git's blob id) (None: unreadable)
     signature: (
         list[int] | None
     )  # taken before reading, when it can vouch for the bytes (``trusted_signature``)
@@ -65,7 +65,8 @@ class WorkerCrash(RuntimeError):
 
 
 def content_key(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+    """The id git gives these bytes as a blob: inside git, the index knows a file's key without reading it."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def file_signature(root: Path, rel: str) -> list[int] | None:

@@ -92,11 +92,15 @@ class WorkTree:
 
     def __init__(self, config: Config, paths: Iterable[str], max_bytes: int) -> None:
         self.root, self.config, self.max_bytes = config.root, config, max_bytes
-        self._paths = set(paths)
+        listed = list(paths)
+        self._paths = set(listed)
+        self._sorted: list[str] | None = sorted(listed)  # ``paths()``, until a path comes or goes
         self._own_config = relative(config.root, config.path) if config.path else None
 
     def paths(self) -> list[str]:
-        return sorted(self._paths)
+        if self._sorted is None:
+            self._sorted = sorted(self._paths)
+        return list(self._sorted)
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` is a file of the repository: discovered (git may list a file deleted since, which
@@ -110,11 +114,13 @@ class WorkTree:
         )
         if present:
             self._paths.add(rel)
+            self._sorted = None
         return present
 
     def forget(self, rel: str) -> None:
         """``rel`` left the repository (a long-lived model learns it from its caller)."""
         self._paths.discard(rel)
+        self._sorted = None
 
     def read(self, rel: str) -> bytes | Problem:
         return read_file(self.root, rel, self.max_bytes)
@@ -159,7 +165,8 @@ class Stats:
 
     hits: int = 0  # files whose stored result was reused
     misses: int = 0  # files checked
-    unread: int = 0  # reused without reading the file: its signature is the one stored
+    unread: int = 0  # reused without reading the file: git vouched for it, or its signature is the one stored
+    vouched: int = 0  # of those, the files git's index vouched for (no lstat, no read)
     written: bool = False  # the store was written
     ignored: str | None = None  # why an existing store was not used
     unsaved: str | None = None  # why the store was not written, when there was something to write
@@ -217,9 +224,11 @@ class Repository:
         if store is not None and not store.open():
             store = None
         repo = cls(source, plan, config, store=store, jobs=jobs)
+        if files.every is not None:  # discovery listed the repository's files: not asked of git again
+            repo._files = RepositoryFiles(files.every)
         if store is not None:
             repo.stats.ignored = store.ignored
-            if repo._resume():
+            if repo._resume(files.index.unchanged if files.index is not None else {}):
                 return repo
             repo._restart()
         repo._build()
@@ -235,6 +244,7 @@ class Repository:
         other.results = {code: list(found) for code, found in self.results.items()}
         other.rule_crashes = {code: list(c) for code, c in self.rule_crashes.items()}
         other.rule_valid = dict(self.rule_valid)
+        other._files = self._files  # the repository's files under the same root: listed once
         if buffers:
             other.update(buffers)
         return other
@@ -279,12 +289,16 @@ class Repository:
         if store is not None:
             store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
 
-    def _resume(self) -> bool:
-        """Take the stored state and follow what changed since; False when there is none to take."""
+    def _resume(self, unchanged: Mapping[str, str]) -> bool:
+        """Take the stored state and follow what changed since; False when there is none to take.
+
+        ``unchanged``: the files git's index vouches for, with their blob ids (their content keys).
+        """
         assert self.store is not None
         started = time.perf_counter()
-        stored = self.store.files()
-        results = self.store.findings() if stored else None
+        with bulk_phase():  # a row's objects for every file, kept for the run: no cyclic GC meanwhile
+            stored = self.store.files()
+            results = self.store.findings() if stored else None
         started = self.stats.add("state", started)
         if not stored or results is None or self.store.damaged or self.store.unavailable:
             return False
@@ -298,8 +312,22 @@ class Repository:
         self.results = results
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
-        root = self.source.root
-        for rel, entry, signature in _signatures(root, self.source.paths(), stored):
+        paths = self.source.paths()
+        # git's index holds the stored bytes and the findings hold today: nothing is looked at
+        entry_of, blob_of = stored.get, unchanged.get
+        with bulk_phase():
+            vouched = [
+                (rel, entry)
+                for rel in (paths if unchanged else ())
+                if (entry := entry_of(rel)) is not None
+                and blob_of(rel) == entry.sha
+                and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
+            ]
+            self.files.update([(rel, entry.result) for rel, entry in vouched])
+            self._shas.update([(rel, entry.sha) for rel, entry in vouched])
+        rest = [rel for rel in paths if rel not in self.files] if vouched else paths
+        self.stats.unread = self.stats.vouched = len(vouched)
+        for rel, entry, signature in _signatures(self.source.root, rest, stored):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None and not entry.result.holds_on(self.plan.today):
@@ -318,12 +346,12 @@ class Repository:
             self.files[rel] = entry.result
             self._shas[rel] = entry.sha
         self.stats.hits = len(self.files)
-        gone = sorted(set(stored) - set(self.source.paths()))
+        gone = sorted(stored.keys() - set(paths))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)
         if changed or gone or missing:
-            self.update([*changed, *gone])
+            self.update([*changed, *gone], gone=set(gone))  # a skip-worktree or ignored file may be on disk
         self._recheck_named_files()
         # a row that did not decode, or a store that stopped answering, while following the change: cold
         return not (self.store.damaged or self.store.unavailable)
@@ -368,18 +396,21 @@ class Repository:
 
     # -- updating ---------------------------------------------------------------------------
 
-    def update(self, paths: Iterable[str], first: Collection[str] | None = None) -> None:
+    def update(
+        self, paths: Iterable[str], first: Collection[str] | None = None, gone: Collection[str] = ()
+    ) -> None:
         """Reload ``paths`` (changed, added or removed) and follow what the change affects.
 
         ``first``: the files whose findings are wanted first (the buffers an editor shows). A model
         that is not stored then checks again only the entities in them; the other entities the change
         affects are checked by ``settle``, which reading their files' findings calls.
+        ``gone``: those known to have left the repository (git no longer lists them), whatever is on disk.
         """
         self.settle()
         started = time.perf_counter()
         rules_before = self.stats.seconds.get("rules", 0.0)
         paths = sorted(set(paths))
-        present = [p for p in paths if self.source.exists(p)]
+        present = [p for p in paths if p not in gone and self.source.exists(p)]
         old = {p: self.facts.entities(p) for p in paths}
         new: dict[str, list[Entity]] = {p: [] for p in paths}
         checked: dict[str, Checked | None] = dict.fromkeys(paths)
@@ -515,6 +546,11 @@ class Repository:
             self.store.save_views(new)
         return found
 
+    @property
+    def content_keys(self) -> Mapping[str, str | None]:
+        """Each file's content key, of its bytes as the model holds them (None: unreadable)."""
+        return self._shas
+
     def documents(self, rel: str) -> tuple[Document, ...]:
         """A file's documents as the model's source holds it (the work tree, a commit, a buffer)."""
         content = self.source.read(rel)
@@ -611,13 +647,19 @@ class Repository:
         share one store built with every enabled rule); findings of the others are left out.
         """
         plan = selected or self.plan
-        shown = sorted(self.files if reported is None else [p for p in reported if p in self.files])
+        shown = sorted(self.files if reported is None else _among(reported, self.files))
         found, crashes, files = self.findings(shown), self.crashes, [self.files[p] for p in shown]
         if plan is not self.plan:
             codes = {active.rule.code for active in plan.rules}
             found = [d for d in found if d.code in codes]
             crashes = [c for c in crashes if crash_rule(c) in codes]
-            files = [narrow(f, plan) for f in files]
+            # most files found nothing: only those with findings or crashes are narrowed (a copy each)
+            files = [
+                narrow(f, plan)
+                if f.crashes or (f.diagnostics and any(d.code not in codes for d in f.diagnostics))
+                else f
+                for f in files
+            ]
         unloadable = [r for rel in sorted(self._broken_files()) if (r := self.files[rel]).unloadable]
         held = held_back(found, unloadable, self.source.read, self.source.regular, plan, self.facts.entities)
         return finish(found, files, crashes, plan, self.config, filters, held)
@@ -627,12 +669,21 @@ def _broken(result: FileResult) -> bool:
     return bool(result.crashes) or result.unloadable
 
 
+def _among(wanted: Collection[str], files: Mapping[str, object]) -> list[str]:
+    """The ``wanted`` paths that are files of the model; most of them in the model's order (path order
+    but for files added since), which costs little to sort again."""
+    if len(wanted) * 4 < len(files):
+        return [p for p in wanted if p in files]
+    wanted = wanted if isinstance(wanted, (set, frozenset)) else set(wanted)
+    return [p for p in files if p in wanted]
+
+
 def _signatures(
     root: Path, paths: Iterable[str], stored: Mapping[str, StoredFile]
 ) -> Iterator[tuple[str, StoredFile | None, list[int] | None]]:
     """Each path with its stored entry and its signature now; the signature is None when the entry is
-    known unchanged (the signature recorded when it was read).  The loop every run makes over every file:
-    kept to one ``lstat`` and one string comparison per file."""
+    known unchanged (the signature recorded when it was read).  The loop a run makes over every file git
+    does not vouch for (all of them outside git): kept to one ``lstat`` and one string comparison per file."""
     prefix = os.path.join(root, "")
     lstat, regular = os.lstat, stat.S_ISREG
     for rel in paths:
@@ -798,5 +849,8 @@ def _changed_terms(was: list[Entity], now: list[Entity]) -> set[str]:
 
 def _first_definer(facts: Facts, key: str) -> str | None:
     """The file of the definition lookups return: a Glossary's before a local one, then path order."""
-    rows = [(role, path) for path, _, role in facts.rows(key, (DEFINES, DEFINES_LOCALLY))]
-    return min(rows)[1] if rows else None
+    for role in (DEFINES, DEFINES_LOCALLY):  # a term defined in a few Glossaries and thousands of processes
+        paths = [path for path, _, _ in facts.rows(key, (role,))]
+        if paths:
+            return min(paths)
+    return None

@@ -86,7 +86,7 @@ def _check(settings: CheckSettings, stdout: TextIO, stderr: TextIO) -> int:
         if settings.staged:
             from .change import prepare_staged
 
-            staged = prepare_staged(workspace.config)
+            staged = prepare_staged(workspace.config, workspace.files)
         result = _run(workspace, change, staged)
         model = workspace.model
     if settings.verbose:
@@ -233,6 +233,8 @@ def _tell_store(settings: CheckSettings, model: Repository, stderr: TextIO) -> N
         return
     stats = model.stats
     line = f"govlint: store: {stats.hits} files reused, {stats.misses} checked"
+    if stats.vouched:
+        line += f" ({stats.vouched} known unchanged from git's index)"
     if stats.ignored:
         line += f" (the stored state was not used: {stats.ignored})"
     if stats.unsaved:

@@ -22,6 +22,7 @@ CORE = (
     "engine",
     "findings",
     "git",
+    "gitindex",
     "gitstate",
     "index",
     "loader",

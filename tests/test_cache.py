@@ -291,3 +291,25 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
         assert db.execute("SELECT count(*) FROM facts WHERE facts = '[[not json'").fetchone() == (0,)
     db.close()
     assert cli() == cold
+
+
+def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
+    """Rows whose only extra is the days the result holds are read without JSON: the same values."""
+    from governance_lint.engine import FileResult
+    from governance_lint.model import Diagnostic, Severity
+    from governance_lint.parallel import Checked
+
+    store = cache.Store(tmp_path / "repository", "0" * 64)
+    assert store.open()
+    finding = Diagnostic("b.yaml", 3, 4, "GOV005", "unresolved-reference", Severity.ERROR, "m")
+    written = {
+        "a.yaml": FileResult("a.yaml", 2, 0, valid=(1, 740_008)),
+        "b.yaml": FileResult("b.yaml", 1, 1, diagnostics=[finding], valid=(5, 9)),
+        "c.yaml": FileResult("c.yaml", 1, 0),
+    }
+    store.save({p: Checked("0" * 40, None, 0, r) for p, r in written.items()}, {}, [], {}, [])
+    assert store.commit()
+    store.close()
+    assert store.open()
+    read = {path: entry.result for path, entry in store.files().items()}
+    assert read == written

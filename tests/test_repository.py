@@ -10,6 +10,7 @@ same way: buffers laid over the work tree, and a git commit read from objects.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -165,15 +166,56 @@ def steps(root: Path) -> list[tuple[str, Callable[[], None]]]:
     ]
 
 
-def test_incremental_runs_print_what_a_cold_run_prints(repo: Path) -> None:
+@pytest.mark.parametrize("staged", [False, True], ids=["edits-unstaged", "edits-staged"])
+def test_incremental_runs_print_what_a_cold_run_prints(repo: Path, staged: bool) -> None:
+    """Unstaged, git names the edited files and govlint reads them; staged, git's index vouches for
+    every file whose bytes govlint stored (``--verbose`` says how many) and the rest are read."""
     assert govlint(repo) == govlint(repo, "--no-cache")
     for name, step in steps(repo):
         step()
+        if staged:
+            git(repo, "add", "-A")
         cold = govlint(repo, "--no-cache")
         assert cold[0] in (0, 1)
         assert govlint(repo, "--jobs", "1") == cold, name
         assert govlint(repo, "--jobs", "2") == cold, name  # warm: nothing changed since the run before
+        assert vouched(repo) == (len(tracked(repo)) if staged else len(tracked(repo) - edited(repo))), name
     assert '"GOV' in cold[1]
+
+
+def test_a_file_git_stops_listing_is_gone_though_still_on_disk(repo: Path) -> None:
+    """A skip-worktree entry and a newly ignored file are no files of the repository, as a cold run says."""
+    assert govlint(repo) == govlint(repo, "--no-cache")
+    git(repo, "update-index", "--skip-worktree", process(1))
+    assert govlint(repo) == govlint(repo, "--no-cache")
+    duplicate = process(6).replace(".yaml", "-copy.yaml")
+    shutil.copy(repo / process(6), repo / duplicate)
+    cold = govlint(repo, "--no-cache")
+    assert govlint(repo) == cold and duplicate in cold[1]
+    (repo / ".git" / "info" / "exclude").write_text("*-copy.yaml\n")
+    cold = govlint(repo, "--no-cache")
+    assert govlint(repo) == cold and duplicate not in cold[1]
+
+
+def vouched(root: Path) -> int:
+    """How many files a warm run took from git's index, unread (``--verbose``)."""
+    done = subprocess.run(
+        [GOVLINT, "check", "--verbose", "-q"], cwd=root, capture_output=True, text=True, env=os.environ
+    )
+    found = re.search(r"\((\d+) known unchanged from git's index\)", done.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def tracked(root: Path) -> set[str]:
+    """The checked files the index holds (the config is no checked file)."""
+    return {
+        p for p in git(root, "ls-files").splitlines() if p.startswith("governance/") and (root / p).exists()
+    }
+
+
+def edited(root: Path) -> set[str]:
+    """Tracked files whose work tree bytes are not the index's (edited since the last commit)."""
+    return set(git(root, "diff", "--name-only").splitlines())
 
 
 def test_examples_failing_serial_parallel_and_warm_are_identical(
