@@ -44,13 +44,10 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .config import Config
-from .engine import FileResult, Plan, UsageError
-
-if TYPE_CHECKING:
-    from .parallel import Checked
+from .engine import Checked, FileResult, Plan, UsageError
 from .index import Entity, KeyRow, Row, StoredFacts, entity_from_json, key_rows, stored_facts
 from .model import Diagnostic
 

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .api import DocumentContext, RepositoryContext, Rule
 from .comments import collect_suppressions
@@ -25,7 +25,7 @@ from .config import Config, RuleSetting
 from .directory import Directory, directory_of
 from .discovery import matches, mentions_governance
 from .envelope import envelope_problem, might_be_governance, near_miss
-from .index import Entity, RepositoryIndex, extract_entity
+from .index import Entity, RepositoryIndex, StoredFacts, extract_entity
 from .loader import load
 from .model import (
     API_PREFIX,
@@ -152,6 +152,18 @@ class FileResult:
             unloadable=bool(raw["unloadable"]),
             valid=(int(raw["valid"][0]), int(raw["valid"][1])) if raw.get("valid") else None,
         )
+
+
+class Checked(NamedTuple):
+    """One file checked: what was read, when, and what was found."""
+
+    sha: str | None  #: the content key of the bytes read (git's blob id); None: unreadable
+    #: size, times and inode taken before reading, when they can vouch for the bytes read
+    signature: list[int] | None
+    read_ns: int
+    result: FileResult
+    #: its entities as the store keeps them, when a worker made them (the writer makes them otherwise)
+    facts: StoredFacts | None = None
 
 
 def problem_diagnostic(

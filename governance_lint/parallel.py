@@ -19,11 +19,11 @@ import stat
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .cache import read_clock, trusted_signature
 from .discovery import read_file
-from .engine import FileResult, Plan, check_file, crash_rule
+from .engine import Checked, FileResult, Plan, check_file, crash_rule
 from .index import StoredFacts, entities_from_text, stored_facts
 from .model import Problem
 
@@ -32,19 +32,6 @@ if TYPE_CHECKING:
 
 POOL_THRESHOLD = 200  # below this many files to check, a pool's start-up costs more than it saves
 CHUNK_RANGE = (8, 128)  # files per task: few enough messages, small enough to balance the workers
-
-
-class Checked(NamedTuple):
-    """One file checked: what was read, when, and what was found."""
-
-    sha: str | None  # content key of the bytes read (git's blob id) (None: unreadable)
-    signature: (
-        list[int] | None
-    )  # taken before reading, when it can vouch for the bytes (``trusted_signature``)
-    read_ns: int
-    result: FileResult
-    #: its entities as the store keeps them, when a worker made them (the writer makes them otherwise)
-    facts: StoredFacts | None = None
 
 
 Reader = Callable[[str], bytes | Problem]

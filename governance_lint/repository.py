@@ -34,6 +34,7 @@ from .config import Config
 from .discovery import FileSet, discover, read_file, relative, repository_files, selected
 from .engine import (
     ActiveRule,
+    Checked,
     FileResult,
     Filter,
     Plan,
@@ -60,7 +61,7 @@ from .index import (
 )
 from .loader import load
 from .model import Diagnostic, Document, Problem
-from .parallel import Checked, bulk_phase, check_files, content_key, narrow
+from .parallel import bulk_phase, check_files, content_key, narrow
 
 # Past this many changed files (or this share of all), every repository rule runs over everything:
 # loading every file's facts at once is then cheaper than following each change.

@@ -295,9 +295,8 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
 
 def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
     """Rows whose only extra is the days the result holds are read without JSON: the same values."""
-    from governance_lint.engine import FileResult
+    from governance_lint.engine import Checked, FileResult
     from governance_lint.model import Diagnostic, Severity
-    from governance_lint.parallel import Checked
 
     store = cache.Store(tmp_path / "repository", "0" * 64)
     assert store.open()
