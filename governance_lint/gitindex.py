@@ -115,7 +115,7 @@ def listing(root: Path) -> Listing:
             unchanged.pop(name, None)
     if config is None or config.get("core.autocrlf", "") not in _FALSE:
         unchanged = {}  # autocrlf converts any file it takes for text
-    elif any(len(sha) != SHA1_HEX for sha in unchanged.values()):
+    elif unchanged and len(next(iter(unchanged.values()))) != SHA1_HEX:
         unchanged = {}  # a SHA-256 repository: its blob ids are no content keys
     elif unchanged and (
         ATTRIBUTES + "\0" in out  # a tracked .gitattributes (or a name ending so: asked all the same)

@@ -347,7 +347,8 @@ class Repository:
             self.files[rel] = entry.result
             self._shas[rel] = entry.sha
         self.stats.hits = len(self.files)
-        gone = sorted(stored.keys() - set(paths))
+        # every stored file reused (they are all among the paths): none is gone
+        gone = [] if len(self.files) == len(stored) else sorted(stored.keys() - set(paths))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)
