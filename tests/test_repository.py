@@ -47,6 +47,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def govlint(root: Path, *args: str) -> tuple[int, str]:
+    done = check(root, *args)
+    return done.returncode, done.stdout
+
+
+def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``govlint check --format json`` run in ``root``, which must not crash."""
     done = subprocess.run(
         [GOVLINT, "check", "--format", "json", *args],
         cwd=root,
@@ -56,7 +62,7 @@ def govlint(root: Path, *args: str) -> tuple[int, str]:
         env=os.environ,
     )
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
-    return done.returncode, done.stdout
+    return done
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -201,15 +207,7 @@ def test_a_file_git_stops_listing_is_gone_though_still_on_disk(repo: Path) -> No
 def warm_run(root: Path) -> tuple[tuple[int, str], int]:
     """A run with a worker pool: what it prints (as ``govlint`` returns it) and how many files it took
     from git's index, unread (``--verbose``)."""
-    done = subprocess.run(
-        [GOVLINT, "check", "--format", "json", "--jobs", "2", "--verbose"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=os.environ,
-    )
-    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    done = check(root, "--jobs", "2", "--verbose")
     found = re.search(r"\((\d+) known unchanged from git's index\)", done.stderr)
     return (done.returncode, done.stdout), int(found.group(1)) if found else 0
 
