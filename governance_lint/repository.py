@@ -594,7 +594,7 @@ class Repository:
             self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
         if store.pending:
             self.stats.written = store.commit()
-            self.stats.unsaved = store.unsaved
+        self.stats.unsaved = store.unsaved  # also a cold build that found the store held by another run
         store.close()
 
     def __enter__(self) -> Repository:

@@ -216,6 +216,32 @@ def test_a_locked_store_means_a_run_without_it_never_a_deleted_one(repo: Path, t
     assert "store: 2 files reused, 0 checked" in third.stderr
 
 
+def test_a_cold_build_finding_the_store_held_runs_without_it_and_says_so(repo: Path, tmp_path: Path) -> None:
+    """A cold build takes the store for writing from its start; held by another run, it is not written."""
+    cache = tmp_path / "cache"
+    env = env_with_cache(cache)
+    assert run_govlint("check", cwd=repo, env=env).returncode == 0
+    [database] = store_files(cache)
+    with sqlite3.connect(database) as db:
+        db.execute("DELETE FROM files")  # nothing to reuse: the next run builds cold
+    db.close()
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run writing
+    try:
+        done = run_govlint("check", "--verbose", cwd=repo, env=env)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 0, done.stderr
+    assert (
+        "store: 0 files reused, 2 checked; not written: another run holds or changed the store" in done.stderr
+    )
+    again = run_govlint("check", "--verbose", cwd=repo, env=env)
+    assert "store: 0 files reused, 2 checked" in again.stderr and "not written" not in again.stderr
+    third = run_govlint("check", "--verbose", cwd=repo, env=env)
+    assert "store: 2 files reused, 0 checked" in third.stderr
+
+
 def test_another_today_costs_a_warm_run(repo: Path, tmp_path: Path) -> None:
     env = env_with_cache(tmp_path / "cache")
     first = run_govlint("check", "--verbose", "--today", "2026-12-01", cwd=repo, env=env)
