@@ -48,7 +48,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from .config import Config
 from .engine import Checked, FileResult, Plan, UsageError
-from .index import Entity, KeyRow, Row, StoredFacts, entity_from_json, key_rows, stored_facts
+from .index import Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
 STORE_FORMAT = "govlint-store/7"  # 6: content keys are git blob ids; 7: compact keys, facts per file
@@ -267,6 +267,9 @@ INSERT OR IGNORE INTO meta VALUES ('format', '{format}'), ('run', '{run}');
 COMMIT;
 """
 
+_INSERT_FACTS = "INSERT INTO facts VALUES (?, ?)"
+_INSERT_KEYS = "INSERT INTO keys VALUES (?, ?, ?, ?)"
+
 #: How long a run waits for another one's write to finish before it goes on without the store.
 BUSY_MILLISECONDS = 2000
 
@@ -473,7 +476,7 @@ class Store:
             self._unavailable(exc)
             return []
         try:
-            return decode(_entities, row[0]) if row is not None else []
+            return decode(entities_from_json, row[0]) if row is not None else []
         except StoreDamage:
             self.damaged = True
             return []
@@ -576,14 +579,13 @@ class Store:
                 continue  # unreadable: read again next time
             number, self._next = self._next, self._next + 1
             rows.append((number, path, *_file_row(entry)))
-            encoded = _encoded(entry)
-            if encoded is not None:
-                facts.append((number, encoded.text))
-                keys.extend((key, role, number, entity) for key, role, entity in encoded.keys)
+            fact_rows, keyed = _facts_rows(number, entry)
+            facts.extend(fact_rows)
+            keys.extend(keyed)
         try:
             self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            self.db.executemany("INSERT INTO facts VALUES (?, ?)", facts)
-            self.db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", keys)
+            self.db.executemany(_INSERT_FACTS, facts)
+            self.db.executemany(_INSERT_KEYS, keys)
         except (sqlite3.Error, OSError, ValueError) as exc:
             self._failed(exc)
 
@@ -658,12 +660,9 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (path, *row),
             ).lastrowid
-        encoded = _encoded(entry)
-        if encoded is not None:
-            db.execute("INSERT INTO facts VALUES (?, ?)", (number, encoded.text))
-            db.executemany(
-                "INSERT INTO keys VALUES (?, ?, ?, ?)", [(k, role, number, e) for k, role, e in encoded.keys]
-            )
+        fact_rows, keyed = _facts_rows(number, entry)
+        db.executemany(_INSERT_FACTS, fact_rows)
+        db.executemany(_INSERT_KEYS, keyed)
 
     def _forget_facts(self, number: int) -> None:
         """Delete a file's facts and key rows (found from its facts: the keys are ordered by key, not file)."""
@@ -672,7 +671,7 @@ class Store:
         if row is None:
             return
         try:
-            rows: list[KeyRow] = key_rows(decode(_entities, row[0]))
+            rows: list[KeyRow] = key_rows(decode(entities_from_json, row[0]))
         except StoreDamage:
             db.execute("DELETE FROM keys WHERE file = ?", (number,))  # a scan, for a damaged row only
         else:
@@ -737,15 +736,13 @@ def _file_row(entry: Checked) -> tuple[Any, ...]:
     return entry.sha, _signature(entry.signature), entry.read_ns, result.documents, result.skipped, extra
 
 
-def _encoded(entry: Checked) -> StoredFacts | None:
-    """A checked file's entities as stored (made here when no worker made them); None: it has none."""
-    if entry.facts is not None:
-        return entry.facts
-    return stored_facts(entry.result.entities) if entry.result.entities else None
-
-
-def _entities(raw: Any) -> list[Entity]:
-    return [entity_from_json(e) for e in raw]
+def _facts_rows(number: int, entry: Checked) -> tuple[list[tuple[int, str]], list[tuple[str, int, int, str]]]:
+    """A checked file's ``facts`` row and ``keys`` rows, under its number (encoded here when no worker
+    encoded them); none for a file without entities."""
+    encoded = entry.facts if entry.facts is not None else stored_facts(entry.result.entities)
+    if encoded is None:
+        return [], []
+    return [(number, encoded.text)], [(key, role, number, entity) for key, role, entity in encoded.keys]
 
 
 def _extra(result: FileResult, raw: Any) -> None:

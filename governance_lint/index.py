@@ -445,8 +445,11 @@ class StoredFacts(NamedTuple):
     keys: list[KeyRow]
 
 
-def stored_facts(entities: Iterable[Entity]) -> StoredFacts:
+def stored_facts(entities: Iterable[Entity]) -> StoredFacts | None:
+    """Some entities (of one file) as the store keeps them; None when there are none."""
     entities = list(entities)
+    if not entities:
+        return None
     return StoredFacts(
         json.dumps([entity_to_json(e) for e in entities], separators=(",", ":")), key_rows(entities)
     )
@@ -459,7 +462,12 @@ def key_rows(entities: Iterable[Entity]) -> list[KeyRow]:
 
 def entities_from_text(text: str) -> list[Entity]:
     """The entities ``stored_facts`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
-    return [entity_from_json(raw) for raw in json.loads(text)]
+    return entities_from_json(json.loads(text))
+
+
+def entities_from_json(raw: list[Any]) -> list[Entity]:
+    """``entities_from_text`` of text already parsed."""
+    return [entity_from_json(entity) for entity in raw]
 
 
 _SCAN_AT_MOST = 8  # a key with more rows, or a file with more entities, than this is indexed further

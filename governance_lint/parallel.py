@@ -190,8 +190,7 @@ def _check_chunk(rels: list[str]) -> list[Sent]:
         key, signature, read_ns, result, _ = _read_and_check(
             rel, plan, lambda r: read_file(root, r, plan.limits.max_file_bytes), root
         )
-        facts = stored_facts(result.entities) if result.entities else None
-        out.append((key, signature, read_ns, result.to_json(), facts))
+        out.append((key, signature, read_ns, result.to_json(), stored_facts(result.entities)))
     return out
 
 
