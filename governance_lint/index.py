@@ -704,11 +704,25 @@ class RepositoryIndex:
     def _load(self, pairs: Iterable[Subject]) -> list[Entity]:
         """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
         found: list[Entity] = []
+        wanted: dict[str, list[str]] = {}  # keys not loaded yet, by path: each file read once
         for pair in set(pairs):
             entities = self._loaded.get(pair)
             if entities is None:
-                entities = self._loaded[pair] = self.facts.entity(*pair)
-            found.extend(entities)
+                wanted.setdefault(pair[0], []).append(pair[1])
+            else:
+                found.extend(entities)
+        for path, keys in wanted.items():
+            if len(keys) == 1 and isinstance(self.facts, MemoryFacts):  # held decoded: one is picked out
+                found.extend(self._loaded.setdefault((path, keys[0]), self.facts.entity(path, keys[0])))
+                continue
+            # decoded for this: every entity of the file kept, as the next lookup may want another
+            groups: dict[str, list[Entity]] = {}
+            for entity in self.facts.entities(path):
+                groups.setdefault(entity.key, []).append(entity)
+            for key, group in groups.items():
+                self._loaded.setdefault((path, key), group)
+            for key in keys:
+                found.extend(self._loaded.setdefault((path, key), []))
         found.sort(key=_order)
         return found
 
@@ -729,7 +743,9 @@ class RepositoryIndex:
 
     def subjects(self, *kinds: str) -> list[Entity]:
         """The entities to check (of ``kinds``, if given), in path order."""
-        found = self.entities if self._subjects is None else self._load(self._subjects)
+        if self._subjects is None:  # every entity: of some kinds, found by their key rows alone
+            return list(self.of_kind(*kinds)) if kinds else self.entities
+        found = self._load(self._subjects)
         return [e for e in found if e.kind in kinds] if kinds else found
 
     def is_subject(self, entity: Entity) -> bool:
