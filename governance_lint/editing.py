@@ -88,9 +88,7 @@ def occurrences(index: RepositoryIndex, reference: str) -> list[Occurrence]:
     else:
         found.extend(_occurrence(e.site, e.id, True) for e in index.definitions(target))
     uses = [r for entity in index.referrers(target) for r in entity.references if r.target == target]
-    uses.sort(
-        key=lambda r: (r.site.path, r.site.line, r.site.column)
-    )  # one key each, not a compare of all fields
+    uses.sort(key=lambda r: (r.path, r.line, r.column))  # one key each, not a compare of all fields
     found.extend(_occurrence(r.site, r.target, False) for r in uses)
     return found
 

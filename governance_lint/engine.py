@@ -508,7 +508,7 @@ def held_back(
     for path in sorted({path for path, _, _ in candidates}):
         for entity in entities(path):
             for ref in entity.references:
-                found = candidates.get((ref.site.path, ref.site.line, ref.site.column))
+                found = candidates.get((ref.path, ref.line, ref.column))
                 definers = [u.path for u in unloaded if u.might_define(ref.kind, ref.id)] if found else []
                 if found and definers:
                     held[found] = definers

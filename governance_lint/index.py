@@ -56,12 +56,26 @@ class Site(NamedTuple):
 
 
 class Reference(NamedTuple):
-    """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner."""
+    """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner.
+
+    Its ``site`` is held flat, in the fields after ``id``: a large repository
+    holds millions of references, and one tuple each is half the memory of two
+    (and half the objects to build when the store's facts are read).
+    """
 
     target: str
     kind: str
     id: str
-    site: Site
+    path: str
+    line: int
+    column: int
+    entity: str | None = None
+    node: str | None = None
+
+    @property
+    def site(self) -> Site:
+        """Where the reference was stated."""
+        return _new_tuple(Site, self[3:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +225,9 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         match = REFERENCE_RE.match(text)
         if match:
             node = f"{parent}/{path[-1]}" if parent else str(path[-1])
-            site = Site(file_path, line, column, entity, node)
-            references.append(Reference(text, match.group(1), match.group(2), site))
+            references.append(
+                Reference(text, match.group(1), match.group(2), file_path, line, column, entity, node)
+            )
             held = _RESPONSIBLE_NODE.match(node)
             if held and match.group(1) in ("person", "team"):
                 responsible[(held.group(1), text)] = None
@@ -316,13 +331,13 @@ def _site_json(site: Site, path: str, entity: str) -> list[Any]:
     return list(site)
 
 
-_new_site = tuple.__new__  # Site's fields, in order, without the argument handling
+_new_tuple = tuple.__new__  # a Site's (or Reference's) fields, in order, without the argument handling
 
 
 def _site_from(raw: list[Any], path: str, entity: str) -> Site:
     if len(raw) == 3:
         node = raw[2]
-        return _new_site(Site, (path, raw[0], raw[1], entity, intern(node) if node is not None else None))
+        return _new_tuple(Site, (path, raw[0], raw[1], entity, intern(node) if node is not None else None))
     return Site(*raw)
 
 
@@ -353,7 +368,10 @@ def entity_to_json(entity: Entity) -> list[Any]:
         list(entity.site),
         entity.document,
         entity.active,
-        [[r.target, *site(r.site)] for r in entity.references],
+        [
+            [r.target, r.line, r.column, r.node] if r.path == path and r.entity == key else [r.target, *r[3:]]
+            for r in entity.references
+        ],
         [[t.term, t.definition, t.glossary, site(t.site)] for t in entity.terms],
         [
             [
@@ -379,10 +397,16 @@ def entity_from_json(raw: list[Any]) -> Entity:
     own = Site(path, line, column, key if entity == key else entity, node)
     references = []
     for ref in refs:
-        target, rest = intern(ref[0]), ref[1:]
+        target = intern(ref[0])
         split = _split_reference(target)
-        if split is not None:
-            references.append(Reference(target, split[0], split[1], _site_from(rest, path, key)))
+        if split is None:
+            continue
+        if len(ref) == 4:  # [target, line, column, node]: in this entity
+            node = ref[3]
+            flat = (target, *split, path, ref[1], ref[2], key, intern(node) if node is not None else None)
+        else:  # [target, path, line, column, entity, node]
+            flat = (target, *split, *ref[1:])
+        references.append(_new_tuple(Reference, flat))
     return Entity(
         kind=kind,
         id=ident,

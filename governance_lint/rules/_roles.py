@@ -49,7 +49,7 @@ def roles_held(index: RepositoryIndex, key: str) -> list[tuple[Entity, Reference
         (entity, ref, role)
         for entity in index.referrers(key)
         for ref in entity.references
-        if ref.target == key and (role := role_of(ref.site.node)) is not None
+        if ref.target == key and (role := role_of(ref.node)) is not None
     ]
 
 

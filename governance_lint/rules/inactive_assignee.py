@@ -69,6 +69,6 @@ def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     for entity in index.subjects(*ROLE_KINDS):
         for ref in entity.references:
             person = inactive(index, ref.target)
-            role = role_of(ref.site.node) if person is not None else None
+            role = role_of(ref.node) if person is not None else None
             if person is not None and role is not None:
                 ctx.report(ref.site, inactive_message(role, entity.key, ref.target, person))

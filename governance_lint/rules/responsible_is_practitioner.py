@@ -83,7 +83,7 @@ def _members(index: RepositoryIndex, practitioners: list[str]) -> set[str] | Non
             team = index.resolve(target)
             if team is None:
                 return None  # membership unknown: unresolved-reference reports the team
-            members.update(r.target for r in team.references if _TEAM_MEMBER.match(r.site.node or ""))
+            members.update(r.target for r in team.references if _TEAM_MEMBER.match(r.node or ""))
     return members
 
 
@@ -99,7 +99,7 @@ def responsible_is_practitioner(index: RepositoryIndex, ctx: RepositoryContext) 
     for entity in index.subjects("Process", "Practice"):
         if not entity.responsible or entity.value("spec.practitioners") is None:
             continue  # no practitioners declared: nothing to hold the activities to
-        practitioners = [r.target for r in entity.references if _PRACTITIONER.match(r.site.node or "")]
+        practitioners = [r.target for r in entity.references if _PRACTITIONER.match(r.node or "")]
         members = _members(index, practitioners)
         what = f"{entity.kind.lower()} {entity.id!r}"
         for activity, target in entity.responsible:
@@ -110,7 +110,7 @@ def responsible_is_practitioner(index: RepositoryIndex, ctx: RepositoryContext) 
             listed = ", ".join(practitioners) or "none"
             teams = " nor a member of a practitioner team" if target.startswith("person:") else ""
             for ref in entity.references:
-                node = ref.site.node or ""
+                node = ref.node or ""
                 held = f"spec/activities/{activity}/raci/responsible"
                 if ref.target == target and (node == held or node.startswith(held + "/")):
                     ctx.report(

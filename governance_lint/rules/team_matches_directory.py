@@ -141,7 +141,7 @@ def _members(index: RepositoryIndex, team: Entity) -> tuple[dict[str, str], list
     in_yaml: dict[str, str] = {}
     no_account: list[str] = []
     for ref in team.references:
-        if ref.kind != "person" or not _MEMBER_NODE.match(ref.site.node or ""):
+        if ref.kind != "person" or not _MEMBER_NODE.match(ref.node or ""):
             continue
         person = index.resolve(ref.target)
         if person is None:

@@ -51,7 +51,7 @@ _OWNED = ("process:", "practice:", "service:")
 
 
 def _owner_left_to_single_owner(ref: Reference) -> bool:
-    node, entity = ref.site.node or "", ref.site.entity or ""
+    node, entity = ref.node or "", ref.entity or ""
     return (
         ref.kind != "person"
         and entity.startswith(_OWNED)
