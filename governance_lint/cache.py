@@ -15,7 +15,11 @@ that names the database; inside it:
 - ``keys``: which file's entity defines or mentions which key (``person:windy``):
   how a change finds the entities it affects without reading every file.  One
   B-tree ordered by key, the file by its number: a path is written once, in ``files``;
-- ``findings``: the repository rules' findings, by rule, file and entity.
+- ``findings``: the repository rules' findings, by rule, file and entity;
+- ``meta``: besides the format and the run, which rules' findings are complete,
+  the days date-reading rules' findings hold, and the files that procedures
+  name and that existed (a run after one of them is deleted checks again the
+  entities that name it, though no governance file changed).
 
 A warm run reads the ``files`` rows (no facts) and the findings; a run after
 one edit reads, besides, the facts of the few files the edit can affect.  Why
@@ -48,10 +52,12 @@ from typing import Any, NamedTuple, TypeVar
 
 from .config import Config
 from .engine import Checked, FileResult, Plan, UsageError
-from .index import Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
+from .index import FILE_KEY, Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/7"  # 6: content keys are git blob ids; 7: compact keys, facts per file
+STORE_FORMAT = (
+    "govlint-store/8"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 8: files named by procedures
+)
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -461,6 +467,41 @@ class Store:
         except (StoreDamage, ValueError, TypeError, IndexError):
             self.damaged = True
             return {}
+
+    def named(self) -> set[str] | None:
+        """The files that procedures named and that existed when the rules last ran (None: not known)."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'named'").fetchone()
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
+            return None
+        try:
+            return {str(path) for path in decode(list, row[0])} if row is not None else None
+        except StoreDamage:
+            self.damaged = True
+            return None
+
+    def named_paths(self) -> list[str]:
+        """Every path some stored procedure may name (its ``~file:`` keys, one range of the key order)."""
+        start = len(FILE_KEY)
+        end = FILE_KEY[:-1] + chr(ord(FILE_KEY[-1]) + 1)
+        try:
+            rows = self.db.execute(
+                "SELECT DISTINCT key FROM keys WHERE key >= ? AND key < ?", (FILE_KEY, end)
+            )
+            return [key[start:] for (key,) in rows]
+        except sqlite3.Error as exc:
+            self._unavailable(exc)
+            return []
+
+    def save_named(self, paths: Iterable[str]) -> None:
+        """Queue the files that procedures name and that exist now (see ``named``) for ``commit``."""
+        value = json.dumps(sorted(paths))
+
+        def write() -> None:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('named', ?)", (value,))
+
+        self._pending.append(write)
 
     def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
         query = "SELECT files.path, keys.entity, keys.role FROM keys JOIN files ON files.id = keys.file WHERE key = ?"

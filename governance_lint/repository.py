@@ -49,6 +49,7 @@ from .index import (
     DEFINES,
     DEFINES_LOCALLY,
     FAMILY_KEY,
+    FILE_KEY,
     MENTIONS,
     Entity,
     Facts,
@@ -202,6 +203,8 @@ class Repository:
         # what an update left to check later (``update``'s ``first``): each rule, its index and subjects
         self._later: list[tuple[ActiveRule, RepositoryIndex, set[Subject]]] = []
         self._later_paths: set[str] = set()
+        # the files that the facts this run read from its files name (a procedure's path)
+        self._named_now: set[str] = set()
         root = source.root
         # every file of the repository (procedure-exists asks), listed only when a rule first asks
         self._files = RepositoryFiles(lambda: repository_files(root))
@@ -289,6 +292,7 @@ class Repository:
         self._run_everything()
         if store is not None:
             store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
+            store.save_named({path for path in _named_paths(by_path) if path in self._files})
 
     def _resume(self, unchanged: Mapping[str, str]) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take.
@@ -359,15 +363,27 @@ class Repository:
         return not (self.store.damaged or self.store.unavailable)
 
     def _recheck_named_files(self) -> None:
-        """Rules that ask which files exist (they read ``procedures``) check again the entities they reported:
-        a file they missed may have been added since, though no governance file changed."""
+        """Rules that ask which files exist (they read ``procedures``) check again the entities they reported,
+        and those that name a file that is gone since the last run: a file they missed may have been
+        added since, or one they found deleted, though no governance file changed."""
+        assert self.store is not None
+        existed = self.store.named()
+        named = {*self.store.named_paths(), *self._named_now}
+        existing = {path for path in named if path in self._files} if named else set()
+        gone: set[Subject] = {
+            (path, entity)
+            for name in (existed or set()) - existing
+            for path, entity, _ in self.facts.rows(FILE_KEY + name, (MENTIONS,))
+        }
+        if existing != existed:
+            self.store.save_named(existing)
         spliced: dict[str, set[tuple[str, str | None]]] = {}
         for active in self.plan.repository_rules:
             code = active.rule.code
-            if "procedures" not in (active.rule.reads or ()) or not self.results.get(code):
+            if "procedures" not in (active.rule.reads or ()) or not (self.results.get(code) or gone):
                 continue
-            subjects: set[Subject] = {(d.path, d.entity) for d in self.results[code] if d.entity is not None}
-            self.results[code] = [d for d in self.results[code] if (d.path, d.entity) not in subjects]
+            subjects = gone | {(d.path, d.entity) for d in self.results.get(code, ()) if d.entity is not None}
+            self.results[code] = [d for d in self.results.get(code, ()) if (d.path, d.entity) not in subjects]
             index = RepositoryIndex(self.facts, subjects=subjects, loader=self.documents, files=self._files)
             self._run(active, index, keep=True)
             spliced[code] = set(subjects)
@@ -420,6 +436,7 @@ class Repository:
             checked[rel] = entry
             new[rel] = entry.result.entities
         self.stats.misses += len(present)
+        self._named_now.update(_named_paths(new))
         overlay = Overlay(self.facts, new)
         full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
         change = None if full else compare(old, new, self._fact_names())
@@ -856,3 +873,8 @@ def _first_definer(facts: Facts, key: str) -> str | None:
         if paths:
             return min(paths)
     return None
+
+
+def _named_paths(facts: Mapping[str, list[Entity]]) -> set[str]:
+    """Every path that the procedures of these facts may name."""
+    return {path for entities in facts.values() for e in entities for p in e.procedures for path in p.paths}

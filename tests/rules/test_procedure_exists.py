@@ -129,3 +129,18 @@ def test_writing_the_file_clears_the_finding_on_the_next_run(tmp_path: Path) -> 
     (repo / "docs").mkdir()
     (repo / "docs" / "x.md").write_text("# How\n")
     assert check(repo) == []
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_deleting_the_file_brings_the_finding_back_on_the_next_run(tmp_path: Path, commit: bool) -> None:
+    """No governance file changed, yet the run that reuses what the first stored sees the file gone,
+    whether git's index still lists it (deleted from the work tree) or not (``git rm``)."""
+    files = {"process.yaml": PROCESS.replace("PROCEDURE", "docs/x.md"), "docs/x.md": "# How\n"}
+    repo = make_repo(tmp_path / "repo", files, commit=commit)
+    assert check(repo) == []
+    assert check(repo) == []
+    (repo / "docs" / "x.md").unlink()
+    assert check(repo) == [("GOV208", "process.yaml", 8)]
+    assert check(repo) == [("GOV208", "process.yaml", 8)]
+    (repo / "docs" / "x.md").write_text("# How, again\n")
+    assert check(repo) == []
