@@ -55,9 +55,7 @@ from .engine import Checked, FileResult, Plan, UsageError
 from .index import FILE_KEY, Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = (
-    "govlint-store/8"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 8: files named by procedures
-)
+STORE_FORMAT = "govlint-store/8"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 8: files named by procedures
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 

@@ -11,6 +11,7 @@ problems go to the rule that declares their ``Role``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import traceback
 from collections import Counter
@@ -70,17 +71,43 @@ class Plan:
 
     def role(self, role: str) -> ActiveRule | None:
         """The active rule standing for ``role`` (``Role.SYNTAX``, ...), if it is selected."""
-        return next((a for a in self.rules if a.rule.role == role), None)
+        return self._roles.get(role)
+
+    @functools.cached_property
+    def _roles(self) -> dict[str, ActiveRule]:
+        found: dict[str, ActiveRule] = {}
+        for active in self.rules:
+            if active.rule.role is not None:
+                found.setdefault(active.rule.role, active)
+        return found
+
+    def document_checks(self, kind: str | None, envelope_ok: bool) -> tuple[ActiveRule, ...]:
+        """The per-document rules that check a document of ``kind`` (one whose envelope is not right:
+        only those for every kind), worked out once per kind."""
+        key = (kind, envelope_ok)
+        found = self._document_checks.get(key)
+        if found is None:
+            found = self._document_checks[key] = tuple(
+                a
+                for a in self.rules
+                if a.rule.check is not None
+                and (a.rule.kinds is None or (envelope_ok and a.rule.applies_to(kind)))
+            )
+        return found
+
+    @functools.cached_property
+    def _document_checks(self) -> dict[tuple[str | None, bool], tuple[ActiveRule, ...]]:
+        return {}
 
     def codes_of(self, role: str) -> frozenset[str]:
         """The codes of every active rule that declares ``role`` (several rules may share one)."""
         return frozenset(a.rule.code for a in self.rules if a.rule.role == role)
 
-    @property
+    @functools.cached_property
     def repository_rules(self) -> tuple[ActiveRule, ...]:
         return tuple(a for a in self.rules if a.rule.check_repository is not None)
 
-    @property
+    @functools.cached_property
     def fields(self) -> tuple[str, ...]:
         """The ``spec`` fields repository rules declared they read: extracted with each file's facts."""
         return tuple(sorted({f for a in self.repository_rules for f in a.rule.fields}))
@@ -232,16 +259,11 @@ def check_file(path: str, content: bytes | Problem, plan: Plan) -> FileResult:
     for doc in docs:
         found: list[Diagnostic] = []
         envelope_ok = doc.is_governance and envelope_problem(doc) is None
-        kind = doc.kind
-        for active in plan.rules:
+        for active in plan.document_checks(doc.kind, envelope_ok):
             rule = active.rule
-            if rule.check is None:
-                continue
-            if rule.kinds is not None and not (envelope_ok and rule.applies_to(kind)):
-                continue
             ctx = DocumentContext(rule, active.severity, active.options, plan.today, document=doc)
             try:
-                rule.check(doc, ctx)
+                rule.check(doc, ctx)  # type: ignore[misc]  # document_checks has only rules with a check
             except Exception as exc:  # a rule bug must not stop the others
                 result.crashes.append(_crash(rule, path, exc))
             found.extend(ctx.findings)

@@ -15,6 +15,7 @@ can affect) and the lookups they may make around them.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -178,13 +179,19 @@ def procedure_paths(text: str, file_path: str) -> tuple[str, ...] | None:
         return None
     if not (path.endswith("/") or _FILE_RE.search(path)):
         return None
-    path = path.rstrip("/")
+    return _candidates(path.rstrip("/"), posixpath.dirname(file_path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _candidates(path: str, folder: str) -> tuple[str, ...]:
+    """``procedure_paths`` of a path (without its ``#section``) named from ``folder``: the same runbook
+    is named by every step of a process, and by many processes of one folder."""
     if path.startswith("/"):
         candidates = [path.lstrip("/")]
     elif path.startswith(("./", "../")):
-        candidates = [posixpath.join(posixpath.dirname(file_path), path)]
+        candidates = [posixpath.join(folder, path)]
     else:
-        candidates = [path, posixpath.join(posixpath.dirname(file_path), path)]
+        candidates = [path, posixpath.join(folder, path)]
     found: dict[str, None] = {}
     for candidate in candidates:
         normal = posixpath.normpath(candidate) if candidate else "."
@@ -193,9 +200,9 @@ def procedure_paths(text: str, file_path: str) -> tuple[str, ...] | None:
     return tuple(found)
 
 
-def _site(doc: Document, path: NodePath, key: bool = False) -> Site:
+def _site(doc: Document, entity: str | None, path: NodePath, key: bool = False) -> Site:
     pos = doc.position(path, key=key)
-    return Site(doc.path, pos.line, pos.column, doc.entity, doc.node_name(path))
+    return Site(doc.path, pos.line, pos.column, entity, doc.node_name(path))
 
 
 def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None:
@@ -244,7 +251,7 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
                         slug=term_slug(entry["term"]),
                         definition=definition if isinstance(definition, str) else None,
                         glossary=kind == "Glossary",
-                        site=_site(doc, ("spec", "terms", i, "term")),
+                        site=_site(doc, entity, ("spec", "terms", i, "term")),
                     )
                 )
 
@@ -258,13 +265,16 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
             for direction in ("sends", "receives"):
                 values = entry.get(direction)
                 items[direction] = tuple(
-                    InterfaceItem(v, _site(doc, ("spec", "interfaces", i, direction, j)))
+                    InterfaceItem(v, _site(doc, entity, ("spec", "interfaces", i, direction, j)))
                     for j, v in enumerate(values if isinstance(values, list) else [])
                     if isinstance(v, str)
                 )
             interfaces.append(
                 Interface(
-                    entry["process"], items["sends"], items["receives"], _site(doc, ("spec", "interfaces", i))
+                    entry["process"],
+                    items["sends"],
+                    items["receives"],
+                    _site(doc, entity, ("spec", "interfaces", i)),
                 )
             )
 
@@ -273,14 +283,14 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         id=ident,
         key=f"{kind.lower()}:{ident}",
         name=name if isinstance(name, str) else None,
-        site=_site(doc, ("metadata", "id")),
+        site=_site(doc, entity, ("metadata", "id")),
         document=doc.index,
         active=spec.get("active") is not False,
         terms=tuple(terms),
         responsible=tuple(responsible),
         references=tuple(references),
         interfaces=tuple(interfaces),
-        values=tuple(_value(doc, name) for name in sorted(fields)),
+        values=tuple(_value(doc, entity, name) for name in sorted(fields)),
         procedures=_procedures(doc, entity),
     )
 
@@ -309,14 +319,14 @@ def _procedures(doc: Document, entity: str | None) -> tuple[Procedure, ...]:
     return tuple(found)
 
 
-def _value(doc: Document, name: str) -> tuple[str, Any, Site]:
+def _value(doc: Document, entity: str | None, name: str) -> tuple[str, Any, Site]:
     """A declared field's value (None unless it is plain JSON data) and its site: a scalar's own position,
     the key of a list, a mapping or a null (a finding about them points at the key)."""
     path: NodePath = tuple(name.split("."))
     data: Any = doc.data
     for step in path:
         data = data.get(step) if isinstance(data, dict) else None
-    return name, data, _site(doc, path, key=data is None or isinstance(data, (list, dict)))
+    return name, data, _site(doc, entity, path, key=data is None or isinstance(data, (list, dict)))
 
 
 # -- JSON round trip (for the store and worker processes) --------------------
@@ -771,6 +781,12 @@ class RepositoryIndex:
             return list(self.of_kind(*kinds)) if kinds else self.entities
         found = self._load(self._subjects)
         return [e for e in found if e.kind in kinds] if kinds else found
+
+    @property
+    def whole(self) -> bool:
+        """Whether every entity is checked (a run over the whole repository, not an update): a rule may
+        then walk the repository once instead of looking each subject's neighbours up."""
+        return self._subjects is None
 
     def is_subject(self, entity: Entity) -> bool:
         """Whether this entity is checked (and so may be reported at) in this run."""

@@ -126,17 +126,30 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
                 found.setdefault(held_by, set()).add(activity)
         return found
 
+    # Over the whole repository, every process is walked once; an update looks up who names each subject.
+    walked: dict[str, dict[str, set[str]]] | None = None
+    if index.whole:
+        walked = {}
+        for entity in index.of_kind("Process", "Practice"):
+            for held_by, steps in held(entity).items():
+                walked.setdefault(held_by, {}).setdefault(entity.key, set()).update(steps)
+
     # Findings are at the practitioner's own document (the first, if its id is defined twice).
     for document in index.subjects("Person", "Team"):
         practitioner = document.key
         if index.resolve(practitioner) is not document:
             continue
         # process -> its activities (a set: one activity naming a team twice counts once)
-        processes: dict[str, set[str]] = {}
-        for entity in index.referrers(practitioner):
-            activities = held(entity).get(practitioner) if entity.kind in ("Process", "Practice") else None
-            if activities:
-                processes.setdefault(entity.key, set()).update(activities)
+        if walked is not None:
+            processes = walked.get(practitioner, {})
+        else:
+            processes = {}
+            for entity in index.referrers(practitioner):
+                activities = (
+                    held(entity).get(practitioner) if entity.kind in ("Process", "Practice") else None
+                )
+                if activities:
+                    processes.setdefault(entity.key, set()).update(activities)
         count = sum(len(acts) for acts in processes.values())
         if count <= limit:
             continue
