@@ -44,6 +44,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from importlib import resources
@@ -307,6 +308,7 @@ class Store:
         self._pending: list[Callable[[], None]] = []
         self._next = 1  # the number ``add`` gives the next file
         self._decoded: dict[str, list[Entity]] = {}  # the entities of the files read last, by path
+        self._sorting: tuple[threading.Thread, list[BaseException]] | None = None  # see ``added``
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -380,6 +382,9 @@ class Store:
 
     def close(self) -> None:
         """End the snapshot without writing (``commit`` writes) and let go of the database."""
+        if self._sorting is not None:
+            self._sorting[0].join()
+            self._sorting = None
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -623,7 +628,34 @@ class Store:
         self._pending.append(self._unstage)  # ``commit`` ends the transaction even if nothing else is queued
         return True
 
+    def added(self) -> None:
+        """Every file is added (``add``): the staged key rows go into ``keys`` now, in a thread that SQLite
+        runs without the interpreter's lock, beside the repository rules; ``commit`` waits for it."""
+        if self._db is None or not self._pending or self._sorting is not None or sqlite3.threadsafety != 3:
+            return  # not serialized (one connection, two threads): ``commit`` does it
+        failed: list[BaseException] = []
+
+        def sort() -> None:
+            try:
+                self._sort_staged()
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                failed.append(exc)
+
+        thread = threading.Thread(target=sort, name="govlint-store-keys", daemon=True)
+        self._sorting = (thread, failed)
+        thread.start()
+
     def _unstage(self) -> None:
+        if self._sorting is None:
+            self._sort_staged()
+            return
+        thread, failed = self._sorting
+        thread.join()
+        self._sorting = None
+        if failed:
+            raise failed[0]
+
+    def _sort_staged(self) -> None:
         """Move the key rows ``add`` staged into ``keys`` in key order: a B-tree filled in order is
         written once, where rows in file order land all over it (three times the cost)."""
         self.db.execute("INSERT INTO keys SELECT * FROM staged_keys ORDER BY key, role, file, entity")

@@ -287,6 +287,7 @@ class Repository:
                         batch = []
             if store is not None:
                 store.add(batch)
+                store.added()
             self.facts = MemoryFacts(by_path)
         self.stats.misses = len(paths)
         self._run_everything()
