@@ -365,6 +365,24 @@ def _split_reference(target: str) -> tuple[str, str] | None:
     return (_REFERENCE_KINDS.get(match.group(1), match.group(1)), intern(match.group(2))) if match else None
 
 
+#: each reference target read back, interned and split (``_target``): a repository names the same
+#: people and teams over and over (bounded: past ``_TARGETS_AT_MOST``, new ones are not kept)
+_TARGETS: dict[str, tuple[str, str, str]] = {}
+_TARGETS_AT_MOST = 1 << 16
+
+
+def _target(text: str) -> tuple[str, str, str] | None:
+    """A reference target as a Reference starts (target, kind, id), interned; None if it is none."""
+    target = intern(text)
+    split = _split_reference(target)
+    if split is None:
+        return None
+    found = (target, *split)
+    if len(_TARGETS) < _TARGETS_AT_MOST:
+        _TARGETS[target] = found
+    return found
+
+
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
 
@@ -404,18 +422,22 @@ def entity_from_json(raw: list[Any]) -> Entity:
     kind, key = intern(kind), intern(f"{kind.lower()}:{ident}")
     path = intern(own_site[0])  # shared by every site of the file
     _, line, column, entity, node = own_site
-    own = Site(path, line, column, key if entity == key else entity, node)
+    own = Site(
+        path, line, column, key if entity == key else entity, intern(node) if node is not None else None
+    )
     references = []
+    targets = _TARGETS
     for ref in refs:
-        target = intern(ref[0])
-        split = _split_reference(target)
-        if split is None:
-            continue
+        target = targets.get(ref[0])
+        if target is None:
+            target = _target(ref[0])
+            if target is None:
+                continue
         if len(ref) == 4:  # [target, line, column, node]: in this entity
             node = ref[3]
-            flat = (target, *split, path, ref[1], ref[2], key, intern(node) if node is not None else None)
+            flat = (*target, path, ref[1], ref[2], key, intern(node) if node is not None else None)
         else:  # [target, path, line, column, entity, node]
-            flat = (target, *split, *ref[1:])
+            flat = (*target, *ref[1:])
         references.append(_new_tuple(Reference, flat))
     return Entity(
         kind=kind,
