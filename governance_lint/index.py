@@ -555,19 +555,23 @@ class MemoryFacts:
     A key with many rows holds them by role, so that a lookup costs what it
     finds: a key that 10,000 files mention and nobody defines answers
     ``rows(key, (DEFINES,))`` at once.  A key with a few rows (most have one
-    or two) holds them in one set, which a lookup filters.
+    or two) holds them in one short list, which a lookup filters.
     """
 
     def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
         self._by_path: dict[str, list[Entity]] = {}
-        self._rows: dict[str, set[Row]] = {}  # a key's rows, while it has a few
+        self._rows: dict[str, list[Row]] = {}  # a key's rows, while it has a few (most have one or two)
         self._by_role: dict[str, dict[int, set[Row]]] = {}  # a key's rows by role, once it has many
         # the entities of a file that holds many (people, policies), by key: one lookup is not a scan
         self._by_key: dict[str, dict[str, list[Entity]]] = {}
         self.replace(by_path or {})
 
-    def replace(self, changed: Mapping[str, list[Entity]]) -> None:
-        """Take the new facts of some files ([] for a file removed or without entities)."""
+    def replace(
+        self, changed: Mapping[str, list[Entity]], keys: Mapping[str, Iterable[KeyRow]] | None = None
+    ) -> None:
+        """Take the new facts of some files ([] for a file removed or without entities), with the key rows
+        of some of them when they are known already (``key_rows`` of their entities)."""
+        add = self._add
         for path, entities in changed.items():
             self._by_key.pop(path, None)
             for entity in self._by_path.pop(path, ()):
@@ -579,33 +583,49 @@ class MemoryFacts:
                 by_key = self._by_key[path] = {}
                 for entity in entities:
                     by_key.setdefault(entity.key, []).append(entity)
+            known = keys.get(path) if keys is not None else None
+            if known is not None:
+                for key, role, entity_key in known:
+                    add(key, (path, entity_key, role))
+                continue
             for entity in entities:
                 for key, role in entity_keys(entity):
-                    self._add(key, (path, entity.key, role))
+                    add(key, (path, entity.key, role))
 
     def _add(self, key: str, row: Row) -> None:
         by_role = self._by_role.get(key)
         if by_role is not None:
-            by_role.setdefault(row[2], set()).add(row)
+            of_role = by_role.get(row[2])
+            if of_role is None:
+                by_role[row[2]] = {row}
+            else:
+                of_role.add(row)
             return
-        held = self._rows.setdefault(key, set())
-        held.add(row)
-        if len(held) > _SCAN_AT_MOST:  # many now: held by role from here on
-            by_role = self._by_role[key] = {}
-            for kept in self._rows.pop(key):
-                by_role.setdefault(kept[2], set()).add(kept)
+        held = self._rows.get(key)
+        if held is None:
+            self._rows[key] = [row]
+        elif row not in held:
+            held.append(row)
+            if len(held) > _SCAN_AT_MOST:  # many now: held by role from here on
+                by_role = self._by_role[key] = {}
+                for kept in self._rows.pop(key):
+                    by_role.setdefault(kept[2], set()).add(kept)
 
     def _discard(self, key: str, row: Row) -> None:
         by_role = self._by_role.get(key)
-        held = by_role.get(row[2]) if by_role is not None else self._rows.get(key)
-        if held is None:
-            return
-        held.discard(row)
-        if held:
-            return
         if by_role is None:
-            del self._rows[key]
-        else:
+            held = self._rows.get(key)
+            if held is None or row not in held:
+                return
+            held.remove(row)
+            if not held:
+                del self._rows[key]
+            return
+        of_role = by_role.get(row[2])
+        if of_role is None:
+            return
+        of_role.discard(row)
+        if not of_role:
             del by_role[row[2]]
             if not by_role:
                 del self._by_role[key]
@@ -900,10 +920,18 @@ class RepositoryIndex:
         unless: Callable[[str], bool] | None = None,
     ) -> Iterator[Reference]:
         """The references of the subjects (of some kinds, or whose target ``unless`` does not accept)."""
+        accepted: dict[str, bool] = {}  # what ``unless`` said of each target: asked once per target
         for entity in self.subjects() if reported_only else self.entities:
             for ref in entity.references:
-                if (kinds is None or ref.kind in kinds) and (unless is None or not unless(ref.target)):
-                    yield ref
+                if kinds is not None and ref.kind not in kinds:
+                    continue
+                if unless is not None:
+                    said = accepted.get(ref.target)
+                    if said is None:
+                        said = accepted[ref.target] = bool(unless(ref.target))
+                    if said:
+                        continue
+                yield ref
 
     def document(self, entity: Entity) -> Document | None:
         """Load the whole document of an entity (parses its file: only for rules that declare no ``reads``)."""

@@ -273,12 +273,15 @@ class Repository:
         stored form is held until the end.
         """
         paths = self.source.paths()
-        by_path: dict[str, list[Entity]] = {}
+        facts = MemoryFacts()
         store = self.store if self.store is not None and self.store.restart() else None
         batch: list[tuple[str, Checked]] = []
         with bulk_phase():
             for rel, checked in zip(paths, self._check(paths), strict=True):
-                by_path[rel] = checked.result.entities
+                # with the key rows a worker worked out beside the facts, when it did
+                facts.replace(
+                    {rel: checked.result.entities}, {rel: checked.facts.keys} if checked.facts else None
+                )
                 self._keep(rel, checked.sha, checked.result)
                 if store is not None:
                     batch.append((rel, checked))
@@ -288,12 +291,14 @@ class Repository:
             if store is not None:
                 store.add(batch)
                 store.added()
-            self.facts = MemoryFacts(by_path)
+            self.facts = facts
         self.stats.misses = len(paths)
         self._run_everything()
         if store is not None:
             store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
-            store.save_named({path for path in _named_paths(by_path) if path in self._files})
+            store.save_named(
+                {path for path in _named_paths(map(facts.entities, facts.paths())) if path in self._files}
+            )
 
     def _resume(self, unchanged: Mapping[str, str]) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take.
@@ -437,7 +442,7 @@ class Repository:
             checked[rel] = entry
             new[rel] = entry.result.entities
         self.stats.misses += len(present)
-        self._named_now.update(_named_paths(new))
+        self._named_now.update(_named_paths(new.values()))
         overlay = Overlay(self.facts, new)
         full = len(paths) > max(FULL_UPDATE_MIN, len(self.files) // FULL_UPDATE_SHARE)
         change = None if full else compare(old, new, self._fact_names())
@@ -876,6 +881,6 @@ def _first_definer(facts: Facts, key: str) -> str | None:
     return None
 
 
-def _named_paths(facts: Mapping[str, list[Entity]]) -> set[str]:
-    """Every path that the procedures of these facts may name."""
-    return {path for entities in facts.values() for e in entities for p in e.procedures for path in p.paths}
+def _named_paths(files: Iterable[list[Entity]]) -> set[str]:
+    """Every path that the procedures of these files' entities may name."""
+    return {path for entities in files for e in entities for p in e.procedures for path in p.paths}
