@@ -228,16 +228,15 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
     found = [reference for reference in collected if reference[0][:1] == ("spec",)]
     # named by their parents (a string's own step is a key, or an index: a string has no id)
     parents = doc.node_names([path[:-1] for path, _, _, _ in found])
+    targets = _TARGETS
     for (path, text, line, column), parent in zip(found, parents, strict=True):
-        match = REFERENCE_RE.match(text)
-        if match:
+        target = targets.get(text) or _target(text)
+        if target is not None:
             node = f"{parent}/{path[-1]}" if parent else str(path[-1])
-            references.append(
-                Reference(text, match.group(1), match.group(2), file_path, line, column, entity, node)
-            )
-            held = _RESPONSIBLE_NODE.match(node)
-            if held and match.group(1) in ("person", "team"):
-                responsible[(held.group(1), text)] = None
+            references.append(_new_tuple(Reference, (*target, file_path, line, column, entity, node)))
+            held = _RESPONSIBLE_NODE.match(node) if target[1] in ("person", "team") else None
+            if held:
+                responsible[(held.group(1), target[0])] = None
 
     terms: list[Term] = []
     term_list = spec.get("terms")

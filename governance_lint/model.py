@@ -175,7 +175,9 @@ class Document:
         ``("spec", "activities", 0, "raci")`` becomes ``spec/activities/identify/raci``,
         so the name survives reordering and edits elsewhere in the file.
         """
-        return self.node_names((tuple(path),))[0]
+        path = tuple(path)
+        kept = self.names.get(path)  # asked before, or an ancestor of a path asked before
+        return kept[0] if kept is not None else self.node_names((path,))[0]
 
     def node_names(self, paths: Iterable[NodePath]) -> list[str]:
         """``node_name`` of each path, in one go; names are kept per path (in ``names``), so the
