@@ -15,6 +15,7 @@ can affect) and the lookups they may make around them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import posixpath
@@ -688,26 +689,36 @@ class RepositoryFiles:
 
     def __init__(self, listing: Iterable[str] | Callable[[], Iterable[str]]) -> None:
         self._listing = listing
+        self._sorted: list[str] | None = None
         self._files: frozenset[str] | None = None
-        self._folders: frozenset[str] = frozenset()
         self._vocabulary: Vocabulary | None = None
+
+    @property
+    def sorted(self) -> list[str]:
+        """Every file, in order (listed on first use)."""
+        if self._sorted is None:
+            listing = self._listing() if callable(self._listing) else self._listing
+            self._sorted = sorted(listing)  # git and the walk list in order already: one pass
+        return self._sorted
 
     @property
     def files(self) -> frozenset[str]:
         if self._files is None:
-            listing = self._listing() if callable(self._listing) else self._listing
-            self._files = frozenset(listing)
-            folders: set[str] = set()
-            for path in self._files:
-                end = path.rfind("/")
-                while end >= 0 and path[:end] not in folders:  # a folder known has its parents known
-                    folders.add(path[:end])
-                    end = path.rfind("/", 0, end)
-            self._folders = frozenset(folders)
+            self._files = frozenset(self.sorted)
         return self._files
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and (path in self.files or path in self._folders)
+        """A file, or a folder that holds one: found in the ordered listing (a few paths asked of a large
+        repository cost a search each, not a set of every file and folder)."""
+        if not isinstance(path, str):
+            return False
+        listing = self.sorted
+        at = bisect.bisect_left(listing, path)
+        if at < len(listing) and listing[at] == path:
+            return True
+        inside = path + "/"
+        at = bisect.bisect_left(listing, inside, at)
+        return at < len(listing) and listing[at].startswith(inside)
 
     def closest(self, path: str) -> str | None:
         """The file most like ``path`` (for a did-you-mean), if one is close enough."""

@@ -373,9 +373,18 @@ class Repository:
         and those that name a file that is gone since the last run: a file they missed may have been
         added since, or one they found deleted, though no governance file changed."""
         assert self.store is not None
+        naming = [a.rule.code for a in self.plan.repository_rules if "procedures" in (a.rule.reads or ())]
+        if not naming:
+            return  # the files named are left as the last run that asked found them
         existed = self.store.named()
-        named = {*self.store.named_paths(), *self._named_now}
-        existing = {path for path in named if path in self._files} if named else set()
+        # every named file existed: what is named now is those, and what this run's changes name
+        complete = existed is not None and not any(self.results.get(code) for code in naming)
+        named = (existed or set()) | self._named_now if complete else set()
+        existing = {path for path in named if path in self._files}
+        if not complete or not (existed or set()) <= existing:
+            # a named file is or was missing (or the store does not say): every path named, from the key rows
+            named = {*self.store.named_paths(), *self._named_now}
+            existing = {path for path in named if path in self._files}
         gone: set[Subject] = {
             (path, entity)
             for name in (existed or set()) - existing
@@ -386,7 +395,7 @@ class Repository:
         spliced: dict[str, set[tuple[str, str | None]]] = {}
         for active in self.plan.repository_rules:
             code = active.rule.code
-            if "procedures" not in (active.rule.reads or ()) or not (self.results.get(code) or gone):
+            if code not in naming or not (self.results.get(code) or gone):
                 continue
             subjects = gone | {(d.path, d.entity) for d in self.results.get(code, ()) if d.entity is not None}
             self.results[code] = [d for d in self.results.get(code, ()) if (d.path, d.entity) not in subjects]

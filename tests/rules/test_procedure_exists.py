@@ -144,3 +144,6 @@ def test_deleting_the_file_brings_the_finding_back_on_the_next_run(tmp_path: Pat
     assert check(repo) == [("GOV208", "process.yaml", 8)]
     (repo / "docs" / "x.md").write_text("# How, again\n")
     assert check(repo) == []
+    assert check(repo) == []
+    (repo / "docs" / "x.md").unlink()  # gone a second time: the file found again was remembered
+    assert check(repo) == [("GOV208", "process.yaml", 8)]
