@@ -18,8 +18,9 @@ that names the database; inside it:
 - ``findings``: the repository rules' findings, by rule, file and entity;
 - ``meta``: besides the format and the run, which rules' findings are complete,
   the days date-reading rules' findings hold, and the files that procedures
-  name and that existed (a run after one of them is deleted checks again the
-  entities that name it, though no governance file changed).
+  name and that existed with a digest of the repository's files (a run after
+  a file came or went checks again the entities that name one that is gone,
+  and those a rule reported, though no governance file changed).
 
 A warm run reads the ``files`` rows (no facts) and the findings; a run after
 one edit reads, besides, the facts of the few files the edit can affect.  Why
@@ -56,7 +57,9 @@ from .engine import Checked, FileResult, Plan, UsageError
 from .index import FILE_KEY, Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = "govlint-store/8"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 8: files named by procedures
+STORE_FORMAT = (
+    "govlint-store/9"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 9: named files
+)
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -284,6 +287,13 @@ _DECODED_AT_MOST = 64
 BUSY_MILLISECONDS = 2000
 
 
+class NamedFiles(NamedTuple):
+    """What a run found of the files procedures name (see ``Store.named``)."""
+
+    listing: str  # a digest of every path of the repository (a file added or removed changes it)
+    existed: set[str]  # the named files that existed
+
+
 class Store:
     """One repository's stored state for one run digest, read as one snapshot and written in one go.
 
@@ -471,16 +481,18 @@ class Store:
             self.damaged = True
             return {}
 
-    def named(self) -> set[str] | None:
-        """The files that procedures named and that existed when the rules last ran (None: not known)."""
+    def named(self) -> NamedFiles | None:
+        """The files procedures named that existed when the rules last ran, and which files the repository
+        held then (None: not known)."""
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'named'").fetchone()
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return None
         try:
-            return {str(path) for path in decode(list, row[0])} if row is not None else None
-        except StoreDamage:
+            raw = decode(dict, row[0]) if row is not None else None
+            return NamedFiles(str(raw["listing"]), {str(path) for path in raw["existed"]}) if raw else None
+        except (StoreDamage, KeyError, TypeError):
             self.damaged = True
             return None
 
@@ -497,9 +509,9 @@ class Store:
             self._unavailable(exc)
             return []
 
-    def save_named(self, paths: Iterable[str]) -> None:
-        """Queue the files that procedures name and that exist now (see ``named``) for ``commit``."""
-        value = json.dumps(sorted(paths))
+    def save_named(self, named: NamedFiles) -> None:
+        """Queue what ``named`` reads for ``commit``."""
+        value = json.dumps({"listing": named.listing, "existed": sorted(named.existed)})
 
         def write() -> None:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('named', ?)", (value,))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -706,6 +707,13 @@ class RepositoryFiles:
         if self._files is None:
             self._files = frozenset(self.sorted)
         return self._files
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of every path: another when a file comes or goes."""
+        return hashlib.sha1(
+            "\0".join(self.sorted).encode(errors="surrogateescape"), usedforsecurity=False
+        ).hexdigest()
 
     def __contains__(self, path: object) -> bool:
         """A file, or a folder that holds one: found in the ordered listing (a few paths asked of a large

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .cache import Store, StoredFile, read_clock, run_digest, trusted_signature
+from .cache import NamedFiles, Store, StoredFile, read_clock, run_digest, trusted_signature
 from .config import Config
 from .discovery import FileSet, discover, read_file, relative, repository_files, selected
 from .engine import (
@@ -296,9 +296,8 @@ class Repository:
         self._run_everything()
         if store is not None:
             store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
-            store.save_named(
-                {path for path in _named_paths(map(facts.entities, facts.paths())) if path in self._files}
-            )
+            named = _named_paths(map(facts.entities, facts.paths()))
+            store.save_named(NamedFiles(self._files.digest, {path for path in named if path in self._files}))
 
     def _resume(self, unchanged: Mapping[str, str]) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take.
@@ -369,29 +368,31 @@ class Repository:
         return not (self.store.damaged or self.store.unavailable)
 
     def _recheck_named_files(self) -> None:
-        """Rules that ask which files exist (they read ``procedures``) check again the entities they reported,
-        and those that name a file that is gone since the last run: a file they missed may have been
-        added since, or one they found deleted, though no governance file changed."""
+        """Rules that ask which files exist (they read ``procedures``) follow the files that came or went
+        since the last run, though no governance file changed: when the repository's files are others,
+        they check again the entities they reported (a file they missed may have been added) and those
+        that name a file that is gone."""
         assert self.store is not None
         naming = [a.rule.code for a in self.plan.repository_rules if "procedures" in (a.rule.reads or ())]
         if not naming:
             return  # the files named are left as the last run that asked found them
-        existed = self.store.named()
-        # every named file existed: what is named now is those, and what this run's changes name
-        complete = existed is not None and not any(self.results.get(code) for code in naming)
-        named = (existed or set()) | self._named_now if complete else set()
+        before = self.store.named()
+        listing = self._files.digest
+        if before is not None and before.listing == listing:
+            # the files of the last run: what this run's changes name was checked with them
+            added = {path for path in self._named_now - before.existed if path in self._files}
+            if added:
+                self.store.save_named(NamedFiles(listing, before.existed | added))
+            return
+        named = {*self.store.named_paths(), *self._named_now}
         existing = {path for path in named if path in self._files}
-        if not complete or not (existed or set()) <= existing:
-            # a named file is or was missing (or the store does not say): every path named, from the key rows
-            named = {*self.store.named_paths(), *self._named_now}
-            existing = {path for path in named if path in self._files}
+        existed = before.existed if before is not None else set()
         gone: set[Subject] = {
             (path, entity)
-            for name in (existed or set()) - existing
+            for name in existed - existing
             for path, entity, _ in self.facts.rows(FILE_KEY + name, (MENTIONS,))
         }
-        if existing != existed:
-            self.store.save_named(existing)
+        self.store.save_named(NamedFiles(listing, existing))
         spliced: dict[str, set[tuple[str, str | None]]] = {}
         for active in self.plan.repository_rules:
             code = active.rule.code
