@@ -290,7 +290,9 @@ BUSY_MILLISECONDS = 2000
 class NamedFiles(NamedTuple):
     """What a run found of the files procedures name (see ``Store.named``)."""
 
-    listing: str  # a digest of every path of the repository (a file added or removed changes it)
+    listing: (
+        str  # a digest of every path of the repository (a file added or removed changes it); "": none named
+    )
     existed: set[str]  # the named files that existed
 
 

@@ -296,8 +296,10 @@ class Repository:
         self._run_everything()
         if store is not None:
             store.save({}, self.results, list(self.results), {}, self._ran(), self.rule_valid)
+            # the repository's files are listed only when some procedure names one
             named = _named_paths(map(facts.entities, facts.paths()))
-            store.save_named(NamedFiles(self._files.digest, {path for path in named if path in self._files}))
+            listing = self._files.digest if named else ""
+            store.save_named(NamedFiles(listing, {path for path in named if path in self._files}))
 
     def _resume(self, unchanged: Mapping[str, str]) -> bool:
         """Take the stored state and follow what changed since; False when there is none to take.
@@ -377,6 +379,8 @@ class Repository:
         if not naming:
             return  # the files named are left as the last run that asked found them
         before = self.store.named()
+        if before is not None and not before.listing and not self._named_now:
+            return  # no procedure named a file, and none of this run's changes does
         listing = self._files.digest
         if before is not None and before.listing == listing:
             # the files of the last run: what this run's changes name was checked with them
