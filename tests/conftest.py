@@ -25,6 +25,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GOVLINT_CACHE_DIR", str(cache))
         patch.setenv("XDG_CACHE_HOME", str(cache / "xdg"))
+        # The installed govlint runs as a subprocess thousands of times: its modules are compiled once,
+        # into a temporary folder (a shell that forbids writing bytecode would have each run compile
+        # them all again; an installed wheel has them compiled).
+        patch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("bytecode")))
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         yield cache
 
 
