@@ -57,9 +57,8 @@ from .engine import Checked, FileResult, Plan, UsageError
 from .index import FILE_KEY, Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
 from .model import Diagnostic
 
-STORE_FORMAT = (
-    "govlint-store/9"  # 6: content keys are git blob ids; 7: compact keys, facts per file; 9: named files
-)
+# 6: content keys are git blob ids; 7: compact keys, facts per file; 9: the files procedures name
+STORE_FORMAT = "govlint-store/9"
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -290,9 +289,8 @@ BUSY_MILLISECONDS = 2000
 class NamedFiles(NamedTuple):
     """What a run found of the files procedures name (see ``Store.named``)."""
 
-    listing: (
-        str  # a digest of every path of the repository (a file added or removed changes it); "": none named
-    )
+    #: a digest of every path of the repository (a file added or removed changes it); "": none is named
+    listing: str
     existed: set[str]  # the named files that existed
 
 

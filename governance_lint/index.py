@@ -429,11 +429,9 @@ def entity_from_json(raw: list[Any]) -> Entity:
     references = []
     targets = _TARGETS
     for ref in refs:
-        target = targets.get(ref[0])
+        target = targets.get(ref[0]) or _target(ref[0])
         if target is None:
-            target = _target(ref[0])
-            if target is None:
-                continue
+            continue
         if len(ref) == 4:  # [target, line, column, node]: in this entity
             node = ref[3]
             flat = (*target, path, ref[1], ref[2], key, intern(node) if node is not None else None)
@@ -691,7 +689,6 @@ class RepositoryFiles:
     def __init__(self, listing: Iterable[str] | Callable[[], Iterable[str]]) -> None:
         self._listing = listing
         self._sorted: list[str] | None = None
-        self._files: frozenset[str] | None = None
         self._vocabulary: Vocabulary | None = None
 
     @property
@@ -701,12 +698,6 @@ class RepositoryFiles:
             listing = self._listing() if callable(self._listing) else self._listing
             self._sorted = sorted(listing)  # git and the walk list in order already: one pass
         return self._sorted
-
-    @property
-    def files(self) -> frozenset[str]:
-        if self._files is None:
-            self._files = frozenset(self.sorted)
-        return self._files
 
     @functools.cached_property
     def digest(self) -> str:
@@ -731,7 +722,7 @@ class RepositoryFiles:
     def closest(self, path: str) -> str | None:
         """The file most like ``path`` (for a did-you-mean), if one is close enough."""
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(sorted(self.files))
+            self._vocabulary = Vocabulary(self.sorted)
         return self._vocabulary.closest(path)
 
 
@@ -810,27 +801,24 @@ class RepositoryIndex:
                 found.extend(self._loaded.setdefault((path, keys[0]), self.facts.entity(path, keys[0])))
                 continue
             # decoded for this: every entity of the file kept, as the next lookup may want another
-            groups: dict[str, list[Entity]] = {}
-            for entity in self.facts.entities(path):
-                groups.setdefault(entity.key, []).append(entity)
-            for key, group in groups.items():
-                self._loaded.setdefault((path, key), group)
+            self._load_file(path)
             for key in keys:
                 found.extend(self._loaded.setdefault((path, key), []))
         found.sort(key=_order)
         return found
 
+    def _load_file(self, path: str) -> list[Entity]:
+        """Every entity of one file, kept by key: the objects lookups return, so that ``is`` holds."""
+        groups: dict[str, list[Entity]] = {}
+        for entity in self.facts.entities(path):
+            groups.setdefault(entity.key, []).append(entity)
+        return [e for key, group in groups.items() for e in self._loaded.setdefault((path, key), group)]
+
     @property
     def entities(self) -> list[Entity]:
         """Every entity of the repository, in path order (reads every file's facts)."""
         if self._all is None:
-            found: list[Entity] = []
-            for path in sorted(self.facts.paths()):
-                groups: dict[str, list[Entity]] = {}
-                for entity in self.facts.entities(path):
-                    groups.setdefault(entity.key, []).append(entity)
-                for key, group in groups.items():  # the objects lookups return, so that ``is`` holds
-                    found.extend(self._loaded.setdefault((path, key), group))
+            found = [entity for path in sorted(self.facts.paths()) for entity in self._load_file(path)]
             found.sort(key=_order)
             self._all = found
         return self._all

@@ -52,7 +52,9 @@ spec:
 None.
 """
 
-from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, repository_rule
+import functools
+
+from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
 from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message, role_of
 
 
@@ -66,13 +68,10 @@ from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message,
     reads=["references"],
 )
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
-    people: dict[str, Entity | None] = {}  # each target's inactive Person (None: not one), looked up once
+    person_of = functools.cache(functools.partial(inactive, index))  # each target looked up once
     for entity in index.subjects(*ROLE_KINDS):
         for ref in entity.references:
-            target = ref.target
-            person = (
-                people[target] if target in people else people.setdefault(target, inactive(index, target))
-            )
+            person = person_of(ref.target)
             role = role_of(ref.node) if person is not None else None
             if person is not None and role is not None:
                 ctx.report(ref.site, inactive_message(role, entity.key, ref.target, person))

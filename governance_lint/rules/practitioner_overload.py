@@ -131,8 +131,8 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
     if index.whole:
         walked = {}
         for entity in index.of_kind("Process", "Practice"):
-            for held_by, steps in held(entity).items():
-                walked.setdefault(held_by, {}).setdefault(entity.key, set()).update(steps)
+            for activity, held_by in entity.responsible:
+                walked.setdefault(held_by, {}).setdefault(entity.key, set()).add(activity)
 
     # Findings are at the practitioner's own document (the first, if its id is defined twice).
     for document in index.subjects("Person", "Team"):
