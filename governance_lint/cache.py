@@ -42,7 +42,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -54,11 +53,22 @@ from typing import Any, NamedTuple, TypeVar
 
 from .config import Config
 from .engine import Checked, FileResult, Plan, UsageError
-from .index import FILE_KEY, Entity, KeyRow, Row, entities_from_json, key_rows, stored_facts
+from .index import (
+    FILE_KEY,
+    Entity,
+    KeyRow,
+    Row,
+    entities_from_json,
+    entity_from_json,
+    key_rows,
+    stored_facts,
+    stored_key,
+)
 from .model import Diagnostic
 
-# 6: content keys are git blob ids; 7: compact keys, facts per file; 9: the files procedures name
-STORE_FORMAT = "govlint-store/9"
+# 6: content keys are git blob ids; 7: compact keys, facts per file; 9: the files procedures name;
+# 10: the days a file's result holds in columns of their own
+STORE_FORMAT = "govlint-store/10"
 T = TypeVar("T")
 KEEP_RUNS = 4  # databases kept per repository (other configs, rule sets)
 
@@ -248,14 +258,19 @@ class StoreDamage(Exception):
 
 
 def decode(convert: Callable[[Any], T], text: str) -> T:
-    """``convert`` of the JSON ``text`` of a stored row; raises ``StoreDamage`` when it does not decode.
+    """``convert`` of the JSON ``text`` of a stored row; raises ``StoreDamage`` when it does not decode."""
+    return converted(lambda: convert(json.loads(text)))
+
+
+def converted(make: Callable[[], T]) -> T:
+    """What ``make`` builds of a stored row; raises ``StoreDamage`` when the row does not decode.
 
     The one place where a stored row's damage is told apart: nothing else a run
     does (a bug, a lock) is ever taken for damage.
     """
     try:
-        return convert(json.loads(text))
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+        return make()
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
         raise StoreDamage(f"{type(exc).__name__}: {exc}") from None
 
 
@@ -263,7 +278,8 @@ _SCHEMA = """
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, sha TEXT NOT NULL,
-                                 signature TEXT, read_ns INTEGER, documents INTEGER, skipped INTEGER, extra TEXT);
+                                 signature TEXT, read_ns INTEGER, documents INTEGER, skipped INTEGER,
+                                 valid_from INTEGER, valid_to INTEGER, extra TEXT);
 CREATE TABLE IF NOT EXISTS facts(file INTEGER PRIMARY KEY, facts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, role INTEGER NOT NULL, file INTEGER NOT NULL, entity TEXT NOT NULL,
                                 PRIMARY KEY (key, role, file, entity)) WITHOUT ROWID;
@@ -279,8 +295,34 @@ _INSERT_KEYS = "INSERT INTO keys VALUES (?, ?, ?, ?)"
 #: where a cold build's key rows wait (unordered, unindexed) until they go into ``keys`` in order
 _STAGE_KEYS = "CREATE TEMP TABLE IF NOT EXISTS staged_keys(key TEXT, role INTEGER, file INTEGER, entity TEXT)"
 
-#: how many files' entities a store keeps decoded (its snapshot does not change while it is read)
+#: how many files' entities a store keeps decoded, and parsed (its snapshot does not change while read)
 _DECODED_AT_MOST = 64
+
+
+class _Parsed(NamedTuple):
+    """A file's stored facts parsed but not decoded: each entity's JSON, in order and by key."""
+
+    entities: list[Any]
+    by_key: dict[str, list[Any]]
+
+
+def _parsed(raw: Any) -> _Parsed:
+    by_key: dict[str, list[Any]] = {}
+    for entity in raw:
+        by_key.setdefault(stored_key(entity), []).append(entity)
+    return _Parsed(list(raw), by_key)
+
+
+def _kept(cache: dict[str, T], path: str, value: T | None = None) -> T | None:
+    """An LRU of ``_DECODED_AT_MOST`` files: ``path``'s value, made the most recent (``value``: kept)."""
+    if value is None:
+        value = cache.pop(path, None)
+    elif len(cache) >= _DECODED_AT_MOST:
+        del cache[next(iter(cache))]
+    if value is not None:
+        cache[path] = value
+    return value
+
 
 #: How long a run waits for another one's write to finish before it goes on without the store.
 BUSY_MILLISECONDS = 2000
@@ -318,6 +360,7 @@ class Store:
         self._pending: list[Callable[[], None]] = []
         self._next = 1  # the number ``add`` gives the next file
         self._decoded: dict[str, list[Entity]] = {}  # the entities of the files read last, by path
+        self._parsed: dict[str, _Parsed] = {}  # the facts of the files some entities were picked from
         self._sorting: tuple[threading.Thread, list[BaseException]] | None = None  # see ``added``
 
     # -- opening ---------------------------------------------------------------------------
@@ -426,20 +469,17 @@ class Store:
         found: dict[str, StoredFile] = {}
         try:
             rows = self.db.execute(
-                "SELECT path, sha, signature, read_ns, documents, skipped, extra FROM files"
+                "SELECT path, sha, signature, read_ns, documents, skipped, valid_from, valid_to, extra FROM files"
             ).fetchall()
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return {}
-        dated_only = _DATED_ONLY.fullmatch
-        for path, sha, signature, read_ns, documents, skipped, extra in rows:
+        for path, sha, signature, read_ns, documents, skipped, valid_from, valid_to, extra in rows:
             try:
                 result = FileResult(path, int(documents), int(skipped))
-                if extra is None:
-                    pass
-                elif dated := dated_only(extra):  # most files with a date-reading rule: no JSON to decode
-                    result.valid = (int(dated[1]), int(dated[2]))
-                else:
+                if valid_from is not None:
+                    result.valid = (int(valid_from), int(valid_to))
+                if extra is not None:  # findings, crashes or suppressions: most files have none
                     decode(functools.partial(_extra, result), extra)
                 found[path] = StoredFile(sha, signature, int(read_ns or 0), result)
             except (StoreDamage, ValueError, TypeError):
@@ -530,30 +570,50 @@ class Store:
             return []
 
     def entities(self, path: str) -> list[Entity]:
-        kept = self._decoded.pop(path, None)
-        if kept is not None:
-            self._decoded[path] = kept  # the most recently used last
-            return list(kept)
+        kept = _kept(self._decoded, path)
+        if kept is None:
+            parsed = self._parse(path)
+            try:
+                kept = converted(lambda: entities_from_json(parsed.entities)) if parsed is not None else []
+            except StoreDamage:
+                self.damaged = True
+                return []
+            # a few files kept decoded: the ones a rule reads one after another
+            _kept(self._decoded, path, kept)
+        return list(kept)
+
+    def entity(self, path: str, key: str) -> list[Entity]:
+        decoded = self._decoded.get(path)
+        if decoded is not None:
+            return [e for e in decoded if e.key == key]
+        parsed = self._parse(path)
+        if parsed is None:
+            return []
+        try:  # only these decoded: one person of a file of thousands is resolved after another
+            return converted(lambda: [entity_from_json(raw) for raw in parsed.by_key.get(key, ())])
+        except StoreDamage:
+            self.damaged = True
+            return []
+
+    def _parse(self, path: str) -> _Parsed | None:
+        """A file's stored facts, parsed (None: it has none, or they cannot be read)."""
+        parsed = _kept(self._parsed, path)
+        if parsed is not None:
+            return parsed
         try:
             row = self.db.execute(
                 "SELECT facts FROM facts WHERE file = (SELECT id FROM files WHERE path = ?)", (path,)
             ).fetchone()
         except sqlite3.Error as exc:
             self._unavailable(exc)
-            return []
+            return None
+        if row is None:
+            return None
         try:
-            found = decode(entities_from_json, row[0]) if row is not None else []
+            return _kept(self._parsed, path, decode(_parsed, row[0]))
         except StoreDamage:
             self.damaged = True
-            return []
-        # a few files kept decoded: the people and teams that one lookup after another resolves to
-        if len(self._decoded) >= _DECODED_AT_MOST:
-            del self._decoded[next(iter(self._decoded))]
-        self._decoded[path] = found
-        return list(found)
-
-    def entity(self, path: str, key: str) -> list[Entity]:
-        return [e for e in self.entities(path) if e.key == key]
+            return None
 
     def views(self) -> dict[str, tuple[str, str]]:
         """Each file's stored view data (what the reports read of its documents): sha and JSON text."""
@@ -689,7 +749,7 @@ class Store:
             facts.extend(fact_rows)
             keys.extend(keyed)
         try:
-            self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.executemany(_INSERT_FACTS, facts)
             self.db.executemany("INSERT INTO staged_keys VALUES (?, ?, ?, ?)", keys)
         except (sqlite3.Error, OSError, ValueError) as exc:
@@ -730,7 +790,7 @@ class Store:
         if self._db is None or not self._pending:
             return False
         pending, self._pending = self._pending, []
-        self._decoded = {}
+        self._decoded, self._parsed = {}, {}
         db = self.db
         try:
             if not db.in_transaction:
@@ -757,14 +817,14 @@ class Store:
         if found is not None:
             number = found[0]
             db.execute(
-                "UPDATE files SET sha = ?, signature = ?, read_ns = ?, documents = ?, skipped = ?, extra = ?"
-                " WHERE id = ?",
+                "UPDATE files SET sha = ?, signature = ?, read_ns = ?, documents = ?, skipped = ?,"
+                " valid_from = ?, valid_to = ?, extra = ? WHERE id = ?",
                 (*row, number),
             )
         else:
             number = db.execute(
-                "INSERT INTO files(path, sha, signature, read_ns, documents, skipped, extra)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO files(path, sha, signature, read_ns, documents, skipped, valid_from, valid_to, extra)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (path, *row),
             ).lastrowid
         fact_rows, keyed = _facts_rows(number, entry)
@@ -802,12 +862,6 @@ class Store:
                     os.unlink(str(old) + suffix)
 
 
-#: ``extra`` of a file without findings, crashes or suppressions whose result holds over some days, as
-#: ``_write_file`` writes it (a file whose ``extra`` reads otherwise is decoded as JSON)
-_DATED_ONLY = re.compile(
-    r'\{"diagnostics":\[\],"crashes":\[\],"suppressions":\[\],"unloadable":false,"valid":\[(\d+),(\d+)\]\}'
-)
-
 #: SQLite's primary result codes for "not now" (another connection) and "not here" (the file system)
 _BUSY_CODES = frozenset(
     {
@@ -827,20 +881,29 @@ def _busy(exc: sqlite3.Error) -> bool:
 
 
 def _file_row(entry: Checked) -> tuple[Any, ...]:
-    """A checked file's ``files`` columns after its path: sha, signature, read time, counts, extra."""
+    """A checked file's ``files`` columns after its path: sha, signature, read time, counts, the days
+    its result holds (None: every day), extra."""
     result, extra = entry.result, None
-    if result.diagnostics or result.crashes or result.suppressions or result.unloadable or result.valid:
+    if result.diagnostics or result.crashes or result.suppressions or result.unloadable:
         extra = json.dumps(
             {
                 "diagnostics": [d.to_dict() for d in result.diagnostics],
                 "crashes": result.crashes,
                 "suppressions": result.suppressions,
                 "unloadable": result.unloadable,
-                "valid": result.valid,
             },
             separators=(",", ":"),
         )
-    return entry.sha, _signature(entry.signature), entry.read_ns, result.documents, result.skipped, extra
+    valid = result.valid or (None, None)
+    return (
+        entry.sha,
+        _signature(entry.signature),
+        entry.read_ns,
+        result.documents,
+        result.skipped,
+        *valid,
+        extra,
+    )
 
 
 def _facts_rows(number: int, entry: Checked) -> tuple[list[tuple[int, str]], list[tuple[str, int, int, str]]]:
@@ -853,13 +916,11 @@ def _facts_rows(number: int, entry: Checked) -> tuple[list[tuple[int, str]], lis
 
 
 def _extra(result: FileResult, raw: Any) -> None:
-    """Fill ``result`` from a stored row's ``extra`` JSON (findings, crashes, suppressions, validity)."""
+    """Fill ``result`` from a stored row's ``extra`` JSON (findings, crashes, suppressions)."""
     result.diagnostics = [Diagnostic.from_dict(d) for d in raw["diagnostics"]]
     result.crashes = list(raw["crashes"])
     result.suppressions = list(raw["suppressions"])
     result.unloadable = bool(raw["unloadable"])
-    valid = raw.get("valid")
-    result.valid = (int(valid[0]), int(valid[1])) if valid else None
 
 
 def _signature(signature: list[int] | None) -> str | None:

@@ -417,10 +417,15 @@ def entity_to_json(entity: Entity) -> list[Any]:
     ]
 
 
+def stored_key(raw: list[Any]) -> str:
+    """The key of the entity ``entity_to_json`` wrote, without decoding it; raises on damage."""
+    return f"{raw[0].lower()}:{raw[1]}"
+
+
 def entity_from_json(raw: list[Any]) -> Entity:
     """The entity ``entity_to_json`` wrote; raises ValueError (or TypeError, KeyError) on damage."""
     kind, ident, name, own_site, document, active, refs, terms, ifaces, responsible, values, procs = raw
-    kind, key = intern(kind), intern(f"{kind.lower()}:{ident}")
+    kind, key = intern(kind), intern(stored_key(raw))
     path = intern(own_site[0])  # shared by every site of the file
     _, line, column, entity, node = own_site
     own = Site(
@@ -797,11 +802,13 @@ class RepositoryIndex:
             else:
                 found.extend(entities)
         for path, keys in wanted.items():
-            if len(keys) == 1 and isinstance(self.facts, MemoryFacts):  # held decoded: one is picked out
-                found.extend(self._loaded.setdefault((path, keys[0]), self.facts.entity(path, keys[0])))
+            if (
+                len(keys) <= _SCAN_AT_MOST
+            ):  # a few of the file's entities: picked out (one of thousands of people)
+                for key in keys:
+                    found.extend(self._loaded.setdefault((path, key), self.facts.entity(path, key)))
                 continue
-            # decoded for this: every entity of the file kept, as the next lookup may want another
-            self._load_file(path)
+            self._load_file(path)  # many: every entity of the file kept, as the next lookup may want another
             for key in keys:
                 found.extend(self._loaded.setdefault((path, key), []))
         found.sort(key=_order)
@@ -865,8 +872,12 @@ class RepositoryIndex:
         return found[0] if found else None
 
     def defines(self, reference: str) -> bool:
-        """Whether some entity has this ``KIND:ID`` key."""
-        return bool(self.definitions(reference))
+        """Whether some entity has this ``KIND:ID`` key: its key rows say, no facts are read (a file of
+        thousands of people is not decoded to learn that one of them is there)."""
+        found = self._definitions.get(reference)
+        if found is not None:
+            return bool(found)
+        return any(entity == reference for _, entity in self._with_role(reference, DEFINES))
 
     def referrers(self, key: str) -> list[Entity]:
         """Every entity whose spec names ``key``, in path order."""

@@ -326,20 +326,22 @@ class Repository:
         touched: dict[str, tuple[list[int] | None, int]] = {}
         paths = self.source.paths()
         # git's index holds the stored bytes and the findings hold today: nothing is looked at
-        entry_of, blob_of = stored.get, unchanged.get
+        entry_of, blob_of, files, shas = stored.get, unchanged.get, self.files, self._shas
+        rest: list[str] = []
         with bulk_phase():
-            vouched = [
-                (rel, entry)
-                for rel in (paths if unchanged else ())
-                if (entry := entry_of(rel)) is not None
-                and blob_of(rel) == entry.sha
-                and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
-            ]
-            self.files.update([(rel, entry.result) for rel, entry in vouched])
-            self._shas.update([(rel, entry.sha) for rel, entry in vouched])
-        rest = [rel for rel in paths if rel not in self.files] if vouched else paths
-        self.stats.unread = self.stats.vouched = len(vouched)
-        for rel, entry, signature in _signatures(self.source.root, rest, stored):
+            for rel in paths if unchanged else ():
+                entry = entry_of(rel)
+                if (
+                    entry is not None
+                    and blob_of(rel) == entry.sha
+                    and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
+                ):
+                    files[rel] = entry.result
+                    shas[rel] = entry.sha
+                else:
+                    rest.append(rel)
+        self.stats.unread = self.stats.vouched = len(files)
+        for rel, entry, signature in _signatures(self.source.root, rest if unchanged else paths, stored):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None and not entry.result.holds_on(self.plan.today):
@@ -652,7 +654,8 @@ class Repository:
         """The files where a per-file rule raised or that did not load (looked for once per ``files``
         dict, then kept up to date by ``_seen``)."""
         if self._broken is None or self._broken[0] is not self.files:
-            self._broken = (self.files, {rel for rel, result in self.files.items() if _broken(result)})
+            # as ``_broken`` reads, inline: the one pass a warm run makes over every file's result
+            self._broken = (self.files, {rel for rel, r in self.files.items() if r.crashes or r.unloadable})
         return self._broken[1]
 
     def _seen(self, rel: str, result: FileResult | None) -> None:

@@ -199,7 +199,8 @@ def _tell_skipped(
     settings: CheckSettings, config: Config, files: FileSet, result: RunResult, cwd: Path, stderr: TextIO
 ) -> None:
     """``--verbose`` names every skipped file; named paths holding no governance file get one note."""
-    shown = [r for r in result.files if r.path in files.reported]
+    # with no path named every file is reported
+    shown = [r for r in result.files if r.path in files.reported] if settings.paths else result.files
     if settings.verbose:
         for name in files.passed_over:
             print(f"govlint: skipped {name}: not among the files the config includes", file=stderr)

@@ -147,7 +147,8 @@ class Workspace:
         index = self.index if state is self.model else RepositoryIndex(state.facts, loader=state.documents)
         # only the shown files' entries can hide a finding or be stale here (an entry names its file as
         # the baseline writes it): an editor showing one file does not judge a large baseline per keystroke
-        baseline = [entry for rel in shown for entry in self._baseline_by_path.get(printable(rel), ())]
+        by_path = self._baseline_by_path
+        baseline = [entry for rel in shown for entry in by_path.get(printable(rel), ())] if by_path else []
         return make_filters(
             self.config, self.registry, self.plan, shown, baseline, state.documents, _approver(index)
         )

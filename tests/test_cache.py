@@ -257,8 +257,10 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
     assert moved == findings(cold)
 
 
+# not JSON; JSON of another shape (an entity's kind that is no text): both are damage, never a traceback
+@pytest.mark.parametrize("damaged", ["[[not json", '[[1, "x"]]'])
 def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
+    repo: Path, monkeypatch: pytest.MonkeyPatch, damaged: str
 ) -> None:
     monkeypatch.chdir(repo)
 
@@ -283,18 +285,20 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
     cold = cli()
     assert cold[0] == 1
     (base,) = cache_files()
-    _sql(base, "UPDATE facts SET facts = '[[not json'")
+    with sqlite3.connect(base) as db:
+        db.execute("UPDATE facts SET facts = ?", (damaged,))
+    db.close()
     other = repo / generate.process_path(1)  # so that the stored facts are read
     other.write_text(other.read_text() + "# edited\n")
     assert cli() == cold
     with sqlite3.connect(base) as db:
-        assert db.execute("SELECT count(*) FROM facts WHERE facts = '[[not json'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM facts WHERE facts = ?", (damaged,)).fetchone() == (0,)
     db.close()
     assert cli() == cold
 
 
 def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
-    """Rows whose only extra is the days the result holds are read without JSON: the same values."""
+    """A file's counts, the days its result holds and its findings read back as they were written."""
     from governance_lint.engine import Checked, FileResult
     from governance_lint.model import Diagnostic, Severity
 
