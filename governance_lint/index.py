@@ -791,8 +791,14 @@ class RepositoryIndex:
 
     # -- what a rule checks --------------------------------------------------
 
-    def _load(self, pairs: Iterable[Subject]) -> list[Entity]:
+    def _load(self, pairs: Collection[Subject]) -> list[Entity]:
         """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
+        if len(pairs) == 1:  # one key of one file (a definition): in document order already
+            (pair,) = pairs
+            entities = self._loaded.get(pair)
+            if entities is None:
+                entities = self._loaded[pair] = self.facts.entity(*pair)
+            return list(entities)
         found: list[Entity] = []
         wanted: dict[str, list[str]] = {}  # keys not loaded yet, by path: each file read once
         for pair in set(pairs):
