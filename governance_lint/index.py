@@ -545,7 +545,8 @@ class Facts(Protocol):
         ...
 
     def entity(self, path: str, key: str) -> list[Entity]:
-        """The entities of one file with this key (one, unless the file defines it twice)."""
+        """The entities of one file with this key (one, unless the file defines it twice): what it costs
+        does not grow with the file's other entities (an index picks entities out one by one)."""
         ...
 
     def paths(self) -> list[str]:
@@ -676,9 +677,7 @@ class Overlay:
         return self.changed[path] if path in self.changed else self.base.entities(path)
 
     def entity(self, path: str, key: str) -> list[Entity]:
-        if path in self.changed:
-            return [e for e in self.changed[path] if e.key == key]
-        return self.base.entity(path, key)
+        return self._new.entity(path, key) if path in self.changed else self.base.entity(path, key)
 
     def paths(self) -> list[str]:
         return [p for p in self.base.paths() if p not in self.changed] + self._new.paths()
@@ -792,31 +791,24 @@ class RepositoryIndex:
     # -- what a rule checks --------------------------------------------------
 
     def _load(self, pairs: Collection[Subject]) -> list[Entity]:
-        """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
+        """The entities of these (path, key) pairs, in path order (each read once, then kept).
+
+        Each is picked out of its file (``Facts.entity``): a change that names ten of a file's
+        thousands of people reads those ten.
+        """
+        loaded, pick = self._loaded, self.facts.entity
         if len(pairs) == 1:  # one key of one file (a definition): in document order already
             (pair,) = pairs
-            entities = self._loaded.get(pair)
+            entities = loaded.get(pair)
             if entities is None:
-                entities = self._loaded[pair] = self.facts.entity(*pair)
+                entities = loaded[pair] = pick(*pair)
             return list(entities)
         found: list[Entity] = []
-        wanted: dict[str, list[str]] = {}  # keys not loaded yet, by path: each file read once
         for pair in set(pairs):
-            entities = self._loaded.get(pair)
+            entities = loaded.get(pair)
             if entities is None:
-                wanted.setdefault(pair[0], []).append(pair[1])
-            else:
-                found.extend(entities)
-        for path, keys in wanted.items():
-            if (
-                len(keys) <= _SCAN_AT_MOST
-            ):  # a few of the file's entities: picked out (one of thousands of people)
-                for key in keys:
-                    found.extend(self._loaded.setdefault((path, key), self.facts.entity(path, key)))
-                continue
-            self._load_file(path)  # many: every entity of the file kept, as the next lookup may want another
-            for key in keys:
-                found.extend(self._loaded.setdefault((path, key), []))
+                entities = loaded[pair] = pick(*pair)
+            found.extend(entities)
         found.sort(key=_order)
         return found
 

@@ -309,7 +309,7 @@ class Repository:
         assert self.store is not None
         started = time.perf_counter()
         with bulk_phase():  # a row's objects for every file, kept for the run: no cyclic GC meanwhile
-            stored = self.store.files()
+            stored = self.store.files(unchanged)
             results = self.store.findings() if stored else None
         started = self.stats.add("state", started)
         if not stored or results is None or self.store.damaged or self.store.unavailable:

@@ -224,6 +224,28 @@ def test_files_unchanged_since_the_cache_was_written_are_not_read_again(repo: Pa
     assert {(d.code, d.path) for d in result.diagnostics} == {("GOV002", generate.process_path(1))}
 
 
+@pytest.mark.parametrize("edits", [1, FILES], ids=["one-edited", "all-edited"])
+def test_in_git_the_files_it_does_not_vouch_for_are_known_by_their_signatures(repo: Path, edits: int) -> None:
+    """Inside git, a file git's index vouches for is taken on its word; the others (edited since they
+    were staged) are compared with the signatures recorded when they were read, and not read again."""
+    from helpers import git
+
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    edited = [repo / generate.process_path(i) for i in range(edits)]
+    for path in edited:
+        path.write_text(path.read_text().replace("  purpose: >-\n", "  purpose: >-\n    Edited.\n", 1))
+    _age(sorted((repo / "governance").rglob("*.yaml")), 3600)
+    check(repo)
+    _, warm = check(repo)
+    assert (warm.hits, warm.unread, warm.vouched, warm.misses) == (
+        total(repo),
+        total(repo),
+        total(repo) - edits,
+        0,
+    )
+
+
 def test_a_file_changed_in_the_tick_it_was_read_is_hashed_again(repo: Path) -> None:
     import os
     import time
@@ -316,3 +338,32 @@ def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
     assert store.open()
     read = {path: entry.result for path, entry in store.files().items()}
     assert read == written
+
+
+def test_a_one_file_change_decodes_only_the_entities_it_looks_up(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The people and teams a changed process names are picked out of the store one by one: their
+    files are parsed, but the hundreds of people beside them are not decoded."""
+    (people_file,) = [p for p in repo.rglob("*.yaml") if "kind: Person" in p.read_text()]
+    people_file.write_text(people_file.read_text() + "---\n" + generate.people_yaml(90_000, 90_400))
+    check(repo)
+    decoded: list[str] = []
+    real = cache.entity_from_json
+
+    def counted(raw):  # type: ignore[no-untyped-def]
+        entity = real(raw)
+        decoded.append(entity.key)
+        return entity
+
+    monkeypatch.setattr(cache, "entity_from_json", counted)
+    monkeypatch.setattr(cache, "entities_from_json", lambda raws: [counted(raw) for raw in raws])
+    edited = repo / generate.process_path(3)
+    edited.write_text(edited.read_text().replace("  purpose: >-\n", "  purpose: >-\n    Edited.\n", 1))
+    result, stats = check(repo)
+    assert (stats.hits, stats.misses) == (total(repo) - 1, 1)
+    assert decoded, "the change looked nothing up in the store"
+    assert not [key for key in decoded if key.startswith("person:person-9")], (
+        "people nobody names were decoded"
+    )
+    assert findings(result) == findings(check(repo, use_cache=False)[0])
