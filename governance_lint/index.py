@@ -531,6 +531,7 @@ def entities_from_json(raw: list[Any]) -> list[Entity]:
 
 
 _SCAN_AT_MOST = 8  # a key with more rows, or a file with more entities, than this is indexed further
+_PICKS_AT_MOST = 8  # entities an index picks out of one file before it reads the file whole
 
 
 class Facts(Protocol):
@@ -770,6 +771,7 @@ class RepositoryIndex:
         self.files = files
         self._subjects = frozenset(subjects) if subjects is not None else None
         self._loaded: dict[Subject, list[Entity]] = {}
+        self._picked: dict[str, int] = {}  # how many entities were picked out of each file (``_pick``)
         self._definitions: dict[str, list[Entity]] = {}
         # per entity looked up: its terms by slug and by family (a 10,000-term Glossary is scanned once)
         self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
@@ -780,8 +782,9 @@ class RepositoryIndex:
         """This index with only ``subjects`` to check; the two share what they looked up (one update runs
         every rule over one state of the facts: a key one rule resolved is not looked up again)."""
         other = RepositoryIndex(self.facts, subjects=subjects, loader=self.loader, files=self.files)
-        other._loaded, other._definitions, other._term_keys, other._rows = (
+        other._loaded, other._picked, other._definitions, other._term_keys, other._rows = (
             self._loaded,
+            self._picked,
             self._definitions,
             self._term_keys,
             self._rows,
@@ -791,26 +794,31 @@ class RepositoryIndex:
     # -- what a rule checks --------------------------------------------------
 
     def _load(self, pairs: Collection[Subject]) -> list[Entity]:
-        """The entities of these (path, key) pairs, in path order (each read once, then kept).
-
-        Each is picked out of its file (``Facts.entity``): a change that names ten of a file's
-        thousands of people reads those ten.
-        """
-        loaded, pick = self._loaded, self.facts.entity
+        """The entities of these (path, key) pairs, in path order (each read once, then kept)."""
+        loaded = self._loaded
         if len(pairs) == 1:  # one key of one file (a definition): in document order already
             (pair,) = pairs
             entities = loaded.get(pair)
-            if entities is None:
-                entities = loaded[pair] = pick(*pair)
-            return list(entities)
+            return list(entities if entities is not None else self._pick(pair))
         found: list[Entity] = []
         for pair in set(pairs):
             entities = loaded.get(pair)
-            if entities is None:
-                entities = loaded[pair] = pick(*pair)
-            found.extend(entities)
+            found.extend(entities if entities is not None else self._pick(pair))
         found.sort(key=_order)
         return found
+
+    def _pick(self, pair: Subject) -> list[Entity]:
+        """A pair not looked up yet: picked out of its file (``Facts.entity``), so that a change naming
+        ten of a file's thousands of people reads those ten; a file asked of again and again (a report
+        over the whole repository) is read whole, once."""
+        path = pair[0]
+        picked = self._picked.get(path, 0)
+        if picked < _PICKS_AT_MOST:
+            self._picked[path] = picked + 1
+            entities = self._loaded[pair] = self.facts.entity(*pair)
+            return entities
+        self._load_file(path)
+        return self._loaded.setdefault(pair, [])
 
     def _load_file(self, path: str) -> list[Entity]:
         """Every entity of one file, kept by key: the objects lookups return, so that ``is`` holds."""

@@ -343,10 +343,16 @@ def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
 def test_a_one_file_change_decodes_only_the_entities_it_looks_up(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The people and teams a changed process names are picked out of the store one by one: their
-    files are parsed, but the hundreds of people beside them are not decoded."""
+    """The people a changed process names are picked out of the store one by one: their file is
+    parsed, but the hundreds of people beside them are not decoded."""
     (people_file,) = [p for p in repo.rglob("*.yaml") if "kind: Person" in p.read_text()]
     people_file.write_text(people_file.read_text() + "---\n" + generate.people_yaml(90_000, 90_400))
+    naming = repo / "governance" / "processes" / "naming-two.yaml"
+    naming.write_text(
+        "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: naming-two\n  name: Naming two\n"
+        "spec:\n  purpose: >-\n    Names two people.\n  owner: person:person-90007\n"
+        "  managers:\n    - person: person:person-90011\n"
+    )
     check(repo)
     decoded: list[str] = []
     real = cache.entity_from_json
@@ -358,12 +364,36 @@ def test_a_one_file_change_decodes_only_the_entities_it_looks_up(
 
     monkeypatch.setattr(cache, "entity_from_json", counted)
     monkeypatch.setattr(cache, "entities_from_json", lambda raws: [counted(raw) for raw in raws])
-    edited = repo / generate.process_path(3)
-    edited.write_text(edited.read_text().replace("  purpose: >-\n", "  purpose: >-\n    Edited.\n", 1))
+    naming.write_text(naming.read_text().replace("Names two", "Still names two"))
     result, stats = check(repo)
     assert (stats.hits, stats.misses) == (total(repo) - 1, 1)
-    assert decoded, "the change looked nothing up in the store"
-    assert not [key for key in decoded if key.startswith("person:person-9")], (
-        "people nobody names were decoded"
-    )
+    assert {key for key in decoded if key.startswith("person:person-9")} <= {
+        "person:person-90007",
+        "person:person-90011",
+    }
     assert findings(result) == findings(check(repo, use_cache=False)[0])
+
+
+def test_a_whole_repository_lookup_reads_each_file_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report resolving every person (a lookup per reference, over many files) reads a file of
+    people whole once it has been asked of a few times, instead of parsing it again per person when
+    other files read in between pushed it out of the store's few parsed files."""
+    from governance_lint.index import RepositoryIndex
+
+    (people_file,) = [p for p in repo.rglob("*.yaml") if "kind: Person" in p.read_text()]
+    people_file.write_text(people_file.read_text() + "---\n" + generate.people_yaml(90_000, 90_400))
+    check(repo)
+    config = resolve_config(None, repo)
+    plan = make_plan(build_registry(config), config, Selection(), generate.TODAY)
+    store = cache.Store(repo, cache.run_digest(plan, config))
+    assert store.open()
+    parsed: list[object] = []
+    real = cache._parsed
+    monkeypatch.setattr(cache, "_parsed", lambda raw: parsed.append(1) or real(raw))
+    monkeypatch.setattr(cache, "_DECODED_AT_MOST", 1)  # every other file read in between is forgotten
+    index = RepositoryIndex(store)
+    for number in range(90_000, 90_400):
+        assert index.resolve(f"person:person-{number}") is not None
+        assert RepositoryIndex(store).resolve("glossary:itsm-terms") is not None  # another file between
+    store.close()
+    assert len(parsed) < 400 + 30, f"files parsed {len(parsed)} times for 800 lookups"
