@@ -362,7 +362,6 @@ class Store:
         self._next = 1  # the number ``add`` gives the next file
         self._decoded: dict[str, list[Entity]] = {}  # the entities of the files read last, by path
         self._parsed: dict[str, _Parsed] = {}  # the facts of the files some entities were picked from
-        self._prefetched: dict[str, StoredFile] | None = None  # see ``prefetch``
         self._sorting: tuple[threading.Thread, list[BaseException]] | None = None  # see ``added``
 
     # -- opening ---------------------------------------------------------------------------
@@ -445,7 +444,6 @@ class Store:
                 self._db.close()
             self._db = None
         self._pending = []
-        self._prefetched = None
 
     def discard(self) -> None:
         """Delete the database (damaged, foreign): the next run starts cold."""
@@ -474,25 +472,8 @@ class Store:
         file whose stored key is its blob id is not looked at, and its recorded
         signature is not read (left None): at 50,000 files, a tenth of a warm run.
         """
-        found, self._prefetched = self._prefetched, None
-        if found is None:
-            found = self._rows(signed=not unchanged)
-            if not unchanged:
-                return found
-        blob_of = (unchanged or {}).get
-        unsigned = [path for path, entry in found.items() if blob_of(path) != entry.sha]
-        if unsigned:
-            self._sign(found, unsigned)
-        return found
-
-    def prefetch(self) -> None:
-        """Read the rows ``files`` returns ahead of it, without their signatures (while git looks at
-        the work tree: ``gitindex.listing``'s ``meanwhile``)."""
-        self._prefetched = self._rows(signed=False)
-
-    def _rows(self, *, signed: bool) -> dict[str, StoredFile]:
-        """Every stored file (``signed``: with the signature recorded when it was read, else None)."""
         found: dict[str, StoredFile] = {}
+        signed = not unchanged
         columns = "path, sha, documents, skipped, valid_from, valid_to, extra" + (
             ", signature, read_ns" * signed
         )
@@ -501,6 +482,8 @@ class Store:
         except sqlite3.Error as exc:
             self._unavailable(exc)
             return {}
+        blob_of = (unchanged or {}).get
+        unsigned: list[str] = []  # not vouched for: their signatures are read after
         for row in rows:
             path, sha, documents, skipped, valid_from, valid_to, extra = row[:7]
             try:
@@ -509,13 +492,16 @@ class Store:
                     result.valid = (int(valid_from), int(valid_to))
                 if extra is not None:  # findings, crashes or suppressions: most files have none
                     decode(functools.partial(_extra, result), extra)
-                found[path] = (
-                    StoredFile(sha, row[7], int(row[8] or 0), result)
-                    if signed
-                    else StoredFile(sha, None, 0, result)
-                )
+                if signed:
+                    found[path] = StoredFile(sha, row[7], int(row[8] or 0), result)
+                    continue
+                found[path] = StoredFile(sha, None, 0, result)
+                if blob_of(path) != sha:
+                    unsigned.append(path)
             except (StoreDamage, ValueError, TypeError):
                 continue
+        if unsigned:
+            self._sign(found, unsigned)
         return found
 
     def _sign(self, found: dict[str, StoredFile], paths: list[str]) -> None:

@@ -118,22 +118,15 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def discover(
-    config: Config, named: Sequence[Path], cwd: Path, meanwhile: Callable[[], None] | None = None
-) -> FileSet:
+def discover(config: Config, named: Sequence[Path], cwd: Path) -> FileSet:
     """The repository's files (the context) and the ones reported on: the named ones, or all.
-
-    ``meanwhile``: work to do while git lists the files (see ``gitindex.listing``); done
-    before the walk outside git.
 
     Named files pass through the include and exclude globs like any other
     (a file outside them is passed over silently, as ruff's force-exclude
     does), so a hook handed every staged YAML file checks only governance files.
     """
     root = config.root
-    found = listing(root, meanwhile) if git_root(root) is not None else None
-    if found is None and meanwhile is not None:
-        meanwhile()
+    found = listing(root) if git_root(root) is not None else None
     candidates = found.files if found is not None else _walk(root)
     index = found.index if found is not None else None
     _check_include(config, candidates)

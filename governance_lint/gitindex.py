@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,12 +70,8 @@ class Listing:
     index: GitIndex | None  # None: git's stat cache could not be asked; no file is vouched for
 
 
-def listing(root: Path, meanwhile: Callable[[], None] | None = None) -> Listing:
+def listing(root: Path) -> Listing:
     """The files under ``root`` as git sees them, relative to ``root``, and what the index says of them.
-
-    ``meanwhile`` is called once git's commands are under way, before their
-    answers are waited for: work of the caller's (reading the store) that then
-    costs no time of its own.
 
     Tracked files (those of checked-out submodules included) and untracked
     files git does not ignore.  Left out: skip-worktree entries (a sparse
@@ -91,8 +87,6 @@ def listing(root: Path, meanwhile: Callable[[], None] | None = None) -> Listing:
     try:
         out = listed(root, git.run(root, "ls-files", "-z", "-v", "--stage", "--", "."))
         tracked = _tracked(out)
-        if meanwhile is not None:
-            meanwhile()  # while status looks at every file
         located = _located(where.wait())
         changes = _status(status.wait(), located[0]) if located is not None else None
         config = _config(settings.wait())

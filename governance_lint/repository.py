@@ -183,12 +183,6 @@ class Stats:
         return now
 
 
-def open_store(config: Config, plan: Plan) -> Store | None:
-    """The store of the runs of this config and plan, open (None: unusable now; the run goes without)."""
-    store = Store(config.root, run_digest(plan, config))
-    return store if store.open() else None
-
-
 class Repository:
     """The repository's files, facts and findings; see the module documentation."""
 
@@ -226,14 +220,13 @@ class Repository:
         *,
         use_cache: bool = True,
         jobs: int = 1,
-        store: Store | None = None,
     ) -> Repository:
-        """The work tree as it is, reusing the stored state of unchanged files when ``use_cache``
-        (from ``store``, when the caller opened it: ``open_store``)."""
+        """The work tree as it is, reusing the stored state of unchanged files when ``use_cache``."""
         files = files if files is not None else discover(config, (), config.root)
         source = WorkTree(config, files.context, plan.limits.max_file_bytes)
-        if store is None and use_cache:
-            store = open_store(config, plan)
+        store = Store(config.root, run_digest(plan, config)) if use_cache else None
+        if store is not None and not store.open():
+            store = None
         repo = cls(source, plan, config, store=store, jobs=jobs)
         if files.every is not None:  # discovery listed the repository's files: not asked of git again
             repo._files = RepositoryFiles(files.every)

@@ -34,14 +34,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .cache import Store
 from .config import BUILTIN_LIMITS, Config, find_config, git_root, limits_with, load_config
 from .discovery import FileSet, discover, matches, relative
 from .engine import Filter, Plan, RunResult, Selection, UsageError, make_plan
 from .index import RepositoryIndex
 from .model import Diagnostic, Document, Limits, Position, Problem, Severity, printable
 from .registry import Registry, builtin_registry, load_entry_points
-from .repository import Repository, WorkTree, open_store
+from .repository import Repository, WorkTree
 from .suppress import BaselineEntry, baseline_path, check_per_file, make_filters, read_baseline
 
 
@@ -75,13 +74,10 @@ class Workspace:
         plan: Plan,
         files: FileSet,
         baseline: list[BaselineEntry],
-        stores: list[Store | None] | None = None,
     ) -> None:
         self.settings, self.cwd, self.config, self.registry = settings, cwd, config, registry
         self.plan, self.files, self.baseline = plan, files, baseline
         self._documents: dict[str, tuple[Document, ...]] = {}
-        # the store opened while git listed the files (None in it: it could not be opened); [] if not tried
-        self._stores = stores or []
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
@@ -97,33 +93,18 @@ class Workspace:
         cwd = settings.cwd or Path.cwd()
         today = settings.today or config.today or dt.date.today()
         plan = make_plan(registry, config, Selection(settings.select, settings.ignore), today)
-        stores: list[Store | None] = []
-        read_store = None
+        files = discover(config, settings.paths, cwd)
+        for name in files.missing:
+            raise FileNotFoundError(f"{name}: no such file or directory")
         if settings.use_cache:
             from .cache import refuse_inside
 
-            refuse_inside({config.root, git_root(config.root) or config.root})
-
-            def read_store() -> None:  # while git looks at every file of the work tree
-                store = open_store(config, shared_plan(registry, config, plan))
-                if store is not None:
-                    store.prefetch()
-                stores.append(store)
-
-        try:
-            files = discover(config, settings.paths, cwd, read_store)
-            for name in files.missing:
-                raise FileNotFoundError(f"{name}: no such file or directory")
-            baseline_file = baseline_path(settings.baseline, cwd, config) if settings.use_baseline else None
-            # the per-file selectors and the baseline are checked before the first file is read
-            check_per_file(config, registry)
-            baseline = read_baseline(baseline_file, config.limits.max_baseline_bytes) if baseline_file else []
-        except BaseException:
-            for store in stores:
-                if store is not None:
-                    store.close()
-            raise
-        return cls(settings, cwd, config, registry, plan, files, baseline, stores)
+            refuse_inside({files.root, git_root(files.root) or files.root})
+        baseline_file = baseline_path(settings.baseline, cwd, config) if settings.use_baseline else None
+        # the per-file selectors and the baseline are checked before the first file is read
+        check_per_file(config, registry)
+        baseline = read_baseline(baseline_file, config.limits.max_baseline_bytes) if baseline_file else []
+        return cls(settings, cwd, config, registry, plan, files, baseline)
 
     # -- what the run is ---------------------------------------------------------------------
 
@@ -148,15 +129,12 @@ class Workspace:
     @cached_property
     def model(self) -> Repository:
         """The repository model of the work tree, its stored state reused (built when first asked for)."""
-        tried, self._stores = self._stores, []
         return Repository.build_from_worktree(
             self.config,
             self.shared_plan,
             self.files,
-            use_cache=self.settings.use_cache
-            and not tried,  # a store that could not be opened is not tried again
+            use_cache=self.settings.use_cache,
             jobs=self.settings.jobs or os.cpu_count() or 1,
-            store=tried[0] if tried else None,
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -230,10 +208,6 @@ class Workspace:
         model = self.__dict__.get("model")
         if isinstance(model, Repository):
             model.close()
-        for store in self._stores:  # opened for a model never built
-            if store is not None:
-                store.close()
-        self._stores = []
 
     def __enter__(self) -> Workspace:
         return self
