@@ -470,7 +470,7 @@ class Store:
 
         ``unchanged``: the files git's index vouches for, with their blob ids.  A
         file whose stored key is its blob id is not looked at, and its recorded
-        signature is not read (left None): at 50,000 files, a tenth of a warm run.
+        signature is not read (left None): at 50,000 files, a third of the rows' fetch.
         """
         found: dict[str, StoredFile] = {}
         signed = not unchanged

@@ -171,11 +171,7 @@ _PLAIN_META = len("H 100644 ") + SHA1_HEX + len(" 0")
 def _tracked(out: str) -> _Tracked:
     entries = out.split("\0")
     # Nearly every entry is a plain one: read by position, the rest one by one.
-    plain = {
-        e[_PLAIN_META + 1 :]: e[9 : 9 + SHA1_HEX]
-        for e in entries
-        if e[:9] in _PLAIN and e[_PLAIN_META - 2 : _PLAIN_META + 1] == " 0\t"  # _plain(e), inline
-    }
+    plain = {e[_PLAIN_META + 1 :]: e[9 : 9 + SHA1_HEX] for e in entries if e[:9] in _PLAIN and _plain(e)}
     found = _Tracked(list(plain), dict(plain), plain)
     if len(plain) == len(entries) - 1:  # the output ends with a NUL
         return found

@@ -327,21 +327,23 @@ class Repository:
         paths = self.source.paths()
         # git's index holds the stored bytes and the findings hold today: nothing is looked at
         entry_of, blob_of, files, shas = stored.get, unchanged.get, self.files, self._shas
-        rest: list[str] = []
-        with bulk_phase():
-            for rel in paths if unchanged else ():
-                entry = entry_of(rel)
-                if (
-                    entry is not None
-                    and blob_of(rel) == entry.sha
-                    and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
-                ):
-                    files[rel] = entry.result
-                    shas[rel] = entry.sha
-                else:
-                    rest.append(rel)
+        rest: Sequence[str] = paths  # what git does not vouch for: every file outside git
+        if unchanged:
+            rest = []
+            with bulk_phase():
+                for rel in paths:
+                    entry = entry_of(rel)
+                    if (
+                        entry is not None
+                        and blob_of(rel) == entry.sha
+                        and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
+                    ):
+                        files[rel] = entry.result
+                        shas[rel] = entry.sha
+                    else:
+                        rest.append(rel)
         self.stats.unread = self.stats.vouched = len(files)
-        for rel, entry, signature in _signatures(self.source.root, rest if unchanged else paths, stored):
+        for rel, entry, signature in _signatures(self.source.root, rest, stored):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None and not entry.result.holds_on(self.plan.today):

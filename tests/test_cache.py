@@ -307,9 +307,7 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
     cold = cli()
     assert cold[0] == 1
     (base,) = cache_files()
-    with sqlite3.connect(base) as db:
-        db.execute("UPDATE facts SET facts = ?", (damaged,))
-    db.close()
+    _sql(base, f"UPDATE facts SET facts = '{damaged}'")
     other = repo / generate.process_path(1)  # so that the stored facts are read
     other.write_text(other.read_text() + "# edited\n")
     assert cli() == cold
