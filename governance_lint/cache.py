@@ -253,6 +253,19 @@ class StoredFile(NamedTuple):
     result: FileResult
 
 
+class StoredFiles(NamedTuple):
+    """The store's files as a run takes them up (``Store.files``)."""
+
+    #: git's index holds the bytes they were checked in and their findings hold today: nothing to look at
+    vouched: dict[str, FileResult]
+    shas: dict[str, str | None]  # the vouched files' content keys
+    others: dict[str, StoredFile]  # the rest, looked at by their signatures (or read again)
+
+    @property
+    def total(self) -> int:
+        return len(self.vouched) + len(self.others)
+
+
 class StoreDamage(Exception):
     """A stored row that does not decode: the store is not to be trusted."""
 
@@ -465,14 +478,17 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def files(self, unchanged: Mapping[str, str] | None = None) -> dict[str, StoredFile]:
+    def files(self, unchanged: Mapping[str, str] | None = None, today: int = 0) -> StoredFiles:
         """Every stored file, without its facts; a row that does not decode is left out (checked again).
 
         ``unchanged``: the files git's index vouches for, with their blob ids.  A
         file whose stored key is its blob id is not looked at, and its recorded
         signature is not read (left None): at 50,000 files, a third of the rows' fetch.
+        Those whose findings also hold on ``today`` (a day's ordinal) are taken
+        as they are (``vouched``), sorted from the others in this one pass over the rows.
         """
-        found: dict[str, StoredFile] = {}
+        stored = StoredFiles({}, {}, {})
+        vouched, shas, others = stored
         signed = not unchanged
         columns = "path, sha, documents, skipped, valid_from, valid_to, extra" + (
             ", signature, read_ns" * signed
@@ -481,34 +497,37 @@ class Store:
             rows = self.db.execute(f"SELECT {columns} FROM files").fetchall()
         except sqlite3.Error as exc:
             self._unavailable(exc)
-            return {}
+            return stored
         blob_of = (unchanged or {}).get
         unsigned: list[str] = []  # not vouched for: their signatures are read after
         for row in rows:
             path, sha, documents, skipped, valid_from, valid_to, extra = row[:7]
             try:
                 result = FileResult(path, int(documents), int(skipped))
-                if valid_from is not None:
-                    result.valid = (int(valid_from), int(valid_to))
+                valid = result.valid = (int(valid_from), int(valid_to)) if valid_from is not None else None
                 if extra is not None:  # findings, crashes or suppressions: most files have none
                     decode(functools.partial(_extra, result), extra)
                 if signed:
-                    found[path] = StoredFile(sha, row[7], int(row[8] or 0), result)
-                    continue
-                found[path] = StoredFile(sha, None, 0, result)
-                if blob_of(path) != sha:
+                    others[path] = StoredFile(sha, row[7], int(row[8] or 0), result)
+                elif blob_of(path) != sha:
+                    others[path] = StoredFile(sha, None, 0, result)
                     unsigned.append(path)
+                elif valid is None or valid[0] <= today < valid[1]:
+                    vouched[path] = result
+                    shas[path] = sha
+                else:  # the bytes read, but what a date-reading rule found holds on other days only
+                    others[path] = StoredFile(sha, None, 0, result)
             except (StoreDamage, ValueError, TypeError):
                 continue
         if unsigned:
-            self._sign(found, unsigned)
-        return found
+            self._sign(others, unsigned, many=len(unsigned) * 4 > len(rows))
+        return stored
 
-    def _sign(self, found: dict[str, StoredFile], paths: list[str]) -> None:
-        """Fill in the signatures recorded for these paths of ``found``."""
+    def _sign(self, found: dict[str, StoredFile], paths: list[str], many: bool) -> None:
+        """Fill in the signatures recorded for these paths of ``found`` (``many``: in one pass over every row)."""
         query = "SELECT path, signature, read_ns FROM files"
         try:
-            if len(paths) * 4 > len(found):  # many: one pass over every row
+            if many:
                 wanted = set(paths)
                 rows = [row for row in self.db.execute(query) if row[0] in wanted]
             else:

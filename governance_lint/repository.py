@@ -308,14 +308,15 @@ class Repository:
         """
         assert self.store is not None
         started = time.perf_counter()
+        today = self.plan.today.toordinal()
         with bulk_phase():  # a row's objects for every file, kept for the run: no cyclic GC meanwhile
-            stored = self.store.files(unchanged)
-            results = self.store.findings() if stored else None
+            # git's index holds the stored bytes and the findings hold today: taken without a look
+            stored = self.store.files(unchanged, today)
+            results = self.store.findings() if stored.total else None
         started = self.stats.add("state", started)
-        if not stored or results is None or self.store.damaged or self.store.unavailable:
+        if not stored.total or results is None or self.store.damaged or self.store.unavailable:
             return False
         self.facts = self.store
-        today = self.plan.today.toordinal()
         self.rule_valid = self.store.dated()
         for code, (start, end) in list(self.rule_valid.items()):
             if not start <= today < end:  # found on a day its findings no longer hold: found again
@@ -325,25 +326,16 @@ class Repository:
         changed: list[str] = []
         touched: dict[str, tuple[list[int] | None, int]] = {}
         paths = self.source.paths()
-        # git's index holds the stored bytes and the findings hold today: nothing is looked at
-        entry_of, blob_of, files, shas = stored.get, unchanged.get, self.files, self._shas
-        rest: Sequence[str] = paths  # what git does not vouch for: every file outside git
-        if unchanged:
-            rest = []
-            with bulk_phase():
-                for rel in paths:
-                    entry = entry_of(rel)
-                    if (
-                        entry is not None
-                        and blob_of(rel) == entry.sha
-                        and ((valid := entry.result.valid) is None or valid[0] <= today < valid[1])
-                    ):
-                        files[rel] = entry.result
-                        shas[rel] = entry.sha
-                    else:
-                        rest.append(rel)
+        files, shas = self.files, self._shas = stored.vouched, stored.shas
+        known = stored.total  # every stored file, before those no longer among the paths are let go
+        rest = [rel for rel in paths if rel not in files] if files else paths
+        dropped: set[str] = set()
+        if len(paths) - len(rest) != len(files):  # some vouched file is no longer among the paths: gone
+            dropped = files.keys() - set(paths)
+            for rel in dropped:
+                del files[rel], shas[rel]
         self.stats.unread = self.stats.vouched = len(files)
-        for rel, entry, signature in _signatures(self.source.root, rest, stored):
+        for rel, entry, signature in _signatures(self.source.root, rest, stored.others):
             if signature is None and entry is not None and entry.result.holds_on(self.plan.today):
                 self.stats.unread += 1  # its signature is the one recorded when it was read
             elif entry is not None and not entry.result.holds_on(self.plan.today):
@@ -359,11 +351,11 @@ class Repository:
             else:
                 changed.append(rel)
                 continue
-            self.files[rel] = entry.result
-            self._shas[rel] = entry.sha
+            files[rel] = entry.result
+            shas[rel] = entry.sha
         self.stats.hits = len(self.files)
         # every stored file reused (they are all among the paths): none is gone
-        gone = [] if len(self.files) == len(stored) else sorted(stored.keys() - set(paths))
+        gone = [] if len(files) == known else sorted((stored.others.keys() | dropped) - set(paths))
         self.store.touch(touched)
         missing = [a for a in self.plan.repository_rules if a.rule.code not in self.results]
         self.stats.add("lstat", started)

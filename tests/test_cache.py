@@ -246,6 +246,26 @@ def test_in_git_the_files_it_does_not_vouch_for_are_known_by_their_signatures(re
     )
 
 
+def test_in_git_files_the_globs_no_longer_take_leave_the_model(repo: Path) -> None:
+    """A file git vouches for but the include globs no longer take is gone from the model, as a
+    deleted file is: its references no longer resolve, and it is not counted."""
+    from helpers import git
+
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    _age(sorted((repo / "governance").rglob("*.yaml")), 3600)
+    check(repo)
+    config = repo / ".govlint.yaml"
+    config.write_text(config.read_text() + 'exclude: ["governance/people/**"]\n')
+    result, stats = check(repo)
+    fresh, _ = check(repo, use_cache=False)
+    assert findings(result) == findings(fresh)
+    assert result.summary.files == fresh.summary.files == stats.vouched < total(repo)
+    assert "GOV005" in {code for *_, code in findings(result)}  # the people are no longer defined
+    people = {str(p.relative_to(repo)) for p in (repo / "governance" / "people").rglob("*.yaml")}
+    assert people and not people & {r.path for r in result.files}
+
+
 def test_a_file_changed_in_the_tick_it_was_read_is_hashed_again(repo: Path) -> None:
     import os
     import time
@@ -334,7 +354,7 @@ def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
     assert store.commit()
     store.close()
     assert store.open()
-    read = {path: entry.result for path, entry in store.files().items()}
+    read = {path: entry.result for path, entry in store.files().others.items()}
     assert read == written
 
 
