@@ -411,7 +411,7 @@ class _NodeLocator:
     def __init__(self, root: Node) -> None:
         self._root = root
         self._indexes: dict[int, dict[str, tuple[Node, Node]]] = {}
-        self._walks: dict[NodePath, tuple[Node, Position]] = {}  # a collection's node and holder, by path
+        self._walks: dict[NodePath, tuple[Node, Node]] = {}  # a collection's node and holder, by path
 
     def _pair(self, mapping: Node, key: str) -> tuple[Node, Node] | None:
         if len(mapping.value) <= _INDEXED_MAPPING:
@@ -489,32 +489,30 @@ class _NodeLocator:
 
     def locate(self, path: NodePath, key: bool) -> Position:
         # The walk to the parent is kept: the sites of one list (its items, their keys) share it.
+        # ``holder`` and ``found`` are the nodes whose start is reported: one Position is made, at the end.
         parent = self._walks.get(path[:-1]) if path else None
         if parent is not None:
             node, holder = parent
             path = path[-1:]
         else:
-            node = self._root
-            holder = _start(node)  # where the nearest existing ancestor is reported
+            node = holder = self._root  # where the nearest existing ancestor is reported
         found = holder
         for index, step in enumerate(path):
             child: Node | None = None
             if type(node) is MappingNode and isinstance(step, str):
                 pair = self._pair(node, step)
                 if pair is None:
-                    return holder
-                holder = _start(pair[0])
-                child = pair[1]
-                found = holder if key or type(child) is not ScalarNode else _start(child)
+                    return _start(holder)
+                holder, child = pair
+                found = holder if key or type(child) is not ScalarNode else child
             elif type(node) is SequenceNode and type(step) is int and 0 <= step < len(node.value):
-                child = node.value[step]
-                holder = found = _start(child)
+                child = holder = found = node.value[step]
             else:
-                return holder
+                return _start(holder)
             node = child
             if parent is None and type(node) is not ScalarNode and index < len(path) - 1:
                 self._walks[path[: index + 1]] = (node, holder)
-        return found
+        return _start(found)
 
 
 # --- the loader ------------------------------------------------------------------------

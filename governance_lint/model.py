@@ -185,6 +185,10 @@ class Document:
         names = self.names
         found = []
         for path in paths:
+            kept = names.get(path)
+            if kept is not None:  # the parent of the reference before (most share it)
+                found.append(kept[0])
+                continue
             end = len(path)
             while end and path[:end] not in names:
                 end -= 1
