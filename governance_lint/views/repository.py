@@ -10,6 +10,7 @@ its nodes.  The views read only ``RepositoryView`` and ``Doc``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,9 +149,13 @@ class RepositoryView:
 
 def is_party(value: Any) -> TypeGuard[str]:
     """Whether ``value`` is a ``person:ID`` or ``team:ID`` reference."""
-    if not isinstance(value, str):
-        return False
-    match = REFERENCE_RE.match(value)
+    return isinstance(value, str) and _party(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _party(text: str) -> bool:
+    """``is_party`` of a string, kept: a report meets the same few thousand people and teams over and over."""
+    match = REFERENCE_RE.match(text)
     return match is not None and match.group(1) in PARTY_KINDS
 
 
