@@ -258,7 +258,8 @@ class StoredFiles(NamedTuple):
 
     #: git's index holds the bytes they were checked in and their findings hold today: nothing to look at
     vouched: dict[str, FileResult]
-    shas: dict[str, str | None]  # the vouched files' content keys
+    #: the vouched files' content keys (typed as the model's, where None means unreadable)
+    shas: dict[str, str | None]
     others: dict[str, StoredFile]  # the rest, looked at by their signatures (or read again)
 
     @property
@@ -484,8 +485,9 @@ class Store:
         ``unchanged``: the files git's index vouches for, with their blob ids.  A
         file whose stored key is its blob id is not looked at, and its recorded
         signature is not read (left None): at 50,000 files, a third of the rows' fetch.
-        Those whose findings also hold on ``today`` (a day's ordinal) are taken
-        as they are (``vouched``), sorted from the others in this one pass over the rows.
+        Those whose findings also hold on ``today`` (a day's ordinal; left out, no
+        file a date-reading rule found something in is taken) are taken as they
+        are (``vouched``), sorted from the others in this one pass over the rows.
         """
         stored = StoredFiles({}, {}, {})
         vouched, shas, others = stored
