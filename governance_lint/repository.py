@@ -648,8 +648,7 @@ class Repository:
         """The files where a per-file rule raised or that did not load (looked for once per ``files``
         dict, then kept up to date by ``_seen``)."""
         if self._broken is None or self._broken[0] is not self.files:
-            # as ``_broken`` reads, inline: the one pass a warm run makes over every file's result
-            self._broken = (self.files, {rel for rel, r in self.files.items() if r.crashes or r.unloadable})
+            self._broken = (self.files, {rel for rel, result in self.files.items() if _broken(result)})
         return self._broken[1]
 
     def _seen(self, rel: str, result: FileResult | None) -> None:
