@@ -21,10 +21,11 @@ import hashlib
 import json
 import posixpath
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from sys import intern
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, overload
 
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, term_slug
 
@@ -40,6 +41,9 @@ _PROCEDURE_NODE = re.compile(r"^spec/activities/(.+)/procedures(?:/\d+)?$")
 
 # How a file stands to a key (the ``role`` of a key row).
 DEFINES, MENTIONS, DEFINES_LOCALLY = 0, 1, 2  # DEFINES_LOCALLY: a term defined outside a Glossary
+
+
+_new_tuple = tuple.__new__  # a Site's (or Reference's) fields, in order, without the argument handling
 
 
 # Site, Reference and InterfaceItem are named tuples, not dataclasses: a large
@@ -61,9 +65,8 @@ class Site(NamedTuple):
 class Reference(NamedTuple):
     """A ``KIND:ID`` string found in a document, e.g. ``person:windy`` at spec/owner.
 
-    Its ``site`` is held flat, in the fields after ``id``: a large repository
-    holds millions of references, and one tuple each is half the memory of two
-    (and half the objects to build when the store's facts are read).
+    Its ``site`` is flat, in the fields after ``id``.  An entity holds its
+    references in columns (``References``), which make each one as it is asked for.
     """
 
     target: str
@@ -79,6 +82,90 @@ class Reference(NamedTuple):
     def site(self) -> Site:
         """Where the reference was stated."""
         return _new_tuple(Site, self[3:])
+
+
+class References(Sequence[Reference]):
+    """The references of one entity, held in columns: each ``Reference`` is made as it is asked for.
+
+    A large repository holds millions of references, all in the file and the
+    document of their entity.  As columns (one target head, one line, one
+    column and one node name each) they take a third of the memory of one
+    tuple each, and a rule that scans them for a kind or a node name reads
+    ``heads`` or ``nodes`` without making a tuple.
+    """
+
+    __slots__ = ("columns", "entity", "heads", "lines", "nodes", "path")
+
+    def __init__(
+        self,
+        path: str,
+        entity: str | None,
+        heads: tuple[tuple[str, str, str], ...] = (),
+        lines: Iterable[int] = (),
+        columns: Iterable[int] = (),
+        nodes: tuple[str | None, ...] = (),
+    ) -> None:
+        self.path, self.entity = path, entity
+        #: each reference's (target, kind, id), shared by every reference to the same target
+        self.heads = heads
+        # lines and columns of a file of at most max-file-bytes (1 GiB): four bytes each
+        self.lines, self.columns = array("I", lines), array("I", columns)
+        self.nodes = nodes  #: each reference's node name
+        if not len(heads) == len(self.lines) == len(self.columns) == len(nodes):
+            raise ValueError("references: columns of different lengths")
+
+    def _make(self, at: int) -> Reference:
+        head = self.heads[at]
+        return _new_tuple(
+            Reference, (*head, self.path, self.lines[at], self.columns[at], self.entity, self.nodes[at])
+        )
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def __iter__(self) -> Iterator[Reference]:
+        path, entity = self.path, self.entity
+        return iter(
+            [
+                _new_tuple(Reference, (*head, path, line, column, entity, node))
+                for head, line, column, node in zip(
+                    self.heads, self.lines, self.columns, self.nodes, strict=True
+                )
+            ]
+        )
+
+    @overload
+    def __getitem__(self, at: int) -> Reference: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> tuple[Reference, ...]: ...
+
+    def __getitem__(self, at: int | slice) -> Reference | tuple[Reference, ...]:
+        if isinstance(at, slice):
+            return tuple(self)[at]
+        return self._make(range(len(self.heads))[at])  # IndexError, negative indexes as a tuple's
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, References):
+            return (
+                self.heads == other.heads
+                and self.lines == other.lines
+                and self.columns == other.columns
+                and self.nodes == other.nodes
+                and (not self.heads or (self.path, self.entity) == (other.path, other.entity))
+            )
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # as the tuple of the same references hashes
+
+    def __repr__(self) -> str:
+        return f"References({list(self)!r})"
+
+
+NO_REFERENCES = References("", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +226,7 @@ class Entity:
     #: (activity id, practitioner reference) for each Responsible of each activity, once per activity
     responsible: tuple[tuple[str, str], ...] = ()
     #: every ``KIND:ID`` string of the document's spec, in document order
-    references: tuple[Reference, ...] = ()
+    references: References = NO_REFERENCES
     #: ``spec.interfaces``: what this process sends to and receives from others
     interfaces: tuple[Interface, ...] = ()
     #: the ``spec`` fields some rule declared it reads (``"spec.category"``): value and site
@@ -219,7 +306,10 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
     metadata = doc.data.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
 
-    references = []
+    heads: list[tuple[str, str, str]] = []
+    lines: list[int] = []
+    columns: list[int] = []
+    nodes: list[str] = []
     responsible: dict[tuple[str, str], None] = {}  # ordered set
     entity, file_path = doc.entity, doc.path
     collected = doc.references
@@ -235,7 +325,10 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         target = targets.get(text) or _target(text)
         if target is not None:
             node = f"{parent}/{path[-1]}" if parent else str(path[-1])
-            references.append(_new_tuple(Reference, (*target, file_path, line, column, entity, node)))
+            heads.append(target)
+            lines.append(line)
+            columns.append(column)
+            nodes.append(node)
             held = _RESPONSIBLE_NODE.match(node) if target[1] in ("person", "team") else None
             if held:
                 responsible[(held.group(1), target[0])] = None
@@ -289,7 +382,7 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         active=spec.get("active") is not False,
         terms=tuple(terms),
         responsible=tuple(responsible),
-        references=tuple(references),
+        references=References(file_path, entity, tuple(heads), lines, columns, tuple(nodes)),
         interfaces=tuple(interfaces),
         values=tuple(_value(doc, entity, name) for name in sorted(fields)),
         procedures=_procedures(doc, entity),
@@ -342,9 +435,6 @@ def _site_json(site: Site, path: str, entity: str) -> list[Any]:
     return list(site)
 
 
-_new_tuple = tuple.__new__  # a Site's (or Reference's) fields, in order, without the argument handling
-
-
 def _site_from(raw: list[Any], path: str, entity: str) -> Site:
     if len(raw) == 3:
         node = raw[2]
@@ -384,6 +474,28 @@ def _target(text: str) -> tuple[str, str, str] | None:
     return found
 
 
+def _columns(references: References) -> Iterator[tuple[tuple[str, str, str], int, int, str | None]]:
+    return zip(references.heads, references.lines, references.columns, references.nodes, strict=True)
+
+
+def _references_from(raw: list[Any], path: str, key: str) -> References:
+    """The references ``entity_to_json`` wrote, each ``[target, line, column, node]`` (the targets
+    and node names interned: a repository names the same people and teams a million times)."""
+    heads, lines, columns, nodes = [], [], [], []
+    targets = _TARGETS
+    for target, line, column, node in raw:  # ValueError when one is not four items
+        head = targets.get(target) or _target(target)
+        if head is not None:
+            heads.append(head)
+            lines.append(line)
+            columns.append(column)
+            nodes.append(intern(node) if node is not None else None)
+    try:
+        return References(path, key, tuple(heads), lines, columns, tuple(nodes))
+    except OverflowError as exc:  # a line or column no file has
+        raise ValueError(str(exc)) from None
+
+
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
 
@@ -397,10 +509,7 @@ def entity_to_json(entity: Entity) -> list[Any]:
         list(entity.site),
         entity.document,
         entity.active,
-        [
-            [r.target, r.line, r.column, r.node] if r.path == path and r.entity == key else [r.target, *r[3:]]
-            for r in entity.references
-        ],
+        [[head[0], line, column, node] for head, line, column, node in _columns(entity.references)],
         [[t.term, t.definition, t.glossary, site(t.site)] for t in entity.terms],
         [
             [
@@ -431,18 +540,6 @@ def entity_from_json(raw: list[Any]) -> Entity:
     own = Site(
         path, line, column, key if entity == key else entity, intern(node) if node is not None else None
     )
-    references = []
-    targets = _TARGETS
-    for ref in refs:
-        target = targets.get(ref[0]) or _target(ref[0])
-        if target is None:
-            continue
-        if len(ref) == 4:  # [target, line, column, node]: in this entity
-            node = ref[3]
-            flat = (*target, path, ref[1], ref[2], key, intern(node) if node is not None else None)
-        else:  # [target, path, line, column, entity, node]
-            flat = (*target, *ref[1:])
-        references.append(_new_tuple(Reference, flat))
     return Entity(
         kind=kind,
         id=ident,
@@ -453,7 +550,7 @@ def entity_from_json(raw: list[Any]) -> Entity:
         active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
         responsible=tuple([(intern(activity), intern(target)) for activity, target in responsible]),
-        references=tuple(references),
+        references=_references_from(refs, path, key),
         interfaces=tuple(
             Interface(
                 p,
@@ -485,7 +582,7 @@ def entity_keys(entity: Entity) -> set[tuple[str, int]]:
         role = DEFINES if term.glossary else DEFINES_LOCALLY
         rows.add(("term:" + term.slug, role))
         rows.add((FAMILY_KEY + term.family, role))
-    rows.update((ref.target, MENTIONS) for ref in entity.references)
+    rows.update((head[0], MENTIONS) for head in entity.references.heads)
     rows.update((FILE_KEY + path, MENTIONS) for procedure in entity.procedures for path in procedure.paths)
     return rows
 
@@ -945,16 +1042,19 @@ class RepositoryIndex:
         """The references of the subjects (of some kinds, or whose target ``unless`` does not accept)."""
         accepted: dict[str, bool] = {}  # what ``unless`` said of each target: asked once per target
         for entity in self.subjects() if reported_only else self.entities:
-            for ref in entity.references:
-                if kinds is not None and ref.kind not in kinds:
+            references = entity.references
+            for at, (target, kind, _) in enumerate(
+                references.heads
+            ):  # a Reference made only if it is yielded
+                if kinds is not None and kind not in kinds:
                     continue
                 if unless is not None:
-                    said = accepted.get(ref.target)
+                    said = accepted.get(target)
                     if said is None:
-                        said = accepted[ref.target] = bool(unless(ref.target))
+                        said = accepted[target] = bool(unless(target))
                     if said:
                         continue
-                yield ref
+                yield references[at]
 
     def document(self, entity: Entity) -> Document | None:
         """Load the whole document of an entity (parses its file: only for rules that declare no ``reads``)."""

@@ -299,8 +299,20 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
     assert moved == findings(cold)
 
 
-# not JSON; JSON of another shape (an entity's kind that is no text): both are damage, never a traceback
-@pytest.mark.parametrize("damaged", ["[[not json", '[[1, "x"]]'])
+_ENTITY = '["Process","x",null,["a.yaml",1,1,"process:x","metadata/id"],0,true,[{}],[],[],[],[],[]]'
+
+
+# not JSON; JSON of another shape (an entity's kind that is no text; a reference of three items, or
+# at a line no file has): all are damage, never a traceback
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "[[not json",
+        '[[1, "x"]]',
+        "[" + _ENTITY.format('["person:a",1,1]') + "]",
+        "[" + _ENTITY.format('["person:a",-1,1,"spec/owner"]') + "]",
+    ],
+)
 def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
     repo: Path, monkeypatch: pytest.MonkeyPatch, damaged: str
 ) -> None:
@@ -335,6 +347,39 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
         assert db.execute("SELECT count(*) FROM facts WHERE facts = ?", (damaged,)).fetchone() == (0,)
     db.close()
     assert cli() == cold
+
+
+def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tuple() -> None:
+    from governance_lint.index import Reference, entity_from_json, entity_to_json, extract_entity
+    from governance_lint.loader import load
+
+    text = (
+        "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  owner: person:a\n"
+        "  activities:\n    - id: do\n      raci:\n        responsible: [team:t, person:b]\n"
+    )
+    (doc,) = load("p.yaml", text.encode()).documents
+    entity = extract_entity(doc)
+    assert entity is not None
+    read = entity_from_json(entity_to_json(entity))
+    assert read == entity and hash(read) == hash(entity)
+    expected = (
+        Reference("person:a", "person", "a", "p.yaml", 6, 10, "process:x", "spec/owner"),
+        Reference(
+            "team:t", "team", "t", "p.yaml", 10, 23, "process:x", "spec/activities/do/raci/responsible/0"
+        ),
+        Reference(
+            "person:b", "person", "b", "p.yaml", 10, 31, "process:x", "spec/activities/do/raci/responsible/1"
+        ),
+    )
+    references = read.references
+    assert references == expected and expected == references and list(references) == list(expected)
+    assert hash(references) == hash(expected)
+    assert len(references) == 3 and references[-1] == expected[-1] and references[1:] == expected[1:]
+    assert references.index(expected[1]) == 1 and expected[0] in references
+    assert references[0].site.node == "spec/owner"
+    with pytest.raises(IndexError):
+        references[3]
+    assert references != expected[:2] and references != read.references[:2]
 
 
 def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:

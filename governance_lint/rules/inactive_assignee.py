@@ -70,8 +70,9 @@ from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message,
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     person_of = functools.cache(functools.partial(inactive, index))  # each target looked up once
     for entity in index.subjects(*ROLE_KINDS):
-        for ref in entity.references:
-            person = person_of(ref.target)
-            role = role_of(ref.node) if person is not None else None
+        references = entity.references
+        for at, head in enumerate(references.heads):  # a Reference made only for an inactive person
+            person = person_of(head[0])
+            role = role_of(references.nodes[at]) if person is not None else None
             if person is not None and role is not None:
-                ctx.report(ref.site, inactive_message(role, entity.key, ref.target, person))
+                ctx.report(references[at].site, inactive_message(role, entity.key, head[0], person))

@@ -68,11 +68,21 @@ None.
 
 import re
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, repository_rule
 
 REASON = "the practitioners of a process are those who carry out its activities"
 _PRACTITIONER = re.compile(r"^spec/practitioners(/\d+)?$")
 _TEAM_MEMBER = re.compile(r"^spec/(lead|members(/\d+)?)$")
+
+
+def _targets_at(entity: Entity, node: re.Pattern[str]) -> list[str]:
+    """The targets of an entity's references whose node name ``node`` matches (read from its columns)."""
+    references = entity.references
+    return [
+        head[0]
+        for head, name in zip(references.heads, references.nodes, strict=True)
+        if node.match(name or "")
+    ]
 
 
 def _members(index: RepositoryIndex, practitioners: list[str]) -> set[str] | None:
@@ -83,7 +93,7 @@ def _members(index: RepositoryIndex, practitioners: list[str]) -> set[str] | Non
             team = index.resolve(target)
             if team is None:
                 return None  # membership unknown: unresolved-reference reports the team
-            members.update(r.target for r in team.references if _TEAM_MEMBER.match(r.node or ""))
+            members.update(_targets_at(team, _TEAM_MEMBER))
     return members
 
 
@@ -99,7 +109,7 @@ def responsible_is_practitioner(index: RepositoryIndex, ctx: RepositoryContext) 
     for entity in index.subjects("Process", "Practice"):
         if not entity.responsible or entity.value("spec.practitioners") is None:
             continue  # no practitioners declared: nothing to hold the activities to
-        practitioners = [r.target for r in entity.references if _PRACTITIONER.match(r.node or "")]
+        practitioners = _targets_at(entity, _PRACTITIONER)
         members = _members(index, practitioners)
         what = f"{entity.kind.lower()} {entity.id!r}"
         for activity, target in entity.responsible:

@@ -109,7 +109,7 @@ def _check_names(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     people: list[Entity] = []
     vocabulary: Vocabulary | None = None
     for entity in index.subjects(*KINDS):
-        if any(_is_owner(ref.node) for ref in entity.references):
+        if any(_is_owner(node) for node in entity.references.nodes):
             continue  # the owner is a reference: the document check said all there is to say
         owner = entity.value("spec.owner")
         found = [o for o in (owner if isinstance(owner, list) else [owner]) if o not in (None, "")]
