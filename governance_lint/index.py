@@ -657,14 +657,17 @@ class MemoryFacts:
 
     A key with many rows holds them by role, so that a lookup costs what it
     finds: a key that 10,000 files mention and nobody defines answers
-    ``rows(key, (DEFINES,))`` at once.  A key with a few rows (most have one
-    or two) holds them in one short list, which a lookup filters.
+    ``rows(key, (DEFINES,))`` at once, each file with the entity it holds the
+    key for (a tuple of them when several do): a million rows held as tuples
+    in sets took twice the memory.  A key with a few rows (most have one or
+    two) holds them in one short list, which a lookup filters.
     """
 
     def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
         self._by_path: dict[str, list[Entity]] = {}
         self._rows: dict[str, list[Row]] = {}  # a key's rows, while it has a few (most have one or two)
-        self._by_role: dict[str, dict[int, set[Row]]] = {}  # a key's rows by role, once it has many
+        # a key's rows by role, once it has many: each file to its entity key (or keys)
+        self._by_role: dict[str, dict[int, dict[str, str | tuple[str, ...]]]] = {}
         # the entities of a file that holds many (people, policies), by key: one lookup is not a scan
         self._by_key: dict[str, dict[str, list[Entity]]] = {}
         self.replace(by_path or {})
@@ -698,49 +701,70 @@ class MemoryFacts:
     def _add(self, key: str, row: Row) -> None:
         by_role = self._by_role.get(key)
         if by_role is not None:
-            of_role = by_role.get(row[2])
+            path, entity, role = row
+            of_role = by_role.get(role)
             if of_role is None:
-                by_role[row[2]] = {row}
-            else:
-                of_role.add(row)
+                by_role[role] = {path: entity}
+                return
+            held = of_role.get(path)
+            if held is None:
+                of_role[path] = entity
+            elif type(held) is str:
+                if held != entity:
+                    of_role[path] = (held, entity)
+            elif entity not in held:
+                of_role[path] = (*held, entity)
             return
-        held = self._rows.get(key)
-        if held is None:
+        rows = self._rows.get(key)
+        if rows is None:
             self._rows[key] = [row]
-        elif row not in held:
-            held.append(row)
-            if len(held) > _SCAN_AT_MOST:  # many now: held by role from here on
-                by_role = self._by_role[key] = {}
+        elif row not in rows:
+            rows.append(row)
+            if len(rows) > _SCAN_AT_MOST:  # many now: held by role from here on
+                self._by_role[key] = {}
                 for kept in self._rows.pop(key):
-                    by_role.setdefault(kept[2], set()).add(kept)
+                    self._add(key, kept)
 
     def _discard(self, key: str, row: Row) -> None:
         by_role = self._by_role.get(key)
         if by_role is None:
-            held = self._rows.get(key)
-            if held is None or row not in held:
+            rows = self._rows.get(key)
+            if rows is None or row not in rows:
                 return
-            held.remove(row)
-            if not held:
+            rows.remove(row)
+            if not rows:
                 del self._rows[key]
             return
-        of_role = by_role.get(row[2])
-        if of_role is None:
+        path, entity, role = row
+        of_role = by_role.get(role)
+        held = of_role.get(path) if of_role is not None else None
+        if of_role is None or held is None:
             return
-        of_role.discard(row)
+        if type(held) is str:
+            if held != entity:
+                return
+            del of_role[path]
+        else:
+            rest = tuple(e for e in held if e != entity)
+            of_role[path] = rest[0] if len(rest) == 1 else rest
         if not of_role:
-            del by_role[row[2]]
+            del by_role[role]
             if not by_role:
                 del self._by_role[key]
 
     def rows(self, key: str, roles: Collection[int] | None = None) -> list[Row]:
         by_role = self._by_role.get(key)
         if by_role is not None:
-            if roles is None:
-                return [r for held in by_role.values() for r in held]
-            return [r for role in roles for r in by_role.get(role, ())]
-        found = self._rows.get(key, ())
-        return list(found) if roles is None else [r for r in found if r[2] in roles]
+            found: list[Row] = []
+            for role in by_role if roles is None else roles:
+                for path, held in by_role.get(role, {}).items():
+                    if type(held) is str:
+                        found.append((path, held, role))
+                    else:
+                        found.extend((path, entity, role) for entity in held)
+            return found
+        few = self._rows.get(key, ())
+        return list(few) if roles is None else [r for r in few if r[2] in roles]
 
     def entities(self, path: str) -> list[Entity]:
         return self._by_path.get(path, [])

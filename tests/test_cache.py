@@ -382,6 +382,49 @@ def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tu
     assert references != expected[:2] and references != read.references[:2]
 
 
+def test_the_key_rows_in_memory_follow_every_change_of_the_files() -> None:
+    """A key held by many files (each file to its entity, or entities) answers what the entities say,
+    after files come, change and go."""
+    from governance_lint.index import DEFINES, MENTIONS, Entity, MemoryFacts, entity_keys, extract_entity
+    from governance_lint.loader import load
+
+    def entities(path: str, *owners: str) -> list[Entity]:
+        text = "---\n".join(
+            f"apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: p{i}\nspec:\n  owner: {owner}\n"
+            for i, owner in enumerate(owners)
+        )
+        found = [extract_entity(doc) for doc in load(path, text.encode()).documents]
+        return [e for e in found if e is not None]
+
+    state = {f"f{i}.yaml": entities(f"f{i}.yaml", "person:a") for i in range(12)}
+    state["two.yaml"] = entities("two.yaml", "person:a", "person:a", "person:b")
+    facts = MemoryFacts(state)
+
+    def expect(key: str, roles: tuple[int, ...] | None = None) -> None:
+        wanted = {
+            (path, e.key, role)
+            for path, found in state.items()
+            for e in found
+            for k, role in entity_keys(e)
+            if k == key and (roles is None or role in roles)
+        }
+        assert sorted(facts.rows(key, roles)) == sorted(wanted)
+
+    for change in (
+        {},
+        {"two.yaml": entities("two.yaml", "person:a", "person:b")},
+        {"two.yaml": entities("two.yaml", "person:b", "person:a", "person:a")},
+        {"f3.yaml": [], "f4.yaml": entities("f4.yaml", "person:b")},
+        {f"f{i}.yaml": [] for i in range(12)},
+    ):
+        state.update(change)
+        facts.replace(change)
+        for key in ("person:a", "person:b", "~kind:Process", "process:p0", "process:p1", "process:p2"):
+            expect(key)
+            expect(key, (MENTIONS,))
+            expect(key, (DEFINES,))
+
+
 def test_a_stored_file_reads_back_as_it_was_written(tmp_path: Path) -> None:
     """A file's counts, the days its result holds and its findings read back as they were written."""
     from governance_lint.engine import Checked, FileResult
