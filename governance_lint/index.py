@@ -442,6 +442,15 @@ def _site_from(raw: list[Any], path: str, entity: str) -> Site:
     return Site(*raw)
 
 
+def _interned(value: Any) -> Any:
+    """A field's value with its texts (its own, or its list's) interned."""
+    if type(value) is str:
+        return intern(value)
+    if type(value) is list:
+        return [intern(v) if type(v) is str else v for v in value]
+    return value
+
+
 def _split_reference(target: str) -> tuple[str, str] | None:
     """``REFERENCE_RE``'s two groups, by ``partition`` when the target is one line (the usual case).
 
@@ -560,9 +569,11 @@ def entity_from_json(raw: list[Any]) -> Entity:
             )
             for p, sends, recv, s0 in ifaces
         ),
-        values=tuple((intern(n), v, _site_from(s, path, key)) for n, v, s in values),
+        # a field's text most often names what a reference names, and a procedure's is most often its
+        # own first path: interned, each is held once
+        values=tuple((intern(n), _interned(v), _site_from(s, path, key)) for n, v, s in values),
         procedures=tuple(
-            Procedure(text, intern(activity), tuple(map(intern, paths)), _site_from(s, path, key))
+            Procedure(intern(text), intern(activity), tuple(map(intern, paths)), _site_from(s, path, key))
             for text, activity, paths, s in procs
         ),
     )
@@ -898,6 +909,7 @@ class RepositoryIndex:
         self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
         self._all: list[Entity] | None = None
+        self._heads: dict[bool, set[tuple[str, str, str]]] = {}  # every distinct target ``references`` met
 
     def about(self, subjects: Collection[Subject]) -> RepositoryIndex:
         """This index with only ``subjects`` to check; the two share what they looked up (one update runs
@@ -1063,22 +1075,30 @@ class RepositoryIndex:
         kinds: Collection[str] | None = None,
         unless: Callable[[str], bool] | None = None,
     ) -> Iterator[Reference]:
-        """The references of the subjects (of some kinds, or whose target ``unless`` does not accept)."""
-        accepted: dict[str, bool] = {}  # what ``unless`` said of each target: asked once per target
-        for entity in self.subjects() if reported_only else self.entities:
+        """The references of the subjects (of some kinds, or whose target ``unless`` does not accept).
+
+        Each target is asked of once, before the first is yielded: the targets
+        wanted are picked out of every distinct one, and then only entities that
+        name one of them are read reference by reference (in a clean repository,
+        none is).
+        """
+        entities = self.subjects() if reported_only else self.entities
+        heads = self._heads.get(reported_only)
+        if heads is None:  # the same for every rule that asks (in a run over the whole repository, a few)
+            heads = self._heads[reported_only] = set()
+            for entity in entities:
+                heads.update(entity.references.heads)
+        wanted = {
+            head
+            for head in heads
+            if (kinds is None or head[1] in kinds) and (unless is None or not unless(head[0]))
+        }
+        if not wanted:
+            return
+        for entity in entities:
             references = entity.references
-            for at, (target, kind, _) in enumerate(
-                references.heads
-            ):  # a Reference made only if it is yielded
-                if kinds is not None and kind not in kinds:
-                    continue
-                if unless is not None:
-                    said = accepted.get(target)
-                    if said is None:
-                        said = accepted[target] = bool(unless(target))
-                    if said:
-                        continue
-                yield references[at]
+            if not wanted.isdisjoint(references.heads):
+                yield from (references[at] for at, head in enumerate(references.heads) if head in wanted)
 
     def document(self, entity: Entity) -> Document | None:
         """Load the whole document of an entity (parses its file: only for rules that declare no ``reads``)."""
