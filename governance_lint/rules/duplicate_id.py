@@ -45,6 +45,7 @@ from governance_lint.api import (
     RepositoryIndex,
     Rule,
     Severity,
+    Site,
 )
 
 _ITEM_LISTS = {"activities": "activity", "kpis": "KPI", "csfs": "CSF"}
@@ -69,8 +70,14 @@ def _check_items(doc: Document, ctx: DocumentContext) -> None:
 
 
 def _check_ids(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    # Over the whole repository the first of each key is the first met in path order: one pass, instead
+    # of a lookup per entity whose answer the index would keep for the rest of the run.
+    firsts: dict[str, Site] | None = {} if index.whole else None
     for entity in index.subjects():
-        first = index.definitions(entity.key)[0].site
+        if firsts is not None:
+            first = firsts.setdefault(entity.key, entity.site)
+        else:
+            first = index.definitions(entity.key)[0].site
         if first[:2] != entity.site[:2]:  # another file and line than this definition's (``str(site)``)
             ctx.report(
                 entity.site,
