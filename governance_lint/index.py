@@ -908,6 +908,7 @@ class RepositoryIndex:
         # per entity looked up: its terms by slug and by family (a 10,000-term Glossary is scanned once)
         self._term_keys: dict[int, tuple[Entity, dict[str, list[Term]], dict[str, list[Term]]]] = {}
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
+        self._defined: dict[str, bool] = {}  # ``defines``' answers
         self._all: list[Entity] | None = None
         self._heads: dict[bool, set[tuple[str, str, str]]] = {}  # every distinct target ``references`` met
 
@@ -915,12 +916,13 @@ class RepositoryIndex:
         """This index with only ``subjects`` to check; the two share what they looked up (one update runs
         every rule over one state of the facts: a key one rule resolved is not looked up again)."""
         other = RepositoryIndex(self.facts, subjects=subjects, loader=self.loader, files=self.files)
-        other._loaded, other._picked, other._definitions, other._term_keys, other._rows = (
+        other._loaded, other._picked, other._definitions, other._term_keys, other._rows, other._defined = (
             self._loaded,
             self._picked,
             self._definitions,
             self._term_keys,
             self._rows,
+            self._defined,
         )
         return other
 
@@ -1013,10 +1015,20 @@ class RepositoryIndex:
     def defines(self, reference: str) -> bool:
         """Whether some entity has this ``KIND:ID`` key: its key rows say, no facts are read (a file of
         thousands of people is not decoded to learn that one of them is there)."""
-        found = self._definitions.get(reference)
-        if found is not None:
-            return bool(found)
-        return any(entity == reference for _, entity in self._with_role(reference, DEFINES))
+        known = self._defined.get(reference)
+        if known is None:
+            found = self._definitions.get(reference)
+            if found is None:
+                rows = self._rows.get((reference, (DEFINES,)))  # asked before by ``definitions``
+                pairs = (
+                    rows if rows is not None else [row[:2] for row in self.facts.rows(reference, (DEFINES,))]
+                )
+                known = any(entity == reference for _, entity in pairs)
+            else:
+                known = bool(found)
+            # the answer alone is kept: a run over the whole repository asks it of every target
+            self._defined[reference] = known
+        return known
 
     def referrers(self, key: str) -> list[Entity]:
         """Every entity whose spec names ``key``, in path order."""
