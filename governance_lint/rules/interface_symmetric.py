@@ -74,6 +74,7 @@ PARTNER_KINDS = ("Process", "Practice")
 #: What one process says about each process it faces: what it sends there, what it receives from
 #: there, and where it first says so.
 Facing = dict[str, tuple[set[str], set[str], Site]]
+_READ_AGAIN_AT_MOST = 8  # interfaces of a partner read again for each interface facing it
 
 
 def _facing(partner: Entity) -> Facing:
@@ -98,10 +99,13 @@ def _check(
     partner = index.resolve(interface.process)
     if partner is None or partner.kind not in PARTNER_KINDS:
         return  # names nothing, or not a process: unresolved-reference and the schema say so
-    # Each partner's interfaces are read once, however many interfaces face it (no quadratic rescans).
+    # A partner with many interfaces is read once, however many interfaces face it (no quadratic
+    # rescans); one with a few is read again, instead of being kept for the rest of the rule.
     facing = facings.get(partner.key)
     if facing is None:
-        facing = facings[partner.key] = _facing(partner)
+        facing = _facing(partner)
+        if len(partner.interfaces) > _READ_AGAIN_AT_MOST:
+            facings[partner.key] = facing
     partner_sends, partner_receives, where = facing.get(entity.key) or (set(), set(), partner.site)
     for sent in interface.sends:
         if sent.item not in partner_receives:
