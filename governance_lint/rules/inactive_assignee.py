@@ -69,10 +69,21 @@ from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message,
 )
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     person_of = functools.cache(functools.partial(inactive, index))  # each target looked up once
+    # Over the whole repository the inactive people are found first (most are active): an entity that
+    # names none of them is passed over without a look at its targets one by one.
+    gone = _inactive_heads(index) if index.whole else None
     for entity in index.subjects(*ROLE_KINDS):
         references = entity.references
+        if gone is not None and gone.isdisjoint(references.heads):
+            continue
         for at, head in enumerate(references.heads):  # a Reference made only for an inactive person
             person = person_of(head[0])
             role = role_of(references.nodes[at]) if person is not None else None
             if person is not None and role is not None:
                 ctx.report(references[at].site, inactive_message(role, entity.key, head[0], person))
+
+
+def _inactive_heads(index: RepositoryIndex) -> set[tuple[str, str, str]]:
+    """The target heads (``References.heads``) of the ``person:`` references that may name an inactive
+    Person (``inactive`` says whether one does: of a Person defined twice, the first counts)."""
+    return {(person.key, "person", person.id) for person in index.of_kind("Person") if not person.active}

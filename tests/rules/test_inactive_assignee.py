@@ -73,6 +73,18 @@ def test_inactive_assignee(body: str, expected: list[tuple[str, int, int]]) -> N
     assert positions(found) == expected
 
 
+@pytest.mark.parametrize(("first", "expected"), [("false", [("GOV102", 6, 10)]), ("true", [])])
+def test_a_person_defined_twice_is_as_active_as_the_first_definition(
+    first: str, expected: list[tuple[str, int, int]]
+) -> None:
+    twice = (
+        f"apiVersion: govlint/v1\nkind: Person\nmetadata: {{id: kim}}\nspec: {{active: {first}}}\n---\n"
+        "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: kim}\nspec: {active: false}\n"
+    )
+    files = {"a-people.yaml": twice, "process.yaml": HEAD + "  owner: person:kim\n"}
+    assert positions([d for d in lint(files, select=["GOV102"]) if d.path == "process.yaml"]) == expected
+
+
 @pytest.mark.parametrize("kind", ["Service", "Policy"])
 def test_service_and_policy_owners(kind: str) -> None:
     text = f"apiVersion: govlint/v1\nkind: {kind}\nmetadata: {{id: x}}\nspec:\n  owner: person:windy\n"
