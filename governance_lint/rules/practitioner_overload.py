@@ -134,10 +134,16 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
             for activity, held_by in entity.responsible:
                 walked.setdefault(held_by, {}).setdefault(entity.key, set()).add(activity)
 
-    # Findings are at the practitioner's own document (the first, if its id is defined twice).
+    # Findings are at the practitioner's own document (the first, if its id is defined twice): over the
+    # whole repository, the first met in path order, instead of a lookup the index would keep.
+    seen: set[str] | None = set() if index.whole else None
     for document in index.subjects("Person", "Team"):
         practitioner = document.key
-        if index.resolve(practitioner) is not document:
+        if seen is not None:
+            if practitioner in seen:
+                continue
+            seen.add(practitioner)
+        elif index.resolve(practitioner) is not document:
             continue
         # process -> its activities (a set: one activity naming a team twice counts once)
         if walked is not None:

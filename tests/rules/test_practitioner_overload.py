@@ -114,6 +114,18 @@ def test_reported_once_naming_count_and_processes() -> None:
     assert "process:a (2)" in finding.message and "process:b (1)" in finding.message
 
 
+def test_a_practitioner_defined_twice_is_reported_once_at_the_first() -> None:
+    twice = "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: kim}\nspec: {email: kim@example.org}\n"
+    files = {
+        "people.yaml": TEAMS,
+        "a-kim.yaml": twice,
+        "b-kim.yaml": twice,
+        "a.yaml": process("a", ["[person:kim]"] * 13),
+    }
+    found = lint(files, select=["GOV205"])
+    assert [(d.path, d.line) for d in found] == [("a-kim.yaml", 3)]
+
+
 @pytest.mark.parametrize("value", [0, -3, "x", 1.5, None])
 def test_bad_option_is_a_usage_error(value: object, tmp_path: Path) -> None:
     config = Config(root=tmp_path, rules={"GOV205": RuleSetting(options={"max-activities": value})})
