@@ -679,6 +679,9 @@ class MemoryFacts:
         self._rows: dict[str, list[Row]] = {}  # a key's rows, while it has a few (most have one or two)
         # a key's rows by role, once it has many: each file to its entity key (or keys)
         self._by_role: dict[str, dict[int, dict[str, str | tuple[str, ...]]]] = {}
+        # the rows of a key and role held by role, made once asked for (until the key's rows change):
+        # an editor asks the same few keys of an unchanging base at every keystroke
+        self._made: dict[tuple[str, int], list[Row]] = {}
         # the entities of a file that holds many (people, policies), by key: one lookup is not a scan
         self._by_key: dict[str, dict[str, list[Entity]]] = {}
         self.replace(by_path or {})
@@ -713,6 +716,7 @@ class MemoryFacts:
         by_role = self._by_role.get(key)
         if by_role is not None:
             path, entity, role = row
+            self._made.pop((key, role), None)
             of_role = by_role.get(role)
             if of_role is None:
                 by_role[role] = {path: entity}
@@ -747,6 +751,7 @@ class MemoryFacts:
                 del self._rows[key]
             return
         path, entity, role = row
+        self._made.pop((key, role), None)
         of_role = by_role.get(role)
         held = of_role.get(path) if of_role is not None else None
         if of_role is None or held is None:
@@ -768,11 +773,18 @@ class MemoryFacts:
         if by_role is not None:
             found: list[Row] = []
             for role in by_role if roles is None else roles:
-                for path, held in by_role.get(role, {}).items():
-                    if type(held) is str:
-                        found.append((path, held, role))
-                    else:
-                        found.extend((path, entity, role) for entity in held)
+                made = self._made.get((key, role))
+                if made is None:
+                    of_role = by_role.get(role)
+                    if of_role is None:
+                        continue
+                    made = [(path, held, role) for path, held in of_role.items() if type(held) is str]
+                    if len(made) < len(of_role):  # files with several entities holding the key
+                        made += [
+                            (p, e, role) for p, held in of_role.items() if type(held) is not str for e in held
+                        ]
+                    self._made[(key, role)] = made
+                found += made
             return found
         few = self._rows.get(key, ())
         return list(few) if roles is None else [r for r in few if r[2] in roles]
