@@ -363,6 +363,8 @@ class Store:
     run make it start again from an empty store.
     """
 
+    holds_entities = False  # facts are decoded anew as they are asked for
+
     def __init__(self, root: Path, digest: str) -> None:
         self.folder = repository_folder(root)
         self.path = self.folder / f"{digest[:40]}.sqlite"

@@ -128,9 +128,7 @@ class References(Sequence[Reference]):
         return iter(
             [
                 _new_tuple(Reference, (*head, path, line, column, entity, node))
-                for head, line, column, node in zip(
-                    self.heads, self.lines, self.columns, self.nodes, strict=True
-                )
+                for head, line, column, node in _columns(self)
             ]
         )
 
@@ -662,6 +660,12 @@ class Facts(Protocol):
         """Every file that holds entities."""
         ...
 
+    @property
+    def holds_entities(self) -> bool:
+        """Whether ``entities`` and ``entity`` give the same objects on every read (else an index keeps
+        what it read, so that ``is`` holds between its answers)."""
+        ...
+
 
 class MemoryFacts:
     """Every file's facts held in memory, with the key rows built from them.
@@ -673,6 +677,8 @@ class MemoryFacts:
     46 MB as tuples in sets, and take 13 MB so.  A key with a few rows (most
     have two or three) holds them in one short list, which a lookup filters.
     """
+
+    holds_entities = True
 
     def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
         self._by_path: dict[str, list[Entity]] = {}
@@ -809,6 +815,10 @@ class Overlay:
         self.base, self.changed = base, dict(changed)
         self._new = MemoryFacts({p: e for p, e in self.changed.items() if e})
 
+    @property
+    def holds_entities(self) -> bool:
+        return self.base.holds_entities  # the changed files' entities are held as they were laid
+
     def replace(self, changed: Mapping[str, list[Entity]]) -> None:
         """Lay more files' facts over the base (the base itself is never changed)."""
         self.changed.update(changed)
@@ -924,7 +934,7 @@ class RepositoryIndex:
         self._all: list[Entity] | None = None
         # facts that hold their entities give the same objects on every read: none are kept here (at
         # 50,000 files, 30 MB for a run over the whole repository)
-        self._held = type(self.facts) is MemoryFacts
+        self._held = self.facts.holds_entities
         self._heads: dict[bool, set[tuple[str, str, str]]] = {}  # every distinct target ``references`` met
 
     def about(self, subjects: Collection[Subject]) -> RepositoryIndex:
