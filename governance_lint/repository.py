@@ -624,7 +624,8 @@ class Repository:
             return
         store, self.store = self.store, None
         if keep_facts and not isinstance(self.facts, MemoryFacts):
-            self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
+            with bulk_phase():  # every entity decoded, kept for the model's life: no cyclic GC meanwhile
+                self.facts = MemoryFacts({p: self.facts.entities(p) for p in self.facts.paths()})
         if store.pending:
             self.stats.written = store.commit()
         self.stats.unsaved = store.unsaved  # also a cold build that found the store held by another run
