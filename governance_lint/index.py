@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from sys import intern
-from typing import Any, NamedTuple, Protocol, overload
+from typing import Any, NamedTuple, Protocol, TypeVar, overload
 
 from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, term_slug
 
@@ -43,6 +43,8 @@ _PROCEDURE_NODE = re.compile(r"^spec/activities/(.+)/procedures(?:/\d+)?$")
 DEFINES, MENTIONS, DEFINES_LOCALLY = 0, 1, 2  # DEFINES_LOCALLY: a term defined outside a Glossary
 
 
+_Item = TypeVar("_Item")
+_TARGETS_AT_MOST = 1 << 16  # distinct targets (and tuples of texts) kept to be shared
 _new_tuple = tuple.__new__  # a Site's (or Reference's) fields, in order, without the argument handling
 
 
@@ -84,7 +86,70 @@ class Reference(NamedTuple):
         return _new_tuple(Site, self[3:])
 
 
-class References(Sequence[Reference]):
+class _Columns(Sequence[_Item]):
+    """Items of one entity, all in the file and the document of the entity, held in columns: each item
+    is made as it is asked for.  Equal to the tuple of the same items, and hashed as it is."""
+
+    __slots__ = ("entity", "path")
+
+    def __init__(self, path: str, entity: str | None) -> None:
+        self.path, self.entity = path, entity
+
+    def _make(self, at: int) -> _Item:
+        raise NotImplementedError
+
+    def _held(self) -> tuple[Any, ...]:
+        """The columns, compared by ``==``."""
+        raise NotImplementedError
+
+    def _site(self, spots: array[int], nodes: tuple[str | None, ...], at: int) -> Site:
+        """The site of item ``at`` whose line and column are ``spots[2 * at]`` and the one after."""
+        return _new_tuple(Site, (self.path, spots[2 * at], spots[2 * at + 1], self.entity, nodes[at]))
+
+    def __iter__(self) -> Iterator[_Item]:
+        return iter([self._make(at) for at in range(len(self))])
+
+    @overload
+    def __getitem__(self, at: int) -> _Item: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> tuple[_Item, ...]: ...
+
+    def __getitem__(self, at: int | slice) -> _Item | tuple[_Item, ...]:
+        if isinstance(at, slice):
+            return tuple(self)[at]
+        return self._make(range(len(self))[at])  # IndexError, negative indexes as a tuple's
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            assert isinstance(other, _Columns)
+            return self._held() == other._held() and (
+                not len(self) or (self.path, self.entity) == (other.path, other.entity)
+            )
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # as the tuple of the same items hashes
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+def _spots(lines: Iterable[int], columns: Iterable[int]) -> array[int]:
+    """Lines and columns, one after the other, of a file of at most max-file-bytes (1 GiB): four bytes
+    each.  ValueError for one no file has."""
+    try:
+        first, second = array("I", lines), array("I", columns)
+    except OverflowError as exc:
+        raise ValueError(str(exc)) from None
+    spots = array("I", first) * 2
+    spots[0::2], spots[1::2] = first, second  # ValueError when the two differ in length
+    return spots
+
+
+class References(_Columns[Reference]):
     """The references of one entity, held in columns: each ``Reference`` is made as it is asked for.
 
     A large repository holds millions of references, all in the file and the
@@ -94,7 +159,7 @@ class References(Sequence[Reference]):
     ``heads`` or ``nodes`` without making a tuple.
     """
 
-    __slots__ = ("columns", "entity", "heads", "lines", "nodes", "path")
+    __slots__ = ("heads", "nodes", "spots")
 
     def __init__(
         self,
@@ -105,20 +170,23 @@ class References(Sequence[Reference]):
         columns: Iterable[int] = (),
         nodes: tuple[str | None, ...] = (),
     ) -> None:
-        self.path, self.entity = path, entity
+        super().__init__(path, entity)
         #: each reference's (target, kind, id), shared by every reference to the same target
         self.heads = heads
-        # lines and columns of a file of at most max-file-bytes (1 GiB): four bytes each
-        self.lines, self.columns = array("I", lines), array("I", columns)
+        self.spots = _spots(lines, columns)
         self.nodes = nodes  #: each reference's node name
-        if not len(heads) == len(self.lines) == len(self.columns) == len(nodes):
+        if not len(heads) == len(nodes) == len(self.spots) // 2:
             raise ValueError("references: columns of different lengths")
 
     def _make(self, at: int) -> Reference:
         head = self.heads[at]
+        spots = self.spots
         return _new_tuple(
-            Reference, (*head, self.path, self.lines[at], self.columns[at], self.entity, self.nodes[at])
+            Reference, (*head, self.path, spots[2 * at], spots[2 * at + 1], self.entity, self.nodes[at])
         )
+
+    def _held(self) -> tuple[Any, ...]:
+        return self.heads, self.spots, self.nodes
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -131,36 +199,6 @@ class References(Sequence[Reference]):
                 for head, line, column, node in _columns(self)
             ]
         )
-
-    @overload
-    def __getitem__(self, at: int) -> Reference: ...
-
-    @overload
-    def __getitem__(self, at: slice) -> tuple[Reference, ...]: ...
-
-    def __getitem__(self, at: int | slice) -> Reference | tuple[Reference, ...]:
-        if isinstance(at, slice):
-            return tuple(self)[at]
-        return self._make(range(len(self.heads))[at])  # IndexError, negative indexes as a tuple's
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, References):
-            return (
-                self.heads == other.heads
-                and self.lines == other.lines
-                and self.columns == other.columns
-                and self.nodes == other.nodes
-                and (not self.heads or (self.path, self.entity) == (other.path, other.entity))
-            )
-        if isinstance(other, tuple):
-            return tuple(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))  # as the tuple of the same references hashes
-
-    def __repr__(self) -> str:
-        return f"References({list(self)!r})"
 
 
 NO_REFERENCES = References("", None)
@@ -199,6 +237,115 @@ class Procedure(NamedTuple):
     site: Site
 
 
+Value = tuple[str, Any, Site]  # a declared field's name (``"spec.category"``), value and site
+
+
+class Values(_Columns[Value]):
+    """The ``spec`` fields some rule declared it reads, of one entity, held in columns.
+
+    Every entity holds the same few names (one tuple for all of them) and most
+    the same node names; a site is made when a rule asks for one (most ask of a
+    few entities, where they report).
+    """
+
+    __slots__ = ("data", "names", "nodes", "spots")
+
+    def __init__(
+        self,
+        path: str,
+        entity: str | None,
+        names: Iterable[str] = (),
+        data: Iterable[Any] = (),
+        lines: Iterable[int] = (),
+        columns: Iterable[int] = (),
+        nodes: Iterable[str | None] = (),
+    ) -> None:
+        super().__init__(path, entity)
+        self.names: tuple[str, ...] = _shared(tuple(names))
+        self.data = tuple(data)
+        self.spots = _spots(lines, columns)
+        self.nodes: tuple[str | None, ...] = _shared(tuple(nodes))
+        if not len(self.names) == len(self.data) == len(self.nodes) == len(self.spots) // 2:
+            raise ValueError("values: columns of different lengths")
+
+    def _make(self, at: int) -> Value:
+        return self.names[at], self.data[at], self._site(self.spots, self.nodes, at)
+
+    def _held(self) -> tuple[Any, ...]:
+        return self.names, self.data, self.spots, self.nodes
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def value(self, name: str) -> Any:
+        """The value of field ``name`` (None when it is absent or not declared)."""
+        return self.data[self.names.index(name)] if name in self.names else None
+
+    def site(self, name: str) -> Site | None:
+        """Where field ``name`` is (None when it is not declared)."""
+        return self._site(self.spots, self.nodes, self.names.index(name)) if name in self.names else None
+
+
+class Procedures(_Columns[Procedure]):
+    """The procedures of one entity's activities, held in columns (a large repository holds millions)."""
+
+    __slots__ = ("activities", "named", "nodes", "spots", "texts")
+
+    def __init__(
+        self,
+        path: str,
+        entity: str | None,
+        texts: Iterable[str] = (),
+        activities: Iterable[str] = (),
+        named: Iterable[tuple[str, ...]] = (),
+        lines: Iterable[int] = (),
+        columns: Iterable[int] = (),
+        nodes: Iterable[str | None] = (),
+    ) -> None:
+        super().__init__(path, entity)
+        self.texts, self.activities = tuple(texts), tuple(activities)
+        #: each procedure's ``paths``: the same few (one runbook, from a few folders) over and over
+        self.named = tuple(map(_shared, named))
+        self.spots = _spots(lines, columns)
+        self.nodes = tuple(nodes)
+        if (
+            not len(self.texts)
+            == len(self.activities)
+            == len(self.named)
+            == len(self.nodes)
+            == len(self.spots) // 2
+        ):
+            raise ValueError("procedures: columns of different lengths")
+
+    def _make(self, at: int) -> Procedure:
+        site = self._site(self.spots, self.nodes, at)
+        return _new_tuple(Procedure, (self.texts[at], self.activities[at], self.named[at], site))
+
+    def _held(self) -> tuple[Any, ...]:
+        return self.texts, self.activities, self.named, self.spots, self.nodes
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+#: tuples of texts many entities hold alike (field names, node names, procedure paths), each held once
+#: (bounded: past ``_TARGETS_AT_MOST``, new ones are not kept)
+_SHARED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _shared(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
+    found = _SHARED.get(items)
+    if found is not None:
+        return found
+    if len(_SHARED) < _TARGETS_AT_MOST:
+        _SHARED[items] = items
+    return items
+
+
+NO_VALUES = Values("", None)
+NO_PROCEDURES = Procedures("", None)
+
+
 @dataclass(frozen=True, slots=True)
 class Interface:
     """``interfaces[]`` of a process: what it sends to and receives from ``process``."""
@@ -228,9 +375,9 @@ class Entity:
     #: ``spec.interfaces``: what this process sends to and receives from others
     interfaces: tuple[Interface, ...] = ()
     #: the ``spec`` fields some rule declared it reads (``"spec.category"``): value and site
-    values: tuple[tuple[str, Any, Site], ...] = ()
+    values: Values = NO_VALUES
     #: the activities' procedures written as repository paths (``docs/incident/identify.md``)
-    procedures: tuple[Procedure, ...] = ()
+    procedures: Procedures = NO_PROCEDURES
 
     @property
     def path(self) -> str:
@@ -238,11 +385,11 @@ class Entity:
 
     def value(self, name: str) -> Any:
         """The value of a declared field such as ``"spec.category"`` (None when absent)."""
-        return next((v for n, v, _ in self.values if n == name), None)
+        return self.values.value(name)
 
     def value_site(self, name: str) -> Site | None:
         """Where a declared field is (for a missing one: the key holding the mapping it is missing from)."""
-        return next((s for n, _, s in self.values if n == name), None)
+        return self.values.site(name)
 
 
 def term_family(term: str) -> str:
@@ -382,21 +529,26 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         responsible=tuple(responsible),
         references=References(file_path, entity, tuple(heads), lines, columns, tuple(nodes)),
         interfaces=tuple(interfaces),
-        values=tuple(_value(doc, entity, name) for name in sorted(fields)),
+        values=_values(doc, entity, fields),
         procedures=_procedures(doc, entity),
     )
 
 
-def _procedures(doc: Document, entity: str | None) -> tuple[Procedure, ...]:
+def _procedures(doc: Document, entity: str | None) -> Procedures:
     """The activities' procedures written as repository paths, each with its site."""
-    found: list[Procedure] = []
+    texts: list[str] = []
+    activities_of: list[str] = []
+    named: list[tuple[str, ...]] = []
+    lines: list[int] = []
+    columns: list[int] = []
+    nodes: list[str] = []
     activities = doc.spec.get("activities")
     for i, activity in enumerate(activities if isinstance(activities, list) else ()):
         listed = activity.get("procedures") if isinstance(activity, dict) else None
-        texts = listed if isinstance(listed, list) else [listed]
+        listed_texts = listed if isinstance(listed, list) else [listed]
         where: NodePath = ("spec", "activities", i, "procedures")
         name = held = None  # the list's node name and its activity, worked out once per list
-        for j, text in enumerate(texts):
+        for j, text in enumerate(listed_texts):
             paths = procedure_paths(text, doc.path) if isinstance(text, str) else None
             if paths is None:
                 continue
@@ -406,19 +558,38 @@ def _procedures(doc: Document, entity: str | None) -> tuple[Procedure, ...]:
                 held = match.group(1) if match else str(i)
             item: NodePath = (j,) if isinstance(listed, list) else ()
             position = doc.position(where + item)
-            site = Site(doc.path, position.line, position.column, entity, f"{name}/{j}" if item else name)
-            found.append(Procedure(text, held or str(i), paths, site))
-    return tuple(found)
+            texts.append(text)
+            activities_of.append(held or str(i))
+            named.append(paths)
+            lines.append(position.line)
+            columns.append(position.column)
+            nodes.append(f"{name}/{j}" if item else name)
+    if not texts:
+        return NO_PROCEDURES
+    return Procedures(doc.path, entity, texts, activities_of, named, lines, columns, nodes)
 
 
-def _value(doc: Document, entity: str | None, name: str) -> tuple[str, Any, Site]:
-    """A declared field's value (None unless it is plain JSON data) and its site: a scalar's own position,
-    the key of a list, a mapping or a null (a finding about them points at the key)."""
-    path: NodePath = tuple(name.split("."))
-    data: Any = doc.data
-    for step in path:
-        data = data.get(step) if isinstance(data, dict) else None
-    return name, data, _site(doc, entity, path, key=data is None or isinstance(data, (list, dict)))
+def _values(doc: Document, entity: str | None, fields: Collection[str]) -> Values:
+    """The declared fields' values (None unless plain JSON data) and sites: a scalar's own position, the
+    key of a list, a mapping or a null (a finding about them points at the key)."""
+    if not fields:
+        return NO_VALUES
+    names = sorted(fields)
+    data: list[Any] = []
+    lines: list[int] = []
+    columns: list[int] = []
+    nodes: list[str] = []
+    for name in names:
+        path: NodePath = tuple(name.split("."))
+        value: Any = doc.data
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+        position = doc.position(path, key=value is None or isinstance(value, (list, dict)))
+        data.append(value)
+        lines.append(position.line)
+        columns.append(position.column)
+        nodes.append(doc.node_name(path))
+    return Values(doc.path, entity, names, data, lines, columns, nodes)
 
 
 # -- JSON round trip (for the store and worker processes) --------------------
@@ -466,7 +637,6 @@ def _split_reference(target: str) -> tuple[str, str] | None:
 #: each reference target read back, interned and split (``_target``): a repository names the same
 #: people and teams over and over (bounded: past ``_TARGETS_AT_MOST``, new ones are not kept)
 _TARGETS: dict[str, tuple[str, str, str]] = {}
-_TARGETS_AT_MOST = 1 << 16
 
 
 def _target(text: str) -> tuple[str, str, str] | None:
@@ -482,7 +652,14 @@ def _target(text: str) -> tuple[str, str, str] | None:
 
 
 def _columns(references: References) -> Iterator[tuple[tuple[str, str, str], int, int, str | None]]:
-    return zip(references.heads, references.lines, references.columns, references.nodes, strict=True)
+    spots = references.spots
+    return zip(references.heads, spots[0::2], spots[1::2], references.nodes, strict=True)
+
+
+def _spotted(held: Values | Procedures) -> Iterator[list[Any]]:
+    """Each item's ``[line, column, node]``."""
+    spots = held.spots
+    return map(list, zip(spots[0::2], spots[1::2], held.nodes, strict=True))
 
 
 def _references_from(raw: list[Any], path: str, key: str) -> References:
@@ -497,14 +674,12 @@ def _references_from(raw: list[Any], path: str, key: str) -> References:
             lines.append(line)
             columns.append(column)
             nodes.append(intern(node) if node is not None else None)
-    try:
-        return References(path, key, tuple(heads), lines, columns, tuple(nodes))
-    except OverflowError as exc:  # a line or column no file has
-        raise ValueError(str(exc)) from None
+    return References(path, key, tuple(heads), lines, columns, tuple(nodes))
 
 
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
+    values, procedures = entity.values, entity.procedures
 
     def site(s: Site) -> list[Any]:
         return _site_json(s, path, key)
@@ -528,8 +703,16 @@ def entity_to_json(entity: Entity) -> list[Any]:
             for i in entity.interfaces
         ],
         [list(pair) for pair in entity.responsible],
-        [[n, v, site(s)] for n, v, s in entity.values],
-        [[p.text, p.activity, list(p.paths), site(p.site)] for p in entity.procedures],
+        [
+            [name, value, spot]
+            for name, value, spot in zip(values.names, values.data, _spotted(values), strict=True)
+        ],
+        [
+            [text, activity, list(paths), spot]
+            for text, activity, paths, spot in zip(
+                procedures.texts, procedures.activities, procedures.named, _spotted(procedures), strict=True
+            )
+        ],
     ]
 
 
@@ -567,14 +750,43 @@ def entity_from_json(raw: list[Any]) -> Entity:
             )
             for p, sends, recv, s0 in ifaces
         ),
-        # a field's text most often names what a reference names, and a procedure's is most often its
-        # own first path: interned, each is held once
-        values=tuple((intern(n), _interned(v), _site_from(s, path, key)) for n, v, s in values),
-        procedures=tuple(
-            Procedure(intern(text), intern(activity), tuple(map(intern, paths)), _site_from(s, path, key))
-            for text, activity, paths, s in procs
-        ),
+        values=_values_from(values, path, key),
+        procedures=_procedures_from(procs, path, key),
     )
+
+
+def _values_from(raw: list[Any], path: str, key: str) -> Values:
+    """The values ``entity_to_json`` wrote, each ``[name, value, [line, column, node]]``; a field's text
+    most often names what a reference names: interned, each is held once."""
+    if not raw:
+        return NO_VALUES
+    names, data, lines, columns, nodes = [], [], [], [], []
+    for name, value, (line, column, node) in raw:
+        names.append(intern(name))
+        data.append(_interned(value))
+        lines.append(line)
+        columns.append(column)
+        nodes.append(intern(node) if node is not None else None)
+    return Values(path, key, names, data, lines, columns, nodes)
+
+
+def _procedures_from(raw: list[Any], path: str, key: str) -> Procedures:
+    """The procedures ``entity_to_json`` wrote, each ``[text, activity, paths, [line, column, node]]``."""
+    if not raw:
+        return NO_PROCEDURES
+    texts, activities, named, lines, columns, nodes = [], [], [], [], [], []
+    for text, activity, paths, (line, column, node) in raw:
+        # The paths are held once (``Procedures.named``) and a text that is its own first path is held as
+        # that path; another is most often a procedure's own, so not interned (at 50,000 files, half a
+        # million entries of the table of interned texts).  Node names repeat from process to process.
+        paths = tuple(map(intern, paths))
+        texts.append(paths[0] if paths and paths[0] == text else text)
+        activities.append(intern(activity))
+        named.append(paths)
+        lines.append(line)
+        columns.append(column)
+        nodes.append(intern(node) if node is not None else None)
+    return Procedures(path, key, texts, activities, named, lines, columns, nodes)
 
 
 # -- keys: what an entity defines and mentions ---------------------------------
@@ -592,7 +804,7 @@ def entity_keys(entity: Entity) -> set[tuple[str, int]]:
         rows.add(("term:" + term.slug, role))
         rows.add((FAMILY_KEY + term.family, role))
     rows.update((head[0], MENTIONS) for head in entity.references.heads)
-    rows.update((FILE_KEY + path, MENTIONS) for procedure in entity.procedures for path in procedure.paths)
+    rows.update((FILE_KEY + path, MENTIONS) for paths in entity.procedures.named for path in paths)
     return rows
 
 
@@ -710,9 +922,9 @@ class MemoryFacts:
                 for entity in entities:
                     by_key.setdefault(entity.key, []).append(entity)
             known = keys.get(path) if keys is not None else None
-            if known is not None:
+            if known is not None:  # made elsewhere (another process): its texts held once, as the entities'
                 for key, role, entity_key in known:
-                    add(key, (path, entity_key, role))
+                    add(intern(key), (path, intern(entity_key), role))
                 continue
             for entity in entities:
                 for key, role in entity_keys(entity):
@@ -789,7 +1001,8 @@ class MemoryFacts:
                         made += [
                             (p, e, role) for p, held in of_role.items() if type(held) is not str for e in held
                         ]
-                    self._made[(key, role)] = made
+                    if len(made) > _SCAN_AT_MOST:  # a few are made again at once
+                        self._made[(key, role)] = made
                 found += made
             return found
         few = self._rows.get(key, ())
@@ -1024,16 +1237,25 @@ class RepositoryIndex:
     def _with_role(self, key: str, *roles: int) -> list[Subject]:
         found = self._rows.get((key, roles))
         if found is None:
-            found = self._rows[(key, roles)] = sorted({(p, e) for p, e, _ in self.facts.rows(key, roles)})
+            found = sorted({(p, e) for p, e, _ in self.facts.rows(key, roles)})
+            if self._keeps(found):
+                self._rows[(key, roles)] = found
         return found
+
+    def _keeps(self, found: Collection[object]) -> bool:
+        """Whether to keep an answer for the rest of the run: facts in memory answer a key of a few rows
+        at once, so only an answer that costs more to make again is kept (at 50,000 files, a run over
+        the whole repository kept 100 MB of answers of one row each)."""
+        return not self._held or len(found) > _SCAN_AT_MOST
 
     def definitions(self, key: str) -> list[Entity]:
         """Every entity with this ``KIND:ID`` key, in path order (several only when ids clash)."""
         found = self._definitions.get(key)
         if found is None:
-            found = self._definitions[key] = [
-                e for e in self._load(self._with_role(key, DEFINES)) if e.key == key
-            ]
+            pairs = self._with_role(key, DEFINES)
+            found = [e for e in self._load(pairs) if e.key == key]
+            if self._keeps(pairs):
+                self._definitions[key] = found
         return found
 
     def resolve(self, reference: str) -> Entity | None:
@@ -1056,7 +1278,8 @@ class RepositoryIndex:
             else:
                 known = bool(found)
             # the answer alone is kept: a run over the whole repository asks it of every target
-            self._defined[reference] = known
+            if not self._held:
+                self._defined[reference] = known
         return known
 
     def referrers(self, key: str) -> list[Entity]:

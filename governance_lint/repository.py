@@ -894,4 +894,4 @@ def _first_definer(facts: Facts, key: str) -> str | None:
 
 def _named_paths(files: Iterable[list[Entity]]) -> set[str]:
     """Every path that the procedures of these files' entities may name."""
-    return {path for entities in files for e in entities for p in e.procedures for path in p.paths}
+    return {path for entities in files for e in entities for paths in e.procedures.named for path in paths}

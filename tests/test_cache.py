@@ -300,10 +300,12 @@ def test_an_unchanged_repository_reuses_its_repository_findings(repo: Path) -> N
 
 
 _ENTITY = '["Process","x",null,["a.yaml",1,1,"process:x","metadata/id"],0,true,[{}],[],[],[],[],[]]'
+_FIELDS = '["Process","x",null,["a.yaml",1,1,"process:x","metadata/id"],0,true,[],[],[],[],[{}],[{}]]'
 
 
 # not JSON; JSON of another shape (an entity's kind that is no text; a reference of three items, or
-# at a line no file has): all are damage, never a traceback
+# at a line no file has; a value's site of two items; a procedure at a column no file has): all are
+# damage, never a traceback
 @pytest.mark.parametrize(
     "damaged",
     [
@@ -311,6 +313,10 @@ _ENTITY = '["Process","x",null,["a.yaml",1,1,"process:x","metadata/id"],0,true,[
         '[[1, "x"]]',
         "[" + _ENTITY.format('["person:a",1,1]') + "]",
         "[" + _ENTITY.format('["person:a",-1,1,"spec/owner"]') + "]",
+        "[" + _FIELDS.format('["spec.owner","person:a",[1,1]]', "") + "]",
+        "["
+        + _FIELDS.format("", '["a.md","do",["a.md"],[1,4294967296,"spec/activities/do/procedures"]]')
+        + "]",
     ],
 )
 def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
@@ -380,6 +386,55 @@ def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tu
     with pytest.raises(IndexError):
         references[3]
     assert references != expected[:2] and references != read.references[:2]
+
+
+def test_declared_values_and_procedures_read_back_as_extracted_and_act_as_tuples() -> None:
+    from governance_lint.index import Procedure, Site, entity_from_json, entity_to_json, extract_entity
+    from governance_lint.loader import load
+
+    text = (
+        "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  owner: person:a\n"
+        "  tags: [a, b]\n  activities:\n    - id: do\n      procedures:\n        - docs/do.md#step\n"
+        "        - Do it by hand.\n        - ./run.md\n    - id: undo\n      procedures: /docs/undo.md\n"
+    )
+    (doc,) = load("gov/p.yaml", text.encode()).documents
+    entity = extract_entity(doc, ("spec.tags", "spec.owner", "spec.missing"))
+    assert entity is not None
+    read = entity_from_json(entity_to_json(entity))
+    assert read == entity and hash(read.procedures) == hash(entity.procedures)
+    owner = Site("gov/p.yaml", 6, 10, "process:x", "spec/owner")
+    assert read.value("spec.owner") == "person:a" and read.value_site("spec.owner") == owner
+    assert read.value("spec.tags") == ["a", "b"] and read.value_site("spec.tags") == owner._replace(
+        line=7, column=3, node="spec/tags"
+    )  # a list: its key
+    assert read.value("spec.missing") is None and read.value("spec.undeclared") is None
+    assert read.value_site("spec.undeclared") is None
+    assert [name for name, _, _ in read.values] == ["spec.missing", "spec.owner", "spec.tags"]
+    expected = (
+        Procedure(
+            "docs/do.md#step",
+            "do",
+            ("docs/do.md", "gov/docs/do.md"),
+            Site("gov/p.yaml", 11, 11, "process:x", "spec/activities/do/procedures/0"),
+        ),
+        Procedure(
+            "./run.md",
+            "do",
+            ("gov/run.md",),
+            Site("gov/p.yaml", 13, 11, "process:x", "spec/activities/do/procedures/2"),
+        ),
+        Procedure(
+            "/docs/undo.md",
+            "undo",
+            ("docs/undo.md",),
+            Site("gov/p.yaml", 15, 19, "process:x", "spec/activities/undo/procedures"),
+        ),
+    )
+    assert read.procedures == expected and list(read.procedures) == list(expected)
+    assert read.procedures[-1] == expected[-1] and read.procedures[:2] == expected[:2]
+    assert read.procedures != expected[:2]
+    with pytest.raises(IndexError):
+        read.procedures[3]
 
 
 def test_the_key_rows_in_memory_follow_every_change_of_the_files() -> None:

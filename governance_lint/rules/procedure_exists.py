@@ -71,9 +71,11 @@ def procedure_exists(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     if files is None:
         return  # the run does not know the repository's files: nothing to compare with
     for entity in index.subjects("Process", "Practice"):
-        for procedure in entity.procedures:
-            if any(path in files for path in procedure.paths):
+        procedures = entity.procedures
+        for at, paths in enumerate(procedures.named):  # a procedure is made only to be reported
+            if any(path in files for path in paths):
                 continue
+            procedure = procedures[at]
             if not procedure.paths:
                 where = "leads out of the repository"
             else:
