@@ -146,17 +146,38 @@ def _worker_start(parent: int) -> None:
     _die_with(parent)
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this worker when the parent dies, even of SIGKILL (Linux; elsewhere a no-op)."""
+def _libc(function: str, *arguments: int) -> bool:
+    """Call a C library function by name (False where there is none, as on macOS for Linux's ones)."""
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        getattr(ctypes.CDLL(None, use_errno=True), function)(*arguments)
     except (OSError, AttributeError):
+        return False
+    return True
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies, even of SIGKILL (Linux; elsewhere a no-op)."""
+    if not _libc("prctl", _PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0):
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+_M_MMAP_THRESHOLD, _MMAP_FROM = -3, 128 * 1024  # glibc's malloc.h; its initial threshold
+
+
+def _steady_malloc() -> None:
+    """Keep glibc's malloc giving large blocks their own mappings, returned to the system once freed.
+
+    By default it raises that threshold to the largest block freed, so that
+    the pool's results (a message of up to a megabyte per chunk, each file's
+    facts as text) then come from the heap, between the entities kept for the
+    run, and leave holes the system never gets back: at 10,000 files, 10 MB
+    of the peak.  Elsewhere than glibc, nothing is done.
+    """
+    _libc("mallopt", _M_MMAP_THRESHOLD, _MMAP_FROM)
 
 
 @contextlib.contextmanager
@@ -209,6 +230,7 @@ def _in_pool(root: Path, rels: list[str], plan: Plan, jobs: int) -> Generator[Se
 
     chunks = _chunks(rels, jobs)
     _WORK = (root, plan)
+    _steady_malloc()
     with _terminate_like_interrupt():
         pool = ProcessPoolExecutor(
             max_workers=min(jobs, len(chunks)),
