@@ -342,6 +342,34 @@ def _shared(items: tuple[_Item, ...]) -> tuple[_Item, ...]:
     return items
 
 
+class Responsible(_Columns[tuple[str, str]]):
+    """(activity id, practitioner reference) for each Responsible of each activity, once per activity,
+    held as two columns (a large repository holds millions of pairs)."""
+
+    __slots__ = ("activities", "targets")
+
+    def __init__(
+        self, path: str, entity: str | None, activities: Iterable[str] = (), targets: Iterable[str] = ()
+    ) -> None:
+        super().__init__(path, entity)
+        self.activities, self.targets = tuple(activities), tuple(targets)
+        if len(self.activities) != len(self.targets):
+            raise ValueError("responsible: columns of different lengths")
+
+    def _make(self, at: int) -> tuple[str, str]:
+        return self.activities[at], self.targets[at]
+
+    def _held(self) -> tuple[Any, ...]:
+        return self.activities, self.targets
+
+    def __len__(self) -> int:
+        return len(self.activities)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return zip(self.activities, self.targets, strict=True)
+
+
+NO_RESPONSIBLE = Responsible("", None)
 NO_VALUES = Values("", None)
 NO_PROCEDURES = Procedures("", None)
 
@@ -369,7 +397,7 @@ class Entity:
     active: bool = True
     terms: tuple[Term, ...] = ()
     #: (activity id, practitioner reference) for each Responsible of each activity, once per activity
-    responsible: tuple[tuple[str, str], ...] = ()
+    responsible: Responsible = NO_RESPONSIBLE
     #: every ``KIND:ID`` string of the document's spec, in document order
     references: References = NO_REFERENCES
     #: ``spec.interfaces``: what this process sends to and receives from others
@@ -526,7 +554,9 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         document=doc.index,
         active=spec.get("active") is not False,
         terms=tuple(terms),
-        responsible=tuple(responsible),
+        responsible=Responsible(file_path, entity, *zip(*responsible, strict=True))
+        if responsible
+        else NO_RESPONSIBLE,
         references=References(file_path, entity, tuple(heads), lines, columns, tuple(nodes)),
         interfaces=tuple(interfaces),
         values=_values(doc, entity, fields),
@@ -739,7 +769,14 @@ def entity_from_json(raw: list[Any]) -> Entity:
         document=document,
         active=active,
         terms=tuple([Term(t, term_slug(t), d, g, _site_from(s, path, key)) for t, d, g, s in terms]),
-        responsible=tuple([(intern(activity), intern(target)) for activity, target in responsible]),
+        responsible=Responsible(
+            path,
+            key,
+            [intern(activity) for activity, _ in responsible],
+            [intern(target) for _, target in responsible],
+        )
+        if responsible
+        else NO_RESPONSIBLE,
         references=_references_from(refs, path, key),
         interfaces=tuple(
             Interface(
@@ -894,7 +931,8 @@ class MemoryFacts:
 
     def __init__(self, by_path: Mapping[str, list[Entity]] | None = None) -> None:
         self._by_path: dict[str, list[Entity]] = {}
-        self._rows: dict[str, list[Row]] = {}  # a key's rows, while it has a few (most have two or three)
+        # a key's rows while it has a few (most have two or three), one after the other in one tuple
+        self._rows: dict[str, tuple[str | int, ...]] = {}
         # a key's rows by role, once it has many: each file to its entity key (or keys)
         self._by_role: dict[str, dict[int, dict[str, str | tuple[str, ...]]]] = {}
         # the rows of a key and role held by role, made once asked for (until the key's rows change):
@@ -950,22 +988,25 @@ class MemoryFacts:
             return
         rows = self._rows.get(key)
         if rows is None:
-            self._rows[key] = [row]
-        elif row not in rows:
-            rows.append(row)
-            if len(rows) > _SCAN_AT_MOST:  # many now: held by role from here on
+            self._rows[key] = row
+        elif row not in _few(rows):
+            if len(rows) < 3 * _SCAN_AT_MOST:
+                self._rows[key] = rows + row
+            else:  # many now: held by role from here on
                 self._by_role[key] = {}
-                for kept in self._rows.pop(key):
+                for kept in (*_few(self._rows.pop(key)), row):
                     self._add(key, kept)
 
     def _discard(self, key: str, row: Row) -> None:
         by_role = self._by_role.get(key)
         if by_role is None:
             rows = self._rows.get(key)
-            if rows is None or row not in rows:
+            if rows is None or row not in _few(rows):
                 return
-            rows.remove(row)
-            if not rows:
+            left = tuple(field for kept in _few(rows) if kept != row for field in kept)
+            if left:
+                self._rows[key] = left
+            else:
                 del self._rows[key]
             return
         path, entity, role = row
@@ -1005,8 +1046,8 @@ class MemoryFacts:
                         self._made[(key, role)] = made
                 found += made
             return found
-        few = self._rows.get(key, ())
-        return list(few) if roles is None else [r for r in few if r[2] in roles]
+        few = _few(self._rows.get(key, ()))
+        return few if roles is None else [r for r in few if r[2] in roles]
 
     def entities(self, path: str) -> list[Entity]:
         return self._by_path.get(path, [])
@@ -1019,6 +1060,11 @@ class MemoryFacts:
 
     def paths(self) -> list[str]:
         return list(self._by_path)
+
+
+def _few(rows: tuple[str | int, ...]) -> list[Row]:
+    """The rows ``MemoryFacts`` holds one after the other (see ``_rows``), each as a tuple."""
+    return [rows[at : at + 3] for at in range(0, len(rows), 3)]  # type: ignore[misc]
 
 
 class Overlay:

@@ -386,6 +386,9 @@ def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tu
     with pytest.raises(IndexError):
         references[3]
     assert references != expected[:2] and references != read.references[:2]
+    pairs = (("do", "team:t"), ("do", "person:b"))
+    assert read.responsible == pairs and list(read.responsible) == list(pairs) and len(read.responsible) == 2
+    assert read.responsible[1] == pairs[1] and hash(read.responsible) == hash(pairs)
 
 
 def test_declared_values_and_procedures_read_back_as_extracted_and_act_as_tuples() -> None:
