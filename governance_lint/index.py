@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any, NamedTuple, Protocol, TypeVar, overload
 
-from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, term_slug
+from .model import REFERENCE_KINDS, REFERENCE_RE, Document, NodePath, Vocabulary, item_name, term_slug
 
 _REFERENCE_KINDS = {kind: kind for kind in REFERENCE_KINDS}  # each kind's one string
 # A Responsible as node names give it: the activity (by id) and, for a list, the item.
@@ -37,7 +37,6 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _FILE_RE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
 _SPACE_RE = re.compile(r"\s")
-_PROCEDURE_NODE = re.compile(r"^spec/activities/(.+)/procedures(?:/\d+)?$")
 
 # How a file stands to a key (the ``role`` of a key row).
 DEFINES, MENTIONS, DEFINES_LOCALLY = 0, 1, 2  # DEFINES_LOCALLY: a term defined outside a Glossary
@@ -577,19 +576,16 @@ def _procedures(doc: Document, entity: str | None) -> Procedures:
         listed = activity.get("procedures") if isinstance(activity, dict) else None
         listed_texts = listed if isinstance(listed, list) else [listed]
         where: NodePath = ("spec", "activities", i, "procedures")
-        name = held = None  # the list's node name and its activity, worked out once per list
+        held = item_name(i, activity)  # the activity, as the list's node name names it
+        name = f"spec/activities/{held}/procedures"  # ``node_name``, worked out without a walk
         for j, text in enumerate(listed_texts):
             paths = procedure_paths(text, doc.path) if isinstance(text, str) else None
             if paths is None:
                 continue
-            if name is None:
-                name = doc.node_name(where)
-                match = _PROCEDURE_NODE.match(name)
-                held = match.group(1) if match else str(i)
             item: NodePath = (j,) if isinstance(listed, list) else ()
             position = doc.position(where + item)
             texts.append(text)
-            activities_of.append(held or str(i))
+            activities_of.append(held)
             named.append(paths)
             lines.append(position.line)
             columns.append(position.column)
@@ -604,13 +600,11 @@ def _values(doc: Document, entity: str | None, fields: Collection[str]) -> Value
     key of a list, a mapping or a null (a finding about them points at the key)."""
     if not fields:
         return NO_VALUES
-    names = sorted(fields)
+    names, paths, nodes = _fields(tuple(fields))
     data: list[Any] = []
     lines: list[int] = []
     columns: list[int] = []
-    nodes: list[str] = []
-    for name in names:
-        path: NodePath = tuple(name.split("."))
+    for path in paths:
         value: Any = doc.data
         for step in path:
             value = value.get(step) if isinstance(value, dict) else None
@@ -618,8 +612,15 @@ def _values(doc: Document, entity: str | None, fields: Collection[str]) -> Value
         data.append(value)
         lines.append(position.line)
         columns.append(position.column)
-        nodes.append(doc.node_name(path))
     return Values(doc.path, entity, names, data, lines, columns, nodes)
+
+
+@functools.lru_cache(maxsize=64)
+def _fields(fields: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[NodePath, ...], tuple[str, ...]]:
+    """Declared fields in order, with their paths and node names (of keys alone: ``spec/owner``),
+    worked out once for every document of a run."""
+    names = tuple(sorted(fields))
+    return names, tuple(tuple(name.split(".")) for name in names), tuple(n.replace(".", "/") for n in names)
 
 
 # -- JSON round trip (for the store and worker processes) --------------------

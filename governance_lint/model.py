@@ -10,7 +10,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 API_PREFIX = "govlint/"
 API_VERSION = "govlint/v1"
@@ -177,7 +177,11 @@ class Document:
         """
         path = tuple(path)
         kept = self.names.get(path)  # asked before, or an ancestor of a path asked before
-        return kept[0] if kept is not None else self.node_names((path,))[0]
+        if kept is not None:
+            return kept[0]
+        if all(type(step) is str for step in path):  # keys alone (``metadata/id``): no item to name by id
+            return "/".join(cast("tuple[str, ...]", path))
+        return self.node_names((path,))[0]
 
     def node_names(self, paths: Iterable[NodePath]) -> list[str]:
         """``node_name`` of each path, in one go; names are kept per path (in ``names``), so the
@@ -196,10 +200,8 @@ class Document:
             for index in range(end, len(path)):
                 step = path[index]
                 if type(step) is int and type(node) is list and 0 <= step < len(node):
-                    item = node[step]
-                    ident = item.get("id") if type(item) is dict else None
-                    part = ident if type(ident) is str and ident else str(step)
-                    node = item
+                    node = node[step]
+                    part = item_name(step, node)
                 else:
                     part = str(step)
                     node = node.get(step) if type(node) is dict and type(step) is str else None
@@ -207,6 +209,12 @@ class Document:
                 names[path[: index + 1]] = (name, node)
             found.append(name)
         return found
+
+
+def item_name(index: int, item: Any) -> str:
+    """A list item's step in a node name (``node_name``): its ``id`` when it has one, else its index."""
+    ident = item.get("id") if type(item) is dict else None
+    return ident if type(ident) is str and ident else str(index)
 
 
 def _strings_of(data: Any, path: NodePath) -> Iterator[tuple[NodePath, str]]:
