@@ -440,6 +440,25 @@ def test_declared_values_and_procedures_read_back_as_extracted_and_act_as_tuples
         read.procedures[3]
 
 
+def test_a_procedure_is_named_as_node_name_names_its_list_whatever_its_activity_id() -> None:
+    from governance_lint.index import extract_entity
+    from governance_lint.loader import load
+
+    text = (
+        "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  activities:\n"
+        "    - procedures: [a.md]\n    - id: 7\n      procedures: [b.md]\n    - id: ''\n"
+        "      procedures: c.md\n    - id: ok\n      procedures: [d.md, e.md]\n"
+    )
+    (doc,) = load("p.yaml", text.encode()).documents
+    entity = extract_entity(doc)
+    assert entity is not None
+    where = [("spec", "activities", 0, "procedures", 0), ("spec", "activities", 1, "procedures", 0)]
+    where += [("spec", "activities", 2, "procedures")]
+    where += [("spec", "activities", 3, "procedures", 0), ("spec", "activities", 3, "procedures", 1)]
+    assert [p.site.node for p in entity.procedures] == [doc.node_name(path) for path in where]
+    assert [p.activity for p in entity.procedures] == ["0", "1", "2", "ok", "ok"]
+
+
 def test_the_key_rows_in_memory_follow_every_change_of_the_files() -> None:
     """A key held by many files (each file to its entity, or entities) answers what the entities say,
     after files come, change and go."""
