@@ -143,7 +143,7 @@ def _spots(lines: Iterable[int], columns: Iterable[int]) -> array[int]:
         first, second = array("I", lines), array("I", columns)
     except OverflowError as exc:
         raise ValueError(str(exc)) from None
-    spots = array("I", first) * 2
+    spots = first * 2
     spots[0::2], spots[1::2] = first, second  # ValueError when the two differ in length
     return spots
 
@@ -191,11 +191,13 @@ class References(_Columns[Reference]):
         return len(self.heads)
 
     def __iter__(self) -> Iterator[Reference]:
-        path, entity = self.path, self.entity
-        return iter(
+        path, entity, spots = self.path, self.entity, self.spots
+        return iter(  # the columns zipped flat, not through ``_spotted``: rules iterate millions
             [
                 _new_tuple(Reference, (*head, path, line, column, entity, node))
-                for head, line, column, node in _columns(self)
+                for head, line, column, node in zip(
+                    self.heads, spots[0::2], spots[1::2], self.nodes, strict=True
+                )
             ]
         )
 
@@ -682,15 +684,10 @@ def _target(text: str) -> tuple[str, str, str] | None:
     return found
 
 
-def _columns(references: References) -> Iterator[tuple[tuple[str, str, str], int, int, str | None]]:
-    spots = references.spots
-    return zip(references.heads, spots[0::2], spots[1::2], references.nodes, strict=True)
-
-
-def _spotted(held: Values | Procedures) -> Iterator[list[Any]]:
-    """Each item's ``[line, column, node]``."""
+def _spotted(held: References | Values | Procedures) -> Iterator[tuple[int, int, str | None]]:
+    """Each item's line, column and node name, out of its columns."""
     spots = held.spots
-    return map(list, zip(spots[0::2], spots[1::2], held.nodes, strict=True))
+    return zip(spots[0::2], spots[1::2], held.nodes, strict=True)
 
 
 def _references_from(raw: list[Any], path: str, key: str) -> References:
@@ -710,7 +707,7 @@ def _references_from(raw: list[Any], path: str, key: str) -> References:
 
 def entity_to_json(entity: Entity) -> list[Any]:
     path, key = entity.site.path, entity.key
-    values, procedures = entity.values, entity.procedures
+    references, values, procedures = entity.references, entity.values, entity.procedures
 
     def site(s: Site) -> list[Any]:
         return _site_json(s, path, key)
@@ -722,7 +719,10 @@ def entity_to_json(entity: Entity) -> list[Any]:
         list(entity.site),
         entity.document,
         entity.active,
-        [[head[0], line, column, node] for head, line, column, node in _columns(entity.references)],
+        [
+            [head[0], line, column, node]
+            for head, (line, column, node) in zip(references.heads, _spotted(references), strict=True)
+        ],
         [[t.term, t.definition, t.glossary, site(t.site)] for t in entity.terms],
         [
             [
@@ -735,12 +735,14 @@ def entity_to_json(entity: Entity) -> list[Any]:
         ],
         [list(pair) for pair in entity.responsible],
         [
-            [name, value, spot]
-            for name, value, spot in zip(values.names, values.data, _spotted(values), strict=True)
+            [name, value, [line, column, node]]
+            for name, value, (line, column, node) in zip(
+                values.names, values.data, _spotted(values), strict=True
+            )
         ],
         [
-            [text, activity, list(paths), spot]
-            for text, activity, paths, spot in zip(
+            [text, activity, list(paths), [line, column, node]]
+            for text, activity, paths, (line, column, node) in zip(
                 procedures.texts, procedures.activities, procedures.named, _spotted(procedures), strict=True
             )
         ],
@@ -925,7 +927,8 @@ class MemoryFacts:
     ``rows(key, (DEFINES,))`` at once, each file with the entity it holds the
     key for (a tuple of them when several do): at 10,000 files such rows took
     46 MB as tuples in sets, and take 13 MB so.  A key with a few rows (most
-    have two or three) holds them in one short list, which a lookup filters.
+    have two or three) holds them one after the other in one flat tuple, which
+    a lookup splits into rows and filters.
     """
 
     holds_entities = True
@@ -1318,10 +1321,8 @@ class RepositoryIndex:
             found = self._definitions.get(reference)
             if found is None:
                 rows = self._rows.get((reference, (DEFINES,)))  # asked before by ``definitions``
-                pairs = (
-                    rows if rows is not None else [row[:2] for row in self.facts.rows(reference, (DEFINES,))]
-                )
-                known = any(entity == reference for _, entity in pairs)
+                pairs = rows if rows is not None else self.facts.rows(reference, (DEFINES,))
+                known = any(pair[1] == reference for pair in pairs)
             else:
                 known = bool(found)
             # the answer alone is kept: a run over the whole repository asks it of every target
