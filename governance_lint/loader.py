@@ -30,7 +30,18 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import REFERENCE_RE, Document, Limits, LoadResult, NodePath, Position, Problem, Role, plural_label
+from .model import (
+    REFERENCE_RE,
+    Document,
+    Limits,
+    LoadResult,
+    NodePath,
+    Position,
+    Problem,
+    Role,
+    item_name,
+    plural_label,
+)
 
 __all__ = ["DEFAULT_LIMITS", "load"]
 
@@ -468,10 +479,7 @@ class _NodeLocator:
                 items = node.value
                 for i in range(len(value) - 1, -1, -1):
                     item = value[i]
-                    ident = item.get("id") if type(item) is dict else None
-                    stack.append(
-                        (entry, i, ident if isinstance(ident, str) and ident else str(i), item, items[i])
-                    )
+                    stack.append((entry, i, item_name(i, item), item, items[i]))
 
     def _node(self, path: NodePath) -> Node | None:
         node: Node = self._root
