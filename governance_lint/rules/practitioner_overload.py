@@ -135,7 +135,8 @@ def practitioner_overload(index: RepositoryIndex, ctx: RepositoryContext) -> Non
                 walked.setdefault(held_by, {}).setdefault(entity.key, set()).add(activity)
 
     # Findings are at the practitioner's own document (the first, if its id is defined twice): over the
-    # whole repository, the first met in path order, instead of a lookup the index would keep.
+    # whole repository, the first met in path order, instead of a lookup per practitioner (which, from a
+    # store, the index would also keep for the rest of the run).
     seen: set[str] | None = set() if index.whole else None
     for document in index.subjects("Person", "Team"):
         practitioner = document.key
