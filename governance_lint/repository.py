@@ -564,19 +564,20 @@ class Repository:
         stored = self.store.views() if self.store is not None else {}
         found: dict[str, Any] = {}
         new: dict[str, tuple[str, str]] = {}
-        for rel in paths:
-            sha = self._shas.get(rel)
-            kept = stored.get(rel)
-            if sha is not None and kept is not None and kept[0] == sha:
-                try:
-                    found[rel] = json.loads(kept[1])
-                    continue
-                except ValueError:
-                    pass  # damaged: made again below
-            value = encode(rel, self.documents(rel))
-            found[rel] = value
-            if sha is not None:
-                new[rel] = (sha, json.dumps(value, separators=(",", ":")))
+        with bulk_phase():  # every file's documents decoded and kept for the face: no cyclic GC meanwhile
+            for rel in paths:
+                sha = self._shas.get(rel)
+                kept = stored.get(rel)
+                if sha is not None and kept is not None and kept[0] == sha:
+                    try:
+                        found[rel] = json.loads(kept[1])
+                        continue
+                    except ValueError:
+                        pass  # damaged: made again below
+                value = encode(rel, self.documents(rel))
+                found[rel] = value
+                if sha is not None:
+                    new[rel] = (sha, json.dumps(value, separators=(",", ":")))
         if self.store is not None:
             self.store.save_views(new)
         return found

@@ -74,11 +74,12 @@ def activity_id(activity: dict[str, Any], position: int) -> str:
     return str(position)
 
 
-def assigned(raci: Any, field: str) -> list[str]:
+def assigned(raci: dict[str, Any], field: str) -> list[str]:
     """The parties one RACI field names (a list, or a single reference)."""
-    value = raci.get(field) if isinstance(raci, dict) else None
-    values = value if isinstance(value, list) else [value]
-    return [v for v in values if is_party(v)]
+    value = raci.get(field)
+    if isinstance(value, list):
+        return [v for v in value if is_party(v)]
+    return [value] if is_party(value) else []
 
 
 def owners(doc: Doc) -> list[str]:
@@ -95,10 +96,14 @@ def matrix(doc: Doc) -> Matrix:
         if not isinstance(raw, dict):
             continue
         letters: dict[str, str] = {}
+        raci = raw.get("raci")
+        if not isinstance(raci, dict):
+            raci = {}
         for field_name, letter in LETTERS:
-            for party in assigned(raw.get("raci"), field_name):
-                if letter not in letters.get(party, ""):
-                    letters[party] = letters.get(party, "") + letter
+            for party in assigned(raci, field_name):
+                held = letters.get(party, "")
+                if letter not in held:
+                    letters[party] = held + letter
                 parties.setdefault(party, None)
         ident = activity_id(raw, position)
         name = str(raw["name"]) if isinstance(raw.get("name"), str) else ident

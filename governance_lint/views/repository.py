@@ -134,14 +134,15 @@ class RepositoryView:
     def label(self, reference: str) -> str:
         """A reference's display name: its document's name (looked up in check's facts when the document
         lies outside the named paths), else the reference itself."""
-        doc = self.resolve(reference)
-        if doc is not None:
-            return doc.name
-        if self.name_of is None:
-            return reference
-        if reference not in self._names:
-            self._names[reference] = self.name_of(reference) or reference
-        return self._names[reference]
+        name = self._names.get(reference)
+        if name is None:  # kept: a report names the same few thousand parties over and over
+            doc = self.resolve(reference)
+            if doc is not None:
+                name = doc.name
+            else:
+                name = (self.name_of(reference) if self.name_of is not None else None) or reference
+            self._names[reference] = name
+        return name
 
     def findings_of(self, doc: Doc) -> list[Diagnostic]:
         return [d for d in self.findings if d.path == doc.path and d.entity == doc.key]

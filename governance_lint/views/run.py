@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..engine import UsageError
 from ..model import Vocabulary, did_you_mean, plural_label
+from ..parallel import bulk_phase
 from ..reporters.base import shown
 from ..safe_write import write_bytes_atomically, write_text_atomically
 from ..workspace import Settings, Workspace
@@ -93,7 +94,8 @@ def report(settings: ReportSettings, stdout: TextIO, stderr: TextIO) -> int:
             "layout": settings.layout,
             "max_chars": settings.max_chars,
         }
-        text = module.render(repo, fmt, options)
+        with bulk_phase():  # a report's rows pile up until it is written: no cyclic GC meanwhile
+            text = module.render(repo, fmt, options)
     tell_findings(repo, stderr)
     return _emit(text, settings.output, stdout, workspace)
 
