@@ -329,20 +329,29 @@ def reference_form(kind: str, text: str) -> str | None:
     return f"{kind}:{slug}" if SLUG_RE.match(slug) else None
 
 
+#: How many comparisons one vocabulary makes for its look-ups, in word pairs (a word counts once per
+#: 64 characters, as rapidfuzz compares 64 at a time): about a second.  Past it, a word not looked up
+#: before gets no suggestion, so a pull request of a million distinct unknown references against a
+#: million ids cannot keep a run comparing them for hours (ordinary runs stay far below it).
+COMPARISONS = 25_000_000
+
+
 class Vocabulary:
     """The words a did-you-mean may suggest, prepared once for many look-ups.
 
     Similarity is rapidfuzz's normalised Indel ratio (difflib's ratio, computed in
     C++): a repository with thousands of ids and thousands of unresolved references
-    gets its suggestions in about a second, where difflib took minutes.
+    gets its suggestions in about a second, where difflib took minutes.  The
+    comparisons are bounded (``COMPARISONS``).
     """
 
-    def __init__(self, words: Iterable[str], cutoff: float = 0.7) -> None:
+    def __init__(self, words: Iterable[str], cutoff: float = 0.7, comparisons: int = COMPARISONS) -> None:
         self._by_lower: dict[str, str] = {}
         for word in words:
             self._by_lower.setdefault(word.lower(), word)
         self._choices = list(self._by_lower)
         self._cutoff = cutoff * 100
+        self._left = comparisons
         # a renamed id leaves every reference to it asking for the same word: each is looked up once
         self._found: dict[str, str | None] = {}
 
@@ -354,6 +363,10 @@ class Vocabulary:
         if not self._choices:
             return None
         if lower not in self._found:
+            cost = len(self._choices) * (1 + len(lower) // 64)
+            if cost > self._left:
+                return None
+            self._left -= cost
             from rapidfuzz import fuzz, process
 
             match = process.extractOne(lower, self._choices, scorer=fuzz.ratio, score_cutoff=self._cutoff)
