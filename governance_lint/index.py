@@ -1195,6 +1195,7 @@ class RepositoryIndex:
         self._rows: dict[tuple[str, tuple[int, ...]], list[Subject]] = {}
         self._defined: dict[str, bool] = {}  # ``defines``' answers
         self._all: list[Entity] | None = None
+        self._first: dict[str, Entity] | None = None  # of ``_all``: each key's first entity
         # facts that hold their entities give the same objects on every read: none are kept here (at
         # 50,000 files, 30 MB for a run over the whole repository)
         self._held = self.facts.holds_entities
@@ -1310,12 +1311,28 @@ class RepositoryIndex:
 
     def resolve(self, reference: str) -> Entity | None:
         """The entity a ``KIND:ID`` reference names (the first if several share it)."""
+        first = self._first_of_key()
+        if first is not None:
+            return first.get(reference)
         found = self.definitions(reference)
         return found[0] if found else None
+
+    def _first_of_key(self) -> dict[str, Entity] | None:
+        """Once every entity is read (``entities``): each key's first entity, made once, for lookups
+        that a run over the whole repository makes of every target (no key rows are read for them)."""
+        if self._first is None and self._all is not None:
+            first: dict[str, Entity] = {}
+            for entity in reversed(self._all):  # in path order, the first of a key written last
+                first[entity.key] = entity
+            self._first = first
+        return self._first
 
     def defines(self, reference: str) -> bool:
         """Whether some entity has this ``KIND:ID`` key: its key rows say, no facts are read (a file of
         thousands of people is not decoded to learn that one of them is there)."""
+        first = self._first_of_key()
+        if first is not None:
+            return reference in first
         known = self._defined.get(reference)
         if known is None:
             found = self._definitions.get(reference)
@@ -1340,6 +1357,8 @@ class RepositoryIndex:
 
     def of_kind(self, *kinds: str) -> Iterator[Entity]:
         """Every entity of these kinds, in path order."""
+        if self._all is not None:  # every entity is read already (and in order): a pass picks them
+            return (e for e in self._all if e.kind in kinds)
         pairs = [pair for kind in kinds for pair in self._with_role(KIND_KEY + kind, DEFINES)]
         return (e for e in self._load(pairs) if e.kind in kinds)
 

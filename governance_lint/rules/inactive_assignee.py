@@ -54,7 +54,7 @@ None.
 
 import functools
 
-from governance_lint.api import RepositoryContext, RepositoryIndex, Severity, repository_rule
+from governance_lint.api import Entity, RepositoryContext, RepositoryIndex, Severity, repository_rule
 from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message, role_of
 
 
@@ -69,13 +69,8 @@ from governance_lint.rules._roles import ROLE_KINDS, inactive, inactive_message,
 )
 def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     person_of = functools.cache(functools.partial(inactive, index))  # each target looked up once
-    # Over the whole repository the inactive people are found first (most are active): an entity that
-    # names none of them is passed over without a look at its targets one by one.
-    gone = _inactive_heads(index) if index.whole else None
-    for entity in index.subjects(*ROLE_KINDS):
+    for entity in _naming_inactive(index) if index.whole else index.subjects(*ROLE_KINDS):
         references = entity.references
-        if gone is not None and gone.isdisjoint(references.heads):
-            continue
         for at, head in enumerate(references.heads):  # a Reference made only for an inactive person
             person = person_of(head[0])
             role = role_of(references.nodes[at]) if person is not None else None
@@ -83,7 +78,14 @@ def inactive_assignee(index: RepositoryIndex, ctx: RepositoryContext) -> None:
                 ctx.report(references[at].site, inactive_message(role, entity.key, head[0], person))
 
 
-def _inactive_heads(index: RepositoryIndex) -> set[tuple[str, str, str]]:
-    """The target heads (``References.heads``) of the ``person:`` references that may name an inactive
-    Person (``inactive`` says whether one does: of a Person defined twice, the first counts)."""
-    return {(person.key, "person", person.id) for person in index.of_kind("Person") if not person.active}
+def _naming_inactive(index: RepositoryIndex) -> list[Entity]:
+    """Over the whole repository, the entities that name a Person marked inactive, in path order: the
+    inactive people are found first (most are active), then what names them by its key rows, so that
+    an entity naming none of them is not read at all."""
+    found: dict[int, Entity] = {}
+    for person in index.of_kind("Person"):
+        if not person.active:
+            for entity in index.referrers(person.key):
+                if entity.kind in ROLE_KINDS:
+                    found[id(entity)] = entity
+    return sorted(found.values(), key=lambda e: (e.site.path, e.document))

@@ -70,10 +70,14 @@ def procedure_exists(index: RepositoryIndex, ctx: RepositoryContext) -> None:
     files = index.files
     if files is None:
         return  # the run does not know the repository's files: nothing to compare with
+    found: dict[tuple[str, ...], bool] = {}  # one runbook is named by many activities
     for entity in index.subjects("Process", "Practice"):
         procedures = entity.procedures
         for at, paths in enumerate(procedures.named):  # a procedure is made only to be reported
-            if any(path in files for path in paths):
+            exists = found.get(paths)
+            if exists is None:
+                exists = found[paths] = any(path in files for path in paths)
+            if exists:
                 continue
             procedure = procedures[at]
             if not procedure.paths:

@@ -75,25 +75,37 @@ _PRACTITIONER = re.compile(r"^spec/practitioners(/\d+)?$")
 _TEAM_MEMBER = re.compile(r"^spec/(lead|members(/\d+)?)$")
 
 
-def _targets_at(entity: Entity, node: re.Pattern[str]) -> list[str]:
-    """The targets of an entity's references whose node name ``node`` matches (read from its columns)."""
+def _targets_at(entity: Entity, node: re.Pattern[str], start: str | tuple[str, ...]) -> list[str]:
+    """The targets of an entity's references whose node name ``node`` matches (read from its columns);
+    only names that begin with ``start`` are matched (of a process's dozens, most are its activities')."""
     references = entity.references
     return [
         head[0]
         for head, name in zip(references.heads, references.nodes, strict=True)
-        if node.match(name or "")
+        if name is not None and name.startswith(start) and node.match(name)
     ]
 
 
-def _members(index: RepositoryIndex, practitioners: list[str]) -> set[str] | None:
-    """Every person in a practitioner team (members and leads); None when a team names nothing."""
+def _members(
+    index: RepositoryIndex, practitioners: list[str], teams: dict[str, list[str] | None]
+) -> set[str] | None:
+    """Every person in a practitioner team (members and leads); None when a team names nothing.
+
+    ``teams`` keeps each team's people for the run: one team serves many processes."""
     members: set[str] = set()
     for target in practitioners:
         if target.startswith("team:"):
-            team = index.resolve(target)
-            if team is None:
+            if target not in teams:
+                team = index.resolve(target)
+                teams[target] = (
+                    _targets_at(team, _TEAM_MEMBER, ("spec/lead", "spec/members"))
+                    if team is not None
+                    else None
+                )
+            people = teams[target]
+            if people is None:
                 return None  # membership unknown: unresolved-reference reports the team
-            members.update(_targets_at(team, _TEAM_MEMBER))
+            members.update(people)
     return members
 
 
@@ -106,11 +118,12 @@ def _members(index: RepositoryIndex, practitioners: list[str]) -> set[str] | Non
     reads=["references", "responsible", "spec.practitioners"],
 )
 def responsible_is_practitioner(index: RepositoryIndex, ctx: RepositoryContext) -> None:
+    people_of: dict[str, list[str] | None] = {}  # each practitioner team's people
     for entity in index.subjects("Process", "Practice"):
         if not entity.responsible or entity.value("spec.practitioners") is None:
             continue  # no practitioners declared: nothing to hold the activities to
-        practitioners = _targets_at(entity, _PRACTITIONER)
-        members = _members(index, practitioners)
+        practitioners = _targets_at(entity, _PRACTITIONER, "spec/practitioners")
+        members = _members(index, practitioners, people_of)
         what = f"{entity.kind.lower()} {entity.id!r}"
         for activity, target in entity.responsible:
             if target in practitioners or not index.defines(target):
