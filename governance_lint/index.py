@@ -1329,7 +1329,8 @@ class RepositoryIndex:
 
     def defines(self, reference: str) -> bool:
         """Whether some entity has this ``KIND:ID`` key: its key rows say, no facts are read (a file of
-        thousands of people is not decoded to learn that one of them is there)."""
+        thousands of people is not decoded to learn that one of them is there), unless every entity
+        is read already."""
         first = self._first_of_key()
         if first is not None:
             return reference in first

@@ -580,3 +580,47 @@ def test_a_whole_repository_lookup_reads_each_file_once(repo: Path, monkeypatch:
         assert RepositoryIndex(store).resolve("glossary:itsm-terms") is not None  # another file between
     store.close()
     assert len(parsed) < 400 + 30, f"files parsed {len(parsed)} times for 800 lookups"
+
+
+def test_lookups_answer_the_same_once_every_entity_is_read() -> None:
+    """Over the whole repository the index answers ``resolve``, ``defines`` and ``of_kind`` from the
+    entities in hand once they are all read: the same answers, the first of a key defined twice."""
+    from governance_lint.index import RepositoryIndex, extract_entity
+    from governance_lint.loader import load
+
+    people = (
+        "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: ann, name: Ann}\nspec: {active: false}\n---\n"
+        "apiVersion: govlint/v1\nkind: Team\nmetadata: {id: desk}\nspec: {lead: person:ann}\n"
+    )
+    again = "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: ann, name: Ann Again}\nspec: {}\n"
+    process = (
+        "apiVersion: govlint/v1\nkind: Process\nmetadata: {id: p}\n"
+        "spec: {owner: person:ann, practitioners: [team:desk]}\n"
+    )
+    entities = [
+        entity
+        for path, text in (("a/people.yaml", people), ("b/again.yaml", again), ("c/p.yaml", process))
+        for doc in load(path, text.encode()).documents
+        if (entity := extract_entity(doc)) is not None
+    ]
+    targets = ["person:ann", "team:desk", "process:p", "person:bob", "policy:p", "person:"]
+
+    def answers(index: RepositoryIndex) -> list[object]:
+        return [
+            [(e.key, e.site.path) if (e := index.resolve(t)) else None for t in targets],
+            [index.defines(t) for t in targets],
+            [(e.key, e.site.path) for e in index.of_kind("Person", "Process")],
+            [(e.key, e.site.path) for e in index.of_kind("Team")],
+        ]
+
+    before = answers(RepositoryIndex(entities))
+    whole = RepositoryIndex(entities)
+    assert len(whole.entities) == 4  # every entity read: lookups now come from them
+    assert answers(whole) == before
+    assert before[0][0] == ("person:ann", "a/people.yaml")  # the first of two in path order
+    assert before[1] == [True, True, True, False, False, False]
+    assert before[2] == [
+        ("person:ann", "a/people.yaml"),
+        ("person:ann", "b/again.yaml"),
+        ("process:p", "c/p.yaml"),
+    ]
