@@ -70,6 +70,8 @@ class SchemaSet:
         self._sources = sources
         self._schemas: dict[str, dict[str, Any]] = {kind: json.loads(text) for kind, text in sources.items()}
         self._validators = {kind: _compile(schema) for kind, schema in self._schemas.items()}
+        # per long list's items schema (by identity: the schemas are held here for the set's life)
+        self._item_validators: dict[int, tuple[Any, dict[str, Any], Any]] = {}
 
     @classmethod
     def load(cls) -> SchemaSet:
@@ -116,10 +118,54 @@ class SchemaSet:
 
     def check(self, doc: Document) -> list[Violation]:
         """Every schema violation of ``doc``; [] when valid or of no known kind (the unknown-document rule's business)."""
-        validator = self._validators.get(doc.kind or "")
+        kind = doc.kind or ""
+        validator = self._validators.get(kind)
         if validator is None or validator.is_valid(doc.data):
             return []
-        return _violations(validator, self._schemas[doc.kind or ""], doc.data)
+        return sorted(self._bounded(validator, self._schemas[kind], doc.data, ()), key=_order)
+
+    def _bounded(
+        self, validator: Any, schema: dict[str, Any], instance: Any, prefix: NodePath
+    ) -> set[Violation]:
+        """The violations of an instance known to be invalid, its long lists' items validated one by one.
+
+        jsonschema-rs makes every error of an instance before it yields the
+        first: a 1 MB file of 40,000 bad list items took 740 MB.  With long
+        lists (``_long_lists``), the instance is validated with them emptied
+        (for everything else), each list's own keywords are checked on the
+        whole list, and each item against the items' schema (the same way,
+        for a long list inside an item): the same violations, a few at a time.
+        """
+        long_lists = _long_lists(schema, instance)
+        if not long_lists:
+            return _violation_set(validator, schema, instance, prefix)
+        found: set[Violation] = set()
+        at_lists = {path for path, _, _ in long_lists}
+        emptied = _emptied(instance, at_lists)
+        if not validator.is_valid(emptied):
+            # an emptied list may break its own keywords (minItems): those are checked on the whole list
+            at = {prefix + path for path in at_lists}
+            found.update(v for v in _violation_set(validator, schema, emptied, prefix) if v[0] not in at)
+        for path, node, items in long_lists:
+            found.update(_list_keywords(prefix + path, node, items))
+            try:
+                item_schema, item_validator = self._items(schema, node["items"])
+            except ValueError:  # the items' schema does not stand alone: the instance is validated whole
+                return _violation_set(validator, schema, instance, prefix)
+            for index, item in enumerate(items):
+                if not item_validator.is_valid(item):
+                    found.update(self._bounded(item_validator, item_schema, item, (*prefix, *path, index)))
+        return found
+
+    def _items(self, schema: dict[str, Any], items: Any) -> tuple[dict[str, Any], Any]:
+        """A schema and validator of a long list's items: ``items`` among the definitions of ``schema``."""
+        held = self._item_validators.get(id(items))
+        if held is None:
+            wrapper = {"$defs": {**schema.get("$defs", {}), _ITEMS: items}, "$ref": f"#/$defs/{_ITEMS}"}
+            if "$schema" in schema:
+                wrapper["$schema"] = schema["$schema"]
+            held = self._item_validators[id(items)] = (items, wrapper, _compile(wrapper))
+        return held[1], held[2]
 
 
 def validate_instance(schema: dict[str, Any], instance: Any) -> list[Violation]:
@@ -152,10 +198,15 @@ def _compile(schema: dict[str, Any]) -> Any:
 
 
 def _violations(validator: Any, schema: dict[str, Any], instance: Any) -> list[Violation]:
+    return sorted(_violation_set(validator, schema, instance, ()), key=_order)
+
+
+def _violation_set(validator: Any, schema: dict[str, Any], instance: Any, prefix: NodePath) -> set[Violation]:
+    """Every violation of ``instance``, found at ``prefix`` in its document."""
     found: set[Violation] = set()
     for error in validator.iter_errors(instance):
-        found.update(_explain(error, schema))
-    return sorted(found, key=_order)
+        found.update(_explain(error, schema, prefix))
+    return found
 
 
 def _order(violation: Violation) -> tuple[Any, ...]:
@@ -164,10 +215,12 @@ def _order(violation: Violation) -> tuple[Any, ...]:
     return tuple((0, s, "") if isinstance(s, int) else (1, 0, s) for s in path), message, key
 
 
-def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
+def _explain(error: Any, schema: dict[str, Any], prefix: NodePath = ()) -> Iterable[Violation]:
+    """The violations one error says; ``prefix``: where the instance validated lies in its document."""
     kind = error.kind
     name = kind.name
-    path: NodePath = tuple(error.instance_path)
+    relative: NodePath = tuple(error.instance_path)
+    path = prefix + relative
     value = error.instance
     where = _describe(path)
 
@@ -183,11 +236,11 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
         yield path, f"{subject} is missing required field '{kind.property}'", False
     elif name in ("oneOf", "anyOf"):
         branches = [list(b) for b in kind.context]
-        best = min(branches, key=lambda errors: _branch_score(errors, path)) if branches else []
+        best = min(branches, key=lambda errors: _branch_score(errors, relative)) if branches else []
         if not best:
             yield path, f"{_show(value)} does not match any allowed form", False
         for inner in best:
-            yield from _explain(inner, schema)
+            yield from _explain(inner, schema, prefix)
     elif name == "oneOfMultipleValid":
         yield path, f"{where} matches more than one allowed form; keep the fields of one", False
     elif name == "type":
@@ -207,14 +260,130 @@ def _explain(error: Any, schema: dict[str, Any]) -> Iterable[Violation]:
     elif name == "const":
         yield path, f"{_show(value)} is not {_show(kind.expected_value)}", False
     elif name == "minItems":
-        yield path, f"'{where}' needs at least {kind.limit} item{'s' if kind.limit != 1 else ''}", False
+        yield path, _min_items_message(where, kind.limit), False
     elif name == "minLength":
         yield path, f"'{where}' must not be empty", False
     elif name == "uniqueItems":
-        yield path, f"'{where}' lists {_first_duplicate(value)} more than once", False
+        yield path, _unique_items_message(where, value), False
     else:
         # Keywords our schemas do not use (declarative rules may): the library's own wording.
         yield path, error.message, False
+
+
+def _min_items_message(where: str, limit: int) -> str:
+    return f"'{where}' needs at least {limit} item{'s' if limit != 1 else ''}"
+
+
+def _unique_items_message(where: str, items: Any) -> str:
+    return f"'{where}' lists {_first_duplicate(items)} more than once"
+
+
+# -- long lists, validated item by item ----------------------------------------
+
+#: A list of more items than this, in a document that is not valid, is validated item by item.
+SLICE_AT = 1_000
+_ITEMS = "govlint-items"  # the name a long list's items schema takes among the definitions
+#: What a schema node may say and still be followed (an object's) or sliced (an array's): nothing that
+#: makes the validity of the node depend on the list's contents otherwise than item by item.
+_NOTES = frozenset(
+    {"description", "title", "$comment", "default", "examples", "deprecated", "$schema", "$id"}
+)
+_PLAIN_OBJECT = _NOTES | {"type", "required", "additionalProperties", "properties", "$defs"}
+_PLAIN_ARRAY = _NOTES | {"type", "items", "uniqueItems", "minItems"}
+_LongList = tuple[NodePath, dict[str, Any], list[Any]]  # its path, its schema node, its items
+
+
+def _long_lists(schema: dict[str, Any], instance: Any) -> list[_LongList]:
+    """The lists of more than ``SLICE_AT`` items that the schema checks item by item, reached from the
+    document's root through plain object schemas (properties and ``$ref`` to a definition only)."""
+    found: list[_LongList] = []
+    # the root, or the node a wrapper's ``$ref`` names (a long list's items validated alone: ``_items``)
+    root = _followed(schema, {"$ref": schema["$ref"]}) if "$ref" in schema else schema
+    stack: list[tuple[NodePath, dict[str, Any] | None, Any]] = [((), root, instance)]
+    while stack:
+        path, node, data = stack.pop()
+        if node is None or not isinstance(data, dict) or not node.keys() <= _PLAIN_OBJECT:
+            continue
+        properties = node.get("properties")
+        if not isinstance(properties, dict):
+            continue
+        for key, value in data.items():
+            child = _followed(schema, properties.get(key))
+            if child is None:
+                continue
+            if isinstance(value, list) and child.get("type") == "array" and child.keys() <= _PLAIN_ARRAY:
+                if len(value) > SLICE_AT and "items" in child:
+                    found.append(((*path, key), child, value))
+                elif "uniqueItems" not in child:  # an item's contents matter to it alone: into each
+                    items = _followed(schema, child.get("items"))
+                    stack.extend(((*path, key, i), items, item) for i, item in enumerate(value))
+            elif isinstance(value, dict):
+                stack.append(((*path, key), child, value))
+    return found
+
+
+def _followed(schema: dict[str, Any], node: Any) -> dict[str, Any] | None:
+    """A schema node, a ``{"$ref": "#/$defs/NAME"}`` followed (a few times at most); None otherwise."""
+    for _ in range(8):
+        if not isinstance(node, dict):
+            return None
+        ref = node.get("$ref")
+        if ref is None:
+            return node
+        if node.keys() - _NOTES != {"$ref"} or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            return None
+        node = schema.get("$defs", {}).get(ref[len("#/$defs/") :])
+    return None
+
+
+def _emptied(instance: Any, paths: set[NodePath]) -> Any:
+    """The instance with the lists at ``paths`` empty (what lies on the way copied, nothing else)."""
+    on_the_way = {path[:end] for path in paths for end in range(len(path))}
+
+    def walk(data: Any, here: NodePath) -> Any:
+        if here in paths:
+            return []
+        if here not in on_the_way:
+            return data
+        if isinstance(data, dict):
+            return {key: walk(value, (*here, key)) for key, value in data.items()}
+        if isinstance(data, list):
+            return [walk(value, (*here, index)) for index, value in enumerate(data)]
+        return data
+
+    return walk(instance, ())
+
+
+def _list_keywords(path: NodePath, node: dict[str, Any], items: list[Any]) -> Iterable[Violation]:
+    """A long list's own keywords (``minItems``, ``uniqueItems``), checked on the whole list."""
+    where = _describe(path)
+    limit = node.get("minItems")
+    if isinstance(limit, int) and len(items) < limit:
+        yield path, _min_items_message(where, limit), False
+    if node.get("uniqueItems") is True:
+        seen: set[Any] = set()
+        for item in items:
+            key = _json_key(item)
+            if key in seen:
+                yield path, _unique_items_message(where, items), False
+                break
+            seen.add(key)
+
+
+def _json_key(value: Any) -> Any:
+    """A hashable key equal for two values exactly when JSON Schema holds them equal (1 and 1.0 are,
+    true and 1 are not; mappings whatever their order)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", int(value) if isinstance(value, float) and value.is_integer() else value)
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, list):
+        return ("array", tuple(_json_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _json_key(v)) for k, v in value.items()))
+    return ("other", repr(value))
 
 
 def _branch_score(errors: list[Any], path: NodePath) -> tuple[int, int, int]:
@@ -343,9 +512,11 @@ def _plain(value: Any) -> str:
 
 
 def _first_duplicate(items: Any) -> str:
-    seen: list[Any] = []
+    """The first item equal to one before it (one pass: a list of 40,000 items is not compared pairwise)."""
+    seen: set[Any] = set()
     for item in items if isinstance(items, list) else []:
-        if item in seen:
+        key = _json_key(item)
+        if key in seen:
             return _show(item)
-        seen.append(item)
+        seen.add(key)
     return "an item"
