@@ -264,7 +264,8 @@ def _explain(error: Any, schema: dict[str, Any], prefix: NodePath = ()) -> Itera
     elif name == "minLength":
         yield path, f"'{where}' must not be empty", False
     elif name == "uniqueItems":
-        yield path, _unique_items_message(where, value), False
+        repeated = _repeated(value)
+        yield path, _unique_items_message(where, _show(repeated[0]) if repeated else "an item"), False
     else:
         # Keywords our schemas do not use (declarative rules may): the library's own wording.
         yield path, error.message, False
@@ -274,8 +275,8 @@ def _min_items_message(where: str, limit: int) -> str:
     return f"'{where}' needs at least {limit} item{'s' if limit != 1 else ''}"
 
 
-def _unique_items_message(where: str, items: Any) -> str:
-    return f"'{where}' lists {_first_duplicate(items)} more than once"
+def _unique_items_message(where: str, repeated: str) -> str:
+    return f"'{where}' lists {repeated} more than once"
 
 
 # -- long lists, validated item by item ----------------------------------------
@@ -361,13 +362,9 @@ def _list_keywords(path: NodePath, node: dict[str, Any], items: list[Any]) -> It
     if isinstance(limit, int) and len(items) < limit:
         yield path, _min_items_message(where, limit), False
     if node.get("uniqueItems") is True:
-        seen: set[Any] = set()
-        for item in items:
-            key = _json_key(item)
-            if key in seen:
-                yield path, _unique_items_message(where, items), False
-                break
-            seen.add(key)
+        repeated = _repeated(items)
+        if repeated:
+            yield path, _unique_items_message(where, _show(repeated[0])), False
 
 
 def _json_key(value: Any) -> Any:
@@ -511,12 +508,13 @@ def _plain(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _first_duplicate(items: Any) -> str:
-    """The first item equal to one before it (one pass: a list of 40,000 items is not compared pairwise)."""
+def _repeated(items: Any) -> list[Any]:
+    """The first item equal to one before it, in a list of one ([] when there is none); one pass: a list
+    of 40,000 items is not compared pairwise."""
     seen: set[Any] = set()
     for item in items if isinstance(items, list) else []:
         key = _json_key(item)
         if key in seen:
-            return _show(item)
+            return [item]
         seen.add(key)
-    return "an item"
+    return []
