@@ -1321,10 +1321,8 @@ class RepositoryIndex:
         """Once every entity is read (``entities``): each key's first entity, made once, for lookups
         that a run over the whole repository makes of every target (no key rows are read for them)."""
         if self._first is None and self._all is not None:
-            first: dict[str, Entity] = {}
-            for entity in reversed(self._all):  # in path order, the first of a key written last
-                first[entity.key] = entity
-            self._first = first
+            # in path order from the end: a key's first entity is written last, and stays
+            self._first = {entity.key: entity for entity in reversed(self._all)}
         return self._first
 
     def defines(self, reference: str) -> bool:
@@ -1348,9 +1346,9 @@ class RepositoryIndex:
                 self._defined[reference] = known
         return known
 
-    def referrers(self, key: str) -> list[Entity]:
-        """Every entity whose spec names ``key``, in path order."""
-        return self._load(self._with_role(key, MENTIONS))
+    def referrers(self, *keys: str) -> list[Entity]:
+        """Every entity whose spec names ``key`` (one of ``keys``), in path order, each once."""
+        return self._load([pair for key in keys for pair in self._with_role(key, MENTIONS)])
 
     def ids(self, kind: str) -> list[str]:
         """The id of every entity of ``kind``, in path order, read from the key rows alone (no facts)."""

@@ -82,10 +82,5 @@ def _naming_inactive(index: RepositoryIndex) -> list[Entity]:
     """Over the whole repository, the entities that name a Person marked inactive, in path order: the
     inactive people are found first (most are active), then what names them by its key rows, so that
     an entity naming none of them is not read at all."""
-    found: dict[int, Entity] = {}
-    for person in index.of_kind("Person"):
-        if not person.active:
-            for entity in index.referrers(person.key):
-                if entity.kind in ROLE_KINDS:
-                    found[id(entity)] = entity
-    return sorted(found.values(), key=lambda e: (e.site.path, e.document))
+    gone = [person.key for person in index.of_kind("Person") if not person.active]
+    return [entity for entity in index.referrers(*gone) if entity.kind in ROLE_KINDS] if gone else []
