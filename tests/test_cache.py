@@ -17,11 +17,23 @@ from governance_lint import cache
 from governance_lint.cli import main
 from governance_lint.discovery import discover
 from governance_lint.engine import RunResult, Selection, make_plan
+from governance_lint.index import Entity, extract_entity
+from governance_lint.loader import load
+from governance_lint.model import Document
 from governance_lint.repository import Repository, Stats
 from governance_lint.workspace import build_registry, resolve_config
 
 PROJECT = Path(__file__).resolve().parent.parent
 FILES = 6  # process files; the generated repository holds a few more (people, teams, ...)
+
+
+def _extracted(path: str, text: str, fields: tuple[str, ...] = ()) -> list[tuple[Document, Entity]]:
+    """Each document of ``text``, read as the file ``path``, that is an entity, with its facts."""
+    return [
+        (doc, entity)
+        for doc in load(path, text.encode()).documents
+        if (entity := extract_entity(doc, fields)) is not None
+    ]
 
 
 def _generator():  # type: ignore[no-untyped-def]
@@ -356,16 +368,13 @@ def test_damaged_facts_inside_a_valid_store_mean_a_cold_run_and_a_new_store(
 
 
 def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tuple() -> None:
-    from governance_lint.index import Reference, entity_from_json, entity_to_json, extract_entity
-    from governance_lint.loader import load
+    from governance_lint.index import Reference, entity_from_json, entity_to_json
 
     text = (
         "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  owner: person:a\n"
         "  activities:\n    - id: do\n      raci:\n        responsible: [team:t, person:b]\n"
     )
-    (doc,) = load("p.yaml", text.encode()).documents
-    entity = extract_entity(doc)
-    assert entity is not None
+    ((_, entity),) = _extracted("p.yaml", text)
     read = entity_from_json(entity_to_json(entity))
     assert read == entity and hash(read) == hash(entity)
     expected = (
@@ -392,17 +401,14 @@ def test_an_entity_reads_back_as_it_was_extracted_and_its_references_act_as_a_tu
 
 
 def test_declared_values_and_procedures_read_back_as_extracted_and_act_as_tuples() -> None:
-    from governance_lint.index import Procedure, Site, entity_from_json, entity_to_json, extract_entity
-    from governance_lint.loader import load
+    from governance_lint.index import Procedure, Site, entity_from_json, entity_to_json
 
     text = (
         "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  owner: person:a\n"
         "  tags: [a, b]\n  activities:\n    - id: do\n      procedures:\n        - docs/do.md#step\n"
         "        - Do it by hand.\n        - ./run.md\n    - id: undo\n      procedures: /docs/undo.md\n"
     )
-    (doc,) = load("gov/p.yaml", text.encode()).documents
-    entity = extract_entity(doc, ("spec.tags", "spec.owner", "spec.missing"))
-    assert entity is not None
+    ((_, entity),) = _extracted("gov/p.yaml", text, ("spec.tags", "spec.owner", "spec.missing"))
     read = entity_from_json(entity_to_json(entity))
     assert read == entity and hash(read.procedures) == hash(entity.procedures)
     owner = Site("gov/p.yaml", 6, 10, "process:x", "spec/owner")
@@ -441,17 +447,12 @@ def test_declared_values_and_procedures_read_back_as_extracted_and_act_as_tuples
 
 
 def test_a_procedure_is_named_as_node_name_names_its_list_whatever_its_activity_id() -> None:
-    from governance_lint.index import extract_entity
-    from governance_lint.loader import load
-
     text = (
         "apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: x\nspec:\n  activities:\n"
         "    - procedures: [a.md]\n    - id: 7\n      procedures: [b.md]\n    - id: ''\n"
         "      procedures: c.md\n    - id: ok\n      procedures: [d.md, e.md]\n"
     )
-    (doc,) = load("p.yaml", text.encode()).documents
-    entity = extract_entity(doc)
-    assert entity is not None
+    ((doc, entity),) = _extracted("p.yaml", text)
     where = [("spec", "activities", 0, "procedures", 0), ("spec", "activities", 1, "procedures", 0)]
     where += [("spec", "activities", 2, "procedures")]
     where += [("spec", "activities", 3, "procedures", 0), ("spec", "activities", 3, "procedures", 1)]
@@ -462,16 +463,14 @@ def test_a_procedure_is_named_as_node_name_names_its_list_whatever_its_activity_
 def test_the_key_rows_in_memory_follow_every_change_of_the_files() -> None:
     """A key held by many files (each file to its entity, or entities) answers what the entities say,
     after files come, change and go."""
-    from governance_lint.index import DEFINES, MENTIONS, Entity, MemoryFacts, entity_keys, extract_entity
-    from governance_lint.loader import load
+    from governance_lint.index import DEFINES, MENTIONS, MemoryFacts, entity_keys
 
     def entities(path: str, *owners: str) -> list[Entity]:
         text = "---\n".join(
             f"apiVersion: govlint/v1\nkind: Process\nmetadata:\n  id: p{i}\nspec:\n  owner: {owner}\n"
             for i, owner in enumerate(owners)
         )
-        found = [extract_entity(doc) for doc in load(path, text.encode()).documents]
-        return [e for e in found if e is not None]
+        return [entity for _, entity in _extracted(path, text)]
 
     state = {f"f{i}.yaml": entities(f"f{i}.yaml", "person:a") for i in range(12)}
     state["two.yaml"] = entities("two.yaml", "person:a", "person:a", "person:b")
@@ -585,8 +584,7 @@ def test_a_whole_repository_lookup_reads_each_file_once(repo: Path, monkeypatch:
 def test_lookups_answer_the_same_once_every_entity_is_read() -> None:
     """Over the whole repository the index answers ``resolve``, ``defines`` and ``of_kind`` from the
     entities in hand once they are all read: the same answers, the first of a key defined twice."""
-    from governance_lint.index import RepositoryIndex, extract_entity
-    from governance_lint.loader import load
+    from governance_lint.index import RepositoryIndex
 
     people = (
         "apiVersion: govlint/v1\nkind: Person\nmetadata: {id: ann, name: Ann}\nspec: {active: false}\n---\n"
@@ -600,8 +598,7 @@ def test_lookups_answer_the_same_once_every_entity_is_read() -> None:
     entities = [
         entity
         for path, text in (("a/people.yaml", people), ("b/again.yaml", again), ("c/p.yaml", process))
-        for doc in load(path, text.encode()).documents
-        if (entity := extract_entity(doc)) is not None
+        for _, entity in _extracted(path, text)
     ]
     targets = ["person:ann", "team:desk", "process:p", "person:bob", "policy:p", "person:"]
 
@@ -619,6 +616,11 @@ def test_lookups_answer_the_same_once_every_entity_is_read() -> None:
     assert answers(whole) == before
     assert before[0][0] == ("person:ann", "a/people.yaml")  # the first of two in path order
     assert before[1] == [True, True, True, False, False, False]
+    # several keys' referrers, each once: the process names both Ann and the team Ann leads
+    assert [(e.key, e.site.path) for e in whole.referrers("person:ann", "team:desk")] == [
+        ("team:desk", "a/people.yaml"),
+        ("process:p", "c/p.yaml"),
+    ]
     assert before[2] == [
         ("person:ann", "a/people.yaml"),
         ("person:ann", "b/again.yaml"),
