@@ -486,24 +486,19 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
     nodes: list[str] = []
     responsible: dict[tuple[str, str], None] = {}  # ordered set
     entity, file_path = doc.entity, doc.path
-    collected = doc.references
-    if collected is None:
-        collected = tuple(
-            (path, text, pos.line, pos.column) for path, _, text, pos in doc.strings(("spec",), REFERENCE_RE)
-        )
-    found = [reference for reference in collected if reference[0][:1] == ("spec",)]
-    # named by their parents (a string's own step is a key, or an index: a string has no id)
-    parents = doc.node_names([path[:-1] for path, _, _, _ in found])
     targets = _TARGETS
-    for (path, text, line, column), parent in zip(found, parents, strict=True):
+    for text, line, column, node in _named_references(doc):
         target = targets.get(text) or _target(text)
         if target is not None:
-            node = f"{parent}/{path[-1]}" if parent else str(path[-1])
             heads.append(target)
             lines.append(line)
             columns.append(column)
             nodes.append(node)
-            held = _RESPONSIBLE_NODE.match(node) if target[1] in ("person", "team") else None
+            held = (
+                _RESPONSIBLE_NODE.match(node)
+                if target[1] in ("person", "team") and "/raci/responsible" in node
+                else None
+            )
             if held:
                 responsible[(held.group(1), target[0])] = None
 
@@ -563,6 +558,21 @@ def extract_entity(doc: Document, fields: Collection[str] = ()) -> Entity | None
         values=_values(doc, entity, fields),
         procedures=_procedures(doc, entity),
     )
+
+
+def _named_references(doc: Document) -> list[tuple[str, int, int, str]]:
+    """The ``KIND:ID`` strings under ``spec``: text, line, column and node name, in document order."""
+    collected = doc.references
+    if collected is None or type(doc.data.get("spec")) is not dict:  # aliases, or a spec that is one string
+        return [
+            (text, pos.line, pos.column, name) for _, name, text, pos in doc.strings(("spec",), REFERENCE_RE)
+        ]
+    # A string is named by its parent (its own step is a key, or an index: a string has no id); the
+    # strings of one collection share their parent's path, one tuple, whose name is found once.
+    kept = [site for site in collected if site[0][:1] == ("spec",)]
+    parents = {id(site[0]): site[0] for site in kept}
+    names = dict(zip(parents, doc.node_names(parents.values()), strict=True))
+    return [(text, line, column, f"{names[id(parent)]}/{step}") for parent, step, text, line, column in kept]
 
 
 def _procedures(doc: Document, entity: str | None) -> Procedures:

@@ -553,14 +553,18 @@ def _hash_after_text(text: str) -> bool:
     return False
 
 
-ReferenceSites = tuple[tuple[NodePath, str, int, int], ...]  # path, text, 1-based line and column
+# the parent's path, the string's step, its text, 1-based line and column
+ReferenceSites = tuple[tuple[NodePath, str | int, str, int, int], ...]
 
 
-def _reference_sites(found: list[tuple[NodePath, str, Node]]) -> ReferenceSites:
+def _reference_sites(found: list[tuple[NodePath, str | int, str, Node]]) -> ReferenceSites:
     """In document order: the walk meets nested collections after their parents' scalars."""
-    found.sort(key=lambda site: site[2].start_mark.index)
+    found.sort(key=lambda site: site[3].start_mark.index)
     return tuple(
-        [(path, text, node.start_mark.line + 1, node.start_mark.column + 1) for path, text, node in found]
+        [
+            (parent, step, text, node.start_mark.line + 1, node.start_mark.column + 1)
+            for parent, step, text, node in found
+        ]
     )
 
 
@@ -574,9 +578,9 @@ class _FileLoader:
         self.limits = limits
         self._lines: list[str] | None = None
         self.shared = False  # some collection node is reached twice: aliases
-        # Strings of the form KIND:ID met by the walk of the current document (path, text, node):
-        # the repository index needs their positions, and the walk is already there.
-        self.references: list[tuple[NodePath, str, Node]] = []
+        # Strings of the form KIND:ID met by the walk of the current document (parent's path, step,
+        # text, node): the repository index needs their positions, and the walk is already there.
+        self.references: list[tuple[NodePath, str | int, str, Node]] = []
         self.syntax: list[tuple[int, int, str]] = []  # (line0, column0, message) libyaml let through
         self.pending: list[_PendingProblem] = []
         self.first_keys: dict[int, dict[str, tuple[Node, Node]]] = {}  # per mapping with duplicates
@@ -658,7 +662,7 @@ class _FileLoader:
                     else:
                         value = self._scalar(value_node, path + (key,), node)
                     if type(value) is str and ":" in value and REFERENCE_RE.match(value):
-                        self.references.append((path + (key,), value, value_node))
+                        self.references.append((path, key, value, value_node))
                 else:
                     value = memo.get(id(value_node))
                     if value is None:

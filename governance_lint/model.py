@@ -99,9 +99,10 @@ class Document:
     data: Any
     start: Position
     locator: Locator = field(repr=False, compare=False)
-    #: Every ``KIND:ID`` string (path, text, 1-based line and column) in document order, when the
-    #: loader collected them; None: ask ``strings(path, REFERENCE_RE)``.
-    references: tuple[tuple[NodePath, str, int, int], ...] | None = field(
+    #: Every ``KIND:ID`` string (the path of its parent, its own step, text, 1-based line and column)
+    #: in document order, when the loader collected them; None: ask ``strings(path, REFERENCE_RE)``.
+    #: Strings of one collection share their parent's path (one tuple): its name is found once.
+    references: tuple[tuple[NodePath, str | int, str, int, int], ...] | None = field(
         default=None, repr=False, compare=False
     )
     #: ``node_name``'s names (and data) by path, filled as it is asked

@@ -480,7 +480,12 @@ def test_references_collected_by_the_loader_are_those_of_the_strings_walk() -> N
             if doc.references is None:
                 continue
             walked = [(p, t, pos.line, pos.column) for p, _, t, pos in doc.strings((), REFERENCE_RE)]
-            assert list(doc.references) == walked
+            assert [
+                (parent + (step,), t, line, column) for parent, step, t, line, column in doc.references
+            ] == walked
+            # the strings of one collection share one tuple of their parent's path
+            parents = {parent for parent, *_ in doc.references}
+            assert len({id(parent) for parent, *_ in doc.references}) == len(parents)
             checked += bool(walked)
     assert checked > 30
 
