@@ -234,14 +234,29 @@ def read_limited(path: Path, max_bytes: int, limit: str) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"is not a regular file ({file_kind(info.st_mode)}); not read")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            content = stream.read(max_bytes + 1)
+        content = read_at_most(fd, max_bytes + 1, info.st_size)
     finally:
         os.close(fd)
     if len(content) > max_bytes:
         size = max(info.st_size, len(content))
         raise OSError(f"is {size:,} bytes, more than the {max_bytes:,}-byte limit (limit {limit}); not read")
     return content
+
+
+_READ_AT_LEAST = 64 * 1024  # bytes asked of a read when a file says it is smaller (it may have grown)
+
+
+def read_at_most(fd: int, limit: int, size: int) -> bytes:
+    """At most ``limit`` bytes of an open file of ``size`` bytes (it may grow or shrink meanwhile): read
+    whole in one call where it is as large as it said, without a buffered stream's set-up."""
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, min(limit, max(size + 1, _READ_AT_LEAST)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def file_kind(mode: int) -> str:

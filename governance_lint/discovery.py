@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex
+from .config import DEFAULT_INCLUDE, Config, ConfigError, file_kind, git_root, glob_regex, read_at_most
 from .gitindex import GitIndex, listing
 from .model import API_PREFIX, Position, Problem, Role, closest
 
@@ -27,7 +27,6 @@ from .model import API_PREFIX, Position, Problem, Role, closest
 GOVERNANCE_MARK = API_PREFIX.encode()
 # The same in UTF-16 (either byte order contains it), so a file saved as UTF-16 is not passed over.
 _WIDE_MARK = API_PREFIX.encode("utf-16-le")
-_READ_AT_LEAST = 64 * 1024  # bytes asked of a read when a file says it is smaller (it may have grown)
 
 
 def mentions_governance(content: bytes) -> bool:
@@ -229,7 +228,7 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
             opened = os.fstat(fd)
             if not stat.S_ISREG(opened.st_mode):
                 return Problem(Role.SYNTAX, "is not a regular file; not read", at)
-            content = _read_at_most(fd, max_bytes + 1, opened.st_size)
+            content = read_at_most(fd, max_bytes + 1, opened.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -241,19 +240,6 @@ def read_file(root: Path, rel: str, max_bytes: int) -> bytes | Problem:
             return b""
         return Problem(Role.SYNTAX, _too_large(max(info.st_size, len(content)), max_bytes), at)
     return content
-
-
-def _read_at_most(fd: int, limit: int, size: int) -> bytes:
-    """At most ``limit`` bytes of an open file of ``size`` bytes (it may grow or shrink meanwhile): read
-    whole in one call where it is as large as it said, without a buffered stream's set-up."""
-    chunks = []
-    while limit > 0:
-        chunk = os.read(fd, min(limit, max(size + 1, _READ_AT_LEAST)))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        limit -= len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(size: int, limit: int) -> str:
