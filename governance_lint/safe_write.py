@@ -35,7 +35,9 @@ import secrets
 import stat
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
+
+from .config import read_at_most
 
 __all__ = [
     "Folder",
@@ -300,10 +302,14 @@ class Folder:
             fd = os.open(name, _READ_FLAGS, dir_fd=folder.fd)
         except (OSError, UnsafeTarget):
             return None
-        with os.fdopen(fd, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
                 return None
-            return _read_limited(stream, limit)
+            data = read_at_most(fd, limit + 1, info.st_size)
+        finally:
+            os.close(fd)
+        return data if len(data) <= limit else None
 
     def write(self, relative: str, data: bytes) -> None:
         """Replace ``relative`` (``process/x.html``) with ``data``."""
@@ -340,8 +346,3 @@ class Folder:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _read_limited(stream: BinaryIO, limit: int) -> bytes | None:
-    data = stream.read(limit + 1)
-    return data if len(data) <= limit else None
